@@ -1,0 +1,125 @@
+// Command portfolio serves Pragya Mugale's portfolio over SSH.
+//
+//	portfolio                      # serve on localhost:23234
+//	portfolio --addr :22 --content ./content
+//
+// Every flag has an environment variable (PORTFOLIO_*); flags win.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"charm.land/log/v2"
+	"github.com/caarlos0/env/v11"
+	"github.com/spf13/cobra"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/server"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		// cobra has already printed usage errors; say what failed and exit.
+		fmt.Fprintln(os.Stderr, "portfolio:", err)
+		os.Exit(1)
+	}
+}
+
+func newRootCmd() *cobra.Command {
+	cfg := server.DefaultConfig()
+	// The environment overrides the defaults; flags (bound below with these
+	// values as their defaults) override the environment.
+	envErr := env.Parse(&cfg)
+
+	cmd := &cobra.Command{
+		Use:           "portfolio",
+		Short:         "Serve the portfolio over SSH",
+		Long:          "Serve Pragya Mugale's portfolio as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if envErr != nil {
+				return fmt.Errorf("environment: %w", envErr)
+			}
+			return run(cmd.Context(), cfg)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&cfg.Addr, "addr", cfg.Addr, "SSH listen address (env PORTFOLIO_ADDR)")
+	f.StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start (env PORTFOLIO_HOST_KEY_DIR)")
+	f.StringVar(&cfg.ContentDir, "content", cfg.ContentDir, "serve portfolio files from this directory instead of the embedded ones (env PORTFOLIO_CONTENT)")
+	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long to wait for visitors' sessions to end on SIGINT/SIGTERM (env PORTFOLIO_SHUTDOWN_TIMEOUT)")
+	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env PORTFOLIO_LOG_LEVEL)")
+	f.SortFlags = false
+	return cmd
+}
+
+// run loads the content, starts the server and blocks until a signal, then
+// shuts down gracefully.
+func run(ctx context.Context, cfg server.Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	logger := log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true})
+	lvl, _ := log.ParseLevel(cfg.LogLevel)
+	logger.SetLevel(lvl)
+
+	pf, err := loadContent(cfg.ContentDir)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(cfg, pf, logger)
+	if err != nil {
+		return err
+	}
+	if srv.HostKey().Created {
+		logger.Info("created host key", "path", srv.HostKey().Path)
+	}
+	if err := srv.Listen(); err != nil {
+		return err
+	}
+
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve() }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	stop() // a second signal now kills the process the default way
+	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("sessions cut at shutdown timeout", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func loadContent(dir string) (*content.Portfolio, error) {
+	if dir == "" {
+		return content.Default()
+	}
+	return content.LoadDir(dir)
+}

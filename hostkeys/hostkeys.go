@@ -1,0 +1,110 @@
+// Package hostkeys loads the server's SSH host key, creating it on first
+// start. Visitors' clients remember the key, so it must stay the same across
+// restarts: a new key means a frightening "host key changed" warning.
+package hostkeys
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// FileName is the name of the ed25519 private key inside the key directory.
+const FileName = "ssh_host_ed25519_key"
+
+// Key is a loaded host key.
+type Key struct {
+	Signer      gossh.Signer
+	Path        string // file it was read from
+	Fingerprint string // SHA256:… as printed by ssh-keygen -l
+	Created     bool   // true when this start generated the key
+}
+
+// LoadOrCreate reads the ed25519 host key from dir, generating it (mode
+// 0600, directory 0700) when it doesn't exist yet.
+func LoadOrCreate(dir string) (*Key, error) {
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	created := false
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		data, err = create(dir, path)
+		if err != nil {
+			return nil, err
+		}
+		created = true
+	case err != nil:
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("host key %s: %w", path, err)
+	}
+	if t := signer.PublicKey().Type(); t != gossh.KeyAlgoED25519 {
+		return nil, fmt.Errorf("host key %s: is %s, want ed25519", path, t)
+	}
+	return &Key{
+		Signer:      signer,
+		Path:        path,
+		Fingerprint: gossh.FingerprintSHA256(signer.PublicKey()),
+		Created:     created,
+	}, nil
+}
+
+// create writes a new key atomically: a crash never leaves a half-written
+// key that would fail every later start.
+func create(dir, path string) ([]byte, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("host key directory: %w", err)
+	}
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("host key: generate: %w", err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "portfolio host key")
+	if err != nil {
+		return nil, fmt.Errorf("host key: encode: %w", err)
+	}
+	data := pem.EncodeToMemory(block)
+
+	tmp, err := os.CreateTemp(dir, ".hostkey-*")
+	if err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("host key: write: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, fmt.Errorf("host key: sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	// Link rather than rename: if two processes start at once, the first
+	// key wins and the second start reads it instead of replacing it.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return os.ReadFile(path)
+		}
+		return nil, fmt.Errorf("host key: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // make the new name durable
+		d.Close()
+	}
+	return data, nil
+}

@@ -1,0 +1,56 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+// Config is everything the server is told at start. Each field has a flag
+// (see cmd/portfolio) and the environment variable in its env tag; flags
+// win over the environment, which wins over the defaults.
+type Config struct {
+	// Addr is the SSH listen address.
+	Addr string `env:"PORTFOLIO_ADDR"`
+	// HostKeyDir holds the ed25519 host key, created on first start.
+	HostKeyDir string `env:"PORTFOLIO_HOST_KEY_DIR"`
+	// ContentDir, if set, serves the portfolio from this directory instead
+	// of the files embedded in the binary.
+	ContentDir string `env:"PORTFOLIO_CONTENT"`
+	// ShutdownTimeout is how long SIGINT/SIGTERM waits for visitors' sessions
+	// to end before closing them.
+	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `env:"PORTFOLIO_LOG_LEVEL"`
+}
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{
+		Addr:            "localhost:23234",
+		HostKeyDir:      "hostkeys",
+		ShutdownTimeout: 10 * time.Second,
+		LogLevel:        "info",
+	}
+}
+
+// Validate reports every invalid setting at once, naming the flag.
+func (c Config) Validate() error {
+	var errs []error
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
+		errs = append(errs, fmt.Errorf("--addr %q: want host:port, e.g. localhost:23234", c.Addr))
+	}
+	if c.HostKeyDir == "" {
+		errs = append(errs, errors.New("--host-key-dir: must not be empty"))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, fmt.Errorf("--shutdown-timeout %s: must not be negative", c.ShutdownTimeout))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}

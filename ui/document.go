@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+)
+
+// document is a scrollable page body: text rendered for a width, shown
+// through a viewport. About, Skills, Contact, the project list and the case
+// studies are all documents; they differ only in how they render.
+type document struct {
+	vp     viewport.Model
+	render func(width int) string
+	width  int
+	height int
+	stale  bool // content must be rendered again before the next view
+}
+
+func newDocument(render func(width int) string) document {
+	vp := viewport.New()
+	vp.KeyMap = viewport.KeyMap{} // keys are routed by the root KeyMap
+	vp.MouseWheelEnabled = true
+	vp.MouseWheelDelta = 3
+	return document{vp: vp, render: render, stale: true}
+}
+
+// SetSize sets the text width and visible height. Content is rendered
+// again, lazily, only when the width changes.
+func (d *document) SetSize(width, height int) {
+	if width != d.width {
+		d.stale = true
+	}
+	d.width, d.height = width, height
+	d.vp.SetWidth(width)
+	d.vp.SetHeight(height)
+}
+
+// Invalidate marks the content as changed (theme, filter, selection); it is
+// rendered again the next time it is needed.
+func (d *document) Invalidate() {
+	d.stale = true
+}
+
+// refresh renders the content if it is stale. Everything that reads the
+// content calls it first, so pages that are never shown are never rendered.
+func (d *document) refresh() {
+	if !d.stale || d.width <= 0 {
+		return
+	}
+	d.vp.SetContent(d.render(d.width))
+	d.stale = false
+}
+
+// Update scrolls on the movement keys and, when the mouse is on, the wheel.
+// It reports whether it used the message.
+func (d *document) Update(msg tea.Msg, km KeyMap) bool {
+	d.refresh()
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, km.Up):
+			d.vp.ScrollUp(1)
+		case key.Matches(msg, km.Down):
+			d.vp.ScrollDown(1)
+		case key.Matches(msg, km.PageUp):
+			d.vp.PageUp()
+		case key.Matches(msg, km.PageDown):
+			d.vp.PageDown()
+		case key.Matches(msg, km.Top):
+			d.vp.GotoTop()
+		case key.Matches(msg, km.Bottom):
+			d.vp.GotoBottom()
+		default:
+			return false
+		}
+		return true
+	case tea.MouseWheelMsg:
+		d.vp, _ = d.vp.Update(msg)
+		return true
+	}
+	return false
+}
+
+// ScrollTo makes lines [top, bottom] visible, as for a list selection.
+func (d *document) ScrollTo(top, bottom int) {
+	d.refresh()
+	off := d.vp.YOffset()
+	switch {
+	case top < off:
+		d.vp.SetYOffset(top)
+	case bottom >= off+d.height:
+		d.vp.SetYOffset(bottom - d.height + 1)
+	}
+}
+
+// Scrollable reports whether the content is taller than the view.
+func (d *document) Scrollable() bool {
+	d.refresh()
+	return d.vp.TotalLineCount() > d.height
+}
+
+// Status describes the scroll position, e.g. "12–30/60 45%", or "" when
+// everything fits.
+func (d *document) Status() string {
+	if !d.Scrollable() {
+		return ""
+	}
+	total := d.vp.TotalLineCount()
+	first := d.vp.YOffset() + 1
+	last := min(d.vp.YOffset()+d.height, total)
+	return fmt.Sprintf("%d–%d/%d %3.f%%", first, last, total, d.vp.ScrollPercent()*100)
+}
+
+// View renders the visible part, padded to the full size.
+func (d *document) View() string {
+	d.refresh()
+	return d.vp.View()
+}

@@ -1,0 +1,44 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key binding of the UI, in one place. Pages match keys
+// with key.Matches against these bindings and the footer help is generated
+// from them, so the keys shown are always the keys that work.
+type KeyMap struct {
+	About, Skills, Projects, Contact key.Binding // jump to a section
+	NextSection, PrevSection         key.Binding
+	Up, Down                         key.Binding
+	PageUp, PageDown                 key.Binding
+	Top, Bottom                      key.Binding
+	Open, Back                       key.Binding
+	Filter, FilterBack               key.Binding // skills area filter
+	Theme, Mouse                     key.Binding
+	Help, Quit                       key.Binding
+}
+
+// DefaultKeyMap returns the standard bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		About:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "about")),
+		Skills:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "skills")),
+		Projects:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "projects")),
+		Contact:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "contact")),
+		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("→/tab", "next section")),
+		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←/⇧tab", "prev section")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		FilterBack:  key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "filter back")),
+		Theme:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "light/dark")),
+		Mouse:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse wheel")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}

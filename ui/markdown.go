@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"strings"
+	"sync"
+
+	"charm.land/glamour/v2"
+	gansi "charm.land/glamour/v2/ansi"
+	"charm.land/glamour/v2/styles"
+	xansi "github.com/charmbracelet/x/ansi"
+)
+
+// Markdown is rendered with glamour once per (source, width, background) and
+// shared by every session: glamour costs milliseconds and a megabyte of
+// garbage per render, far too much for a keypress or a new visitor. Colours
+// are emitted in truecolor and reduced to each visitor's colour profile by
+// Bubble Tea's renderer on the way out.
+var mdCache = struct {
+	sync.Mutex
+	m map[mdKey]*mdEntry
+}{m: map[mdKey]*mdEntry{}}
+
+// mdCacheMax bounds the cache: a visitor resizing through every width can't
+// grow it without limit. It holds every width of every page many times over.
+const mdCacheMax = 2048
+
+type mdKey struct {
+	src   string
+	width int
+	dark  bool
+}
+
+type mdEntry struct {
+	once sync.Once
+	out  string
+}
+
+// renderMarkdown returns src rendered for a text width and background.
+func renderMarkdown(src string, width int, dark bool) string {
+	k := mdKey{src, width, dark}
+	mdCache.Lock()
+	e, ok := mdCache.m[k]
+	if !ok {
+		if len(mdCache.m) >= mdCacheMax {
+			clear(mdCache.m) // rare; everything is re-rendered lazily
+		}
+		e = &mdEntry{}
+		mdCache.m[k] = e
+	}
+	mdCache.Unlock()
+	// Concurrent sessions asking for the same entry wait for one render.
+	e.once.Do(func() { e.out = glamourRender(src, width, dark) })
+	return e.out
+}
+
+func glamourRender(src string, width int, dark bool) string {
+	r, err := glamour.NewTermRenderer(
+		glamour.WithStyles(glamourStyle(dark)),
+		glamour.WithWordWrap(width),
+	)
+	var out string
+	if err == nil {
+		out, err = r.Render(src)
+	}
+	if err != nil {
+		// Content is validated at start-up, so this is unexpected; plain
+		// wrapped text is still better than an error on a visitor's screen.
+		return xansi.Wrap(src, width, "")
+	}
+	return trimBlankLines(out)
+}
+
+// glamourStyle adapts glamour's standard styles to the portfolio: no
+// document margin (the layout owns margins) and headings in the accent
+// colour with a marker that stays visible without colour.
+func glamourStyle(dark bool) gansi.StyleConfig {
+	cfg := styles.LightStyleConfig
+	accent := Palette.Accent.Light.True
+	if dark {
+		cfg = styles.DarkStyleConfig
+		accent = Palette.Accent.Dark.True
+	}
+	zero := uint(0)
+	cfg.Document.Margin = &zero
+	cfg.Document.BlockPrefix = ""
+	cfg.Document.BlockSuffix = ""
+	cfg.Heading.Color = &accent
+	cfg.H2.Prefix = "▍"
+	cfg.H3.Prefix = "▍"
+	return cfg
+}
+
+// trimBlankLines drops leading and trailing blank lines and the padding
+// glamour adds at the end of each line, which only costs bytes on the wire.
+func trimBlankLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = trimRightSpaceANSI(l)
+	}
+	for len(lines) > 0 && xansi.Strip(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && xansi.Strip(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// trimRightSpaceANSI removes trailing spaces from a styled line, keeping the
+// styling sequences that follow them so attributes are still reset.
+func trimRightSpaceANSI(l string) string {
+	w := xansi.StringWidth(l)
+	plain := xansi.Strip(l)
+	keep := len(strings.TrimRight(plain, " "))
+	if keep == len(plain) {
+		return l
+	}
+	// Width of the kept plain prefix in cells; truncate the styled line to it.
+	kw := xansi.StringWidth(plain[:keep])
+	if kw >= w {
+		return l
+	}
+	return xansi.Truncate(l, kw, "") + "\x1b[m"
+}

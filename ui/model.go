@@ -1,0 +1,266 @@
+// Package ui is the portfolio's terminal interface: one Bubble Tea model per
+// visitor, with a page per section. Model is the only tea.Model; pages are
+// plain components that render for a size and react to keys the root routes
+// to them.
+package ui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/pragyamugale/portfolio/content"
+)
+
+// Section is one of the top-level pages, in tab order.
+type Section int
+
+// The sections, in the order of their tabs and number keys.
+const (
+	SectionAbout Section = iota
+	SectionSkills
+	SectionProjects
+	SectionContact
+	sectionCount
+)
+
+var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact"}
+
+// String returns the section's tab label.
+func (s Section) String() string { return sectionNames[s] }
+
+// Layout limits. Below MinWidth×MinHeight the UI shows a "too small"
+// screen; above MaxWidth columns the frame stops growing and is centred so
+// lines stay readable.
+const (
+	MinWidth  = 40
+	MinHeight = 12
+	MaxWidth  = 100
+)
+
+// Options are the per-visitor facts and choices a session starts with.
+type Options struct {
+	// Section is the page shown first.
+	Section Section
+	// Project, if set, is the slug of a case study to open at start.
+	Project string
+	// Profile is the visitor's colour profile as far as the session's
+	// environment tells; Bubble Tea refines it with a ColorProfileMsg.
+	Profile colorprofile.Profile
+	// Light starts in the light theme; the background-colour query and the
+	// theme key can still change it.
+	Light bool
+}
+
+// Model is the root model: it owns the window size, the theme, the key map
+// and the pages, and routes messages to the page on screen.
+type Model struct {
+	pf   *content.Portfolio
+	keys KeyMap
+	help help.Model
+
+	width, height int
+	profile       colorprofile.Profile
+	dark          bool
+	themeChosen   bool // the visitor pressed the theme key: ignore detection
+	styles        *Styles
+
+	section  Section
+	about    document
+	skills   *skillsPage
+	projects *projectsPage
+	contact  document
+	study    *document // the open case study, or nil
+
+	showHelp bool
+	mouse    bool
+}
+
+// New returns the model for one visitor. The portfolio is shared and must
+// not be modified.
+func New(pf *content.Portfolio, opts Options) *Model {
+	m := &Model{
+		pf:      pf,
+		keys:    DefaultKeyMap(),
+		help:    help.New(),
+		profile: opts.Profile,
+		dark:    !opts.Light,
+		section: opts.Section,
+	}
+	st := func() *Styles { return m.styles }
+	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
+	m.skills = newSkillsPage(pf, st)
+	m.projects = newProjectsPage(pf, st)
+	m.contact = newDocument(func(w int) string { return renderContact(pf, st(), w) })
+	m.restyle()
+	if opts.Project != "" {
+		for i, pr := range pf.Projects {
+			if pr.Slug == opts.Project {
+				m.section = SectionProjects
+				m.projects.selected = i
+				m.openStudy()
+			}
+		}
+	}
+	return m
+}
+
+// Init asks the visitor's terminal for its background colour so the theme
+// matches it; terminals that don't answer keep the default.
+func (m *Model) Init() tea.Cmd {
+	return tea.RequestBackgroundColor
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+	case tea.ColorProfileMsg:
+		if msg.Profile != m.profile {
+			m.profile = msg.Profile
+			m.restyle()
+		}
+	case tea.BackgroundColorMsg:
+		if !m.themeChosen && msg.IsDark() != m.dark {
+			m.dark = msg.IsDark()
+			m.restyle()
+		}
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseWheelMsg:
+		m.page().Update(msg, m.keys)
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = !m.showHelp
+		m.layout()
+	case key.Matches(msg, k.Theme):
+		m.dark, m.themeChosen = !m.dark, true
+		m.restyle()
+	case key.Matches(msg, k.Mouse):
+		m.mouse = !m.mouse
+	case key.Matches(msg, k.About):
+		m.setSection(SectionAbout)
+	case key.Matches(msg, k.Skills):
+		m.setSection(SectionSkills)
+	case key.Matches(msg, k.Projects):
+		m.setSection(SectionProjects)
+	case key.Matches(msg, k.Contact):
+		m.setSection(SectionContact)
+	case key.Matches(msg, k.NextSection):
+		m.setSection((m.section + 1) % sectionCount)
+	case key.Matches(msg, k.PrevSection):
+		m.setSection((m.section + sectionCount - 1) % sectionCount)
+	case key.Matches(msg, k.Back):
+		m.study = nil
+	case m.study != nil:
+		m.study.Update(msg, k)
+	case m.section == SectionProjects:
+		m.updateProjects(msg)
+	case m.section == SectionSkills && key.Matches(msg, k.Filter):
+		m.skills.cycleFilter(1, len(m.pf.Skills.Areas))
+	case m.section == SectionSkills && key.Matches(msg, k.FilterBack):
+		m.skills.cycleFilter(-1, len(m.pf.Skills.Areas))
+	default:
+		m.page().Update(msg, k)
+	}
+	return nil
+}
+
+// updateProjects moves the selection through the project list.
+func (m *Model) updateProjects(msg tea.KeyPressMsg) {
+	k, p := m.keys, m.projects
+	switch {
+	case key.Matches(msg, k.Open):
+		m.openStudy()
+	case key.Matches(msg, k.Up):
+		p.move(-1)
+	case key.Matches(msg, k.Down):
+		p.move(1)
+	case key.Matches(msg, k.Top, k.PageUp):
+		p.Select(0)
+	case key.Matches(msg, k.Bottom, k.PageDown):
+		p.Select(len(p.projects) - 1)
+	}
+}
+
+func (m *Model) setSection(s Section) {
+	m.section = s
+	m.study = nil
+}
+
+func (m *Model) openStudy() {
+	pr := m.pf.Projects[m.projects.selected]
+	d := newCaseStudy(pr, func() *Styles { return m.styles })
+	m.study = &d
+	m.layout()
+}
+
+// page is the document on screen now.
+func (m *Model) page() *document {
+	if m.study != nil {
+		return m.study
+	}
+	switch m.section {
+	case SectionSkills:
+		return &m.skills.document
+	case SectionProjects:
+		return &m.projects.document
+	case SectionContact:
+		return &m.contact
+	}
+	return &m.about
+}
+
+// restyle picks the styles for the current profile and theme and marks all
+// pages for re-rendering.
+func (m *Model) restyle() {
+	m.styles = StylesFor(m.profile, m.dark)
+	m.help.Styles = m.styles.Help
+	for _, d := range m.documents() {
+		d.Invalidate()
+	}
+}
+
+func (m *Model) documents() []*document {
+	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact}
+	if m.study != nil {
+		ds = append(ds, m.study)
+	}
+	return ds
+}
+
+// layout gives every page the size it has on screen. It runs on every
+// resize and whenever the header or footer changes height; pages render
+// lazily, so pages not on screen cost nothing.
+func (m *Model) layout() {
+	if m.width == 0 {
+		return
+	}
+	f := m.frame()
+	for _, d := range m.documents() {
+		d.SetSize(f.text, f.body)
+	}
+	m.help.SetWidth(f.text)
+}
+
+// View renders the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.WindowTitle = m.pf.Profile.Name + " · portfolio"
+	if m.mouse {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}
