@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"time"
 )
 
@@ -23,6 +24,16 @@ type Config struct {
 	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `env:"PORTFOLIO_LOG_LEVEL"`
+
+	// DataDir holds messages.jsonl, the visitors' messages.
+	DataDir string `env:"PORTFOLIO_DATA_DIR"`
+	// MessagesPerHour caps messages per source IP and per key; 0 = no limit.
+	MessagesPerHour int `env:"PORTFOLIO_MESSAGES_PER_HOUR"`
+	// OwnerKeys is an authorized_keys file; sessions authenticated with one
+	// of its keys get the Inbox section.
+	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
+	// NotifyURL, if set, receives each new message as a JSON POST.
+	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -32,6 +43,8 @@ func DefaultConfig() Config {
 		HostKeyDir:      "hostkeys",
 		ShutdownTimeout: 10 * time.Second,
 		LogLevel:        "info",
+		DataDir:         "data",
+		MessagesPerHour: 5,
 	}
 }
 
@@ -46,6 +59,17 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout < 0 {
 		errs = append(errs, fmt.Errorf("--shutdown-timeout %s: must not be negative", c.ShutdownTimeout))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir: must not be empty"))
+	}
+	if c.MessagesPerHour < 0 {
+		errs = append(errs, fmt.Errorf("--messages-per-hour %d: must not be negative (0 = no limit)", c.MessagesPerHour))
+	}
+	if c.NotifyURL != "" {
+		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("--notify-url %q: want an http:// or https:// URL", c.NotifyURL))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"charm.land/log/v2"
 	"charm.land/ssh"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // Server is the portfolio's SSH server.
@@ -27,11 +30,17 @@ type Server struct {
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
 
+	store    *inbox.Store
+	inbox    *inbox.Service
+	notifier *inbox.Notifier
+	owners   ownerKeys
+	owner    *ownerInbox // shared by the owner's sessions
+
 	mu        sync.Mutex
 	ln        net.Listener
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
-	sessions  sync.WaitGroup
+	active    atomic.Int64 // sessions in progress
 }
 
 // New builds a server for a validated config and a loaded portfolio. It
@@ -44,12 +53,37 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
+	owners, err := loadOwnerKeys(cfg.OwnerKeys)
+	if err != nil {
+		return nil, err
+	}
+	// An unwritable data directory stops the start: the owner learns at
+	// deploy time, not from a visitor whose message was refused.
+	store, err := inbox.OpenStore(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("--data-dir: %w", err)
+	}
+	state, err := inbox.LoadReadState(cfg.DataDir)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("--data-dir: %w", err)
+	}
+	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
-		cfg:     cfg,
-		pf:      pf,
-		log:     logger,
-		hostKey: key,
-		closing: make(chan struct{}),
+		cfg:      cfg,
+		pf:       pf,
+		log:      logger,
+		hostKey:  key,
+		closing:  make(chan struct{}),
+		store:    store,
+		notifier: notifier,
+		owners:   owners,
+		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
+		inbox: inbox.NewService(store, inbox.ServiceOptions{
+			PerHour:  cfg.MessagesPerHour,
+			Logger:   logger,
+			Notifier: notifier,
+		}),
 	}
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
@@ -63,6 +97,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		wish.WithMiddleware(s.middleware()...),
 	)
 	if err != nil {
+		store.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	return s, nil
@@ -128,41 +163,63 @@ func (s *Server) Serve() error {
 	if ln == nil {
 		return errors.New("serve: Listen has not been called")
 	}
+	if s.stopping() {
+		return nil
+	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
 	err := s.ssh.Serve(ln)
-	if errors.Is(err, ssh.ErrServerClosed) {
+	if errors.Is(err, ssh.ErrServerClosed) || s.stopping() {
 		return nil
 	}
 	return err
 }
 
 // Shutdown stops accepting connections, asks every visitor's session to end
-// with a goodbye, and waits for them until ctx is done; then it closes
-// whatever is left. It is safe to call more than once.
+// with a goodbye, and waits for them until ctx is done; then it closes every
+// connection that is left. It is safe to call more than once, and at any
+// point, even before Serve has started.
 func (s *Server) Shutdown(ctx context.Context) error {
-	s.closeOnce.Do(func() { close(s.closing) })
-	done := make(chan struct{})
-	go func() {
-		s.sessions.Wait()
-		close(done)
-	}()
-	err := s.ssh.Shutdown(ctx)
-	select {
-	case <-done:
-	case <-ctx.Done():
+	s.stop()
+	var err error
+	// Poll rather than wait on a WaitGroup: sessions may still begin on
+	// connections accepted a moment before the listener closed.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for s.active.Load() > 0 && err == nil {
+		select {
+		case <-ctx.Done():
+			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load(), ctx.Err())
+		case <-tick.C:
+		}
 	}
-	if err != nil {
-		// Sessions that did not end in time are cut.
-		_ = s.ssh.Close()
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
+	// Every session has ended (or run out of time): drop the connections,
+	// including idle ones a client keeps open after its session.
+	_ = s.ssh.Close()
+	// No message is in flight any more: hand the notifier what time is
+	// left, then release the store.
+	s.notifier.Close(ctx)
+	return errors.Join(err, s.store.Close())
 }
 
 // Close stops the server at once, dropping every connection.
 func (s *Server) Close() error {
+	s.stop()
+	err := s.ssh.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.notifier.Close(ctx)
+	return errors.Join(err, s.store.Close())
+}
+
+// stop starts a shutdown: it tells sessions to end and closes the listener,
+// whether or not Serve has taken it over yet.
+func (s *Server) stop() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	return s.ssh.Close()
+	s.mu.Lock()
+	if s.ln != nil {
+		_ = s.ln.Close()
+	}
+	s.mu.Unlock()
 }
 
 // stopping reports whether a shutdown has started.

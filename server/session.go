@@ -51,15 +51,22 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		return nil
 	}
 	env := append(sess.Environ(), "TERM="+pty.Term)
-	m := ui.New(s.pf, ui.Options{Profile: colorprofile.Env(env)})
-	opts := append(bubbletea.MakeOptions(sess),
+	opts := ui.Options{
+		Profile: colorprofile.Env(env),
+		Submit:  s.submitFor(sess),
+	}
+	if s.isOwner(sess) {
+		opts.Inbox = s.owner
+	}
+	m := ui.New(s.pf, opts)
+	popts := append(bubbletea.MakeOptions(sess),
 		// Our options come after MakeOptions so they are not overridden.
 		tea.WithContext(sess.Context()),
 		// The server owns signals; a visitor's program must never install
 		// handlers on the server process.
 		tea.WithoutSignalHandler(),
 	)
-	p := tea.NewProgram(m, opts...)
+	p := tea.NewProgram(m, popts...)
 	go func() {
 		// On shutdown, end the program so the visitor sees the goodbye.
 		// Quit waits for Run to start, or for the session to end.
@@ -90,8 +97,8 @@ func (s *Server) noPtyMiddleware(next ssh.Handler) ssh.Handler {
 // goodbye to visitors whose session the shutdown ended.
 func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		s.sessions.Add(1)
-		defer s.sessions.Done()
+		s.active.Add(1)
+		defer s.active.Add(-1)
 		if s.stopping() {
 			fmt.Fprint(sess, goodbye)
 			_ = sess.Exit(0)

@@ -1,21 +1,321 @@
 package ui
 
 import (
+	"errors"
+	"fmt"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
-// renderContact is the invitation to get in touch.
-func renderContact(pf *content.Portfolio, st *Styles, width int) string {
-	var b strings.Builder
-	b.WriteString(st.Heading.Render(wrap(pf.Contact.Heading, width)) + "\n\n")
-	b.WriteString(renderMarkdown(pf.Contact.Body, width, st.Dark) + "\n")
-	if len(pf.Profile.Links) > 0 {
-		b.WriteString("\n")
-		for _, l := range pf.Profile.Links {
-			b.WriteString(bullet(st, l.Label+": "+l.URL, width) + "\n")
-		}
+// SubmitFunc stores a visitor's message. The server supplies it, adding who
+// sent it (address, key fingerprint) before it reaches the inbox.
+type SubmitFunc func(inbox.Submission) (inbox.Receipt, error)
+
+// Form fields, in Tab order.
+const (
+	fieldName = iota
+	fieldReplyTo
+	fieldMessage
+	fieldSend
+	fieldCount
+	noField = -1
+)
+
+// contactPage is the invitation plus the message form. The form takes the
+// keyboard only once the visitor enters it (Enter); Esc gives it back, so
+// section keys like 1–4 and q work as everywhere else until then.
+type contactPage struct {
+	document
+	pf     *content.Portfolio
+	st     func() *Styles
+	submit SubmitFunc
+
+	name    textinput.Model
+	replyTo textinput.Model
+	message textarea.Model
+	focus   int // a field*, or noField when the form doesn't have the keyboard
+	sending bool
+
+	errs   inbox.ValidationError
+	notice string // the outcome of the last send, styled
+	spans  [fieldCount][2]int
+	styled *Styles // the styles the inputs were last given
+}
+
+// submitResultMsg carries the outcome of a send back to Update.
+type submitResultMsg struct {
+	receipt inbox.Receipt
+	err     error
+}
+
+func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc) *contactPage {
+	p := &contactPage{pf: pf, st: st, submit: submit, focus: noField}
+
+	p.name = newInput("Your name", inbox.MaxName)
+	p.replyTo = newInput("email, @handle or URL", inbox.MaxReplyTo)
+	p.message = textarea.New()
+	p.message.Placeholder = "Your message"
+	p.message.ShowLineNumbers = false
+	p.message.CharLimit = inbox.MaxMessage
+	p.message.Prompt = "┃ "
+	// Never touch the server's clipboard: these bindings would run the
+	// server's clipboard tool on a visitor's keypress. Pasting works
+	// through the visitor's own terminal (bracketed paste).
+	p.message.KeyMap.Paste = key.NewBinding()
+	p.message.KeyMap.CopySelection = key.NewBinding()
+
+	p.document = newDocument(p.render)
+	return p
+}
+
+func newInput(placeholder string, limit int) textinput.Model {
+	in := textinput.New()
+	in.Prompt = "┃ "
+	in.Placeholder = placeholder
+	in.CharLimit = limit
+	in.KeyMap.Paste = key.NewBinding() // see newContactPage
+	return in
+}
+
+// Focused reports whether the form has the keyboard.
+func (p *contactPage) Focused() bool { return p.focus != noField }
+
+// Enabled reports whether messages can be sent at all.
+func (p *contactPage) Enabled() bool { return p.submit != nil }
+
+// setFocus moves the keyboard to field f (or noField) and scrolls it into view.
+func (p *contactPage) setFocus(f int) tea.Cmd {
+	p.focus = f
+	p.name.Blur()
+	p.replyTo.Blur()
+	p.message.Blur()
+	var cmd tea.Cmd
+	switch f {
+	case fieldName:
+		cmd = p.name.Focus()
+	case fieldReplyTo:
+		cmd = p.replyTo.Focus()
+	case fieldMessage:
+		cmd = p.message.Focus()
 	}
-	return strings.TrimRight(b.String(), "\n")
+	p.Invalidate()
+	if f != noField {
+		s := p.spans[f]
+		p.ScrollTo(s[0], s[1])
+	}
+	return cmd
+}
+
+// Update handles a message while the form has the keyboard.
+func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
+	var cmd tea.Cmd
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, km.LeaveForm):
+			return p.setFocus(noField)
+		case key.Matches(msg, km.NextField):
+			return p.setFocus((p.focus + 1) % fieldCount)
+		case key.Matches(msg, km.PrevField):
+			return p.setFocus((p.focus + fieldCount - 1) % fieldCount)
+		case key.Matches(msg, km.Send):
+			return p.send()
+		case key.Matches(msg, km.Open) && p.focus != fieldMessage:
+			if p.focus == fieldSend {
+				return p.send()
+			}
+			return p.setFocus(p.focus + 1)
+		}
+	case tea.PasteMsg:
+		// Cut a huge paste to what still fits before the input sees it, so
+		// a megabyte of clipboard costs nothing.
+		msg.Content = inbox.Truncate(msg.Content, p.room())
+	}
+	switch p.focus {
+	case fieldName:
+		p.name, cmd = p.name.Update(msg)
+	case fieldReplyTo:
+		p.replyTo, cmd = p.replyTo.Update(msg)
+	case fieldMessage:
+		p.message, cmd = p.message.Update(msg)
+	}
+	p.Invalidate()
+	if p.focus != noField {
+		s := p.spans[p.focus]
+		p.ScrollTo(s[0], s[1])
+	}
+	return cmd
+}
+
+// room is how many more characters the focused field takes.
+func (p *contactPage) room() int {
+	switch p.focus {
+	case fieldName:
+		return inbox.MaxName - utf8.RuneCountInString(p.name.Value())
+	case fieldReplyTo:
+		return inbox.MaxReplyTo - len(p.replyTo.Value())
+	case fieldMessage:
+		return inbox.MaxMessage - p.message.Length()
+	}
+	return 0
+}
+
+// send submits the form in the background; the result comes back as a
+// submitResultMsg. The visitor's text stays in the form until it is stored.
+func (p *contactPage) send() tea.Cmd {
+	if p.sending || p.submit == nil {
+		return nil
+	}
+	p.sending = true
+	p.notice = ""
+	p.Invalidate()
+	sub := inbox.Submission{
+		Name:    p.name.Value(),
+		ReplyTo: p.replyTo.Value(),
+		Message: p.message.Value(),
+	}
+	submit := p.submit
+	return func() tea.Msg {
+		r, err := submit(sub)
+		return submitResultMsg{r, err}
+	}
+}
+
+// result shows the outcome of a send.
+func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
+	p.sending = false
+	p.errs = nil
+	st := p.st()
+	var cmd tea.Cmd
+	var verr inbox.ValidationError
+	var rerr *inbox.RateLimitError
+	switch {
+	case msg.err == nil:
+		what := "Sent"
+		if msg.receipt.Duplicate {
+			what = "Already received"
+		}
+		p.notice = st.Success.Render(fmt.Sprintf("✓ %s: message %s at %s UTC. Thank you!",
+			what, msg.receipt.ID, msg.receipt.Time.UTC().Format("2006-01-02 15:04")))
+		p.name.Reset()
+		p.replyTo.Reset()
+		p.message.Reset()
+		cmd = p.setFocus(noField)
+	case errors.As(msg.err, &verr):
+		p.errs = verr
+		p.notice = st.Error.Render("✗ Please fix the marked fields.")
+		for f, name := range []string{"name", "reply_to", "message"} {
+			if verr.For(name) != "" {
+				cmd = p.setFocus(f)
+				break
+			}
+		}
+	case errors.As(msg.err, &rerr):
+		p.notice = st.Error.Render("✗ That's the limit for now: you can send again in " + humanDuration(rerr.RetryAfter) + ".")
+	default:
+		p.notice = st.Error.Render("✗ Couldn't save your message, please try again later. Your text is still here.")
+	}
+	p.Invalidate()
+	return cmd
+}
+
+// humanDuration rounds a wait up to something a person reads at a glance.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d <= time.Minute:
+		return fmt.Sprintf("%d s", max(int(d.Seconds()+0.5), 1))
+	case d < time.Hour:
+		return fmt.Sprintf("%d min", int(d.Minutes()+0.999))
+	default:
+		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
+	}
+}
+
+// restyle gives the inputs the current theme; cheap, and only on change.
+func (p *contactPage) restyle(st *Styles) {
+	if p.styled == st {
+		return
+	}
+	p.styled = st
+	p.name.SetStyles(st.Input)
+	p.replyTo.SetStyles(st.Input)
+	p.message.SetStyles(st.Area)
+}
+
+// render draws the invitation and the form for a width, noting which lines
+// each field occupies so the focused one can be scrolled into view.
+func (p *contactPage) render(width int) string {
+	st := p.st()
+	p.restyle(st)
+	var lines []string
+	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
+
+	add(st.Heading.Render(wrap(p.pf.Contact.Heading, width)))
+	add("")
+	add(renderMarkdown(p.pf.Contact.Body, width, st.Dark))
+	for _, l := range p.pf.Profile.Links {
+		add(bullet(st, l.Label+": "+l.URL, width))
+	}
+	add("")
+	if p.submit == nil {
+		return strings.Join(lines, "\n")
+	}
+	if !p.Focused() {
+		add(st.Muted.Render(wrap("Press Enter to write a message. It goes straight to "+p.pf.Profile.Name+".", width)))
+		add("")
+	}
+
+	inputW := max(width-2, 8) // the prompt bar takes two columns
+	p.name.SetWidth(inputW - 1)
+	p.replyTo.SetWidth(inputW - 1)
+	p.message.SetWidth(inputW)
+	p.message.SetHeight(5)
+
+	field := func(f int, label, errKey, counter, view string) {
+		start := len(lines)
+		head := st.Label.Render(label)
+		if reason := p.errs.For(errKey); reason != "" {
+			head += "  " + st.Error.Render("✗ "+reason)
+		}
+		if counter != "" {
+			if gap := width - lipgloss.Width(head) - lipgloss.Width(counter); gap >= 2 {
+				head += strings.Repeat(" ", gap) + counter
+			}
+		}
+		add(wrap(head, width))
+		add(view)
+		p.spans[f] = [2]int{start, len(lines) - 1}
+	}
+	field(fieldName, "Name", "name", "", p.name.View())
+	field(fieldReplyTo, "Reply-to", "reply_to", "", p.replyTo.View())
+	count := fmt.Sprintf("%d/%d", p.message.Length(), inbox.MaxMessage)
+	field(fieldMessage, "Message", "message", st.Muted.Render(count), p.message.View())
+
+	add("")
+	start := len(lines)
+	button := st.Button.Render("[ Send ]")
+	if p.focus == fieldSend {
+		button = st.ButtonOn.Render("[ Send ]")
+	}
+	if p.sending {
+		button += " " + st.Muted.Render("sending…")
+	} else if width >= 40 {
+		button += " " + st.Muted.Render("ctrl+s sends from any field")
+	}
+	add(button)
+	if p.notice != "" {
+		add(wrap(p.notice, width))
+	}
+	p.spans[fieldSend] = [2]int{start, len(lines) - 1}
+	return strings.Join(lines, "\n")
 }

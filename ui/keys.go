@@ -7,6 +7,7 @@ import "charm.land/bubbles/v2/key"
 // from them, so the keys shown are always the keys that work.
 type KeyMap struct {
 	About, Skills, Projects, Contact key.Binding // jump to a section
+	Inbox                            key.Binding // the owner's inbox; disabled for visitors
 	NextSection, PrevSection         key.Binding
 	Up, Down                         key.Binding
 	PageUp, PageDown                 key.Binding
@@ -15,6 +16,11 @@ type KeyMap struct {
 	Filter, FilterBack               key.Binding // skills area filter
 	Theme, Mouse                     key.Binding
 	Help, Quit                       key.Binding
+
+	// The contact form, while it has the keyboard.
+	Write                       key.Binding // enter the form
+	NextField, PrevField        key.Binding
+	Send, LeaveForm, QuitAlways key.Binding
 }
 
 // DefaultKeyMap returns the standard bindings.
@@ -24,6 +30,7 @@ func DefaultKeyMap() KeyMap {
 		Skills:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "skills")),
 		Projects:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "projects")),
 		Contact:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "contact")),
+		Inbox:       key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "inbox")),
 		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("→/tab", "next section")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←/⇧tab", "prev section")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
@@ -40,5 +47,12 @@ func DefaultKeyMap() KeyMap {
 		Mouse:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse wheel")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Write:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write a message")),
+		NextField:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+		PrevField:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("⇧tab", "prev field")),
+		Send:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+		LeaveForm:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave form")),
+		QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -78,18 +79,21 @@ func (m *Model) renderTabs(width int) string {
 	compact := false
 	label := func(s Section) string {
 		l := fmt.Sprintf("%d %s", s+1, s)
+		if s == SectionInbox && m.inbox.unread > 0 {
+			l += fmt.Sprintf(" (%d)", m.inbox.unread)
+		}
 		if m.study != nil && s == SectionProjects && !compact {
 			l += " › " + m.pf.Projects[m.projects.selected].Slug
 		}
 		return l
 	}
 	var parts []string
-	full := 0
-	for s := range sectionCount {
-		full += len(label(s)) + 3
+	full := -3 // no separator before the first tab
+	for s := range m.sections() {
+		full += lipgloss.Width(label(s)) + 3
 	}
 	if full <= width {
-		for s := range sectionCount {
+		for s := range m.sections() {
 			if s == m.section {
 				parts = append(parts, st.TabActive.Render(label(s)))
 			} else {
@@ -100,7 +104,7 @@ func (m *Model) renderTabs(width int) string {
 	}
 	compact = true
 	line := st.Tab.Render("‹ ") + st.TabActive.Render(label(m.section)) +
-		st.Tab.Render(fmt.Sprintf(" %d/%d ›", m.section+1, sectionCount))
+		st.Tab.Render(fmt.Sprintf(" %d/%d ›", m.section+1, m.sections()))
 	return xansi.Truncate(line, width, "…")
 }
 
@@ -148,6 +152,9 @@ func (m *Model) fullHelp(width, maxLines int) []string {
 	groups := m.helpKeys().FullHelp()
 	view := m.help.FullHelpView(groups)
 	if lipgloss.Width(view) > width {
+		// Stacked in pairs, the last group (help, quit…) first: if the
+		// bottom is cut off for lack of rows, it is navigation that goes.
+		slices.Reverse(groups)
 		var rows []string
 		for i := 0; i < len(groups); i += 2 {
 			rows = append(rows, m.help.FullHelpView(groups[i:min(i+2, len(groups))]))
@@ -203,9 +210,18 @@ func (m *Model) helpKeys() helpKeys {
 	k.Up.SetHelp("↑/↓", "scroll")
 	var short []key.Binding
 	switch {
+	case m.formActive():
+		return helpKeys{
+			short: []key.Binding{k.NextField, k.Send, k.LeaveForm, k.QuitAlways},
+			full:  [][]key.Binding{{k.NextField, k.PrevField}, {k.Send, k.LeaveForm, k.QuitAlways}},
+		}
+	case m.section == SectionContact && m.contact.Enabled():
+		short = []key.Binding{k.Write, k.NextSection, k.Up}
 	case m.study != nil:
 		short = []key.Binding{k.Up, k.Back}
-	case m.section == SectionProjects:
+	case m.section == SectionInbox && m.inbox.reading:
+		short = []key.Binding{k.Up, k.Back}
+	case m.section == SectionProjects || m.section == SectionInbox:
 		k.Up.SetHelp("↑/↓", "choose")
 		short = []key.Binding{k.Up, k.Open, k.NextSection}
 	case m.section == SectionSkills:
@@ -213,13 +229,13 @@ func (m *Model) helpKeys() helpKeys {
 	default:
 		short = []key.Binding{k.NextSection, k.Up}
 	}
-	if m.study == nil && m.section != SectionProjects && !m.page().Scrollable() {
+	if m.study == nil && m.section != SectionProjects && m.section != SectionInbox && !m.page().Scrollable() {
 		short = deleteBinding(short, k.Up)
 	}
 	short = append(short, k.Help, k.Quit)
 
 	k.Up.SetHelp("↑/k", "up")
-	nav := []key.Binding{k.About, k.Skills, k.Projects, k.Contact, k.NextSection, k.PrevSection}
+	nav := []key.Binding{k.About, k.Skills, k.Projects, k.Contact, k.Inbox, k.NextSection, k.PrevSection}
 	move := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	act := []key.Binding{k.Open, k.Back}
 	if m.section == SectionSkills && m.study == nil {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -120,5 +121,9 @@ func trimRightSpaceANSI(l string) string {
 	if kw >= w {
 		return l
 	}
-	return xansi.Truncate(l, kw, "") + "\x1b[m"
+	return noopSGR.ReplaceAllString(xansi.Truncate(l, kw, "")+"\x1b[m", "\x1b[m")
 }
+
+// noopSGR matches styling that is set and reset with no text between: it
+// changes nothing on screen but costs bytes on every frame.
+var noopSGR = regexp.MustCompile(`(\x1b\[[0-9;]*m)+\x1b\[0?m`)

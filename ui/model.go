@@ -22,10 +22,11 @@ const (
 	SectionSkills
 	SectionProjects
 	SectionContact
+	SectionInbox // only for the owner
 	sectionCount
 )
 
-var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact"}
+var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact", "Inbox"}
 
 // String returns the section's tab label.
 func (s Section) String() string { return sectionNames[s] }
@@ -51,6 +52,11 @@ type Options struct {
 	// Light starts in the light theme; the background-colour query and the
 	// theme key can still change it.
 	Light bool
+	// Submit stores a message from the contact form; nil hides the form.
+	Submit SubmitFunc
+	// Inbox, if set, adds the owner's Inbox section. Set it only for a
+	// session authenticated with an owner key.
+	Inbox InboxSource
 }
 
 // Model is the root model: it owns the window size, the theme, the key map
@@ -70,8 +76,9 @@ type Model struct {
 	about    document
 	skills   *skillsPage
 	projects *projectsPage
-	contact  document
-	study    *document // the open case study, or nil
+	contact  *contactPage
+	inbox    *inboxPage // nil unless the visitor is the owner
+	study    *document  // the open case study, or nil
 
 	showHelp bool
 	mouse    bool
@@ -92,7 +99,14 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
 	m.skills = newSkillsPage(pf, st)
 	m.projects = newProjectsPage(pf, st)
-	m.contact = newDocument(func(w int) string { return renderContact(pf, st(), w) })
+	m.contact = newContactPage(pf, st, opts.Submit)
+	if opts.Inbox != nil {
+		m.inbox = newInboxPage(opts.Inbox, st)
+	}
+	m.keys.Inbox.SetEnabled(m.inbox != nil)
+	if m.section >= m.sections() {
+		m.section = SectionAbout
+	}
 	m.restyle()
 	if opts.Project != "" {
 		for i, pr := range pf.Projects {
@@ -129,11 +143,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.restyle()
 		}
 	case tea.KeyPressMsg:
+		if m.formActive() {
+			if key.Matches(msg, m.keys.QuitAlways) {
+				return m, tea.Quit
+			}
+			return m, m.contact.Update(msg, m.keys)
+		}
 		return m, m.handleKey(msg)
+	case tea.PasteMsg:
+		if m.formActive() {
+			return m, m.contact.Update(msg, m.keys)
+		}
+	case submitResultMsg:
+		return m, m.contact.result(msg)
 	case tea.MouseWheelMsg:
 		m.page().Update(msg, m.keys)
 	}
 	return m, nil
+}
+
+// formActive reports whether the contact form has the keyboard: then
+// letters type into it and only Ctrl+C keeps its global meaning.
+func (m *Model) formActive() bool {
+	return m.section == SectionContact && m.study == nil && m.contact.Focused()
 }
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -157,16 +189,25 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSection(SectionProjects)
 	case key.Matches(msg, k.Contact):
 		m.setSection(SectionContact)
+	case key.Matches(msg, k.Inbox):
+		m.setSection(SectionInbox)
 	case key.Matches(msg, k.NextSection):
-		m.setSection((m.section + 1) % sectionCount)
+		m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
-		m.setSection((m.section + sectionCount - 1) % sectionCount)
+		m.setSection((m.section + m.sections() - 1) % m.sections())
 	case key.Matches(msg, k.Back):
+		if m.section == SectionInbox {
+			m.inbox.back()
+		}
 		m.study = nil
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:
 		m.updateProjects(msg)
+	case m.section == SectionInbox && !m.inbox.reading:
+		m.updateInbox(msg)
+	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
+		return m.contact.setFocus(fieldName)
 	case m.section == SectionSkills && key.Matches(msg, k.Filter):
 		m.skills.cycleFilter(1, len(m.pf.Skills.Areas))
 	case m.section == SectionSkills && key.Matches(msg, k.FilterBack):
@@ -194,9 +235,40 @@ func (m *Model) updateProjects(msg tea.KeyPressMsg) {
 	}
 }
 
+// updateInbox moves through the owner's message list.
+func (m *Model) updateInbox(msg tea.KeyPressMsg) {
+	k, p := m.keys, m.inbox
+	switch {
+	case key.Matches(msg, k.Open):
+		p.open()
+	case key.Matches(msg, k.Up):
+		p.Select(p.selected - 1)
+	case key.Matches(msg, k.Down):
+		p.Select(p.selected + 1)
+	case key.Matches(msg, k.Top, k.PageUp):
+		p.Select(0)
+	case key.Matches(msg, k.Bottom, k.PageDown):
+		p.Select(len(p.msgs) - 1)
+	}
+}
+
+// sections is how many tabs this visitor has: the Inbox only for the owner.
+func (m *Model) sections() Section {
+	if m.inbox != nil {
+		return SectionInbox + 1
+	}
+	return SectionInbox
+}
+
 func (m *Model) setSection(s Section) {
+	if s >= m.sections() {
+		return
+	}
 	m.section = s
 	m.study = nil
+	if s == SectionInbox {
+		m.inbox.reload()
+	}
 }
 
 func (m *Model) openStudy() {
@@ -217,7 +289,9 @@ func (m *Model) page() *document {
 	case SectionProjects:
 		return &m.projects.document
 	case SectionContact:
-		return &m.contact
+		return &m.contact.document
+	case SectionInbox:
+		return &m.inbox.document
 	}
 	return &m.about
 }
@@ -233,7 +307,10 @@ func (m *Model) restyle() {
 }
 
 func (m *Model) documents() []*document {
-	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact}
+	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact.document}
+	if m.inbox != nil {
+		ds = append(ds, &m.inbox.document)
+	}
 	if m.study != nil {
 		ds = append(ds, m.study)
 	}
@@ -251,7 +328,6 @@ func (m *Model) layout() {
 	for _, d := range m.documents() {
 		d.SetSize(f.text, f.body)
 	}
-	m.help.SetWidth(f.text)
 }
 
 // View renders the screen.

@@ -33,6 +33,7 @@ func (p *projectsPage) move(delta int) {
 func (p *projectsPage) Select(i int) {
 	p.selected = max(0, min(i, len(p.projects)-1))
 	p.Invalidate()
+	p.refresh() // the spans come from rendering
 	if p.selected < len(p.spans) {
 		s := p.spans[p.selected]
 		p.ScrollTo(s[0], s[1])

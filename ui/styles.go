@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 )
@@ -15,7 +17,7 @@ import (
 //
 // To re-skin the portfolio, change these values; nothing else names a colour.
 var Palette = struct {
-	Accent, Accent2, Muted, Subtle, Warn Shade
+	Accent, Accent2, Muted, Subtle, Warn, Error, Success Shade
 }{
 	// Accent: the name, the active tab, headings, the selection marker.
 	Accent: Shade{
@@ -41,6 +43,16 @@ var Palette = struct {
 	Warn: Shade{
 		Dark:  Tone{ANSI: 11, ANSI256: 221, True: "#F2C94C"},
 		Light: Tone{ANSI: 3, ANSI256: 130, True: "#A15C00"},
+	},
+	// Error: rejected form fields and failed sends.
+	Error: Shade{
+		Dark:  Tone{ANSI: 9, ANSI256: 210, True: "#FF7A85"},
+		Light: Tone{ANSI: 1, ANSI256: 160, True: "#C62828"},
+	},
+	// Success: the confirmation of a sent message.
+	Success: Shade{
+		Dark:  Tone{ANSI: 10, ANSI256: 114, True: "#7EE0A1"},
+		Light: Tone{ANSI: 2, ANSI256: 28, True: "#1B7F3B"},
 	},
 }
 
@@ -93,8 +105,15 @@ type Styles struct {
 	Filter    lipgloss.Style // the active skills filter
 	Warn      lipgloss.Style
 	Status    lipgloss.Style // scroll position and similar status text
+	Label     lipgloss.Style // form field labels
+	Error     lipgloss.Style
+	Success   lipgloss.Style
+	Button    lipgloss.Style // the Send button, unfocused
+	ButtonOn  lipgloss.Style // the Send button, focused
 
-	Help help.Styles
+	Help  help.Styles
+	Input textinput.Styles
+	Area  textarea.Styles
 }
 
 type stylesKey struct {
@@ -142,6 +161,32 @@ func newStyles(profile colorprofile.Profile, dark bool) *Styles {
 	s.Filter = base.Bold(true).Underline(true).Foreground(accent2)
 	s.Warn = base.Bold(true).Foreground(c(Palette.Warn))
 	s.Status = base.Foreground(muted)
+
+	s.Label = base.Bold(true)
+	s.Error = base.Foreground(c(Palette.Error))
+	s.Success = base.Bold(true).Foreground(c(Palette.Success))
+	s.Button = base.Foreground(muted)
+	s.ButtonOn = base.Bold(true).Reverse(true).Foreground(accent)
+
+	// Form fields: the focused field's prompt bar takes the accent colour.
+	// The cursor doesn't blink: a blinking cursor repaints every half
+	// second for every visitor, for nothing.
+	s.Input = textinput.DefaultStyles(dark)
+	s.Input.Focused.Prompt = base.Foreground(accent)
+	s.Input.Blurred.Prompt = base.Foreground(subtle)
+	s.Input.Focused.Placeholder = base.Foreground(muted)
+	s.Input.Blurred.Placeholder = base.Foreground(muted)
+	s.Input.Blurred.Text = base
+	s.Input.Cursor.Blink = false
+	s.Area = textarea.DefaultStyles(dark)
+	s.Area.Focused.Prompt = base.Foreground(accent)
+	s.Area.Blurred.Prompt = base.Foreground(subtle)
+	s.Area.Focused.CursorLine = base
+	s.Area.Focused.Placeholder = base.Foreground(muted)
+	s.Area.Blurred.Placeholder = base.Foreground(muted)
+	s.Area.Blurred.Text = base
+	s.Area.Blurred.CursorLine = base
+	s.Area.Cursor.Blink = false
 
 	s.Help = help.Styles{
 		ShortKey:       base.Foreground(accent2),

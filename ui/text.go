@@ -70,3 +70,8 @@ func tags(st *Styles, items []string, width int) string {
 	}
 	return strings.Join(flow(styled, st.TagSep.Render(" · "), width), "\n")
 }
+
+// truncate cuts a possibly styled string to width cells, with "…".
+func truncate(s string, width int) string {
+	return xansi.Truncate(s, max(width, 1), "…")
+}

@@ -60,7 +60,14 @@ func newRootCmd() *cobra.Command {
 	f.StringVar(&cfg.ContentDir, "content", cfg.ContentDir, "serve portfolio files from this directory instead of the embedded ones (env PORTFOLIO_CONTENT)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long to wait for visitors' sessions to end on SIGINT/SIGTERM (env PORTFOLIO_SHUTDOWN_TIMEOUT)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env PORTFOLIO_LOG_LEVEL)")
+	f.IntVar(&cfg.MessagesPerHour, "messages-per-hour", cfg.MessagesPerHour, "contact messages allowed per source IP and per key each hour, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR)")
+	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
+	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
 	f.SortFlags = false
+	// Shared with the inbox command, which reads the same directory.
+	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")
+
+	cmd.AddCommand(newInboxCmd(&cfg))
 	return cmd
 }
 

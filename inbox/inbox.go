@@ -1,0 +1,92 @@
+// Package inbox stores the messages visitors leave through the contact
+// form, durably, and reads them back for the owner.
+//
+// It is the one part of the portfolio that writes data, so it is built to
+// lose nothing: a message is acknowledged only after it is written and
+// fsynced to <data-dir>/messages.jsonl, and everything a visitor typed is
+// sanitised before it is stored and again before it is shown.
+package inbox
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Limits on what a visitor can send.
+const (
+	MaxName    = 64   // characters
+	MaxReplyTo = 254  // bytes, the longest valid email address
+	MaxMessage = 2000 // characters
+)
+
+// FileName is the message log inside the data directory.
+const FileName = "messages.jsonl"
+
+// Message is one stored message, one JSON object per line of the log.
+type Message struct {
+	ID          string    `json:"id"`
+	Time        time.Time `json:"time"` // UTC, RFC 3339
+	Name        string    `json:"name"`
+	ReplyTo     string    `json:"reply_to"`
+	Message     string    `json:"message"`
+	Fingerprint string    `json:"fingerprint"` // SHA256:… of the visitor's key, or ""
+	Remote      string    `json:"remote"`      // client IP
+	Checksum    string    `json:"checksum"`    // over every other field
+}
+
+// Submission is what a visitor sends, plus who sent it.
+type Submission struct {
+	Name, ReplyTo, Message string
+	Remote                 string // client IP (no port)
+	Fingerprint            string // SHA256:… or ""
+}
+
+// Receipt confirms a stored message.
+type Receipt struct {
+	ID        string
+	Time      time.Time
+	Duplicate bool // the same text was stored moments ago; not stored again
+}
+
+// FieldError says why one form field was rejected.
+type FieldError struct {
+	Field  string // "name", "reply_to" or "message"
+	Reason string // one short line for the visitor
+}
+
+// ValidationError lists every rejected field.
+type ValidationError []FieldError
+
+func (v ValidationError) Error() string {
+	parts := make([]string, len(v))
+	for i, f := range v {
+		parts[i] = f.Field + ": " + f.Reason
+	}
+	return strings.Join(parts, "; ")
+}
+
+// For returns the reason a field was rejected, or "".
+func (v ValidationError) For(field string) string {
+	for _, f := range v {
+		if f.Field == field {
+			return f.Reason
+		}
+	}
+	return ""
+}
+
+// RateLimitError means the sender has used up their messages for now.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("too many messages: try again in %s", e.RetryAfter.Round(time.Minute))
+}
+
+// ErrStorage wraps every failure to store a message (disk full, read-only
+// volume, missing directory…). Visitors are told to try again later; the
+// cause is logged for the owner.
+var ErrStorage = errors.New("couldn't save the message")

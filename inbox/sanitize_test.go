@@ -1,0 +1,131 @@
+package inbox
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+func TestSanitize(t *testing.T) {
+	tests := []struct {
+		name      string
+		in        string
+		multiline bool
+		want      string
+	}{
+		{"plain", "Hello, world!", false, "Hello, world!"},
+		{"osc52 clipboard", "hi \x1b]52;c;ZXZpbA==\x07there", false, "hi there"},
+		{"osc52 clipboard ST", "a\x1b]52;c;ZXZpbA==\x1b\\b", true, "ab"},
+		{"osc8 link", "\x1b]8;;https://evil.example/\x1b\\click me\x1b]8;;\x1b\\", false, "click me"},
+		{"osc0 title", "\x1b]0;pwned\x07hello", false, "hello"},
+		{"csi clear screen", "\x1b[2J\x1b[Hok", true, "ok"},
+		{"csi colours", "\x1b[31mred\x1b[0m", false, "red"},
+		{"8-bit csi", "\u009b31mred\u009b0m", false, "red"},
+		{"8-bit osc", "a\u009d0;title\u009cb", false, "ab"},
+		{"raw 0x9b byte", "a\x9b31mb", false, "a31mb"},
+		{"other escapes", "\x1bc\x1b(B\x1b7x\x1bPq\x1b\\y\x1b_apc\x07", false, "xy"},
+		{"unterminated osc keeps text", "\x1b]0;not a title", false, "0;not a title"},
+		{"bare esc", "a\x1b", false, "a"},
+		{"bidi override", "user\u202eexe.txt", false, "userexe.txt"},
+		{"bidi isolates", "a\u2066b\u2067c\u2068d\u2069e", false, "abcde"},
+		{"bidi embeddings and marks", "\u202aa\u202bb\u202cc\u202dd\u200ee\u200ff\u061cg", false, "abcdefg"},
+		{"zero width", "\ufeffa\u200bb\u200cc\u200dd\u2060e\u180ef", false, "abcdef"},
+		{"soft hyphen and tags", "a\u00adb\U000E0041c", false, "abc"},
+		{"line separators", "a\u2028b\u2029c", true, "abc"},
+		{"nel multiline", "a\u0085b", true, "a\nb"},
+		{"c0 controls", "a\x00b\x07c\x08d\x7fe\x1cf", false, "abcdef"},
+		{"invalid utf8", "a\xffb\xc3(c\xe2\x82", false, "ab(c"},
+		{"crlf multiline", "one\r\ntwo\rthree\n", true, "one\ntwo\nthree"},
+		{"crlf single", "one\r\ntwo\rthree", false, "one two three"},
+		{"tabs multiline", "a\tb\t\tc", true, "a b  c"},
+		{"tabs single", "a\t\tb", false, "a b"},
+		{"blank lines", "\n\n\nfirst\n\n\n\n\nsecond\n \n\t\nthird\n\n\n", true, "first\n\nsecond\n\nthird"},
+		{"trailing spaces", "a   \n  b\t \nc", true, "a\n  b\nc"},
+		{"single whitespace", "  a \u00a0 b\u3000c\n\nd  ", false, "a b c d"},
+		{"nfd to nfc", "e\u0301", false, "\u00e9"},
+		{"nfc across removed char", "e\u200b\u0301", false, "\u00e9"},
+		{"only junk", "\x1b[2J\u200b\n\n", true, ""},
+		{"emoji kept", "hi 👋🏽 ✌️", false, "hi 👋🏽 ✌️"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Sanitize(tt.in, tt.multiline)
+			if got != tt.want {
+				t.Errorf("Sanitize(%q, %v) = %q, want %q", tt.in, tt.multiline, got, tt.want)
+			}
+			if again := Sanitize(got, tt.multiline); again != got {
+				t.Errorf("not idempotent: %q → %q", got, again)
+			}
+			checkSanitized(t, got, tt.multiline)
+		})
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"hello", 10, "hello"},
+		{"hello", 5, "hello"},
+		{"hello", 3, "hel"},
+		{"héllo", 2, "hé"},
+		{"👋👋👋", 2, "👋👋"},
+		{"abc", 0, ""},
+		{"abc", -1, ""},
+		{"", 3, ""},
+	}
+	for _, tt := range tests {
+		got := Truncate(tt.in, tt.max)
+		if got != tt.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		}
+		if !utf8.ValidString(got) {
+			t.Errorf("Truncate(%q, %d) split a rune: %q", tt.in, tt.max, got)
+		}
+	}
+}
+
+// checkSanitized asserts what Sanitize promises about its output.
+func checkSanitized(t *testing.T, out string, multiline bool) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Fatalf("output not valid UTF-8: %q", out)
+	}
+	for _, r := range out {
+		switch {
+		case r == '\n' && multiline:
+		case r == 0x1b || r == 0x9b:
+			t.Fatalf("escape introducer %U in output %q", r, out)
+		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029':
+			t.Fatalf("forbidden rune %U in output %q", r, out)
+		}
+	}
+	if strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") || strings.Contains(out, "\n\n\n") {
+		t.Fatalf("blank lines not tidied: %q", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasSuffix(l, " ") {
+			t.Fatalf("trailing space on a line: %q", out)
+		}
+	}
+	if !multiline && (out != strings.TrimSpace(out) || strings.Contains(out, "  ")) {
+		t.Fatalf("whitespace not collapsed: %q", out)
+	}
+}
+
+func FuzzSanitize(f *testing.F) {
+	// The committed corpus in testdata/fuzz/FuzzSanitize holds the hostile
+	// seeds; these cover the trivial cases.
+	f.Add("", false)
+	f.Add("plain text", true)
+	f.Fuzz(func(t *testing.T, s string, multiline bool) {
+		out := Sanitize(s, multiline)
+		checkSanitized(t, out, multiline)
+		if again := Sanitize(out, multiline); again != out {
+			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
+		}
+	})
+}

@@ -1,0 +1,149 @@
+package inbox
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func validSub() Submission {
+	return Submission{
+		Name:        "Jane Doe",
+		ReplyTo:     "jane@example.com",
+		Message:     "Hello!\n\nLoved the portfolio.",
+		Remote:      "192.0.2.1",
+		Fingerprint: "SHA256:abc",
+	}
+}
+
+func TestValidateOK(t *testing.T) {
+	sub := validSub()
+	sub.Name = "  Jane\x1b[31m  Doe "
+	sub.Message = "\n\nHello!\r\n\r\n\r\n\u202eLoved it.  \n\n"
+	got, err := Validate(sub)
+	if err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+	if got.Name != "Jane Doe" {
+		t.Errorf("Name = %q, want sanitised %q", got.Name, "Jane Doe")
+	}
+	if got.Message != "Hello!\n\nLoved it." {
+		t.Errorf("Message = %q, want sanitised", got.Message)
+	}
+}
+
+func TestValidateEmpty(t *testing.T) {
+	_, err := Validate(Submission{Name: " \u200b ", ReplyTo: "\x1b[2J", Message: "\n\n \t\n"})
+	var ve ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want ValidationError", err)
+	}
+	for _, f := range []string{"name", "reply_to", "message"} {
+		if ve.For(f) != "required" {
+			t.Errorf("%s: reason %q, want %q", f, ve.For(f), "required")
+		}
+	}
+	if len(ve) != 3 {
+		t.Errorf("got %d field errors, want 3: %v", len(ve), ve)
+	}
+}
+
+func TestValidateTooLong(t *testing.T) {
+	cases := []struct {
+		field string
+		set   func(*Submission, string)
+		ok    string
+		bad   string
+	}{
+		{"name", func(s *Submission, v string) { s.Name = v }, strings.Repeat("é", MaxName), strings.Repeat("é", MaxName+1)},
+		{"reply_to", func(s *Submission, v string) { s.ReplyTo = v }, strings.Repeat("a", MaxReplyTo), strings.Repeat("a", MaxReplyTo+1)},
+		{"message", func(s *Submission, v string) { s.Message = v }, strings.Repeat("ü", MaxMessage), strings.Repeat("ü", MaxMessage+1)},
+	}
+	for _, c := range cases {
+		t.Run(c.field, func(t *testing.T) {
+			sub := validSub()
+			c.set(&sub, c.ok)
+			if _, err := Validate(sub); err != nil {
+				t.Errorf("at the limit: %v", err)
+			}
+			c.set(&sub, c.bad)
+			_, err := Validate(sub)
+			var ve ValidationError
+			if !errors.As(err, &ve) || !strings.HasPrefix(ve.For(c.field), "too long") {
+				t.Errorf("over the limit: err = %v", err)
+			}
+			if len(ve) != 1 {
+				t.Errorf("want exactly one field error, got %v", ve)
+			}
+		})
+	}
+}
+
+func TestValidateReplyTo(t *testing.T) {
+	good := []string{
+		"jane@example.com",
+		"jane.doe+portfolio@mail.example.co.uk",
+		"@jane",
+		"@jane@mastodon.social", // fediverse handle: starts with @
+		"https://github.com/jane",
+		"https://jane.example/contact?x=a@b",
+		"github.com/jane",
+		"jane_doe",
+		"+447700900123",
+	}
+	for _, s := range good {
+		sub := validSub()
+		sub.ReplyTo = s
+		if _, err := Validate(sub); err != nil {
+			t.Errorf("ReplyTo %q rejected: %v", s, err)
+		}
+	}
+	bad := map[string]string{
+		"Jane <jane@x.com>": "not a valid email address",
+		"a@b@c":             "not a valid email address",
+		"jane@":             "not a valid email address",
+		"jane@@x.com":       "not a valid email address",
+		"jane@exa mple.com": "not a valid email address",
+		"jane doe":          "must be an email address or a handle without spaces",
+		"@":                 "enter an email address or a handle",
+		"---":               "enter an email address or a handle",
+	}
+	for s, reason := range bad {
+		sub := validSub()
+		sub.ReplyTo = s
+		_, err := Validate(sub)
+		var ve ValidationError
+		if !errors.As(err, &ve) || ve.For("reply_to") != reason {
+			t.Errorf("ReplyTo %q: err = %v, want reply_to: %s", s, err, reason)
+		}
+	}
+}
+
+func TestValidateAllFieldErrors(t *testing.T) {
+	sub := Submission{
+		Name:    strings.Repeat("n", MaxName+1),
+		ReplyTo: "Jane <jane@x.com>",
+		Message: "",
+	}
+	_, err := Validate(sub)
+	var ve ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want ValidationError", err)
+	}
+	want := ValidationError{
+		{"name", "too long (max 64 characters)"},
+		{"reply_to", "not a valid email address"},
+		{"message", "required"},
+	}
+	if len(ve) != len(want) {
+		t.Fatalf("got %v, want %v", ve, want)
+	}
+	for i := range want {
+		if ve[i] != want[i] {
+			t.Errorf("error %d = %v, want %v", i, ve[i], want[i])
+		}
+		if strings.Contains(ve[i].Reason, "\n") {
+			t.Errorf("reason %q is more than one line", ve[i].Reason)
+		}
+	}
+}

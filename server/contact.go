@@ -1,0 +1,105 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/ui"
+)
+
+// submitFor returns the contact form's SubmitFunc for one session: it adds
+// who is sending (client IP, key fingerprint) and logs the outcome.
+func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
+	v := visitorOf(sess)
+	ip := remoteIP(sess.RemoteAddr())
+	return func(sub inbox.Submission) (inbox.Receipt, error) {
+		sub.Remote, sub.Fingerprint = ip, v.Fingerprint
+		r, err := s.inbox.Submit(sub)
+		var verr inbox.ValidationError
+		var rerr *inbox.RateLimitError
+		switch {
+		case err == nil:
+			s.log.Info("message stored", "id", r.ID, "remote", ip, "duplicate", r.Duplicate)
+		case errors.As(err, &verr):
+			s.log.Debug("message rejected", "remote", ip, "reason", quote(verr.Error()))
+		case errors.As(err, &rerr):
+			s.log.Info("message rate limited", "remote", ip, "key", v.Fingerprint)
+		default:
+			s.log.Error("message not stored", "remote", ip, "err", quote(err.Error()))
+		}
+		return r, err
+	}
+}
+
+// remoteIP is the client's address without the port.
+func remoteIP(a net.Addr) string {
+	host, _, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host
+}
+
+// ownerKeys is the set of public keys allowed to read the inbox.
+type ownerKeys map[string]bool
+
+// loadOwnerKeys reads an authorized_keys file. A missing or unreadable file
+// is an error at start-up, not a silently empty set.
+func loadOwnerKeys(path string) (ownerKeys, error) {
+	keys := ownerKeys{}
+	if path == "" {
+		return keys, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--owner-keys: %w", err)
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, _, _, _, err := gossh.ParseAuthorizedKey([]byte(line))
+		if err != nil {
+			return nil, fmt.Errorf("--owner-keys %s:%d: %w", path, n, err)
+		}
+		keys[string(k.Marshal())] = true
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("--owner-keys %s: no keys in file", path)
+	}
+	return keys, nil
+}
+
+// isOwner reports whether the session authenticated with an owner key. The
+// key is the one the session proved it holds, read after authentication.
+func (s *Server) isOwner(sess ssh.Session) bool {
+	k := sess.PublicKey()
+	return k != nil && s.owners[string(k.Marshal())]
+}
+
+// ownerInbox is the owner's view of the stored messages.
+type ownerInbox struct {
+	dir   string
+	state *inbox.ReadState
+}
+
+func (o *ownerInbox) Messages() ([]inbox.Message, inbox.ReadReport, error) {
+	return inbox.ReadAll(o.dir)
+}
+
+func (o *ownerInbox) IsRead(id string) bool { return o.state.IsRead(id) }
+
+func (o *ownerInbox) MarkRead(id string) error { return o.state.MarkRead(id) }
+
+var _ ui.InboxSource = (*ownerInbox)(nil)

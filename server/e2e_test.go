@@ -1,0 +1,222 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmux drives a private tmux server: its own socket and config, so it never
+// touches the user's tmux.
+type tmux struct {
+	t      *testing.T
+	sock   string
+	dir    string // TMUX_TMPDIR: the socket lives here, removed with the test
+	conf   string
+	target string
+}
+
+func (x *tmux) cmd(args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	c := exec.CommandContext(ctx, "tmux", append([]string{"-L", x.sock, "-f", x.conf}, args...)...)
+	// Not inside the caller's tmux, whatever the environment says.
+	env := make([]string, 0, len(os.Environ())+1)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "TMUX=") && !strings.HasPrefix(kv, "TMUX_PANE=") && !strings.HasPrefix(kv, "TMUX_TMPDIR=") {
+			env = append(env, kv)
+		}
+	}
+	c.Env = append(env, "TMUX_TMPDIR="+x.dir)
+	out, err := c.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("tmux %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return string(out), nil
+}
+
+func (x *tmux) must(args ...string) string {
+	x.t.Helper()
+	out, err := x.cmd(args...)
+	if err != nil {
+		x.t.Fatal(err)
+	}
+	return out
+}
+
+func (x *tmux) capture() string {
+	x.t.Helper()
+	return x.must("capture-pane", "-p", "-t", x.target)
+}
+
+// waitScreen polls the pane until it shows every substr and returns it.
+func (x *tmux) waitScreen(substrs ...string) string {
+	x.t.Helper()
+	var screen string
+	ok := eventually(waitTimeout, func() bool {
+		out, err := x.cmd("capture-pane", "-p", "-t", x.target)
+		if err != nil {
+			return false
+		}
+		screen = out
+		for _, s := range substrs {
+			if !strings.Contains(screen, s) {
+				return false
+			}
+		}
+		return true
+	})
+	if !ok {
+		x.t.Fatalf("pane never showed all of %q within %s; screen:\n%s", substrs, waitTimeout, screen)
+	}
+	return screen
+}
+
+func (x *tmux) keys(keys ...string) {
+	x.t.Helper()
+	x.must(append([]string{"send-keys", "-t", x.target}, keys...)...)
+}
+
+// paneSize is the pane's "width height".
+func (x *tmux) paneSize() string {
+	x.t.Helper()
+	return strings.TrimSpace(x.must("display-message", "-p", "-t", x.target, "#{pane_width} #{pane_height}"))
+}
+
+func requireTools(t *testing.T, tools ...string) {
+	t.Helper()
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s not on PATH; CI must run the end-to-end test", tool)
+			}
+			t.Skipf("%s not on PATH: skipping the end-to-end test", tool)
+		}
+	}
+}
+
+// TestEndToEndOpenSSH drives the real OpenSSH client in a tmux pane: a
+// visitor's full tour, with resizes, ending with q and exit status 0.
+func TestEndToEndOpenSSH(t *testing.T) {
+	requireTools(t, "tmux", "ssh")
+	t.Parallel()
+	ts := startServer(t, t.TempDir())
+	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
+
+	tmp := t.TempDir()
+	conf := filepath.Join(tmp, "tmux.conf")
+	if err := os.WriteFile(conf, []byte(strings.Join([]string{
+		"set -g status off",                      // the pane is the whole 80×24
+		"set -g remain-on-exit on",               // keep the last screen after ssh exits
+		"set -g escape-time 0",                   // Esc goes straight through
+		"set -g default-terminal xterm-256color", // TERM that ssh forwards
+		"set -g history-limit 0",
+		"",
+	}, "\n")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	exitFile := filepath.Join(tmp, "exit")
+	knownHosts := filepath.Join(tmp, "known_hosts")
+	// A keyless visitor: no config, no agent, no keys; the server accepts an
+	// empty keyboard-interactive exchange, so nothing prompts.
+	sshCmd := strings.Join([]string{
+		"ssh", "-tt", "-F", "/dev/null", "-p", port, "-l", "visitor",
+		"-o", "StrictHostKeyChecking=accept-new",
+		"-o", "UserKnownHostsFile='" + knownHosts + "'",
+		"-o", "GlobalKnownHostsFile=/dev/null",
+		"-o", "IdentitiesOnly=yes",
+		"-o", "IdentityAgent=none",
+		"-o", "PubkeyAuthentication=no",
+		"-o", "PasswordAuthentication=no",
+		"-o", "PreferredAuthentications=keyboard-interactive",
+		"-o", "BatchMode=no",
+		"-o", "ConnectTimeout=10",
+		"-o", "LogLevel=ERROR",
+		"127.0.0.1",
+	}, " ") + "; echo EXIT=$? > '" + exitFile + "'"
+
+	x := &tmux{
+		t:      t,
+		sock:   fmt.Sprintf("e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9),
+		dir:    tmp,
+		conf:   conf,
+		target: "e2e",
+	}
+	t.Cleanup(func() { _, _ = x.cmd("kill-server") })
+	x.must("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", sshCmd)
+
+	about := x.waitScreen("Pragya Mugale", "1 About", "4 Contact")
+	if got := x.paneSize(); got != "80 24" {
+		t.Errorf("pane is %s, want 80 24", got)
+	}
+
+	x.keys("2")
+	skills := x.waitScreen("Programming Languages", "Filter")
+
+	x.keys("3")
+	projects := x.waitScreen("NoteLytix", "Activity Logging Service")
+
+	x.keys("Enter")
+	study := x.waitScreen("Goal", "System Architecture")
+
+	x.must("resize-window", "-t", x.target, "-x", "40", "-y", "12")
+	compact := x.waitScreen("‹ ", "3/4 ›")
+	if strings.Contains(compact, "4 Contact") {
+		t.Errorf("40 columns still show the full tab bar:\n%s", compact)
+	}
+
+	x.must("resize-window", "-t", x.target, "-x", "80", "-y", "24")
+	x.waitScreen("1 About", "4 Contact", "Goal")
+
+	x.keys("4")
+	contact := x.waitScreen("Let's talk", "reach out")
+
+	x.keys("q")
+	var exit string
+	if !eventually(waitTimeout, func() bool {
+		b, err := os.ReadFile(exitFile)
+		exit = strings.TrimSpace(string(b))
+		return err == nil && strings.HasPrefix(exit, "EXIT=")
+	}) {
+		t.Fatalf("ssh did not exit within %s after q; screen:\n%s", waitTimeout, x.capture())
+	}
+	if exit != "EXIT=0" {
+		t.Errorf("ssh exited with %s, want EXIT=0; screen:\n%s", exit, x.capture())
+	}
+	final := x.capture()
+	if strings.Contains(final, "Permission denied") || strings.Contains(final, "ssh -t") {
+		t.Errorf("unexpected text after quitting:\n%s", final)
+	}
+
+	for name, screen := range map[string]struct {
+		got  string
+		want []string
+	}{
+		"about":    {about, []string{"Pragya Mugale", "Backend Engineer"}},
+		"skills":   {skills, []string{"Programming Languages", "Go (Golang)"}},
+		"projects": {projects, []string{"NoteLytix", "Activity Logging Service"}},
+		"study":    {study, []string{"Goal", "System Architecture", "3 Projects › notelytix"}},
+		"compact":  {compact, []string{"‹ ", "3/4 ›"}},
+		"contact":  {contact, []string{"Let's talk"}},
+	} {
+		for _, w := range screen.want {
+			if !strings.Contains(screen.got, w) {
+				t.Errorf("%s screen lacks %q:\n%s", name, w, screen.got)
+			}
+		}
+	}
+
+	ts.waitLog(t, "disconnect")
+	b, err := os.ReadFile(knownHosts)
+	if err != nil {
+		t.Fatalf("known_hosts: %v", err)
+	}
+	if !strings.Contains(string(b), "ssh-ed25519") {
+		t.Errorf("known_hosts lacks the ed25519 host key: %q", b)
+	}
+}
