@@ -86,7 +86,10 @@ func Find(msgs []Message, id string) (Message, bool) {
 			n++
 		}
 	}
-	return found, n == 1
+	if n != 1 {
+		return Message{}, false
+	}
+	return found, true
 }
 
 func displaySafe(m Message) Message {

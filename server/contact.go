@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -17,26 +16,13 @@ import (
 )
 
 // submitFor returns the contact form's SubmitFunc for one session: it adds
-// who is sending (client IP, key fingerprint) and logs the outcome.
+// who is sending (client IP, key fingerprint). The inbox service validates,
+// limits, stores and logs.
 func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
-	v := visitorOf(sess)
-	ip := remoteIP(sess.RemoteAddr())
+	ip, fp := remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint
 	return func(sub inbox.Submission) (inbox.Receipt, error) {
-		sub.Remote, sub.Fingerprint = ip, v.Fingerprint
-		r, err := s.inbox.Submit(sub)
-		var verr inbox.ValidationError
-		var rerr *inbox.RateLimitError
-		switch {
-		case err == nil:
-			s.log.Info("message stored", "id", r.ID, "remote", ip, "duplicate", r.Duplicate)
-		case errors.As(err, &verr):
-			s.log.Debug("message rejected", "remote", ip, "reason", quote(verr.Error()))
-		case errors.As(err, &rerr):
-			s.log.Info("message rate limited", "remote", ip, "key", v.Fingerprint)
-		default:
-			s.log.Error("message not stored", "remote", ip, "err", quote(err.Error()))
-		}
-		return r, err
+		sub.Remote, sub.Fingerprint = ip, fp
+		return s.inbox.Submit(sub)
 	}
 }
 

@@ -99,7 +99,7 @@ func (p *inboxPage) render(width int) string {
 	}
 	var lines []string
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
-	head := fmt.Sprintf("%d messages, %d unread", len(p.msgs), p.unread)
+	head := fmt.Sprintf("%d %s, %d unread", len(p.msgs), plural(len(p.msgs), "message"), p.unread)
 	if p.report.Corrupt > 0 || p.report.Torn {
 		head += st.Warn.Render(fmt.Sprintf("  (%d unreadable lines skipped)", p.report.Corrupt+boolInt(p.report.Torn)))
 	}
@@ -157,6 +157,14 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 	b.WriteString(st.Rule.Render(strings.Repeat("─", width)) + "\n")
 	b.WriteString(wrap(inbox.Sanitize(m.Message, true), width))
 	return b.String()
+}
+
+// plural returns word, with an "s" unless n is 1.
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
 }
 
 func boolInt(b bool) int {

@@ -5,7 +5,19 @@ import (
 
 	"charm.land/lipgloss/v2"
 	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/pragyamugale/portfolio/markdown"
 )
+
+// renderMarkdown renders Markdown in the theme of st, through the shared
+// cache.
+func renderMarkdown(src string, width int, dark bool) string {
+	accent := Palette.Accent.Light.True
+	if dark {
+		accent = Palette.Accent.Dark.True
+	}
+	return markdown.Render(src, width, markdown.Theme{Dark: dark, Accent: accent})
+}
 
 // wrap word-wraps plain text to width, breaking words only when a single
 // word is longer than the line.

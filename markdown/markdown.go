@@ -1,4 +1,6 @@
-package ui
+// Package markdown renders the portfolio's Markdown for terminals and for
+// plain text, once per (source, width, theme), shared by every session.
+package markdown
 
 import (
 	"regexp"
@@ -11,7 +13,7 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 )
 
-// Markdown is rendered with glamour once per (source, width, background) and
+// Markdown is rendered with glamour once per (source, width, theme) and
 // shared by every session: glamour costs milliseconds and a megabyte of
 // garbage per render, far too much for a keypress or a new visitor. Colours
 // are emitted in truecolor and reduced to each visitor's colour profile by
@@ -28,7 +30,15 @@ const mdCacheMax = 2048
 type mdKey struct {
 	src   string
 	width int
-	dark  bool
+	theme Theme
+}
+
+// Theme selects the rendering: colours for a dark or light background with
+// headings in Accent (#RRGGBB), or Plain text with no escape codes at all.
+type Theme struct {
+	Plain  bool
+	Dark   bool
+	Accent string
 }
 
 type mdEntry struct {
@@ -36,9 +46,9 @@ type mdEntry struct {
 	out  string
 }
 
-// renderMarkdown returns src rendered for a text width and background.
-func renderMarkdown(src string, width int, dark bool) string {
-	k := mdKey{src, width, dark}
+// Render returns src rendered for a text width and theme.
+func Render(src string, width int, theme Theme) string {
+	k := mdKey{src, width, theme}
 	mdCache.Lock()
 	e, ok := mdCache.m[k]
 	if !ok {
@@ -50,13 +60,20 @@ func renderMarkdown(src string, width int, dark bool) string {
 	}
 	mdCache.Unlock()
 	// Concurrent sessions asking for the same entry wait for one render.
-	e.once.Do(func() { e.out = glamourRender(src, width, dark) })
+	e.once.Do(func() { e.out = glamourRender(src, width, theme) })
 	return e.out
 }
 
-func glamourRender(src string, width int, dark bool) string {
+// CacheLen is the number of cached renderings, for tests.
+func CacheLen() int {
+	mdCache.Lock()
+	defer mdCache.Unlock()
+	return len(mdCache.m)
+}
+
+func glamourRender(src string, width int, theme Theme) string {
 	r, err := glamour.NewTermRenderer(
-		glamour.WithStyles(glamourStyle(dark)),
+		glamour.WithStyles(glamourStyle(theme)),
 		glamour.WithWordWrap(width),
 	)
 	var out string
@@ -68,26 +85,39 @@ func glamourRender(src string, width int, dark bool) string {
 		// wrapped text is still better than an error on a visitor's screen.
 		return xansi.Wrap(src, width, "")
 	}
-	return trimBlankLines(out)
+	out = trimBlankLines(out)
+	if theme.Plain {
+		out = xansi.Strip(out) // belt and braces: plain means no escapes
+	}
+	return out
 }
 
 // glamourStyle adapts glamour's standard styles to the portfolio: no
 // document margin (the layout owns margins) and headings in the accent
-// colour with a marker that stays visible without colour.
-func glamourStyle(dark bool) gansi.StyleConfig {
-	cfg := styles.LightStyleConfig
-	accent := Palette.Accent.Light.True
-	if dark {
+// colour with a marker that stays visible without colour. Plain text keeps
+// Markdown's "## " headings and drops the ** and _ around emphasis.
+func glamourStyle(theme Theme) gansi.StyleConfig {
+	var cfg gansi.StyleConfig
+	switch {
+	case theme.Plain:
+		cfg = styles.ASCIIStyleConfig
+		cfg.Strong.BlockPrefix, cfg.Strong.BlockSuffix = "", ""
+		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
+	case theme.Dark:
 		cfg = styles.DarkStyleConfig
-		accent = Palette.Accent.Dark.True
+	default:
+		cfg = styles.LightStyleConfig
 	}
 	zero := uint(0)
 	cfg.Document.Margin = &zero
 	cfg.Document.BlockPrefix = ""
 	cfg.Document.BlockSuffix = ""
-	cfg.Heading.Color = &accent
-	cfg.H2.Prefix = "▍"
-	cfg.H3.Prefix = "▍"
+	if !theme.Plain {
+		accent := theme.Accent
+		cfg.Heading.Color = &accent
+		cfg.H2.Prefix = "▍"
+		cfg.H3.Prefix = "▍"
+	}
 	return cfg
 }
 
