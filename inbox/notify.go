@@ -120,24 +120,35 @@ func (n *Notifier) run() {
 		case m := <-n.queue:
 			n.deliver(m)
 		case <-n.stop:
-			for {
-				select {
-				case m := <-n.queue:
-					n.deliver(m)
-				default:
-					return
-				}
+			n.drain()
+			return
+		}
+	}
+}
+
+// drain delivers what is queued until Close gives up, then drops the
+// rest with one warning.
+func (n *Notifier) drain() {
+	dropped := 0
+	for {
+		select {
+		case m := <-n.queue:
+			if n.ctx.Err() != nil {
+				dropped++
+				continue
 			}
+			n.deliver(m)
+		default:
+			if dropped > 0 {
+				n.log.Warn("notifier stopped; notifications dropped", "count", dropped)
+			}
+			return
 		}
 	}
 }
 
 // deliver POSTs m, retrying transient failures.
 func (n *Notifier) deliver(m Message) {
-	if n.ctx.Err() != nil {
-		n.log.Warn("notifier stopped; notification dropped", "id", m.ID)
-		return
-	}
 	body, err := json.Marshal(m)
 	if err != nil {
 		n.log.Error("notification: encoding failed", "id", m.ID, "err", err)

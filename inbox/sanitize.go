@@ -58,6 +58,9 @@ func sanitizePass(s string, multiline bool) string {
 	rs := decodeValid(s)
 	var b strings.Builder
 	b.Grow(len(s))
+	// Once a control string is found unterminated, every later one is
+	// too; remembering that keeps the pass linear.
+	unterminated := false
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
 		switch {
@@ -69,9 +72,9 @@ func sanitizePass(s string, multiline bool) string {
 		case r == '\n' || r == '\u0085': // LF, NEL
 			b.WriteRune(lineBreak(multiline))
 		case r == 0x1b: // ESC
-			i += escapeLen(rs[i+1:])
+			i += escapeLen(rs[i+1:], &unterminated)
 		case r >= 0x80 && r <= 0x9f: // C1
-			i += c1Len(r, rs[i+1:])
+			i += c1Len(r, rs[i+1:], &unterminated)
 		case removed(r):
 		case unicode.IsSpace(r):
 			b.WriteByte(' ')
@@ -126,7 +129,7 @@ func decodeValid(s string) []rune {
 
 // escapeLen returns how many runes after an ESC belong to its escape
 // sequence (all of them are dropped with the ESC).
-func escapeLen(rest []rune) int {
+func escapeLen(rest []rune, unterminated *bool) int {
 	if len(rest) == 0 {
 		return 0
 	}
@@ -134,7 +137,7 @@ func escapeLen(rest []rune) int {
 	case r == '[': // CSI
 		return 1 + csiLen(rest[1:])
 	case r == ']' || r == 'P' || r == 'X' || r == '^' || r == '_': // OSC DCS SOS PM APC
-		return 1 + stringLen(rest[1:])
+		return 1 + stringLen(rest[1:], unterminated)
 	case r >= 0x20 && r <= 0x2f: // intermediates, then a final byte
 		n := 1
 		for n < len(rest) && rest[n] >= 0x20 && rest[n] <= 0x2f {
@@ -151,12 +154,12 @@ func escapeLen(rest []rune) int {
 }
 
 // c1Len is escapeLen for 8-bit C1 introducers.
-func c1Len(r rune, rest []rune) int {
+func c1Len(r rune, rest []rune, unterminated *bool) int {
 	switch r {
 	case 0x9b: // CSI
 		return csiLen(rest)
 	case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // OSC DCS SOS PM APC
-		return stringLen(rest)
+		return stringLen(rest, unterminated)
 	}
 	return 0
 }
@@ -178,7 +181,10 @@ func csiLen(rest []rune) int {
 // and including its terminator: BEL, ESC \ or ST (U+009C). An unterminated
 // string isn't swallowed — only its introducer goes, so a stray "ESC ]"
 // can't eat the rest of a message.
-func stringLen(rest []rune) int {
+func stringLen(rest []rune, unterminated *bool) int {
+	if *unterminated {
+		return 0
+	}
 	for n := 0; n < len(rest); n++ {
 		switch rest[n] {
 		case 0x07, 0x9c:
@@ -189,6 +195,7 @@ func stringLen(rest []rune) int {
 			}
 		}
 	}
+	*unterminated = true
 	return 0
 }
 

@@ -3,6 +3,7 @@ package inbox
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 )
@@ -59,6 +60,27 @@ func TestSanitize(t *testing.T) {
 			}
 			checkSanitized(t, got, tt.multiline)
 		})
+	}
+}
+
+// Unterminated control strings must not make Sanitize quadratic: a
+// visitor's paste is sanitised before its length is checked.
+func TestSanitizeLinear(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("\x1b]", 200_000),
+		strings.Repeat("\u009d", 200_000),
+		strings.Repeat("\x1bP\x1b", 200_000),
+	} {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			Sanitize(in, true)
+		}()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Sanitize(%q…) took over 10s", in[:4])
+		}
 	}
 }
 

@@ -34,6 +34,13 @@ type Config struct {
 	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
 	// NotifyURL, if set, receives each new message as a JSON POST.
 	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
+	// PublicAddr is the address visitors type, e.g. portfolio.example.com
+	// (port 22) or example.com:2222; help texts quote it. Empty means the
+	// listen address.
+	PublicAddr string `env:"PORTFOLIO_PUBLIC_ADDR"`
+
+	// Version is the build's version, shown by the version command.
+	Version string
 }
 
 // DefaultConfig returns the configuration used when nothing is set.

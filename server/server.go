@@ -114,10 +114,12 @@ func withHostKey(signer gossh.Signer) ssh.Option {
 // first: wish applies them in order, so the last one listed runs first.
 func (s *Server) middleware() []wish.Middleware {
 	return []wish.Middleware{
-		// 4. Sessions without a pty land here (and pty sessions pass through
-		//    on their way out): explain how to connect, exit non-zero.
-		s.noPtyMiddleware,
-		// 3. The Bubble Tea UI, one program per session with a pty.
+		// 4. Sessions without a pty, and commands that aren't a page of the
+		//    UI, land here: text and JSON commands with an exit status.
+		//    (UI sessions pass through on their way out.)
+		s.commandMiddleware,
+		// 3. The Bubble Tea UI, one program per session with a pty (and no
+		//    command, or a command naming a page: a deep link).
 		bubbletea.MiddlewareWithProgramHandler(s.programHandler),
 		// 2. Track the session for graceful shutdown; say goodbye when the
 		//    server is stopping.
@@ -127,6 +129,28 @@ func (s *Server) middleware() []wish.Middleware {
 		// 0. Outermost: a panic anywhere ends only this session.
 		s.recoverMiddleware,
 	}
+}
+
+// sshCommand is the command visitors type to connect, for help texts.
+func (s *Server) sshCommand() string {
+	addr := s.cfg.PublicAddr
+	if addr == "" {
+		addr = s.cfg.Addr
+		if a := s.Addr(); a != nil {
+			addr = a.String() // the real port when listening on :0
+		}
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		host, port = addr, "22" // a bare host name
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	if port == "22" {
+		return "ssh " + host
+	}
+	return "ssh -p " + port + " " + host
 }
 
 // HostKey returns the server's host key.

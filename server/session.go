@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -50,10 +52,18 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	if !ok {
 		return nil
 	}
-	env := append(sess.Environ(), "TERM="+pty.Term)
 	opts := ui.Options{
-		Profile: colorprofile.Env(env),
+		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
 		Submit:  s.submitFor(sess),
+	}
+	if args := sess.Command(); len(args) > 0 {
+		// A command with a terminal opens the app at that page; anything
+		// that isn't a page (help, --json, typos) runs as a command.
+		page, project, ok := commands.DeepLink(s.pf, args)
+		if !ok {
+			return nil
+		}
+		opts.Section, opts.Project = pageSections[page], project
 	}
 	if s.isOwner(sess) {
 		opts.Inbox = s.owner
@@ -67,6 +77,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		tea.WithoutSignalHandler(),
 	)
 	p := tea.NewProgram(m, popts...)
+	sess.Context().SetValue(uiRanKey, true)
 	go func() {
 		// On shutdown, end the program so the visitor sees the goodbye.
 		// Quit waits for Run to start, or for the session to end.
@@ -79,18 +90,57 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 	return p
 }
 
-// noPtyMiddleware answers sessions without a terminal (ssh -T, pipes,
-// scripts) with a short pointer instead of a hang or an error. Sessions
-// with a pty pass through it after their UI has ended.
-func (s *Server) noPtyMiddleware(next ssh.Handler) ssh.Handler {
+// pageSections maps deep-link page names to UI sections.
+var pageSections = map[string]ui.Section{
+	"about": ui.SectionAbout, "skills": ui.SectionSkills,
+	"projects": ui.SectionProjects, "contact": ui.SectionContact,
+}
+
+// uiRanKey marks a session whose UI has run, so the command handler behind
+// the Bubble Tea middleware (which calls it on the way out) does nothing.
+var uiRanKey = &struct{ name string }{"ui-ran"}
+
+// commandMiddleware serves sessions that didn't get the UI: no terminal
+// (ssh -T, pipes, scripts) or a command that isn't a page. It prints text
+// and exits with the command's status.
+func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if _, _, ok := sess.Pty(); !ok {
-			fmt.Fprint(sess.Stderr(), noPtyHint)
-			_ = sess.Exit(1)
+		if sess.Context().Value(uiRanKey) == true {
+			next(sess)
 			return
 		}
-		next(sess)
+		_, _, tty := sess.Pty()
+		code := commands.Run(commands.Env{
+			Portfolio: s.pf,
+			Submit:    s.submitFor(sess),
+			Version:   s.cfg.Version,
+			Host:      s.sshCommand(),
+			Width:     textWidth(sess),
+			TTY:       tty,
+			Stdin:     sess,
+			Stdout:    sess,
+			Stderr:    sess.Stderr(),
+		}, sess.Command())
+		_ = sess.Exit(code)
 	}
+}
+
+// textWidth is the width plain text wraps at: the terminal's, or COLUMNS
+// as the client sent it, or 80; never outside 20–250.
+func textWidth(sess ssh.Session) int {
+	w := 80
+	if pty, _, ok := sess.Pty(); ok && pty.Window.Width > 0 {
+		w = pty.Window.Width
+	} else {
+		for _, kv := range sess.Environ() {
+			if v, ok := strings.CutPrefix(kv, "COLUMNS="); ok {
+				if n, err := strconv.Atoi(v); err == nil {
+					w = n
+				}
+			}
+		}
+	}
+	return max(20, min(w, 250))
 }
 
 // lifecycleMiddleware counts live sessions for graceful shutdown and says
@@ -110,8 +160,6 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 		}
 	}
 }
-
-const noPtyHint = "This portfolio is an interactive terminal app: please connect from a terminal, with ssh -t if needed.\r\n"
 
 const goodbye = "\r\nThe portfolio is restarting for an update. Thanks for visiting: please reconnect in a minute.\r\n"
 

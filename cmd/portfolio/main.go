@@ -51,6 +51,7 @@ func newRootCmd() *cobra.Command {
 			if envErr != nil {
 				return fmt.Errorf("environment: %w", envErr)
 			}
+			cfg.Version = version
 			return run(cmd.Context(), cfg)
 		},
 	}
@@ -63,6 +64,7 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&cfg.MessagesPerHour, "messages-per-hour", cfg.MessagesPerHour, "contact messages allowed per source IP and per key each hour, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR)")
 	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
 	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
+	f.StringVar(&cfg.PublicAddr, "public-addr", cfg.PublicAddr, "the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address (env PORTFOLIO_PUBLIC_ADDR)")
 	f.SortFlags = false
 	// Shared with the inbox command, which reads the same directory.
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")

@@ -30,6 +30,7 @@ var flagEnv = map[string]string{
 	"messages-per-hour": "PORTFOLIO_MESSAGES_PER_HOUR",
 	"owner-keys":        "PORTFOLIO_OWNER_KEYS",
 	"notify-url":        "PORTFOLIO_NOTIFY_URL",
+	"public-addr":       "PORTFOLIO_PUBLIC_ADDR",
 }
 
 // clearEnv unsets every PORTFOLIO_* variable for the test.
