@@ -39,6 +39,25 @@ type Config struct {
 	// listen address.
 	PublicAddr string `env:"PORTFOLIO_PUBLIC_ADDR"`
 
+	// HandshakeTimeout closes connections that haven't finished the SSH
+	// handshake (and login) in time; 0 = no limit.
+	HandshakeTimeout time.Duration `env:"PORTFOLIO_HANDSHAKE_TIMEOUT"`
+	// MaxConns caps open connections; 0 = no limit.
+	MaxConns int `env:"PORTFOLIO_MAX_CONNS"`
+	// MaxConnsPerIP caps open connections per source IP; 0 = no limit.
+	MaxConnsPerIP int `env:"PORTFOLIO_MAX_CONNS_PER_IP"`
+	// SessionRate is the new sessions allowed per source IP per minute
+	// (with a small burst); 0 = no limit.
+	SessionRate int `env:"PORTFOLIO_SESSION_RATE"`
+	// IdleTimeout disconnects a visitor who sends no input for this long
+	// (keepalives don't count); 0 = never.
+	IdleTimeout time.Duration `env:"PORTFOLIO_IDLE_TIMEOUT"`
+	// MaxSession is the longest a session may last; 0 = no limit.
+	MaxSession time.Duration `env:"PORTFOLIO_MAX_SESSION"`
+	// ProxyProtocol reads a PROXY protocol v1/v2 header on every
+	// connection, for running behind a TCP proxy such as Fly's.
+	ProxyProtocol bool `env:"PORTFOLIO_PROXY_PROTOCOL"`
+
 	// Version is the build's version, shown by the version command.
 	Version string
 }
@@ -52,6 +71,13 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		DataDir:         "data",
 		MessagesPerHour: 5,
+
+		HandshakeTimeout: 10 * time.Second,
+		MaxConns:         1000,
+		MaxConnsPerIP:    10,
+		SessionRate:      30,
+		IdleTimeout:      15 * time.Minute,
+		MaxSession:       2 * time.Hour,
 	}
 }
 
@@ -76,6 +102,22 @@ func (c Config) Validate() error {
 	if c.NotifyURL != "" {
 		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("--notify-url %q: want an http:// or https:// URL", c.NotifyURL))
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}} {
+		if d.v < 0 {
+			errs = append(errs, fmt.Errorf("%s %s: must not be negative (0 = no limit)", d.flag, d.v))
+		}
+	}
+	for _, n := range []struct {
+		flag string
+		v    int
+	}{{"--max-conns", c.MaxConns}, {"--max-conns-per-ip", c.MaxConnsPerIP}, {"--session-rate", c.SessionRate}} {
+		if n.v < 0 {
+			errs = append(errs, fmt.Errorf("%s %d: must not be negative (0 = no limit)", n.flag, n.v))
 		}
 	}
 	switch c.LogLevel {

@@ -21,6 +21,9 @@ import (
 func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 	ip, fp := remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint
 	return func(sub inbox.Submission) (inbox.Receipt, error) {
+		// Counted so a shutdown waits for a message being stored.
+		s.inflight.Add(1)
+		defer s.inflight.Add(-1)
 		sub.Remote, sub.Fingerprint = ip, fp
 		return s.inbox.Submit(sub)
 	}

@@ -14,7 +14,7 @@ import (
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	"charm.land/wish/v2/bubbletea"
+	"github.com/pires/go-proxyproto"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
@@ -41,6 +41,11 @@ type Server struct {
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
+	inflight  atomic.Int64 // messages being stored
+
+	conns       *connLimiter
+	sessionRate *sessionRateLimiter
+	rejects     rejectCounts
 }
 
 // New builds a server for a validated config and a loaded portfolio. It
@@ -79,6 +84,9 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		notifier: notifier,
 		owners:   owners,
 		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
+
+		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		sessionRate: newSessionRateLimiter(cfg.SessionRate),
 		inbox: inbox.NewService(store, inbox.ServiceOptions{
 			PerHour:  cfg.MessagesPerHour,
 			Logger:   logger,
@@ -95,12 +103,33 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		wish.WithPublicKeyAuth(func(ssh.Context, ssh.PublicKey) bool { return true }),
 		wish.WithKeyboardInteractiveAuth(func(ssh.Context, gossh.KeyboardInteractiveChallenge) bool { return true }),
 		wish.WithMiddleware(s.middleware()...),
+		s.hardening,
 	)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	return s, nil
+}
+
+// hardening applies the limits that keep the server up on the open
+// internet: timeouts, connection caps, one session per connection, modern
+// algorithms only. Forwarding, subsystems (sftp…) and X11 stay refused:
+// charm.land/ssh denies whatever has no handler.
+func (s *Server) hardening(srv *ssh.Server) error {
+	srv.HandshakeTimeout = s.cfg.HandshakeTimeout
+	if s.cfg.MaxSession > 0 {
+		// A backstop under the watchdog's polite ending: no connection of
+		// any kind outlives the maximum session by more than a minute.
+		srv.MaxTimeout = s.cfg.MaxSession + time.Minute
+	}
+	srv.ConnCallback = s.connCallback
+	srv.ServerConfigCallback = serverConfig
+	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionHandler}
+	srv.LocalPortForwardingCallback = nil
+	srv.ReversePortForwardingCallback = nil
+	srv.SubsystemHandlers = nil
+	return nil
 }
 
 func withHostKey(signer gossh.Signer) ssh.Option {
@@ -114,18 +143,21 @@ func withHostKey(signer gossh.Signer) ssh.Option {
 // first: wish applies them in order, so the last one listed runs first.
 func (s *Server) middleware() []wish.Middleware {
 	return []wish.Middleware{
-		// 4. Sessions without a pty, and commands that aren't a page of the
+		// 5. Sessions without a pty, and commands that aren't a page of the
 		//    UI, land here: text and JSON commands with an exit status.
 		//    (UI sessions pass through on their way out.)
 		s.commandMiddleware,
-		// 3. The Bubble Tea UI, one program per session with a pty (and no
-		//    command, or a command naming a page: a deep link).
-		bubbletea.MiddlewareWithProgramHandler(s.programHandler),
-		// 2. Track the session for graceful shutdown; say goodbye when the
+		// 4. The Bubble Tea UI, one program per session with a pty (and no
+		//    command, or a command naming a page: a deep link), with the
+		//    idle and session-length limits.
+		s.teaMiddleware,
+		// 3. Track the session for graceful shutdown; say goodbye when the
 		//    server is stopping.
 		s.lifecycleMiddleware,
-		// 1. Log connect and disconnect with the visitor's details, quoted.
+		// 2. Log connect and disconnect with the visitor's details, quoted.
 		s.logMiddleware,
+		// 1. Refuse sessions from an address that opens them too fast.
+		s.rateLimitMiddleware,
 		// 0. Outermost: a panic anywhere ends only this session.
 		s.recoverMiddleware,
 	}
@@ -161,6 +193,17 @@ func (s *Server) Listen() error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if s.cfg.ProxyProtocol {
+		// Every connection must start with a PROXY header from the proxy;
+		// limits, logs and messages then see the visitor's real address.
+		// The header is read on the connection's goroutine, within the
+		// handshake timeout, never in the accept loop.
+		ln = &proxyproto.Listener{
+			Listener:          ln,
+			ReadHeaderTimeout: s.cfg.HandshakeTimeout,
+			Policy:            func(net.Addr) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
+		}
 	}
 	s.mu.Lock()
 	s.ln = ln
@@ -213,6 +256,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load(), ctx.Err())
+		case <-tick.C:
+		}
+	}
+	// A message a visitor sent just before the goodbye is still stored.
+	for s.inflight.Load() > 0 && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
 		case <-tick.C:
 		}
 	}

@@ -7,9 +7,7 @@ import (
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
-	"charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -45,49 +43,29 @@ func visitorOf(sess ssh.Session) Visitor {
 	return v
 }
 
-// programHandler builds the Bubble Tea program for a session with a pty. It
-// returns nil without one, so the session falls through to noPtyMiddleware.
-func (s *Server) programHandler(sess ssh.Session) *tea.Program {
+// uiOptions decides whether a session gets the UI and how it starts: a
+// session with a pty and no command, or a command naming a page (a deep
+// link). Anything else is for the command handler.
+func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 	pty, _, ok := sess.Pty()
 	if !ok {
-		return nil
+		return ui.Options{}, false
 	}
 	opts := ui.Options{
 		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
 		Submit:  s.submitFor(sess),
 	}
 	if args := sess.Command(); len(args) > 0 {
-		// A command with a terminal opens the app at that page; anything
-		// that isn't a page (help, --json, typos) runs as a command.
 		page, project, ok := commands.DeepLink(s.pf, args)
 		if !ok {
-			return nil
+			return ui.Options{}, false
 		}
 		opts.Section, opts.Project = pageSections[page], project
 	}
 	if s.isOwner(sess) {
 		opts.Inbox = s.owner
 	}
-	m := ui.New(s.pf, opts)
-	popts := append(bubbletea.MakeOptions(sess),
-		// Our options come after MakeOptions so they are not overridden.
-		tea.WithContext(sess.Context()),
-		// The server owns signals; a visitor's program must never install
-		// handlers on the server process.
-		tea.WithoutSignalHandler(),
-	)
-	p := tea.NewProgram(m, popts...)
-	sess.Context().SetValue(uiRanKey, true)
-	go func() {
-		// On shutdown, end the program so the visitor sees the goodbye.
-		// Quit waits for Run to start, or for the session to end.
-		select {
-		case <-s.closing:
-			p.Quit()
-		case <-sess.Context().Done():
-		}
-	}()
-	return p
+	return opts, true
 }
 
 // pageSections maps deep-link page names to UI sections.

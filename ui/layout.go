@@ -114,6 +114,9 @@ func (m *Model) renderFooter(f frame) []string {
 	if m.showHelp {
 		return m.fullHelp(f.text, f.footer)
 	}
+	if m.notice != "" {
+		return []string{truncate(m.styles.Warn.Render(m.notice), f.text)}
+	}
 	status := m.page().Status()
 	helpW := f.text
 	if status != "" {

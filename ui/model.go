@@ -82,6 +82,13 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	notice   string // a message from the server, shown until the next key
+}
+
+// NoticeMsg asks the UI to show a one-line notice from the server (say, an
+// idle timeout coming up) in place of the footer until the next key press.
+type NoticeMsg struct {
+	Text string
 }
 
 // New returns the model for one visitor. The portfolio is shared and must
@@ -142,7 +149,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.dark = msg.IsDark()
 			m.restyle()
 		}
+	case NoticeMsg:
+		m.notice = msg.Text
 	case tea.KeyPressMsg:
+		m.notice = ""
 		if m.formActive() {
 			if key.Matches(msg, m.keys.QuitAlways) {
 				return m, tea.Quit

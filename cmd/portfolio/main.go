@@ -65,6 +65,13 @@ func newRootCmd() *cobra.Command {
 	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
 	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
 	f.StringVar(&cfg.PublicAddr, "public-addr", cfg.PublicAddr, "the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address (env PORTFOLIO_PUBLIC_ADDR)")
+	f.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", cfg.HandshakeTimeout, "close connections that haven't logged in within this time, 0 = no limit (env PORTFOLIO_HANDSHAKE_TIMEOUT)")
+	f.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "maximum open connections, 0 = no limit (env PORTFOLIO_MAX_CONNS)")
+	f.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP, "maximum open connections per source IP, 0 = no limit (env PORTFOLIO_MAX_CONNS_PER_IP)")
+	f.IntVar(&cfg.SessionRate, "session-rate", cfg.SessionRate, "new sessions per source IP per minute, with a small burst, 0 = no limit (env PORTFOLIO_SESSION_RATE)")
+	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "disconnect visitors after this long without input, 0 = never (env PORTFOLIO_IDLE_TIMEOUT)")
+	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
+	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")
 	f.SortFlags = false
 	// Shared with the inbox command, which reads the same directory.
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")

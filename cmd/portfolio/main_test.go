@@ -31,6 +31,13 @@ var flagEnv = map[string]string{
 	"owner-keys":        "PORTFOLIO_OWNER_KEYS",
 	"notify-url":        "PORTFOLIO_NOTIFY_URL",
 	"public-addr":       "PORTFOLIO_PUBLIC_ADDR",
+	"handshake-timeout": "PORTFOLIO_HANDSHAKE_TIMEOUT",
+	"max-conns":         "PORTFOLIO_MAX_CONNS",
+	"max-conns-per-ip":  "PORTFOLIO_MAX_CONNS_PER_IP",
+	"session-rate":      "PORTFOLIO_SESSION_RATE",
+	"idle-timeout":      "PORTFOLIO_IDLE_TIMEOUT",
+	"max-session":       "PORTFOLIO_MAX_SESSION",
+	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 }
 
 // clearEnv unsets every PORTFOLIO_* variable for the test.

@@ -1,0 +1,293 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
+)
+
+// Limits that protect the server from abuse but that no visitor meets.
+const (
+	// maxEnvRequests and maxEnvBytes cap the environment a connection may
+	// send: enough for TERM, LANG, NO_COLOR, COLUMNS and friends.
+	maxEnvRequests = 32
+	maxEnvBytes    = 8 << 10
+	// maxCols and maxRows clamp window sizes: the renderer keeps cells for
+	// the whole window, so a 65535×65535 "terminal" would cost gigabytes.
+	maxCols, maxRows = 500, 200
+)
+
+// connLimiter caps open connections, globally and per source IP, before
+// the SSH handshake: an excess connection costs one accept and a close.
+type connLimiter struct {
+	max, perIP int // 0 = no limit
+	mu         sync.Mutex
+	total      int
+	byIP       map[string]int
+}
+
+func newConnLimiter(max, perIP int) *connLimiter {
+	return &connLimiter{max: max, perIP: perIP, byIP: map[string]int{}}
+}
+
+// acquire counts a new connection from ip, or reports why it is refused.
+func (l *connLimiter) acquire(ip string) (reason string, ok bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.max > 0 && l.total >= l.max {
+		return "max-conns", false
+	}
+	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
+		return "max-conns-per-ip", false
+	}
+	l.total++
+	l.byIP[ip]++
+	return "", true
+}
+
+func (l *connLimiter) release(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total--
+	if l.byIP[ip]--; l.byIP[ip] <= 0 {
+		delete(l.byIP, ip)
+	}
+}
+
+// open is the number of counted connections.
+func (l *connLimiter) open() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.total
+}
+
+// countedConn releases its slot in the limiter exactly once, on Close.
+type countedConn struct {
+	net.Conn
+	once    sync.Once
+	release func()
+}
+
+func (c *countedConn) Close() error {
+	c.once.Do(c.release)
+	return c.Conn.Close()
+}
+
+// connCallback runs for every accepted TCP connection, before the
+// handshake, on the connection's own goroutine.
+func (s *Server) connCallback(_ ssh.Context, conn net.Conn) net.Conn {
+	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+	if s.stopping() {
+		return nil
+	}
+	reason, ok := s.conns.acquire(ip)
+	if !ok {
+		s.log.Debug("connection refused", "remote", ip, "reason", reason)
+		s.rejected(reason)
+		return nil // closes the connection at once
+	}
+	return &countedConn{Conn: conn, release: func() { s.conns.release(ip) }}
+}
+
+// rejected counts a refused connection or session by reason.
+func (s *Server) rejected(reason string) {
+	s.rejects.add(reason)
+}
+
+// rejectCounts is a tiny map of counters, read by tests and metrics.
+type rejectCounts struct {
+	mu sync.Mutex
+	n  map[string]int64
+}
+
+func (r *rejectCounts) add(reason string) {
+	r.mu.Lock()
+	if r.n == nil {
+		r.n = map[string]int64{}
+	}
+	r.n[reason]++
+	r.mu.Unlock()
+}
+
+func (r *rejectCounts) get(reason string) int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n[reason]
+}
+
+// sessionRateLimiter is a token bucket per source IP for new sessions.
+type sessionRateLimiter struct {
+	perMinute int
+	burst     int
+	mu        sync.Mutex
+	buckets   map[string]*bucket
+	lastSweep time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newSessionRateLimiter(perMinute int) *sessionRateLimiter {
+	return &sessionRateLimiter{
+		perMinute: perMinute,
+		// A small burst: reconnecting a few times in a row is normal.
+		burst:   max(1, min(perMinute, 5)),
+		buckets: map[string]*bucket{},
+	}
+}
+
+// allow takes a token for ip, or says how long until one is free.
+func (r *sessionRateLimiter) allow(ip string, now time.Time) (wait time.Duration, ok bool) {
+	if r.perMinute <= 0 {
+		return 0, true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sweep(now)
+	b := r.buckets[ip]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(r.perMinute)/60), r.burst)}
+		r.buckets[ip] = b
+	}
+	b.seen = now
+	res := b.lim.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
+
+// sweep forgets IPs whose bucket has refilled, so the map stays as small
+// as the set of recent visitors.
+func (r *sessionRateLimiter) sweep(now time.Time) {
+	if now.Sub(r.lastSweep) < time.Minute {
+		return
+	}
+	r.lastSweep = now
+	full := time.Duration(float64(r.burst) / float64(r.perMinute) * float64(time.Minute))
+	for ip, b := range r.buckets {
+		if now.Sub(b.seen) > full {
+			delete(r.buckets, ip)
+		}
+	}
+}
+
+// rateLimitMiddleware refuses a new session when its IP opens them faster
+// than --session-rate allows, with a message saying when to come back.
+func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
+	return func(sess ssh.Session) {
+		ip := remoteIP(sess.RemoteAddr())
+		if wait, ok := s.sessionRate.allow(ip, time.Now()); !ok {
+			s.rejected("session-rate")
+			secs := int(wait.Seconds() + 0.999)
+			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %d s.\r\n", secs)
+			_ = sess.Exit(1)
+			return
+		}
+		next(sess)
+	}
+}
+
+// sessionHandler accepts one session channel per connection and hands it
+// to the standard handler with its requests filtered.
+func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	n, _ := ctx.Value(sessionCountKey).(*atomic.Int32)
+	if n == nil {
+		n = new(atomic.Int32)
+		ctx.SetValue(sessionCountKey, n)
+	}
+	if n.Add(1) > 1 {
+		s.rejected("extra-session")
+		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
+		return
+	}
+	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, ctx)
+}
+
+var sessionCountKey = &struct{ name string }{"session-count"}
+
+// filteredChannel passes a session's requests through requestFilter.
+type filteredChannel struct {
+	gossh.NewChannel
+}
+
+func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+	ch, reqs, err := c.NewChannel.Accept()
+	if err != nil {
+		return ch, reqs, err
+	}
+	out := make(chan *gossh.Request)
+	go requestFilter(reqs, out)
+	return ch, out, nil
+}
+
+// requestFilter enforces per-session request limits: a capped environment,
+// clamped window sizes, and no agent or X11 forwarding.
+func requestFilter(in <-chan *gossh.Request, out chan<- *gossh.Request) {
+	defer close(out)
+	envN, envBytes := 0, 0
+	for req := range in {
+		switch req.Type {
+		case "env":
+			envN++
+			envBytes += len(req.Payload)
+			if envN > maxEnvRequests || envBytes > maxEnvBytes {
+				_ = req.Reply(false, nil)
+				continue
+			}
+		case "pty-req":
+			req.Payload = clampPtyRequest(req.Payload)
+		case "window-change":
+			req.Payload = clampWindowChange(req.Payload)
+		case "auth-agent-req@openssh.com", "x11-req":
+			_ = req.Reply(false, nil)
+			continue
+		}
+		out <- req
+	}
+}
+
+type ptyRequest struct {
+	Term       string
+	Cols, Rows uint32
+	PxW, PxH   uint32
+	Modes      string
+}
+
+type windowChange struct {
+	Cols, Rows uint32
+	PxW, PxH   uint32
+}
+
+func clampDims(cols, rows uint32) (uint32, uint32) {
+	return min(cols, maxCols), min(rows, maxRows)
+}
+
+// clampPtyRequest limits the window size in a pty-req payload; payloads
+// that don't parse pass unchanged and are refused by the session handler.
+func clampPtyRequest(p []byte) []byte {
+	var r ptyRequest
+	if gossh.Unmarshal(p, &r) != nil {
+		return p
+	}
+	r.Cols, r.Rows = clampDims(r.Cols, r.Rows)
+	return gossh.Marshal(r)
+}
+
+func clampWindowChange(p []byte) []byte {
+	var w windowChange
+	if gossh.Unmarshal(p, &w) != nil {
+		return p
+	}
+	w.Cols, w.Rows = clampDims(w.Cols, w.Rows)
+	return gossh.Marshal(w)
+}
