@@ -6,12 +6,15 @@ package hostkeys
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	gossh "golang.org/x/crypto/ssh"
 )
@@ -56,6 +59,42 @@ func LoadOrCreate(dir string) (*Key, error) {
 		Fingerprint: gossh.FingerprintSHA256(signer.PublicKey()),
 		Created:     created,
 	}, nil
+}
+
+// FromPEM loads the host key from PEM text, as given in the
+// PORTFOLIO_HOST_KEY environment variable (a Fly secret, say), so every
+// machine of a deployment presents the same key.
+func FromPEM(data []byte) (*Key, error) {
+	signer, err := gossh.ParsePrivateKey(data)
+	if err != nil {
+		return nil, fmt.Errorf("PORTFOLIO_HOST_KEY: %w", err)
+	}
+	if t := signer.PublicKey().Type(); t != gossh.KeyAlgoED25519 {
+		return nil, fmt.Errorf("PORTFOLIO_HOST_KEY: is %s, want ed25519", t)
+	}
+	return &Key{
+		Signer:      signer,
+		Path:        "$PORTFOLIO_HOST_KEY",
+		Fingerprint: gossh.FingerprintSHA256(signer.PublicKey()),
+	}, nil
+}
+
+// KnownHostsLine is the line a visitor's known_hosts file holds for this
+// key at host (a name or address) and port.
+func (k *Key) KnownHostsLine(host string, port int) string {
+	addr := host
+	if port != 0 && port != 22 {
+		addr = fmt.Sprintf("[%s]:%d", host, port)
+	}
+	return addr + " " + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.Signer.PublicKey())))
+}
+
+// SSHFP is the DNS record that lets clients with VerifyHostKeyDNS check the
+// key: algorithm 4 (Ed25519), fingerprint type 2 (SHA-256).
+// The hash is over the key's SSH wire blob, as ssh-keygen -r computes it.
+func (k *Key) SSHFP(host string) string {
+	sum := sha256.Sum256(k.Signer.PublicKey().Marshal())
+	return fmt.Sprintf("%s. IN SSHFP 4 2 %s", strings.TrimSuffix(host, "."), hex.EncodeToString(sum[:]))
 }
 
 // create writes a new key atomically: a crash never leaves a half-written

@@ -58,6 +58,16 @@ type Config struct {
 	// connection, for running behind a TCP proxy such as Fly's.
 	ProxyProtocol bool `env:"PORTFOLIO_PROXY_PROTOCOL"`
 
+	// Keepalive is how often an SSH keepalive is sent to each client;
+	// clients that stop answering are dropped. 0 = off.
+	Keepalive time.Duration `env:"PORTFOLIO_KEEPALIVE"`
+	// HTTPAddr, if set, serves /healthz, /metrics and a page with the ssh
+	// command and the portfolio as text.
+	HTTPAddr string `env:"PORTFOLIO_HTTP_ADDR"`
+	// HostKeyPEM, if set, is the host key itself (a secret, so environment
+	// only): every machine of a deployment then presents the same key.
+	HostKeyPEM string `env:"PORTFOLIO_HOST_KEY"`
+
 	// Version is the build's version, shown by the version command.
 	Version string
 }
@@ -78,6 +88,7 @@ func DefaultConfig() Config {
 		SessionRate:      30,
 		IdleTimeout:      15 * time.Minute,
 		MaxSession:       2 * time.Hour,
+		Keepalive:        30 * time.Second,
 	}
 }
 
@@ -87,7 +98,12 @@ func (c Config) Validate() error {
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || port == "" {
 		errs = append(errs, fmt.Errorf("--addr %q: want host:port, e.g. localhost:23234", c.Addr))
 	}
-	if c.HostKeyDir == "" {
+	if c.HTTPAddr != "" {
+		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--http-addr %q: want host:port, e.g. :8080", c.HTTPAddr))
+		}
+	}
+	if c.HostKeyDir == "" && c.HostKeyPEM == "" {
 		errs = append(errs, errors.New("--host-key-dir: must not be empty"))
 	}
 	if c.ShutdownTimeout < 0 {
@@ -107,7 +123,7 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}} {
+	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}, {"--keepalive", c.Keepalive}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %s: must not be negative (0 = no limit)", d.flag, d.v))
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"errors"
 	"bytes"
 	"fmt"
 	"net"
@@ -25,7 +26,14 @@ func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 		s.inflight.Add(1)
 		defer s.inflight.Add(-1)
 		sub.Remote, sub.Fingerprint = ip, fp
-		return s.inbox.Submit(sub)
+		r, err := s.inbox.Submit(sub)
+		switch {
+		case err == nil && !r.Duplicate:
+			s.metrics.stored.Inc()
+		case errors.Is(err, inbox.ErrStorage):
+			s.metrics.storageErrors.Inc()
+		}
+		return r, err
 	}
 }
 

@@ -98,6 +98,7 @@ func (s *Server) connCallback(_ ssh.Context, conn net.Conn) net.Conn {
 // rejected counts a refused connection or session by reason.
 func (s *Server) rejected(reason string) {
 	s.rejects.add(reason)
+	s.metrics.rejected.WithLabelValues(reason).Inc()
 }
 
 // rejectCounts is a tiny map of counters, read by tests and metrics.
@@ -210,6 +211,7 @@ func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan
 		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
 		return
 	}
+	go keepalive(conn, s.cfg.Keepalive)
 	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, ctx)
 }
 

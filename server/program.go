@@ -31,9 +31,11 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		sess.Context().SetValue(uiRanKey, true)
 
 		wd := newWatchdog(sess, s.cfg.IdleTimeout, s.cfg.MaxSession)
+		out := &firstWrite{Writer: sess, start: time.Now(), observe: s.metrics.firstFrame.Observe}
 		popts := append(bubbletea.MakeOptions(sess),
 			// Ours come after MakeOptions so they win.
-			tea.WithInput(wd), // counts input for the idle timeout
+			tea.WithInput(wd),   // counts input for the idle timeout
+			tea.WithOutput(out), // times the first frame
 			tea.WithContext(sess.Context()),
 			// The server owns signals; a visitor's program must never
 			// install handlers on the server process.
@@ -67,6 +69,21 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		next(sess)
 	}
+}
+
+// firstWrite times the program's first output, for the first-frame
+// latency histogram.
+type firstWrite struct {
+	io.Writer
+	start   time.Time
+	once    sync.Once
+	observe func(float64)
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	n, err := f.Writer.Write(p)
+	f.once.Do(func() { f.observe(time.Since(f.start).Seconds()) })
+	return n, err
 }
 
 // forwardWindowChanges passes the visitor's resizes (already clamped by the

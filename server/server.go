@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,19 @@ type Server struct {
 	conns       *connLimiter
 	sessionRate *sessionRateLimiter
 	rejects     rejectCounts
+
+	metrics *metrics
+	httpLn  net.Listener
+	http    *http.Server
+}
+
+// loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
+// from the key directory, creating it on first start.
+func loadHostKey(cfg Config) (*hostkeys.Key, error) {
+	if cfg.HostKeyPEM != "" {
+		return hostkeys.FromPEM([]byte(cfg.HostKeyPEM))
+	}
+	return hostkeys.LoadOrCreate(cfg.HostKeyDir)
 }
 
 // New builds a server for a validated config and a loaded portfolio. It
@@ -54,7 +68,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	key, err := hostkeys.LoadOrCreate(cfg.HostKeyDir)
+	key, err := loadHostKey(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -93,6 +107,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 			Notifier: notifier,
 		}),
 	}
+	s.metrics = newMetrics(func() float64 { return float64(s.active.Load()) })
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -122,6 +137,12 @@ func (s *Server) hardening(srv *ssh.Server) error {
 		// A backstop under the watchdog's polite ending: no connection of
 		// any kind outlives the maximum session by more than a minute.
 		srv.MaxTimeout = s.cfg.MaxSession + time.Minute
+	}
+	if s.cfg.Keepalive > 0 {
+		// Connections carry keepalives at least every interval (see
+		// keepalive), so one silent for several is dead, or never opened a
+		// session: drop it.
+		srv.IdleTimeout = 4 * s.cfg.Keepalive
 	}
 	srv.ConnCallback = s.connCallback
 	srv.ServerConfigCallback = serverConfig
@@ -205,10 +226,34 @@ func (s *Server) Listen() error {
 			Policy:            func(net.Addr) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
 		}
 	}
+	var httpLn net.Listener
+	if s.cfg.HTTPAddr != "" {
+		if httpLn, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen --http-addr: %w", err)
+		}
+		s.http = &http.Server{
+			Handler:           s.httpHandler(),
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       10 * time.Second,
+			WriteTimeout:      10 * time.Second,
+			IdleTimeout:       time.Minute,
+		}
+	}
 	s.mu.Lock()
-	s.ln = ln
+	s.ln, s.httpLn = ln, httpLn
 	s.mu.Unlock()
 	return nil
+}
+
+// HTTPAddr is the address of the HTTP side, or nil when it is off.
+func (s *Server) HTTPAddr() net.Addr {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.httpLn == nil {
+		return nil
+	}
+	return s.httpLn.Addr()
 }
 
 // Addr is the address the server listens on, or nil before Listen.
@@ -232,6 +277,14 @@ func (s *Server) Serve() error {
 	}
 	if s.stopping() {
 		return nil
+	}
+	if s.http != nil {
+		go func() {
+			if err := s.http.Serve(s.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("http side stopped", "err", err)
+			}
+		}()
+		s.log.Info("serving http", "addr", s.httpLn.Addr().String())
 	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
 	err := s.ssh.Serve(ln)
@@ -272,6 +325,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// No message is in flight any more: hand the notifier what time is
 	// left, then release the store.
 	s.notifier.Close(ctx)
+	if s.http != nil {
+		_ = s.http.Shutdown(ctx)
+	}
 	return errors.Join(err, s.store.Close())
 }
 
@@ -282,6 +338,9 @@ func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	s.notifier.Close(ctx)
+	if s.http != nil {
+		_ = s.http.Close()
+	}
 	return errors.Join(err, s.store.Close())
 }
 

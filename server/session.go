@@ -127,6 +127,7 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		s.active.Add(1)
 		defer s.active.Add(-1)
+		s.metrics.sessionsTotal.Inc()
 		if s.stopping() {
 			fmt.Fprint(sess, goodbye)
 			_ = sess.Exit(0)

@@ -57,7 +57,6 @@ func newRootCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&cfg.Addr, "addr", cfg.Addr, "SSH listen address (env PORTFOLIO_ADDR)")
-	f.StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start (env PORTFOLIO_HOST_KEY_DIR)")
 	f.StringVar(&cfg.ContentDir, "content", cfg.ContentDir, "serve portfolio files from this directory instead of the embedded ones (env PORTFOLIO_CONTENT)")
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long to wait for visitors' sessions to end on SIGINT/SIGTERM (env PORTFOLIO_SHUTDOWN_TIMEOUT)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env PORTFOLIO_LOG_LEVEL)")
@@ -72,11 +71,14 @@ func newRootCmd() *cobra.Command {
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "disconnect visitors after this long without input, 0 = never (env PORTFOLIO_IDLE_TIMEOUT)")
 	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
 	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")
+	f.DurationVar(&cfg.Keepalive, "keepalive", cfg.Keepalive, "send an SSH keepalive this often and drop clients that stop answering, 0 = off (env PORTFOLIO_KEEPALIVE)")
+	f.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "serve /healthz, /metrics and a plain page on this address, e.g. :8080; off when empty (env PORTFOLIO_HTTP_ADDR)")
 	f.SortFlags = false
-	// Shared with the inbox command, which reads the same directory.
+	// Shared with the inbox and hostkey commands.
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")
+	cmd.PersistentFlags().StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start; PORTFOLIO_HOST_KEY (the key itself) wins (env PORTFOLIO_HOST_KEY_DIR)")
 
-	cmd.AddCommand(newInboxCmd(&cfg))
+	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg))
 	return cmd
 }
 
@@ -84,6 +86,9 @@ func newRootCmd() *cobra.Command {
 // shuts down gracefully.
 func run(ctx context.Context, cfg server.Config) error {
 	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if err := dropPrivileges(cfg); err != nil {
 		return err
 	}
 	logger := log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true})

@@ -1,0 +1,42 @@
+package server
+
+import (
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pragyamugale/portfolio/commands"
+	"github.com/pragyamugale/portfolio/web"
+)
+
+// httpHandler is the HTTP side: health for the platform, metrics, and a
+// page for people who can't use SSH.
+func (s *Server) httpHandler() http.Handler {
+	host, port := s.publicHostPort()
+	return web.Handler(web.Options{
+		Healthy:     func() bool { return !s.stopping() && s.Addr() != nil },
+		Metrics:     promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}),
+		Name:        s.pf.Profile.Name,
+		SSHCommand:  s.sshCommand(),
+		Fingerprint: s.hostKey.Fingerprint,
+		KnownHosts:  s.hostKey.KnownHostsLine(host, port),
+		SSHFP:       []string{s.hostKey.SSHFP(host)},
+		Text:        commands.AllText(s.pf, 80, s.sshCommand()),
+	})
+}
+
+// publicHostPort is the host name and port visitors use.
+func (s *Server) publicHostPort() (string, int) {
+	cmd := strings.Fields(s.sshCommand()) // "ssh [-p PORT] HOST"
+	host, port := cmd[len(cmd)-1], 22
+	if len(cmd) == 4 {
+		port, _ = strconv.Atoi(cmd[2])
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		host = "[" + host + "]"
+	}
+	return host, port
+}

@@ -1,0 +1,54 @@
+package server
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// metrics are the server's Prometheus metrics, on a registry of its own so
+// two servers in one process (as in tests) don't collide.
+type metrics struct {
+	registry      *prometheus.Registry
+	sessionsTotal prometheus.Counter
+	firstFrame    prometheus.Histogram
+	stored        prometheus.Counter
+	storageErrors prometheus.Counter
+	rejected      *prometheus.CounterVec
+}
+
+func newMetrics(active func() float64) *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		sessionsTotal: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portfolio_sessions_total", Help: "Sessions started.",
+		}),
+		firstFrame: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "portfolio_first_frame_seconds",
+			Help:    "Time from a session's start to the UI's first output.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
+		}),
+		stored: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portfolio_messages_stored_total", Help: "Contact messages stored.",
+		}),
+		storageErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portfolio_storage_errors_total", Help: "Contact messages that could not be stored.",
+		}),
+		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused, by reason.",
+		}, []string{"reason"}),
+	}
+	m.registry.MustRegister(
+		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
+		}, active),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	// Every reason appears from the start, at zero, so dashboards and
+	// alerts don't see a series appear out of nowhere.
+	for _, r := range []string{"max-conns", "max-conns-per-ip", "session-rate", "extra-session"} {
+		m.rejected.WithLabelValues(r)
+	}
+	return m
+}
