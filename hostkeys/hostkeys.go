@@ -12,11 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
 )
 
 // FileName is the name of the ed25519 private key inside the key directory.
@@ -82,11 +85,13 @@ func FromPEM(data []byte) (*Key, error) {
 // KnownHostsLine is the line a visitor's known_hosts file holds for this
 // key at host (a name or address) and port.
 func (k *Key) KnownHostsLine(host string, port int) string {
-	addr := host
-	if port != 0 && port != 22 {
-		addr = fmt.Sprintf("[%s]:%d", host, port)
+	if port == 0 {
+		port = 22
 	}
-	return addr + " " + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(k.Signer.PublicKey())))
+	// Normalize writes "host" for port 22 and "[host]:port" otherwise,
+	// IPv6 addresses included, as OpenSSH does.
+	addr := knownhosts.Normalize(net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(port)))
+	return knownhosts.Line([]string{addr}, k.Signer.PublicKey())
 }
 
 // SSHFP is the DNS record that lets clients with VerifyHostKeyDNS check the

@@ -16,6 +16,10 @@ import (
 // page for people who can't use SSH.
 func (s *Server) httpHandler() http.Handler {
 	host, port := s.publicHostPort()
+	var sshfp []string
+	if net.ParseIP(host) == nil { // DNS records are for names only
+		sshfp = []string{s.hostKey.SSHFP(host)}
+	}
 	return web.Handler(web.Options{
 		Healthy:     func() bool { return !s.stopping() && s.Addr() != nil },
 		Metrics:     promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}),
@@ -23,7 +27,7 @@ func (s *Server) httpHandler() http.Handler {
 		SSHCommand:  s.sshCommand(),
 		Fingerprint: s.hostKey.Fingerprint,
 		KnownHosts:  s.hostKey.KnownHostsLine(host, port),
-		SSHFP:       []string{s.hostKey.SSHFP(host)},
+		SSHFP:       sshfp,
 		Text:        commands.AllText(s.pf, 80, s.sshCommand()),
 	})
 }
@@ -35,8 +39,5 @@ func (s *Server) publicHostPort() (string, int) {
 	if len(cmd) == 4 {
 		port, _ = strconv.Atoi(cmd[2])
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
-		host = "[" + host + "]"
-	}
-	return host, port
+	return strings.Trim(host, "[]"), port
 }

@@ -52,6 +52,7 @@ func newRootCmd() *cobra.Command {
 				return fmt.Errorf("environment: %w", envErr)
 			}
 			cfg.Version = version
+			platformDefaults(&cfg, os.Getenv)
 			return run(cmd.Context(), cfg)
 		},
 	}
@@ -80,6 +81,15 @@ func newRootCmd() *cobra.Command {
 
 	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg))
 	return cmd
+}
+
+// platformDefaults fills in what the hosting platform tells: on Fly.io,
+// visitors reach <app>.fly.dev on port 22 unless a custom domain is set in
+// PORTFOLIO_PUBLIC_ADDR.
+func platformDefaults(cfg *server.Config, getenv func(string) string) {
+	if app := getenv("FLY_APP_NAME"); cfg.PublicAddr == "" && app != "" {
+		cfg.PublicAddr = app + ".fly.dev"
+	}
 }
 
 // run loads the content, starts the server and blocks until a signal, then

@@ -1,0 +1,891 @@
+package server
+
+// Tests of what a deployment (Fly.io, see fly.toml) relies on: the HTTP side
+// (health, metrics, page), the host key from PORTFOLIO_HOST_KEY, and SSH
+// keepalives.
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"html"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/pragyamugale/portfolio/commands"
+	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// startServerWith is startServer with the config edited first (HTTPAddr,
+// limits, keepalive…).
+func startServerWith(t *testing.T, edit func(*Config)) *testServer {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.HostKeyDir = t.TempDir()
+	cfg.DataDir = t.TempDir()
+	cfg.LogLevel = "debug"
+	edit(&cfg)
+	logs := &syncBuffer{}
+	logger := log.New(logs)
+	logger.SetLevel(log.DebugLevel)
+	srv, err := New(cfg, testPortfolio(t), logger)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
+	go func() { ts.serve <- srv.Serve() }()
+	t.Cleanup(func() {
+		_ = srv.Close()
+		select {
+		case err := <-ts.serve:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(waitTimeout):
+			t.Errorf("Serve did not return within %s of Close", waitTimeout)
+		}
+	})
+	ts.waitServing(t)
+	return ts
+}
+
+func withHTTP(c *Config) { c.HTTPAddr = "127.0.0.1:0" }
+
+// httpClient never reuses connections, so a server shutting down can't be
+// hidden behind a kept-alive one.
+var httpClient = &http.Client{
+	Timeout:   5 * time.Second,
+	Transport: &http.Transport{DisableKeepAlives: true},
+}
+
+func (ts *testServer) url(path string) string {
+	return "http://" + ts.HTTPAddr().String() + path
+}
+
+// httpGet returns the status, headers and body of GET path.
+func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, string) {
+	t.Helper()
+	resp, err := httpClient.Get(ts.url(path))
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", path, err)
+	}
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+// scrape parses /metrics in the Prometheus text format.
+func (ts *testServer) scrape(t *testing.T) map[string]*dto.MetricFamily {
+	t.Helper()
+	code, hdr, body := ts.httpGet(t, "/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics = %d:\n%s", code, body)
+	}
+	if ct := hdr.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
+		t.Errorf("/metrics Content-Type = %q, want the text format", ct)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v\n%s", err, body)
+	}
+	return fams
+}
+
+// metricValue is the value of the family's series with the given label
+// pairs (name, value, …): a counter's or gauge's value, a histogram's
+// sample count. ok is false when there is no such series.
+func metricValue(fams map[string]*dto.MetricFamily, name string, labels ...string) (float64, bool) {
+	f := fams[name]
+	if f == nil {
+		return 0, false
+	}
+next:
+	for _, m := range f.GetMetric() {
+		for i := 0; i+1 < len(labels); i += 2 {
+			found := false
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == labels[i] && lp.GetValue() == labels[i+1] {
+					found = true
+				}
+			}
+			if !found {
+				continue next
+			}
+		}
+		switch {
+		case m.Counter != nil:
+			return m.Counter.GetValue(), true
+		case m.Gauge != nil:
+			return m.Gauge.GetValue(), true
+		case m.Histogram != nil:
+			return float64(m.Histogram.GetSampleCount()), true
+		case m.Untyped != nil:
+			return m.Untyped.GetValue(), true
+		}
+	}
+	return 0, false
+}
+
+func mustMetric(t *testing.T, fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+	t.Helper()
+	v, ok := metricValue(fams, name, labels...)
+	if !ok {
+		t.Fatalf("/metrics has no %s%v", name, labels)
+	}
+	return v
+}
+
+// waitMetric polls /metrics until name's value satisfies cond.
+func (ts *testServer) waitMetric(t *testing.T, name string, cond func(float64) bool, labels ...string) float64 {
+	t.Helper()
+	var v float64
+	var ok bool
+	if !eventually(waitTimeout, func() bool {
+		v, ok = metricValue(ts.scrape(t), name, labels...)
+		return ok && cond(v)
+	}) {
+		t.Fatalf("%s%v = %v (present %v) after %s, not what was expected", name, labels, v, ok, waitTimeout)
+	}
+	return v
+}
+
+// pipedContact sends msg as a piped (no pty) contact command.
+func pipedContact(t *testing.T, addr, msg string) (stdout, stderr string, err error) {
+	t.Helper()
+	c, _ := dial(t, addr, "visitor", noAuth())
+	defer c.Close()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatalf("new session: %v", err)
+	}
+	defer sess.Close()
+	var out, errOut syncBuffer
+	sess.Stdin, sess.Stdout, sess.Stderr = strings.NewReader(msg), &out, &errOut
+	res := make(chan error, 1)
+	go func() { res <- sess.Run("contact --name Jane --reply-to jane@example.com") }()
+	select {
+	case err = <-res:
+	case <-time.After(waitTimeout):
+		t.Fatalf("piped contact still running after %s", waitTimeout)
+	}
+	return out.String(), errOut.String(), err
+}
+
+func storedMessages(t *testing.T, dir string) []inbox.Message {
+	t.Helper()
+	msgs, rep, err := inbox.ReadAll(dir)
+	if err != nil {
+		t.Fatalf("reading messages: %v", err)
+	}
+	if rep.Corrupt > 0 || rep.Torn {
+		t.Errorf("message log damaged: %+v", rep)
+	}
+	return msgs
+}
+
+func TestHealthzFollowsShutdown(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.DataDir = dataDir })
+
+	if code, hdr, body := ts.httpGet(t, "/healthz"); code != http.StatusOK || strings.TrimSpace(body) != "ok" {
+		t.Fatalf("serving: GET /healthz = %d %q, want 200 ok", code, body)
+	} else if hdr.Get("Cache-Control") != "no-store" {
+		t.Errorf("/healthz Cache-Control = %q, want no-store", hdr.Get("Cache-Control"))
+	}
+
+	// A visitor is sending a message through a pipe that stays open: the
+	// session holds the shutdown until the message is in.
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	sess.Stdout, sess.Stderr = &out, &errOut
+	if err := sess.Start("contact --name Jane --reply-to jane@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+		t.Fatalf("session never became active (active = %d)", ts.active.Load())
+	}
+	// And a pty session, which shutdown ends with a goodbye.
+	c2, _ := dial(t, ts.addr, "visitor", noAuth())
+	tm := openTerm(t, c2, 80, 24)
+	tm.waitFor(0, waitTimeout, "Pragya Mugale")
+
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		defer cancel()
+		shut <- ts.Shutdown(ctx)
+	}()
+
+	// The platform must see the machine leave rotation while it drains.
+	var code int
+	if !eventually(waitTimeout, func() bool {
+		code, _, _ = ts.httpGet(t, "/healthz")
+		return code == http.StatusServiceUnavailable
+	}) {
+		t.Fatalf("GET /healthz during shutdown = %d, want 503", code)
+	}
+	tm.waitFor(0, waitTimeout, "restarting")
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) while a message was still being sent", err)
+	default:
+	}
+	if ts.active.Load() != 1 {
+		t.Errorf("active sessions while draining = %d, want 1 (the piped message)", ts.active.Load())
+	}
+	if code, _, _ := ts.httpGet(t, "/healthz"); code != http.StatusServiceUnavailable {
+		t.Errorf("GET /healthz still draining = %d, want 503", code)
+	}
+
+	// The message finishes: it is stored and the shutdown completes.
+	if _, err := io.WriteString(stdin, "Sent during a deploy."); err != nil {
+		t.Fatal(err)
+	}
+	stdin.Close()
+	if err := sess.Wait(); err != nil {
+		t.Errorf("piped contact during shutdown: %v (stderr %q)", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "Message sent") {
+		t.Errorf("piped contact stdout = %q, want \"Message sent\"", out.String())
+	}
+	select {
+	case err := <-shut:
+		if err != nil {
+			t.Errorf("Shutdown = %v", err)
+		}
+	case <-time.After(waitTimeout + 5*time.Second):
+		t.Fatal("Shutdown did not return after the last session ended")
+	}
+	if msgs := storedMessages(t, dataDir); len(msgs) != 1 || msgs[0].Message != "Sent during a deploy." {
+		t.Errorf("stored messages = %+v, want the one sent during shutdown", msgs)
+	}
+	// Once stopped, the HTTP side is gone too.
+	if resp, err := httpClient.Get(ts.url("/healthz")); err == nil {
+		resp.Body.Close()
+		t.Errorf("GET /healthz after Shutdown = %d, want the connection refused", resp.StatusCode)
+	}
+	select {
+	case err := <-ts.serve:
+		if err != nil {
+			t.Errorf("Serve after Shutdown = %v", err)
+		}
+		ts.serve <- nil // for the cleanup
+	case <-time.After(waitTimeout):
+		t.Error("Serve did not return after Shutdown")
+	}
+}
+
+func TestHealthzNotReadyBeforeListen(t *testing.T) {
+	t.Parallel()
+	cfg := DefaultConfig()
+	cfg.HostKeyDir, cfg.DataDir = t.TempDir(), t.TempDir()
+	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.HTTPAddr() != nil {
+		t.Errorf("HTTPAddr without --http-addr = %v, want nil", srv.HTTPAddr())
+	}
+	w := &recorder{h: http.Header{}}
+	srv.httpHandler().ServeHTTP(w, mustRequest(t, "/healthz"))
+	if w.code != http.StatusServiceUnavailable {
+		t.Errorf("GET /healthz before Listen = %d, want 503", w.code)
+	}
+}
+
+type recorder struct {
+	h    http.Header
+	code int
+}
+
+func (r *recorder) Header() http.Header { return r.h }
+func (r *recorder) Write(p []byte) (int, error) {
+	if r.code == 0 {
+		r.code = 200
+	}
+	return len(p), nil
+}
+func (r *recorder) WriteHeader(c int) { r.code = c }
+
+func mustRequest(t *testing.T, path string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, "http://example.com"+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
+
+func TestMetricsCountSessionsAndMessages(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.DataDir = dataDir })
+
+	m0 := ts.scrape(t)
+	for _, name := range []string{
+		"portfolio_sessions_total", "portfolio_sessions_active", "portfolio_first_frame_seconds",
+		"portfolio_messages_stored_total", "portfolio_storage_errors_total",
+		"go_goroutines", "process_cpu_seconds_total",
+	} {
+		mustMetric(t, m0, name)
+	}
+	for _, reason := range []string{"max-conns", "max-conns-per-ip", "session-rate", "extra-session"} {
+		if v := mustMetric(t, m0, "portfolio_rejected_connections_total", "reason", reason); v != 0 {
+			t.Errorf("rejected{reason=%q} at start = %v, want 0", reason, v)
+		}
+	}
+	if f := m0["portfolio_first_frame_seconds"]; f.GetType() != dto.MetricType_HISTOGRAM {
+		t.Errorf("portfolio_first_frame_seconds is a %v, want a histogram", f.GetType())
+	}
+	sessions0 := mustMetric(t, m0, "portfolio_sessions_total")
+	frames0 := mustMetric(t, m0, "portfolio_first_frame_seconds")
+	stored0 := mustMetric(t, m0, "portfolio_messages_stored_total")
+	if v := mustMetric(t, m0, "portfolio_sessions_active"); v != 0 {
+		t.Errorf("portfolio_sessions_active at start = %v, want 0", v)
+	}
+
+	// A visitor with a terminal.
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	tm := openTerm(t, c, 80, 24)
+	tm.waitFor(0, waitTimeout, "Pragya Mugale")
+	m1 := ts.scrape(t)
+	if v := mustMetric(t, m1, "portfolio_sessions_active"); v != 1 {
+		t.Errorf("portfolio_sessions_active during a session = %v, want 1", v)
+	}
+	if v := mustMetric(t, m1, "portfolio_sessions_total"); v != sessions0+1 {
+		t.Errorf("portfolio_sessions_total = %v, want %v", v, sessions0+1)
+	}
+	if v := mustMetric(t, m1, "portfolio_first_frame_seconds"); v != frames0+1 {
+		t.Errorf("portfolio_first_frame_seconds_count = %v, want %v", v, frames0+1)
+	}
+	if h := m1["portfolio_first_frame_seconds"].GetMetric()[0].GetHistogram(); h.GetSampleSum() <= 0 || h.GetSampleSum() > waitTimeout.Seconds() {
+		t.Errorf("portfolio_first_frame_seconds_sum = %v, want the time to the first frame", h.GetSampleSum())
+	}
+	tm.send("q")
+	if err := tm.wait(waitTimeout); err != nil {
+		t.Errorf("session: %v", err)
+	}
+	ts.waitMetric(t, "portfolio_sessions_active", func(v float64) bool { return v == 0 })
+
+	// A piped message: stored and counted; the same text again is a
+	// duplicate, not stored, not counted.
+	out, errOut, err := pipedContact(t, ts.addr, "hi")
+	if err != nil || !strings.Contains(out, "Message sent") {
+		t.Fatalf("piped contact = %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	m2 := ts.scrape(t)
+	if v := mustMetric(t, m2, "portfolio_messages_stored_total"); v != stored0+1 {
+		t.Errorf("portfolio_messages_stored_total = %v, want %v", v, stored0+1)
+	}
+	if v := mustMetric(t, m2, "portfolio_sessions_total"); v != sessions0+2 {
+		t.Errorf("portfolio_sessions_total after a command session = %v, want %v", v, sessions0+2)
+	}
+	if v := mustMetric(t, m2, "portfolio_first_frame_seconds"); v != frames0+1 {
+		t.Errorf("a command session counted a UI first frame: count = %v, want %v", v, frames0+1)
+	}
+	out, _, err = pipedContact(t, ts.addr, "hi")
+	if err != nil || !strings.Contains(out, "already received") {
+		t.Fatalf("duplicate piped contact = %v, stdout %q", err, out)
+	}
+	if v := mustMetric(t, ts.scrape(t), "portfolio_messages_stored_total"); v != stored0+1 {
+		t.Errorf("portfolio_messages_stored_total after a duplicate = %v, want %v", v, stored0+1)
+	}
+	if msgs := storedMessages(t, dataDir); len(msgs) != 1 || msgs[0].Name != "Jane" || msgs[0].ReplyTo != "jane@example.com" {
+		t.Errorf("stored messages = %+v, want Jane's one message", msgs)
+	}
+	if v := mustMetric(t, ts.scrape(t), "portfolio_storage_errors_total"); v != 0 {
+		t.Errorf("portfolio_storage_errors_total = %v, want 0", v)
+	}
+}
+
+func TestMetricsCountSessionRateRejections(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 1 }) // burst 1
+
+	run := func() (string, error) {
+		c, _ := dial(t, ts.addr, "visitor", noAuth())
+		defer c.Close()
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		var errOut syncBuffer
+		sess.Stderr = &errOut
+		err = sess.Run("version")
+		return errOut.String(), err
+	}
+	if _, err := run(); err != nil {
+		t.Fatalf("first session: %v", err)
+	}
+	if v := mustMetric(t, ts.scrape(t), "portfolio_rejected_connections_total", "reason", "session-rate"); v != 0 {
+		t.Fatalf("rejected{session-rate} after one session = %v, want 0", v)
+	}
+	stderr, err := run()
+	var exit *gossh.ExitError
+	if !errors.As(err, &exit) || exit.ExitStatus() != 1 || !strings.Contains(stderr, "Too many connections") {
+		t.Fatalf("second session = %v, stderr %q; want refused with status 1", err, stderr)
+	}
+	if _, err := run(); err == nil {
+		t.Fatal("third session was not refused")
+	}
+	fams := ts.scrape(t)
+	if v := mustMetric(t, fams, "portfolio_rejected_connections_total", "reason", "session-rate"); v != 2 {
+		t.Errorf("rejected{session-rate} = %v, want 2", v)
+	}
+	for _, reason := range []string{"max-conns", "max-conns-per-ip", "extra-session"} {
+		if v := mustMetric(t, fams, "portfolio_rejected_connections_total", "reason", reason); v != 0 {
+			t.Errorf("rejected{reason=%q} = %v, want 0", reason, v)
+		}
+	}
+}
+
+// TestWebPage checks the page for people without SSH, as served.
+func TestWebPage(t *testing.T) {
+	t.Parallel()
+	const public = "portfolio.example.com"
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.PublicAddr = public })
+
+	code, hdr, body := ts.httpGet(t, "/")
+	if code != http.StatusOK {
+		t.Fatalf("GET / = %d", code)
+	}
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") {
+		t.Errorf("Content-Security-Policy = %q, want default-src 'none'", csp)
+	}
+	if strings.Contains(strings.ToLower(body), "<script") {
+		t.Errorf("page holds a raw <script:\n%s", body)
+	}
+	pub := ts.HostKey().Signer.PublicKey()
+	sum := sha256.Sum256(pub.Marshal())
+	plain := html.UnescapeString(body)
+	for _, want := range []string{
+		"Pragya Mugale",
+		"ssh " + public,
+		gossh.FingerprintSHA256(pub),
+		public + " " + strings.TrimSpace(string(gossh.MarshalAuthorizedKey(pub))),
+		public + ". IN SSHFP 4 2 " + hex.EncodeToString(sum[:]),
+		"System Architecture",
+	} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("page lacks %q:\n%s", want, tail(body, 3000))
+		}
+	}
+	// The portfolio text is all there, escaped, and nothing else in the
+	// block.
+	_, after, ok := strings.Cut(body, "<h2>The portfolio, as text</h2>\n<pre>")
+	text, _, ok2 := strings.Cut(after, "</pre>")
+	if !ok || !ok2 {
+		t.Fatalf("no text block on the page:\n%s", body)
+	}
+	if want := commands.AllText(testPortfolio(t), 80, "ssh "+public); html.UnescapeString(text) != want {
+		t.Errorf("text block differs from commands.AllText:\n%s", tail(html.UnescapeString(text), 2000))
+	}
+	if strings.ContainsAny(text, "<>") {
+		t.Errorf("text block holds raw angle brackets")
+	}
+
+	if code, _, _ := ts.httpGet(t, "/nope"); code != http.StatusNotFound {
+		t.Errorf("GET /nope = %d, want 404", code)
+	}
+	resp, err := httpClient.Post(ts.url("/"), "text/plain", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST / = %d, want 405", resp.StatusCode)
+	}
+}
+
+// TestWebPageKnownHostsLine checks the page's known_hosts line against the
+// one OpenSSH (and x/crypto's knownhosts) writes for the public address.
+func TestWebPageKnownHostsLine(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		public string
+		addr   string // the known_hosts address field
+	}{
+		{"portfolio.example.com", "portfolio.example.com"},
+		{"portfolio.example.com:22", "portfolio.example.com"},
+		{"example.com:2222", "[example.com]:2222"},
+		{"203.0.113.7:2222", "[203.0.113.7]:2222"},
+		{"[2001:db8::1]:2222", "[2001:db8::1]:2222"},
+		{"[2001:db8::1]:22", "2001:db8::1"},
+	} {
+		t.Run(tc.public, func(t *testing.T) {
+			t.Parallel()
+			ts := startServerWith(t, func(c *Config) { withHTTP(c); c.PublicAddr = tc.public })
+			_, _, body := ts.httpGet(t, "/")
+			pub := ts.HostKey().Signer.PublicKey()
+			if got := knownhosts.Normalize(tc.public); got != tc.addr {
+				t.Fatalf("test table: knownhosts.Normalize(%q) = %q, want %q", tc.public, got, tc.addr)
+			}
+			want := knownhosts.Line([]string{tc.addr}, pub)
+			if !strings.Contains(html.UnescapeString(body), want) {
+				_, kh, _ := strings.Cut(html.UnescapeString(body), "<summary>known_hosts line and SSHFP records</summary>\n<pre>")
+				kh, _, _ = strings.Cut(kh, "\n")
+				t.Errorf("known_hosts line on the page = %q, want %q", kh, want)
+			}
+		})
+	}
+}
+
+// ed25519PEM is a fresh ed25519 key as the PEM a Fly secret holds.
+func ed25519PEM(t *testing.T) string {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := gossh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(block))
+}
+
+func dirEntries(t *testing.T, dir string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func TestHostKeyFromPEM(t *testing.T) {
+	t.Parallel()
+	keyPEM := ed25519PEM(t)
+	want, err := hostkeys.FromPEM([]byte(keyPEM))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two machines of one deployment: different (empty, or missing) key
+	// directories, the same secret.
+	dirs := []string{t.TempDir(), filepath.Join(t.TempDir(), "missing")}
+	for i, dir := range dirs {
+		ts := startServerWith(t, func(c *Config) { c.HostKeyDir = dir; c.HostKeyPEM = keyPEM })
+		c, hk := dial(t, ts.addr, "visitor", noAuth())
+		c.Close()
+		if hk == nil {
+			t.Fatalf("server %d presented no host key", i)
+		}
+		if got := gossh.FingerprintSHA256(hk); got != want.Fingerprint {
+			t.Errorf("server %d presented %s, want PORTFOLIO_HOST_KEY's %s", i, got, want.Fingerprint)
+		}
+		if ts.HostKey().Fingerprint != want.Fingerprint || ts.HostKey().Created {
+			t.Errorf("server %d HostKey() = %+v", i, ts.HostKey())
+		}
+		if names := dirEntries(t, dir); len(names) != 0 {
+			t.Errorf("server %d wrote %v into its host key dir despite PORTFOLIO_HOST_KEY", i, names)
+		}
+	}
+	if _, err := os.Stat(dirs[1]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the missing host key dir was created: %v", err)
+	}
+
+	// The secret alone is enough: no key directory at all.
+	ts := startServerWith(t, func(c *Config) { c.HostKeyDir = ""; c.HostKeyPEM = keyPEM })
+	c, hk := dial(t, ts.addr, "visitor", noAuth())
+	c.Close()
+	if gossh.FingerprintSHA256(hk) != want.Fingerprint {
+		t.Errorf("without a key dir: presented %s, want %s", gossh.FingerprintSHA256(hk), want.Fingerprint)
+	}
+}
+
+func TestHostKeyFromPEMRejected(t *testing.T) {
+	t.Parallel()
+	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := gossh.MarshalPrivateKey(ecKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, bad := range map[string]string{
+		"garbage":   "not a key at all",
+		"ecdsa":     string(pem.EncodeToMemory(block)),
+		"truncated": ed25519PEM(t)[:100],
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			cfg.Addr = "127.0.0.1:0"
+			cfg.HostKeyDir = filepath.Join(t.TempDir(), "keys")
+			cfg.DataDir = t.TempDir()
+			cfg.HostKeyPEM = bad
+			srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+			if err == nil {
+				srv.Close()
+				t.Fatal("New with a bad PORTFOLIO_HOST_KEY = nil error")
+			}
+			if !strings.Contains(err.Error(), "PORTFOLIO_HOST_KEY") {
+				t.Errorf("error %q does not name PORTFOLIO_HOST_KEY", err)
+			}
+			if strings.Contains(err.Error(), bad[:min(len(bad), 40)]) && name != "garbage" {
+				t.Errorf("error quotes the secret: %q", err)
+			}
+			// A bad secret never falls back to generating a key.
+			if _, err := os.Stat(cfg.HostKeyDir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("host key dir created despite the bad secret: %v", err)
+			}
+		})
+	}
+}
+
+// rawClient is an SSH client whose global requests (keepalives) the test
+// handles itself.
+type rawClient struct {
+	*gossh.Client
+	keepalives atomic.Int64
+	answer     atomic.Bool // reply to keepalives
+	read       atomic.Bool // take requests off the channel at all
+	closed     chan struct{}
+	wg         sync.WaitGroup
+}
+
+func dialRaw(t *testing.T, conn net.Conn) *rawClient {
+	t.Helper()
+	cfg := &gossh.ClientConfig{
+		User:            "visitor",
+		Auth:            noAuth(),
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         waitTimeout,
+	}
+	cc, chans, reqs, err := gossh.NewClientConn(conn, conn.RemoteAddr().String(), cfg)
+	if err != nil {
+		t.Fatalf("ssh handshake: %v", err)
+	}
+	rc := &rawClient{Client: gossh.NewClient(cc, chans, nil), closed: make(chan struct{})}
+	rc.answer.Store(true)
+	rc.wg.Add(2)
+	go func() {
+		defer rc.wg.Done()
+		for req := range reqs {
+			if req.Type == "keepalive@openssh.com" {
+				rc.keepalives.Add(1)
+				if rc.answer.Load() {
+					_ = req.Reply(true, nil)
+				}
+				continue
+			}
+			if req.WantReply {
+				_ = req.Reply(false, nil)
+			}
+		}
+	}()
+	go func() {
+		defer rc.wg.Done()
+		_ = rc.Wait()
+		close(rc.closed)
+	}()
+	t.Cleanup(func() {
+		_ = rc.Close()
+		rc.wg.Wait()
+	})
+	return rc
+}
+
+func (rc *rawClient) isClosed() bool {
+	select {
+	case <-rc.closed:
+		return true
+	default:
+		return false
+	}
+}
+
+// silentSession opens a pty session (the UI) and sends nothing.
+func silentSession(t *testing.T, c *gossh.Client) *term {
+	t.Helper()
+	return openTerm(t, c, 80, 24)
+}
+
+func dialTCP(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", addr, waitTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+func TestKeepalive(t *testing.T) {
+	t.Parallel()
+	const interval = 200 * time.Millisecond
+	ts := startServerWith(t, func(c *Config) { c.Keepalive = interval })
+
+	rc := dialRaw(t, dialTCP(t, ts.addr))
+	tm := silentSession(t, rc.Client)
+	tm.waitFor(0, waitTimeout, "Pragya Mugale")
+
+	// A silent visitor who answers keepalives keeps getting them, and stays
+	// connected well past the connection's idle limit (4 intervals).
+	start := time.Now()
+	time.Sleep(1500 * time.Millisecond)
+	if n := rc.keepalives.Load(); n < 3 {
+		t.Errorf("%d keepalives in %s at a %s interval, want at least 3", n, time.Since(start).Round(time.Millisecond), interval)
+	}
+	if rc.isClosed() {
+		t.Fatalf("a client answering keepalives was dropped; log:\n%s", ts.logs.String())
+	}
+
+	// The client stops answering (a dead peer behind a proxy): the server
+	// drops it within a few intervals.
+	rc.answer.Store(false)
+	stopped := time.Now()
+	select {
+	case <-rc.closed:
+		d := time.Since(stopped)
+		t.Logf("dropped %s after the client stopped answering", d.Round(time.Millisecond))
+		if d < interval {
+			t.Errorf("dropped after %s, before a keepalive could go unanswered", d)
+		}
+	case <-time.After(8 * interval):
+		t.Fatalf("a client not answering keepalives still connected after %s", 8*interval)
+	}
+	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
+		t.Errorf("server still holds the connection: open %d, active %d", ts.conns.open(), ts.active.Load())
+	}
+}
+
+// frozenConn stops delivering what the server sends once frozen, as a
+// peer whose network vanished.
+type frozenConn struct {
+	net.Conn
+	frozen  atomic.Bool
+	release chan struct{}
+}
+
+func (c *frozenConn) Read(p []byte) (int, error) {
+	if c.frozen.Load() {
+		<-c.release
+		return 0, io.EOF
+	}
+	return c.Conn.Read(p)
+}
+
+func TestKeepaliveDropsFrozenClient(t *testing.T) {
+	t.Parallel()
+	const interval = 200 * time.Millisecond
+	ts := startServerWith(t, func(c *Config) { c.Keepalive = interval })
+
+	fc := &frozenConn{Conn: dialTCP(t, ts.addr), release: make(chan struct{})}
+	rc := dialRaw(t, fc)
+	// Registered after dialRaw's cleanup, so it runs before it (LIFO): the
+	// client's blocked read must end before the client can be waited for.
+	t.Cleanup(func() { close(fc.release) })
+	tm := silentSession(t, rc.Client)
+	tm.waitFor(0, waitTimeout, "Pragya Mugale")
+	if !eventually(waitTimeout, func() bool { return rc.keepalives.Load() >= 1 }) {
+		t.Fatal("no keepalive arrived")
+	}
+	if ts.conns.open() != 1 {
+		t.Fatalf("open connections = %d, want 1", ts.conns.open())
+	}
+
+	fc.frozen.Store(true)
+	frozen := time.Now()
+	// The client's next read blocks for good; the server must notice on
+	// its own and let go of the connection and its session.
+	if !eventually(8*interval, func() bool { return ts.conns.open() == 0 }) {
+		t.Fatalf("server still holds a frozen client's connection %s later", time.Since(frozen).Round(time.Millisecond))
+	}
+	t.Logf("frozen client dropped after %s", time.Since(frozen).Round(time.Millisecond))
+	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 }) {
+		t.Errorf("the frozen client's session is still active")
+	}
+}
+
+// TestConnectionWithoutSessionDropped: a client that logs in and never
+// opens a session gets no keepalives; the connection's idle limit (4
+// keepalive intervals) closes it.
+func TestConnectionWithoutSessionDropped(t *testing.T) {
+	t.Parallel()
+	const interval = 200 * time.Millisecond
+	ts := startServerWith(t, func(c *Config) { c.Keepalive = interval })
+	rc := dialRaw(t, dialTCP(t, ts.addr))
+	start := time.Now()
+	select {
+	case <-rc.closed:
+		if d := time.Since(start); d < 2*interval {
+			t.Errorf("dropped after %s, want about %s", d, 4*interval)
+		}
+	case <-time.After(4*interval + 2*time.Second):
+		t.Fatalf("a connection without a session still open after %s", 4*interval+2*time.Second)
+	}
+	if rc.keepalives.Load() != 0 {
+		t.Errorf("%d keepalives to a connection without a session", rc.keepalives.Load())
+	}
+}
+
+func TestKeepaliveIsNotInput(t *testing.T) {
+	t.Parallel()
+	const interval = 200 * time.Millisecond
+	ts := startServerWith(t, func(c *Config) { c.Keepalive = interval; c.IdleTimeout = time.Second })
+
+	rc := dialRaw(t, dialTCP(t, ts.addr))
+	tm := silentSession(t, rc.Client)
+	start := time.Now()
+	tm.waitFor(0, waitTimeout, "Pragya Mugale")
+	tm.waitFor(0, waitTimeout, "Disconnected after 1 s without input")
+	if d := time.Since(start); d < time.Second {
+		t.Errorf("idle disconnect after %s, before the 1 s idle timeout", d)
+	}
+	if err := tm.wait(waitTimeout); err != nil {
+		t.Errorf("session end: %v", err)
+	}
+	if n := rc.keepalives.Load(); n < 3 {
+		t.Errorf("only %d keepalives were answered during the idle second; the test proves nothing", n)
+	}
+}
