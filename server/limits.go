@@ -20,7 +20,7 @@ const (
 	maxEnvBytes    = 8 << 10
 	// maxCols and maxRows clamp window sizes: the renderer keeps cells for
 	// the whole window, so a 65535×65535 "terminal" would cost gigabytes.
-	maxCols, maxRows = 500, 200
+	maxCols, maxRows = 300, 100
 )
 
 // connLimiter caps open connections, globally and per source IP, before
@@ -36,25 +36,39 @@ func newConnLimiter(max, perIP int) *connLimiter {
 	return &connLimiter{max: max, perIP: perIP, byIP: map[string]int{}}
 }
 
-// acquire counts a new connection from ip, or reports why it is refused.
-func (l *connLimiter) acquire(ip string) (reason string, ok bool) {
+// acquireGlobal takes a slot from the global cap. It comes before reading
+// the client's address, which behind a proxy means reading its PROXY
+// header: a flood of connections that never send one must still count.
+func (l *connLimiter) acquireGlobal() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.max > 0 && l.total >= l.max {
-		return "max-conns", false
-	}
-	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
-		return "max-conns-per-ip", false
+		return false
 	}
 	l.total++
-	l.byIP[ip]++
-	return "", true
+	return true
 }
 
-func (l *connLimiter) release(ip string) {
+func (l *connLimiter) releaseGlobal() {
+	l.mu.Lock()
+	l.total--
+	l.mu.Unlock()
+}
+
+// acquireIP takes a slot from ip's cap.
+func (l *connLimiter) acquireIP(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.total--
+	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
+		return false
+	}
+	l.byIP[ip]++
+	return true
+}
+
+func (l *connLimiter) releaseIP(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.byIP[ip]--; l.byIP[ip] <= 0 {
 		delete(l.byIP, ip)
 	}
@@ -81,18 +95,28 @@ func (c *countedConn) Close() error {
 
 // connCallback runs for every accepted TCP connection, before the
 // handshake, on the connection's own goroutine.
-func (s *Server) connCallback(_ ssh.Context, conn net.Conn) net.Conn {
-	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	if s.stopping() {
 		return nil
 	}
-	reason, ok := s.conns.acquire(ip)
-	if !ok {
-		s.log.Debug("connection refused", "remote", ip, "reason", reason)
-		s.rejected(reason)
+	if !s.conns.acquireGlobal() {
+		s.rejected("max-conns")
 		return nil // closes the connection at once
 	}
-	return &countedConn{Conn: conn, release: func() { s.conns.release(ip) }}
+	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+	if !s.conns.acquireIP(ip) {
+		s.conns.releaseGlobal()
+		s.log.Debug("connection refused", "remote", ip, "reason", "max-conns-per-ip")
+		s.rejected("max-conns-per-ip")
+		return nil
+	}
+	// The session counter exists before any channel opens, so sessions
+	// opened at the same instant can't each make their own.
+	ctx.SetValue(sessionCountKey, new(atomic.Int32))
+	return &countedConn{Conn: conn, release: func() {
+		s.conns.releaseIP(ip)
+		s.conns.releaseGlobal()
+	}}
 }
 
 // rejected counts a refused connection or session by reason.
@@ -200,12 +224,8 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 // sessionHandler accepts one session channel per connection and hands it
 // to the standard handler with its requests filtered.
 func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
-	n, _ := ctx.Value(sessionCountKey).(*atomic.Int32)
-	if n == nil {
-		n = new(atomic.Int32)
-		ctx.SetValue(sessionCountKey, n)
-	}
-	if n.Add(1) > 1 {
+	n, _ := ctx.Value(sessionCountKey).(*atomic.Int32) // set in connCallback
+	if n == nil || n.Add(1) > 1 {
 		s.rejected("extra-session")
 		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
 		return
