@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
+	"github.com/anmitsu/go-shlex"
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -56,7 +58,7 @@ func (s *Server) programHandler(sess ssh.Session) *tea.Program {
 		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
 		Submit:  s.submitFor(sess),
 	}
-	if args := sess.Command(); len(args) > 0 {
+	if args, err := commandArgs(sess); err != nil || len(args) > 0 {
 		// A command with a terminal opens the app at that page; anything
 		// that isn't a page (help, --json, typos) runs as a command.
 		page, project, ok := commands.DeepLink(s.pf, args)
@@ -110,6 +112,12 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		_, _, tty := sess.Pty()
+		args, err := commandArgs(sess)
+		if err != nil {
+			fmt.Fprintf(sess.Stderr(), "portfolio: can't read the command (%s)\nRun '%s help' to see the commands.\n", err, s.sshCommand())
+			_ = sess.Exit(commands.ExitUsage)
+			return
+		}
 		code := commands.Run(commands.Env{
 			Portfolio: s.pf,
 			Submit:    s.submitFor(sess),
@@ -120,9 +128,24 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			Stdin:     sess,
 			Stdout:    sess,
 			Stderr:    sess.Stderr(),
-		}, sess.Command())
+		}, args)
 		_ = sess.Exit(code)
 	}
+}
+
+// commandArgs splits the visitor's command line like a shell would, but
+// only into words: nothing is expanded or run. Unlike sess.Command(), it
+// reports unbalanced quotes instead of silently dropping them.
+func commandArgs(sess ssh.Session) ([]string, error) {
+	raw := sess.RawCommand()
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	args, err := shlex.Split(raw, true)
+	if err != nil {
+		return nil, errors.New("unbalanced quotes")
+	}
+	return args, nil
 }
 
 // textWidth is the width plain text wraps at: the terminal's, or COLUMNS
