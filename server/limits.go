@@ -110,9 +110,9 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.rejected("max-conns-per-ip")
 		return nil
 	}
-	// The session counter exists before any channel opens, so sessions
+	// The session slot exists before any channel opens, so sessions
 	// opened at the same instant can't each make their own.
-	ctx.SetValue(sessionCountKey, new(atomic.Int32))
+	ctx.SetValue(sessionSlotKey, new(sessionSlot))
 	return &countedConn{Conn: conn, release: func() {
 		s.conns.releaseIP(ip)
 		s.conns.releaseGlobal()
@@ -221,19 +221,53 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// sessionHandler accepts one session channel per connection and hands it
-// to the standard handler with its requests filtered.
+// sessionSlot is a connection's one session slot, held by the id of the
+// session channel that has it (0 = free).
+type sessionSlot struct {
+	owner atomic.Uint64
+	next  atomic.Uint64
+}
+
+// take claims the slot for a new session channel, returning its id.
+func (s *sessionSlot) take() (uint64, bool) {
+	id := s.next.Add(1)
+	return id, s.owner.CompareAndSwap(0, id)
+}
+
+// give frees the slot if session id still holds it.
+func (s *sessionSlot) give(id uint64) { s.owner.CompareAndSwap(id, 0) }
+
+var sessionSlotKey = &struct{ name string }{"session-slot"}
+
+// releaseSession frees the slot of the session now running on ctx's
+// connection. It is called when the session's handler returns, before the
+// client is told the session ended, so the client may open the next one at
+// once (OpenSSH's connection sharing does).
+func releaseSession(ctx ssh.Context) {
+	if slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot); ok {
+		slot.owner.Store(0)
+	}
+}
+
+// sessionHandler accepts one session channel at a time per connection and
+// hands it to the standard handler with its requests filtered.
 func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
-	n, _ := ctx.Value(sessionCountKey).(*atomic.Int32) // set in connCallback
-	if n == nil || n.Add(1) > 1 {
+	slot, _ := ctx.Value(sessionSlotKey).(*sessionSlot) // set in connCallback
+	var id uint64
+	ok := false
+	if slot != nil {
+		id, ok = slot.take()
+	}
+	if !ok {
 		s.rejected("extra-session")
 		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
 		return
 	}
+	// For channels that never ran a handler; a no-op if the slot has
+	// moved on to the next session already.
+	defer slot.give(id)
 	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, ctx)
 }
-
-var sessionCountKey = &struct{ name string }{"session-count"}
 
 // filteredChannel passes a session's requests through requestFilter.
 type filteredChannel struct {

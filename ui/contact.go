@@ -66,7 +66,9 @@ func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc)
 	p.message = textarea.New()
 	p.message.Placeholder = "Your message"
 	p.message.ShowLineNumbers = false
-	p.message.CharLimit = inbox.MaxMessage
+	// The limit is enforced in characters by enforceLimits: the textarea's
+	// own CharLimit counts cells, so wide scripts would get half as many.
+	p.message.CharLimit = 0
 	p.message.Prompt = "┃ "
 	// Never touch the server's clipboard: these bindings would run the
 	// server's clipboard tool on a visitor's keypress. Pasting works
@@ -149,6 +151,7 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 	case fieldMessage:
 		p.message, cmd = p.message.Update(msg)
 	}
+	p.enforceLimits()
 	p.Invalidate()
 	if p.focus != noField {
 		s := p.spans[p.focus]
@@ -165,9 +168,28 @@ func (p *contactPage) room() int {
 	case fieldReplyTo:
 		return inbox.MaxReplyTo - len(p.replyTo.Value())
 	case fieldMessage:
-		return inbox.MaxMessage - p.message.Length()
+		return inbox.MaxMessage - utf8.RuneCountInString(p.message.Value())
 	}
 	return 0
+}
+
+// enforceLimits cuts the fields to what the inbox accepts: the message in
+// characters, the reply-to in bytes, as the inbox validates them.
+func (p *contactPage) enforceLimits() {
+	switch p.focus {
+	case fieldMessage:
+		if v := p.message.Value(); utf8.RuneCountInString(v) > inbox.MaxMessage {
+			p.message.SetValue(inbox.Truncate(v, inbox.MaxMessage))
+		}
+	case fieldReplyTo:
+		if v := p.replyTo.Value(); len(v) > inbox.MaxReplyTo {
+			cut := inbox.MaxReplyTo
+			for cut > 0 && !utf8.RuneStart(v[cut]) {
+				cut--
+			}
+			p.replyTo.SetValue(v[:cut])
+		}
+	}
 }
 
 // send submits the form in the background; the result comes back as a
@@ -298,7 +320,7 @@ func (p *contactPage) render(width int) string {
 	}
 	field(fieldName, "Name", "name", "", p.name.View())
 	field(fieldReplyTo, "Reply-to", "reply_to", "", p.replyTo.View())
-	count := fmt.Sprintf("%d/%d", p.message.Length(), inbox.MaxMessage)
+	count := fmt.Sprintf("%d/%d", utf8.RuneCountInString(p.message.Value()), inbox.MaxMessage)
 	field(fieldMessage, "Message", "message", st.Muted.Render(count), p.message.View())
 
 	add("")
