@@ -695,7 +695,10 @@ func TestContactHostileText(t *testing.T) {
 	ov.send("j" + keyEnter)
 	ov.waitScreen("From:", "RawWriter", "raw start", "raw end", "Reply-to: raw@example.com")
 	out := ov.out.since(m)
-	for _, bad := range []string{"\x1b]52", "\x1b[2J", "\u202e", "\u009b", "\u009d"} {
+	// ("\x1b[2J" is not on this list: the renderer itself clears the
+	// screen when it repaints in full. The stored record above has no ESC
+	// at all, so none of the visitor's can reach the owner.)
+	for _, bad := range []string{"\x1b]52", "\u202e", "\u009b", "\u009d"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("the owner's terminal received %q", bad)
 		}

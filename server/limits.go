@@ -214,7 +214,7 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 			s.rejected("session-rate")
 			secs := int(wait.Seconds() + 0.999)
 			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %d s.\r\n", secs)
-			_ = sess.Exit(1)
+			exitSession(sess, 1)
 			return
 		}
 		next(sess)
@@ -247,6 +247,14 @@ func releaseSession(ctx ssh.Context) {
 	if slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot); ok {
 		slot.owner.Store(0)
 	}
+}
+
+// exitSession sends the session's exit status, freeing the connection's
+// session slot first: the client may open its next session the moment it
+// sees the status.
+func exitSession(sess ssh.Session, code int) {
+	releaseSession(sess.Context())
+	_ = sess.Exit(code)
 }
 
 // sessionHandler accepts one session channel at a time per connection and

@@ -95,7 +95,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		args, err := commandArgs(sess)
 		if err != nil {
 			fmt.Fprintf(sess.Stderr(), "portfolio: can't read the command (%s)\nRun '%s help' to see the commands.\n", err, s.sshCommand())
-			_ = sess.Exit(commands.ExitUsage)
+			exitSession(sess, commands.ExitUsage)
 			return
 		}
 		code := commands.Run(commands.Env{
@@ -109,7 +109,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			Stdout:    sess,
 			Stderr:    sess.Stderr(),
 		}, args)
-		_ = sess.Exit(code)
+		exitSession(sess, code)
 	}
 }
 
@@ -154,7 +154,7 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 		defer s.active.Add(-1)
 		if s.stopping() {
 			fmt.Fprint(sess, goodbye)
-			_ = sess.Exit(0)
+			exitSession(sess, 0)
 			return
 		}
 		next(sess)
@@ -196,7 +196,7 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 			if r := recover(); r != nil {
 				s.log.Error("panic in session", "panic", quote(fmt.Sprint(r)), "stack", string(debug.Stack()))
 				fmt.Fprint(sess.Stderr(), "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
-				_ = sess.Exit(1)
+				exitSession(sess, 1)
 			}
 		}()
 		next(sess)

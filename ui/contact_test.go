@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/pragyamugale/portfolio/inbox"
@@ -85,7 +86,7 @@ func isQuitCmd(cmd tea.Cmd) bool {
 // fieldValues are the form's three values.
 func fieldValues(m *Model) [3]string {
 	c := m.contact
-	return [3]string{c.name.Value(), c.replyTo.Value(), c.message.Value()}
+	return [3]string{c.name.Value(), c.replyTo.Value(), c.messageValue()}
 }
 
 // submitResult runs the send command cmd, as Bubble Tea would in the
@@ -468,5 +469,32 @@ func TestContactLimitsCountCharacters(t *testing.T) {
 	if reply := fieldValues(m)[1]; len(reply) > inbox.MaxReplyTo || !utf8.ValidString(reply) || len(reply) < inbox.MaxReplyTo-1 {
 		t.Errorf("reply-to holds %d bytes (valid UTF-8: %v), want at most %d, cut on a character boundary",
 			len(reply), utf8.ValidString(reply), inbox.MaxReplyTo)
+	}
+}
+
+// TestContactLazyMessageArea: a session gets a textarea only once the
+// visitor enters the form, and until then the drawn stand-in looks exactly
+// like the empty, unfocused textarea.
+func TestContactLazyMessageArea(t *testing.T) {
+	for _, pr := range []colorprofile.Profile{colorprofile.TrueColor, colorprofile.NoTTY} {
+		for _, w := range []int{40, 80, 120} {
+			m := newContactModel(t, pr, w, 24, (&fakeInbox{}).submit)
+			if m.contact.message != nil {
+				t.Fatal("a textarea was made before the visitor entered the form")
+			}
+			lazy := xansi.Strip(output(t, m, pr))
+			m.contact.message = newMessageArea(m.styles)
+			m.contact.Invalidate()
+			m.screen = "" // drop the cached screen
+			real := xansi.Strip(output(t, m, pr))
+			if lazy != real {
+				t.Errorf("%v %d cols: the stand-in differs from the textarea:\n%s\n---\n%s", pr, w, lazy, real)
+			}
+		}
+	}
+	m := newContactModel(t, colorprofile.NoTTY, 80, 24, (&fakeInbox{}).submit)
+	press(t, m, "enter")
+	if m.contact.message == nil {
+		t.Fatal("entering the form made no textarea")
 	}
 }
