@@ -230,7 +230,9 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 		return fmt.Errorf("reading the message: %w", err)
 	}
 	if int64(len(body)) >= limit {
-		return usagef("message: too long (max %d characters)", inbox.MaxMessage)
+		// Bad input like any other invalid message (status 1), not a
+		// usage mistake.
+		return fmt.Errorf("message (standard input): too long (max %d characters)", inbox.MaxMessage)
 	}
 	r, err := env.Submit(inbox.Submission{Name: name, ReplyTo: replyTo, Message: string(body)})
 	var verr inbox.ValidationError

@@ -14,27 +14,45 @@ import (
 // scripts and screen readers. Each section starts with an underlined title
 // so it reads well aloud and in `less`.
 
-func heading(title string) string {
-	return title + "\n" + strings.Repeat("=", len([]rune(title))) + "\n"
+// heading is a title underlined with "=", both wrapped to width.
+func heading(title string, width int) string {
+	return underline(title, "=", width)
 }
 
-func subheading(title string) string {
-	return title + "\n" + strings.Repeat("-", len([]rune(title))) + "\n"
+// subheading is a title underlined with "-".
+func subheading(title string, width int) string {
+	return underline(title, "-", width)
 }
 
+func underline(title, mark string, width int) string {
+	t := wrap(title, width)
+	longest := 0
+	for _, l := range strings.Split(t, "\n") {
+		longest = max(longest, xansi.StringWidth(l))
+	}
+	return t + "\n" + strings.Repeat(mark, longest) + "\n"
+}
+
+// wrap word-wraps to width with no trailing spaces.
 func wrap(s string, width int) string {
-	return xansi.Wrap(s, width, "")
+	lines := strings.Split(xansi.Wrap(s, width, ""), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
 }
 
+// plainMarkdown renders Markdown as plain text; the extra wrap catches the
+// odd line glamour's list indentation pushes one column over.
 func plainMarkdown(src string, width int) string {
-	return markdown.Render(src, width, markdown.Theme{Plain: true})
+	return wrap(markdown.Render(src, width, markdown.Theme{Plain: true}), width)
 }
 
 // AboutText is the About section as plain text.
 func AboutText(pf *content.Portfolio, width int) string {
 	p := pf.Profile
 	var b strings.Builder
-	b.WriteString(heading(p.Name))
+	b.WriteString(heading(p.Name, width))
 	b.WriteString(wrap(p.Title, width) + "\n\n")
 	b.WriteString(wrap(p.Tagline, width) + "\n")
 	if len(p.Focus) > 0 {
@@ -58,10 +76,10 @@ func AboutText(pf *content.Portfolio, width int) string {
 // SkillsText is the Skills section as plain text.
 func SkillsText(pf *content.Portfolio, width int) string {
 	var b strings.Builder
-	b.WriteString(heading("Skills"))
+	b.WriteString(heading("Skills", width))
 	b.WriteString(wrap("Areas: "+strings.Join(pf.Skills.Areas, ", "), width) + "\n")
 	for _, g := range pf.Skills.Groups {
-		b.WriteString("\n" + subheading(g.Name))
+		b.WriteString("\n" + subheading(g.Name, width))
 		b.WriteString(wrap(strings.Join(g.Items, ", "), width) + "\n")
 	}
 	return b.String()
@@ -70,7 +88,7 @@ func SkillsText(pf *content.Portfolio, width int) string {
 // ProjectsText lists the case studies with their stack and summary.
 func ProjectsText(pf *content.Portfolio, width int) string {
 	var b strings.Builder
-	b.WriteString(heading("Projects"))
+	b.WriteString(heading("Projects", width))
 	for _, p := range pf.Projects {
 		b.WriteString("\n" + wrap(p.Title, width) + "\n")
 		b.WriteString(wrap("Stack: "+strings.Join(p.Stack, ", "), width) + "\n")
@@ -83,7 +101,7 @@ func ProjectsText(pf *content.Portfolio, width int) string {
 // ProjectText is one case study in full.
 func ProjectText(p content.Project, width int) string {
 	var b strings.Builder
-	b.WriteString(heading(p.Title))
+	b.WriteString(heading(p.Title, width))
 	b.WriteString(wrap("Stack: "+strings.Join(p.Stack, ", "), width) + "\n\n")
 	b.WriteString(plainMarkdown(p.Body, width) + "\n")
 	return b.String()
@@ -92,13 +110,15 @@ func ProjectText(p content.Project, width int) string {
 // ContactText is how to get in touch without the UI.
 func ContactText(pf *content.Portfolio, width int, host string) string {
 	var b strings.Builder
-	b.WriteString(heading(pf.Contact.Heading))
+	b.WriteString(heading(pf.Contact.Heading, width))
 	b.WriteString(plainMarkdown(pf.Contact.Body, width) + "\n")
 	for _, l := range pf.Profile.Links {
 		b.WriteString(bulletText(l.Label+": "+l.URL, width))
 	}
 	b.WriteString("\n" + wrap("Leave a message from your terminal:", width) + "\n\n")
-	b.WriteString(fmt.Sprintf("  echo \"Hello!\" | %s contact --name \"Your Name\" --reply-to you@example.com\n", host))
+	words := append([]string{"echo", `"Hello!"`, "|"}, strings.Fields(host)...)
+	words = append(words, "contact", "--name", `"Your Name"`, "--reply-to", "you@example.com")
+	b.WriteString(commandLine(width, words...))
 	b.WriteString("\n" + wrap(fmt.Sprintf("or open the form in the full app: %s then press 4.", strings.Replace(host, "ssh ", "ssh -t ", 1)), width) + "\n")
 	return b.String()
 }
@@ -111,6 +131,23 @@ func AllText(pf *content.Portfolio, width int, host string) string {
 	}
 	parts = append(parts, ContactText(pf, width, host))
 	return strings.Join(parts, "\n")
+}
+
+// commandLine shows a shell command, given word by word, indented by two
+// spaces and continued with " \\" onto further lines when it doesn't fit
+// the width, so it can still be copied and pasted.
+func commandLine(width int, words ...string) string {
+	var lines []string
+	cur := " "
+	for _, w := range words {
+		if len(cur)+1+len(w) > width-2 && strings.TrimSpace(cur) != "" {
+			lines = append(lines, cur+" \\")
+			cur = "   "
+		}
+		cur += " " + w
+	}
+	lines = append(lines, cur)
+	return strings.Join(lines, "\n") + "\n"
 }
 
 // bulletText is "  - text" with continuation lines indented.

@@ -69,7 +69,9 @@ func checkReplyTo(s string) string {
 	case s == "":
 		return "required"
 	case len(s) > MaxReplyTo:
-		return tooLong(MaxReplyTo)
+		// The limit is in bytes (an email address's), which is characters
+		// for the usual ASCII addresses.
+		return fmt.Sprintf("too long (max %d bytes)", MaxReplyTo)
 	case looksLikeEmail(s):
 		if !validEmail(s) {
 			return "not a valid email address"

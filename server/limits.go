@@ -20,7 +20,7 @@ const (
 	maxEnvBytes    = 8 << 10
 	// maxCols and maxRows clamp window sizes: the renderer keeps cells for
 	// the whole window, so a 65535×65535 "terminal" would cost gigabytes.
-	maxCols, maxRows = 500, 200
+	maxCols, maxRows = 300, 100
 )
 
 // connLimiter caps open connections, globally and per source IP, before
@@ -36,25 +36,39 @@ func newConnLimiter(max, perIP int) *connLimiter {
 	return &connLimiter{max: max, perIP: perIP, byIP: map[string]int{}}
 }
 
-// acquire counts a new connection from ip, or reports why it is refused.
-func (l *connLimiter) acquire(ip string) (reason string, ok bool) {
+// acquireGlobal takes a slot from the global cap. It comes before reading
+// the client's address, which behind a proxy means reading its PROXY
+// header: a flood of connections that never send one must still count.
+func (l *connLimiter) acquireGlobal() bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.max > 0 && l.total >= l.max {
-		return "max-conns", false
-	}
-	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
-		return "max-conns-per-ip", false
+		return false
 	}
 	l.total++
-	l.byIP[ip]++
-	return "", true
+	return true
 }
 
-func (l *connLimiter) release(ip string) {
+func (l *connLimiter) releaseGlobal() {
+	l.mu.Lock()
+	l.total--
+	l.mu.Unlock()
+}
+
+// acquireIP takes a slot from ip's cap.
+func (l *connLimiter) acquireIP(ip string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.total--
+	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
+		return false
+	}
+	l.byIP[ip]++
+	return true
+}
+
+func (l *connLimiter) releaseIP(ip string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.byIP[ip]--; l.byIP[ip] <= 0 {
 		delete(l.byIP, ip)
 	}
@@ -81,18 +95,28 @@ func (c *countedConn) Close() error {
 
 // connCallback runs for every accepted TCP connection, before the
 // handshake, on the connection's own goroutine.
-func (s *Server) connCallback(_ ssh.Context, conn net.Conn) net.Conn {
-	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	if s.stopping() {
 		return nil
 	}
-	reason, ok := s.conns.acquire(ip)
-	if !ok {
-		s.log.Debug("connection refused", "remote", ip, "reason", reason)
-		s.rejected(reason)
+	if !s.conns.acquireGlobal() {
+		s.rejected("max-conns")
 		return nil // closes the connection at once
 	}
-	return &countedConn{Conn: conn, release: func() { s.conns.release(ip) }}
+	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+	if !s.conns.acquireIP(ip) {
+		s.conns.releaseGlobal()
+		s.log.Debug("connection refused", "remote", ip, "reason", "max-conns-per-ip")
+		s.rejected("max-conns-per-ip")
+		return nil
+	}
+	// The session slot exists before any channel opens, so sessions
+	// opened at the same instant can't each make their own.
+	ctx.SetValue(sessionSlotKey, new(sessionSlot))
+	return &countedConn{Conn: conn, release: func() {
+		s.conns.releaseIP(ip)
+		s.conns.releaseGlobal()
+	}}
 }
 
 // rejected counts a refused connection or session by reason.
@@ -191,31 +215,71 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 			s.rejected("session-rate")
 			secs := int(wait.Seconds() + 0.999)
 			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %d s.\r\n", secs)
-			_ = sess.Exit(1)
+			exitSession(sess, 1)
 			return
 		}
 		next(sess)
 	}
 }
 
-// sessionHandler accepts one session channel per connection and hands it
-// to the standard handler with its requests filtered.
-func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
-	n, _ := ctx.Value(sessionCountKey).(*atomic.Int32)
-	if n == nil {
-		n = new(atomic.Int32)
-		ctx.SetValue(sessionCountKey, n)
+// sessionSlot is a connection's one session slot, held by the id of the
+// session channel that has it (0 = free).
+type sessionSlot struct {
+	owner     atomic.Uint64
+	next      atomic.Uint64
+	keepalive sync.Once
+}
+
+// take claims the slot for a new session channel, returning its id.
+func (s *sessionSlot) take() (uint64, bool) {
+	id := s.next.Add(1)
+	return id, s.owner.CompareAndSwap(0, id)
+}
+
+// give frees the slot if session id still holds it.
+func (s *sessionSlot) give(id uint64) { s.owner.CompareAndSwap(id, 0) }
+
+var sessionSlotKey = &struct{ name string }{"session-slot"}
+
+// releaseSession frees the slot of the session now running on ctx's
+// connection. It is called when the session's handler returns, before the
+// client is told the session ended, so the client may open the next one at
+// once (OpenSSH's connection sharing does).
+func releaseSession(ctx ssh.Context) {
+	if slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot); ok {
+		slot.owner.Store(0)
 	}
-	if n.Add(1) > 1 {
+}
+
+// exitSession sends the session's exit status, freeing the connection's
+// session slot first: the client may open its next session the moment it
+// sees the status.
+func exitSession(sess ssh.Session, code int) {
+	releaseSession(sess.Context())
+	_ = sess.Exit(code)
+}
+
+// sessionHandler accepts one session channel at a time per connection and
+// hands it to the standard handler with its requests filtered.
+func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan gossh.NewChannel, ctx ssh.Context) {
+	slot, _ := ctx.Value(sessionSlotKey).(*sessionSlot) // set in connCallback
+	var id uint64
+	ok := false
+	if slot != nil {
+		id, ok = slot.take()
+	}
+	if !ok {
 		s.rejected("extra-session")
 		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
 		return
 	}
-	go keepalive(conn, s.cfg.Keepalive)
+	// For channels that never ran a handler; a no-op if the slot has
+	// moved on to the next session already.
+	defer slot.give(id)
+	// One keepalive loop per connection, started with its first session.
+	slot.keepalive.Do(func() { go keepalive(conn, s.cfg.Keepalive) })
 	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, ctx)
 }
-
-var sessionCountKey = &struct{ name string }{"session-count"}
 
 // filteredChannel passes a session's requests through requestFilter.
 type filteredChannel struct {

@@ -37,6 +37,11 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 			tea.WithInput(wd),   // counts input for the idle timeout
 			tea.WithOutput(out), // times the first frame
 			tea.WithContext(sess.Context()),
+			// Replaces MakeOptions' filter, keeping what it does.
+			tea.WithFilter(filterMessages),
+			// Frames leave only on the renderer's tick: the highest rate
+			// halves the wait for the first frame and after every key.
+			tea.WithFPS(120),
 			// The server owns signals; a visitor's program must never
 			// install handlers on the server process.
 			tea.WithoutSignalHandler(),
@@ -59,7 +64,7 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 			// to the server's stderr; the visitor gets an apology only.
 			s.log.Error("ui panic", "remote", remoteIP(sess.RemoteAddr()))
 			fmt.Fprint(sess, "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
-			_ = sess.Exit(1)
+			exitSession(sess, 1)
 			return
 		case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
 			s.log.Debug("ui ended", "err", quote(err.Error()))
@@ -84,6 +89,23 @@ func (f *firstWrite) Write(p []byte) (int, error) {
 	n, err := f.Writer.Write(p)
 	f.once.Do(func() { f.observe(time.Since(f.start).Seconds()) })
 	return n, err
+}
+
+// filterMessages drops messages the UI never uses before they cost an
+// Update and a View, and, as wish's own filter does, turns a suspend
+// (Ctrl+Z) into a resume: a visitor can't stop a program on the server.
+// Messages Bubble Tea acts on itself (capabilities, mode reports) pass.
+func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.EnvMsg, tea.KeyReleaseMsg, tea.KeyboardEnhancementsMsg,
+		tea.FocusMsg, tea.BlurMsg, tea.TerminalVersionMsg,
+		tea.CursorPositionMsg, tea.ForegroundColorMsg,
+		tea.MouseClickMsg, tea.MouseReleaseMsg, tea.MouseMotionMsg:
+		return nil
+	}
+	return msg
 }
 
 // forwardWindowChanges passes the visitor's resizes (already clamped by the

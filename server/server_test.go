@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
 )
@@ -117,6 +118,7 @@ func startServer(t *testing.T, hostKeyDir string) *testServer {
 	cfg.HostKeyDir = hostKeyDir
 	cfg.DataDir = t.TempDir()
 	cfg.LogLevel = "debug"
+	cfg.SessionRate = 0 // tests open sessions faster than any visitor
 	logs := &syncBuffer{}
 	logger := log.New(logs)
 	logger.SetLevel(log.DebugLevel)
@@ -374,11 +376,15 @@ func TestSessionNavigation(t *testing.T) {
 	}
 }
 
+// TestSessionWithoutPty: a session without a terminal (ssh -T, a pipe, a
+// script) gets the whole portfolio as plain text and exit status 0, and
+// never hangs waiting for input.
 func TestSessionWithoutPty(t *testing.T) {
 	t.Parallel()
 	ts := startServer(t, t.TempDir())
+	want := commands.AllText(testPortfolio(t), 80, ts.sshCommand())
 	run := map[string]func(*gossh.Session) error{
-		"exec":  func(s *gossh.Session) error { return s.Run("ls") },
+		"exec":  func(s *gossh.Session) error { return s.Run("") },
 		"shell": func(s *gossh.Session) error { return errors.Join(s.Shell(), s.Wait()) },
 	}
 	for name, fn := range run {
@@ -391,22 +397,34 @@ func TestSessionWithoutPty(t *testing.T) {
 			defer sess.Close()
 			var stdout, stderr syncBuffer
 			sess.Stdout, sess.Stderr = &stdout, &stderr
+			// Stdin stays open: the portfolio must not wait for it.
+			if _, err := sess.StdinPipe(); err != nil {
+				t.Fatal(err)
+			}
 			res := make(chan error, 1)
 			go func() { res <- fn(sess) }()
 			select {
 			case err = <-res:
 			case <-time.After(waitTimeout):
-				t.Fatalf("session without a pty still running after %s", waitTimeout)
+				t.Fatalf("session without a pty still running after %s; stdout %q", waitTimeout, tail(stdout.String(), 500))
 			}
-			var exit *gossh.ExitError
-			if !errors.As(err, &exit) || exit.ExitStatus() != 1 {
-				t.Fatalf("err = %v (%T), want *ssh.ExitError with status 1", err, err)
+			if err != nil {
+				t.Fatalf("err = %v (%T), want nil (exit status 0); stderr %q", err, err, stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "ssh -t") {
-				t.Errorf("stderr = %q, want a hint mentioning ssh -t", stderr.String())
+			out := stdout.String()
+			if out != want {
+				t.Errorf("stdout is not the whole portfolio as text:\n%s", tail(out, 3000))
 			}
-			if stdout.String() != "" {
-				t.Errorf("stdout = %q, want nothing", stdout.String())
+			if strings.Contains(out, "\x1b") {
+				t.Errorf("stdout holds an ESC byte: %q", tail(out, 500))
+			}
+			for _, s := range []string{"Pragya Mugale", "NoteLytix", "System Architecture", "Let's talk"} {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q", s)
+				}
+			}
+			if stderr.String() != "" {
+				t.Errorf("stderr = %q, want nothing", stderr.String())
 			}
 		})
 	}

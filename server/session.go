@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"charm.land/ssh"
+	"github.com/anmitsu/go-shlex"
 	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -55,7 +57,9 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
 		Submit:  s.submitFor(sess),
 	}
-	if args := sess.Command(); len(args) > 0 {
+	if args, err := commandArgs(sess); err != nil || len(args) > 0 {
+		// A command with a terminal opens the app at that page; anything
+		// that isn't a page (help, --json, typos) runs as a command.
 		page, project, ok := commands.DeepLink(s.pf, args)
 		if !ok {
 			return ui.Options{}, false
@@ -88,6 +92,12 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			return
 		}
 		_, _, tty := sess.Pty()
+		args, err := commandArgs(sess)
+		if err != nil {
+			fmt.Fprintf(sess.Stderr(), "portfolio: can't read the command (%s)\nRun '%s help' to see the commands.\n", err, s.sshCommand())
+			exitSession(sess, commands.ExitUsage)
+			return
+		}
 		code := commands.Run(commands.Env{
 			Portfolio: s.pf,
 			Submit:    s.submitFor(sess),
@@ -98,9 +108,24 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			Stdin:     sess,
 			Stdout:    sess,
 			Stderr:    sess.Stderr(),
-		}, sess.Command())
-		_ = sess.Exit(code)
+		}, args)
+		exitSession(sess, code)
 	}
+}
+
+// commandArgs splits the visitor's command line like a shell would, but
+// only into words: nothing is expanded or run. Unlike sess.Command(), it
+// reports unbalanced quotes instead of silently dropping them.
+func commandArgs(sess ssh.Session) ([]string, error) {
+	raw := sess.RawCommand()
+	if strings.TrimSpace(raw) == "" {
+		return nil, nil
+	}
+	args, err := shlex.Split(raw, true)
+	if err != nil {
+		return nil, errors.New("unbalanced quotes")
+	}
+	return args, nil
 }
 
 // textWidth is the width plain text wraps at: the terminal's, or COLUMNS
@@ -130,7 +155,7 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 		s.metrics.sessionsTotal.Inc()
 		if s.stopping() {
 			fmt.Fprint(sess, goodbye)
-			_ = sess.Exit(0)
+			exitSession(sess, 0)
 			return
 		}
 		next(sess)
@@ -165,11 +190,14 @@ func (s *Server) logMiddleware(next ssh.Handler) ssh.Handler {
 // stack trace in the log; other sessions and the server carry on.
 func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
+		// Runs last, whatever happened: the connection may open its next
+		// session as soon as this one's exit status is sent.
+		defer releaseSession(sess.Context())
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in session", "panic", quote(fmt.Sprint(r)), "stack", string(debug.Stack()))
 				fmt.Fprint(sess.Stderr(), "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
-				_ = sess.Exit(1)
+				exitSession(sess, 1)
 			}
 		}()
 		next(sess)

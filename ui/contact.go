@@ -42,8 +42,8 @@ type contactPage struct {
 
 	name    textinput.Model
 	replyTo textinput.Model
-	message textarea.Model
-	focus   int // a field*, or noField when the form doesn't have the keyboard
+	message *textarea.Model // made when the form is first entered: it is big
+	focus   int             // a field*, or noField when the form doesn't have the keyboard
 	sending bool
 
 	errs   inbox.ValidationError
@@ -63,19 +63,42 @@ func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc)
 
 	p.name = newInput("Your name", inbox.MaxName)
 	p.replyTo = newInput("email, @handle or URL", inbox.MaxReplyTo)
-	p.message = textarea.New()
-	p.message.Placeholder = "Your message"
-	p.message.ShowLineNumbers = false
-	p.message.CharLimit = inbox.MaxMessage
-	p.message.Prompt = "┃ "
+	p.document = newDocument(p.render)
+	return p
+}
+
+// Placeholder and height of the message box.
+const (
+	messagePlaceholder = "Your message"
+	messageHeight      = 5
+)
+
+// newMessageArea builds the message box. A textarea costs about a third of
+// a megabyte, so sessions get one only when the visitor enters the form;
+// until then render draws its empty look.
+func newMessageArea(st *Styles) *textarea.Model {
+	a := textarea.New()
+	a.Placeholder = messagePlaceholder
+	a.ShowLineNumbers = false
+	// The limit is enforced in characters by enforceLimits: the textarea's
+	// own CharLimit counts cells, so wide scripts would get half as many.
+	a.CharLimit = 0
+	a.Prompt = "┃ "
 	// Never touch the server's clipboard: these bindings would run the
 	// server's clipboard tool on a visitor's keypress. Pasting works
 	// through the visitor's own terminal (bracketed paste).
-	p.message.KeyMap.Paste = key.NewBinding()
-	p.message.KeyMap.CopySelection = key.NewBinding()
+	a.KeyMap.Paste = key.NewBinding()
+	a.KeyMap.CopySelection = key.NewBinding()
+	a.SetStyles(st.Area)
+	return &a
+}
 
-	p.document = newDocument(p.render)
-	return p
+// messageValue is the message typed so far.
+func (p *contactPage) messageValue() string {
+	if p.message == nil {
+		return ""
+	}
+	return p.message.Value()
 }
 
 func newInput(placeholder string, limit int) textinput.Model {
@@ -96,9 +119,14 @@ func (p *contactPage) Enabled() bool { return p.submit != nil }
 // setFocus moves the keyboard to field f (or noField) and scrolls it into view.
 func (p *contactPage) setFocus(f int) tea.Cmd {
 	p.focus = f
+	if f != noField && p.message == nil {
+		p.message = newMessageArea(p.st())
+	}
 	p.name.Blur()
 	p.replyTo.Blur()
-	p.message.Blur()
+	if p.message != nil {
+		p.message.Blur()
+	}
 	var cmd tea.Cmd
 	switch f {
 	case fieldName:
@@ -147,8 +175,9 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 	case fieldReplyTo:
 		p.replyTo, cmd = p.replyTo.Update(msg)
 	case fieldMessage:
-		p.message, cmd = p.message.Update(msg)
+		*p.message, cmd = p.message.Update(msg)
 	}
+	p.enforceLimits()
 	p.Invalidate()
 	if p.focus != noField {
 		s := p.spans[p.focus]
@@ -165,9 +194,28 @@ func (p *contactPage) room() int {
 	case fieldReplyTo:
 		return inbox.MaxReplyTo - len(p.replyTo.Value())
 	case fieldMessage:
-		return inbox.MaxMessage - p.message.Length()
+		return inbox.MaxMessage - utf8.RuneCountInString(p.messageValue())
 	}
 	return 0
+}
+
+// enforceLimits cuts the fields to what the inbox accepts: the message in
+// characters, the reply-to in bytes, as the inbox validates them.
+func (p *contactPage) enforceLimits() {
+	switch p.focus {
+	case fieldMessage:
+		if v := p.message.Value(); utf8.RuneCountInString(v) > inbox.MaxMessage {
+			p.message.SetValue(inbox.Truncate(v, inbox.MaxMessage))
+		}
+	case fieldReplyTo:
+		if v := p.replyTo.Value(); len(v) > inbox.MaxReplyTo {
+			cut := inbox.MaxReplyTo
+			for cut > 0 && !utf8.RuneStart(v[cut]) {
+				cut--
+			}
+			p.replyTo.SetValue(v[:cut])
+		}
+	}
 }
 
 // send submits the form in the background; the result comes back as a
@@ -182,7 +230,7 @@ func (p *contactPage) send() tea.Cmd {
 	sub := inbox.Submission{
 		Name:    p.name.Value(),
 		ReplyTo: p.replyTo.Value(),
-		Message: p.message.Value(),
+		Message: p.messageValue(),
 	}
 	submit := p.submit
 	return func() tea.Msg {
@@ -209,7 +257,9 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 			what, msg.receipt.ID, msg.receipt.Time.UTC().Format("2006-01-02 15:04")))
 		p.name.Reset()
 		p.replyTo.Reset()
-		p.message.Reset()
+		if p.message != nil {
+			p.message.Reset()
+		}
 		cmd = p.setFocus(noField)
 	case errors.As(msg.err, &verr):
 		p.errs = verr
@@ -249,7 +299,9 @@ func (p *contactPage) restyle(st *Styles) {
 	p.styled = st
 	p.name.SetStyles(st.Input)
 	p.replyTo.SetStyles(st.Input)
-	p.message.SetStyles(st.Area)
+	if p.message != nil {
+		p.message.SetStyles(st.Area)
+	}
 }
 
 // render draws the invitation and the form for a width, noting which lines
@@ -278,8 +330,12 @@ func (p *contactPage) render(width int) string {
 	inputW := max(width-2, 8) // the prompt bar takes two columns
 	p.name.SetWidth(inputW - 1)
 	p.replyTo.SetWidth(inputW - 1)
-	p.message.SetWidth(inputW)
-	p.message.SetHeight(5)
+	messageView := p.emptyMessageView(st, inputW)
+	if p.message != nil {
+		p.message.SetWidth(inputW)
+		p.message.SetHeight(messageHeight)
+		messageView = p.message.View()
+	}
 
 	field := func(f int, label, errKey, counter, view string) {
 		start := len(lines)
@@ -298,8 +354,8 @@ func (p *contactPage) render(width int) string {
 	}
 	field(fieldName, "Name", "name", "", p.name.View())
 	field(fieldReplyTo, "Reply-to", "reply_to", "", p.replyTo.View())
-	count := fmt.Sprintf("%d/%d", p.message.Length(), inbox.MaxMessage)
-	field(fieldMessage, "Message", "message", st.Muted.Render(count), p.message.View())
+	count := fmt.Sprintf("%d/%d", utf8.RuneCountInString(p.messageValue()), inbox.MaxMessage)
+	field(fieldMessage, "Message", "message", st.Muted.Render(count), messageView)
 
 	add("")
 	start := len(lines)
@@ -317,5 +373,17 @@ func (p *contactPage) render(width int) string {
 		add(wrap(p.notice, width))
 	}
 	p.spans[fieldSend] = [2]int{start, len(lines) - 1}
+	return strings.Join(lines, "\n")
+}
+
+// emptyMessageView draws the message box as an unfocused, empty textarea
+// looks, for sessions that haven't entered the form (and so have none).
+func (p *contactPage) emptyMessageView(st *Styles, width int) string {
+	prompt := st.Area.Blurred.Prompt.Render("┃ ")
+	lines := make([]string, messageHeight)
+	for i := range lines {
+		lines[i] = prompt
+	}
+	lines[0] += st.Area.Blurred.Placeholder.Render(truncate(messagePlaceholder, width-2))
 	return strings.Join(lines, "\n")
 }

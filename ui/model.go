@@ -83,6 +83,11 @@ type Model struct {
 	showHelp bool
 	mouse    bool
 	notice   string // a message from the server, shown until the next key
+
+	// screen is the last rendered screen. Bubble Tea calls View after
+	// every message, including the many a session start brings that change
+	// nothing; those reuse it.
+	screen string
 }
 
 // NoticeMsg asks the UI to show a one-line notice from the server (say, an
@@ -135,6 +140,11 @@ func (m *Model) Init() tea.Cmd {
 
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg.(type) {
+	case tea.WindowSizeMsg, tea.ColorProfileMsg, tea.BackgroundColorMsg, NoticeMsg,
+		tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
+		m.screen = "" // the screen may change: render it again on View
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -342,7 +352,10 @@ func (m *Model) layout() {
 
 // View renders the screen.
 func (m *Model) View() tea.View {
-	v := tea.NewView(m.render())
+	if m.screen == "" {
+		m.screen = m.render()
+	}
+	v := tea.NewView(m.screen)
 	v.AltScreen = true
 	v.WindowTitle = m.pf.Profile.Name + " · portfolio"
 	if m.mouse {

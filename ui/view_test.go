@@ -754,3 +754,26 @@ func BenchmarkSectionSwitch(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestViewCachedUntilChange: messages the UI ignores reuse the last screen
+// instead of rendering it again; any handled message renders anew.
+func TestViewCachedUntilChange(t *testing.T) {
+	m := newSized(t, colorprofile.TrueColor, 80, 24)
+	first := m.View().Content
+	if m.screen == "" {
+		t.Fatal("View did not keep the screen")
+	}
+	type unknownMsg struct{}
+	send(t, m, unknownMsg{})
+	send(t, m, tea.FocusMsg{})
+	if m.screen == "" {
+		t.Error("a message the UI ignores dropped the cached screen")
+	}
+	press(t, m, "2")
+	if m.screen != "" {
+		t.Fatal("a key press kept the old screen")
+	}
+	if second := m.View().Content; second == first {
+		t.Error("switching sections did not change the screen")
+	}
+}

@@ -29,6 +29,9 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 				return err
 			}
 			if asJSON {
+				if msgs == nil {
+					msgs = []inbox.Message{} // [] rather than null
+				}
 				return writeJSON(cmd.OutOrStdout(), msgs)
 			}
 			return listMessages(cmd.OutOrStdout(), msgs)

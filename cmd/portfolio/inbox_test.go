@@ -1,0 +1,316 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// runInbox runs `portfolio args…` and returns its stdout and stderr.
+func runInbox(t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	clearEnv(t)
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err = cmd.Execute()
+	return out.String(), errOut.String(), err
+}
+
+var inboxT0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+
+// writeTestInbox stores three messages an hour apart (oldest first) and
+// then damages the log as a crash and a stray write would: a corrupt line
+// in the middle and a torn last line. It returns the messages, newest
+// first, and the log's bytes.
+func writeTestInbox(t *testing.T, dir string) ([]inbox.Message, []byte) {
+	t.Helper()
+	s, err := inbox.OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var msgs []inbox.Message
+	for i, m := range []inbox.Message{
+		{Name: "Ada Lovelace", ReplyTo: "ada@example.com", Message: "Oldest note\nsecond line of it", Remote: "192.0.2.1"},
+		{Name: "Grace Hopper", ReplyTo: "@grace", Message: "Middle note", Remote: "192.0.2.2", Fingerprint: "SHA256:abcdefghijklmnop"},
+		{Name: "Linus", ReplyTo: "https://example.org/linus", Message: "Newest note\n\nwith a blank line\nand more", Remote: "192.0.2.3"},
+	} {
+		m.Time = inboxT0.Add(time.Duration(i) * time.Hour)
+		stored, err := s.Append(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, stored)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, inbox.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	damaged := lines[0] + "{\"id\":\"corrupt\", this is not json\n" + strings.Join(lines[1:], "") + `{"id":"tornline","time":"2024-05-01T15:00:00Z","na`
+	if err := os.WriteFile(path, []byte(damaged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	slices.Reverse(msgs)
+	return msgs, []byte(damaged)
+}
+
+func TestInboxList(t *testing.T) {
+	dir := t.TempDir()
+	msgs, raw := writeTestInbox(t, dir)
+	out, errOut, err := runInbox(t, "inbox", "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("inbox: %v\nstderr: %s", err, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "TIME (UTC)") {
+		t.Fatalf("want a header and 3 rows, got:\n%s", out)
+	}
+	firstLines := []string{"Newest note", "Middle note", "Oldest note"}
+	for i, m := range msgs {
+		row := lines[i+1]
+		for _, want := range []string{m.Time.Format("2006-01-02 15:04"), m.ID, m.Name, m.ReplyTo, firstLines[i]} {
+			if !strings.Contains(row, want) {
+				t.Errorf("row %d lacks %q: %q", i+1, want, row)
+			}
+		}
+	}
+	for _, notFirst := range []string{"second line", "blank line", "and more"} {
+		if strings.Contains(out, notFirst) {
+			t.Errorf("the list shows more than first lines (%q):\n%s", notFirst, out)
+		}
+	}
+	if !strings.Contains(errOut, "warning: skipped 1 corrupt line") {
+		t.Errorf("stderr does not count the corrupt line: %q", errOut)
+	}
+	if !strings.Contains(errOut, "incomplete") {
+		t.Errorf("stderr does not mention the torn last line: %q", errOut)
+	}
+	if strings.Contains(out, "warning") || strings.Contains(out, "corrupt") || strings.Contains(out, "torn") {
+		t.Errorf("warnings on stdout:\n%s", out)
+	}
+	// Reading never repairs or rewrites the log: the server may be writing.
+	if b, _ := os.ReadFile(filepath.Join(dir, inbox.FileName)); !bytes.Equal(b, raw) {
+		t.Error("inbox changed the message log")
+	}
+}
+
+func TestInboxListJSON(t *testing.T) {
+	dir := t.TempDir()
+	msgs, _ := writeTestInbox(t, dir)
+	out, errOut, err := runInbox(t, "inbox", "--json", "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("inbox --json: %v", err)
+	}
+	if !strings.Contains(errOut, "skipped 1 corrupt line") {
+		t.Errorf("stderr: %q", errOut)
+	}
+	var objs []map[string]any
+	if err := json.Unmarshal([]byte(out), &objs); err != nil {
+		t.Fatalf("stdout is not a JSON array: %v\n%s", err, out)
+	}
+	if len(objs) != 3 {
+		t.Fatalf("%d objects, want 3", len(objs))
+	}
+	want := []string{"checksum", "fingerprint", "id", "message", "name", "remote", "reply_to", "time"}
+	for i, o := range objs {
+		var keys []string
+		for k := range o {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if !slices.Equal(keys, want) {
+			t.Errorf("object %d has fields %v, want %v", i, keys, want)
+		}
+	}
+	var got []inbox.Message
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	for i := range msgs {
+		if !got[i].Time.Equal(msgs[i].Time) {
+			t.Errorf("message %d: time %s, want %s (newest first)", i, got[i].Time, msgs[i].Time)
+		}
+		got[i].Time = msgs[i].Time
+		if got[i] != msgs[i] {
+			t.Errorf("message %d:\n got %+v\nwant %+v", i, got[i], msgs[i])
+		}
+		if !got[i].Valid() {
+			t.Errorf("message %d: checksum does not verify", i)
+		}
+	}
+}
+
+func TestInboxShow(t *testing.T) {
+	dir := t.TempDir()
+	msgs, _ := writeTestInbox(t, dir)
+	newest, middle := msgs[0], msgs[1]
+
+	out, _, err := runInbox(t, "inbox", "show", newest.ID[:6], "--data-dir", dir)
+	if err != nil {
+		t.Fatalf("show %s: %v", newest.ID[:6], err)
+	}
+	for _, want := range []string{
+		"Id:        " + newest.ID,
+		"Time:      2024-05-01 14:00:00 UTC",
+		"From:      Linus",
+		"Reply-to:  https://example.org/linus",
+		"Address:   192.0.2.3",
+		"\n\nNewest note\n\nwith a blank line\nand more\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("show lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Key:") {
+		t.Errorf("a keyless message shows a key:\n%s", out)
+	}
+
+	out, _, err = runInbox(t, "inbox", "show", strings.ToUpper(middle.ID), "--data-dir", dir)
+	if err != nil || !strings.Contains(out, "Key:       SHA256:abcdefghijklmnop") || !strings.Contains(out, "Middle note") {
+		t.Errorf("show %s: %v\n%s", middle.ID, err, out)
+	}
+
+	out, _, err = runInbox(t, "inbox", "show", newest.ID, "--json", "--data-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m inbox.Message
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("show --json is not one JSON object: %v\n%s", err, out)
+	}
+	if m.ID != newest.ID || m.Message != newest.Message || !m.Valid() {
+		t.Errorf("show --json = %+v, want %+v", m, newest)
+	}
+
+	for _, id := range []string{"zzzzzzzz", newest.ID[:3], "", "corrupt", "tornline"} {
+		out, _, err := runInbox(t, "inbox", "show", id, "--data-dir", dir)
+		if err == nil || !strings.Contains(err.Error(), "no message with id") {
+			t.Errorf("show %q = %v, want a \"no message with id\" error; stdout:\n%s", id, err, out)
+		}
+		if out != "" {
+			t.Errorf("show %q printed:\n%s", id, out)
+		}
+	}
+	if _, _, err := runInbox(t, "inbox", "show", "--data-dir", dir); err == nil {
+		t.Error("show without an id succeeded")
+	}
+}
+
+func TestInboxEmpty(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "never-created")
+	out, errOut, err := runInbox(t, "inbox", "--data-dir", dir)
+	if err != nil || !strings.Contains(out, "No messages yet") || errOut != "" {
+		t.Errorf("inbox on a missing dir: %v, stdout %q, stderr %q", err, out, errOut)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("inbox created the data dir: %v", err)
+	}
+	out, _, err = runInbox(t, "inbox", "--json", "--data-dir", dir)
+	var v []any
+	if err != nil || json.Unmarshal([]byte(out), &v) != nil || len(v) != 0 {
+		t.Fatalf("inbox --json on a missing dir: %v, %q", err, out)
+	}
+	if strings.TrimSpace(out) != "[]" {
+		t.Errorf("inbox --json with no messages = %q, want []", out)
+	}
+}
+
+// checkTerminalSafe fails on anything in out a terminal would act on:
+// C0 controls but '\n', DEL, C1 controls, bidi controls, invalid UTF-8.
+func checkTerminalSafe(t *testing.T, what, out string) {
+	t.Helper()
+	if !utf8.ValidString(out) {
+		t.Errorf("%s: invalid UTF-8: %q", what, out)
+	}
+	for i, r := range out {
+		switch {
+		case r == '\n':
+		case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f,
+			r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x2028, r == 0x2029:
+			t.Errorf("%s: %U at byte %d: %q", what, r, i, out[max(0, i-20):min(len(out), i+20)])
+		}
+	}
+}
+
+func TestInboxHostileText(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInbox(t, dir)
+	// A record written behind the server's back, bypassing the sanitiser,
+	// with a checksum that matches: the reader must clean it.
+	hostile := inbox.Message{
+		ID:          "host\x1b[2Jile",
+		Time:        inboxT0.Add(5 * time.Hour),
+		Name:        "Eve\x1b[2J\u202e\x07\x7f\u0085\u009b31mMallory\x00",
+		ReplyTo:     "eve@example.com\r\x1b]52;c;ZXZpbA==\x07\t",
+		Message:     "line one\x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\\r\nline two\ttab\x00nul\u2028\u202e\u2066end\x1b[31m\u009d0;title\u009c\x1bc",
+		Fingerprint: "SHA256:\x1b[31mfake",
+		Remote:      "203.0.113.5\x1b[K",
+	}
+	hostile.Checksum = hostile.Sum()
+	line, err := json.Marshal(hostile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, inbox.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Replace the torn tail with the hostile record, so it is read.
+	b = b[:bytes.LastIndexByte(b, '\n')+1]
+	if err := os.WriteFile(path, append(append(b, line...), '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, args := range [][]string{
+		{"inbox"},
+		{"inbox", "--json"},
+		{"inbox", "show", "hostile"},
+		{"inbox", "show", "hostile", "--json"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			out, errOut, err := runInbox(t, append(args, "--data-dir", dir)...)
+			if err != nil {
+				t.Fatalf("%v\nstderr: %s", err, errOut)
+			}
+			checkTerminalSafe(t, "stdout", out)
+			checkTerminalSafe(t, "stderr", errOut)
+			if strings.Contains(out, "ZXZpbA") || strings.Contains(out, "evil.example") || strings.Contains(out, "title") {
+				t.Errorf("an escape sequence's payload survived:\n%s", out)
+			}
+			if !strings.Contains(out, "Eve Mallory") {
+				t.Errorf("the name's text is missing:\n%s", out)
+			}
+			if args[len(args)-1] == "--json" {
+				if !json.Valid([]byte(out)) {
+					t.Errorf("not JSON:\n%s", out)
+				}
+				return
+			}
+			if len(args) > 1 && args[1] == "show" {
+				for _, want := range []string{"Id:        hostile", "Key:       SHA256:fake", "Address:   203.0.113.5", "line onelink\nline two tab"} {
+					if !strings.Contains(out, want) {
+						t.Errorf("show lacks %q:\n%s", want, out)
+					}
+				}
+			} else if n := strings.Count(out, "\n"); n != 5 {
+				t.Errorf("list has %d lines, want a header and 4 rows:\n%s", n, out)
+			}
+		})
+	}
+}

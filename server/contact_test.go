@@ -1,0 +1,986 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/charmbracelet/x/ansi"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// Keys as a terminal sends them.
+const (
+	keyEnter    = "\r"
+	keyTab      = "\t"
+	keyShiftTab = "\x1b[Z"
+	keyEsc      = "\x1b"
+	keyCtrlS    = "\x13"
+)
+
+// paste wraps s in bracketed-paste markers, as a terminal sends a paste.
+func paste(s string) string { return "\x1b[200~" + s + "\x1b[201~" }
+
+// startContactServer starts a server like startServer, with no rate limit
+// unless edit sets one, and edit applied to the config. It returns the
+// server and its data directory.
+func startContactServer(t *testing.T, edit func(*Config)) *testServer {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.HostKeyDir = t.TempDir()
+	cfg.DataDir = t.TempDir()
+	cfg.LogLevel = "debug"
+	cfg.MessagesPerHour = 0
+	cfg.SessionRate = 0
+	if edit != nil {
+		edit(&cfg)
+	}
+	logs := &syncBuffer{}
+	logger := log.New(logs)
+	logger.SetLevel(log.DebugLevel)
+	srv, err := New(cfg, testPortfolio(t), logger)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if err := srv.Listen(); err != nil {
+		t.Fatalf("Listen: %v", err)
+	}
+	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
+	go func() { ts.serve <- srv.Serve() }()
+	t.Cleanup(func() {
+		_ = srv.Close()
+		select {
+		case err := <-ts.serve:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(waitTimeout):
+			t.Errorf("Serve did not return within %s of Close", waitTimeout)
+		}
+	})
+	ts.waitServing(t)
+	return ts
+}
+
+// vterm is a visitor's terminal whose screen is emulated from the output,
+// so assertions see what the visitor sees, not the renderer's diffs.
+type vterm struct {
+	*term
+	w, h int
+}
+
+func openVTerm(t *testing.T, ts *testServer, auth []gossh.AuthMethod) *vterm {
+	t.Helper()
+	c, _ := dial(t, ts.addr, "visitor", auth)
+	vt := &vterm{term: openTerm(t, c, 80, 24), w: 80, h: 24}
+	vt.waitScreen("Pragya Mugale", "1 About")
+	return vt
+}
+
+// screen is the emulated screen now, one line per row, right-trimmed.
+func (vt *vterm) screen() string {
+	return emulate(vt.out.String(), vt.w, vt.h).String()
+}
+
+// waitScreen waits until the emulated screen shows every substr at once.
+func (vt *vterm) waitScreen(substrs ...string) string {
+	vt.t.Helper()
+	var scr string
+	if !eventually(waitTimeout, func() bool {
+		scr = vt.screen()
+		for _, s := range substrs {
+			if !strings.Contains(scr, s) {
+				return false
+			}
+		}
+		return true
+	}) {
+		vt.t.Fatalf("screen never showed all of %q within %s; screen:\n%s", substrs, waitTimeout, scr)
+	}
+	return scr
+}
+
+// waitScreenGone waits until the screen shows none of substrs.
+func (vt *vterm) waitScreenGone(substrs ...string) string {
+	vt.t.Helper()
+	var scr string
+	if !eventually(waitTimeout, func() bool {
+		scr = vt.screen()
+		for _, s := range substrs {
+			if strings.Contains(scr, s) {
+				return false
+			}
+		}
+		return true
+	}) {
+		vt.t.Fatalf("screen still shows one of %q after %s; screen:\n%s", substrs, waitTimeout, scr)
+	}
+	return scr
+}
+
+// openForm goes to Contact and focuses the form's Name field.
+func (vt *vterm) openForm() {
+	vt.t.Helper()
+	vt.send("4")
+	vt.waitScreen("Press Enter to write a message")
+	vt.send(keyEnter)
+	vt.waitScreen("tab next field", "esc leave form")
+}
+
+// fill types a name, a reply-to and a message (its "\n"s typed as Enter)
+// into the focused form, starting on the Name field.
+func (vt *vterm) fill(name, replyTo, message string) {
+	vt.t.Helper()
+	vt.send(name + keyTab + replyTo + keyTab + strings.ReplaceAll(message, "\n", keyEnter))
+}
+
+// alive reports whether the session is still running.
+func (vt *vterm) alive() bool {
+	select {
+	case err := <-vt.done:
+		vt.done <- err
+		return false
+	default:
+		return true
+	}
+}
+
+// readRecords returns the raw JSON objects in dir's message log, failing
+// on any line that isn't one.
+func readRecords(t *testing.T, dir string) []map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, inbox.FileName))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	for i, l := range strings.Split(strings.TrimSuffix(string(b), "\n"), "\n") {
+		if l == "" {
+			continue
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatalf("line %d of the log is not JSON: %v: %q", i+1, err, l)
+		}
+		recs = append(recs, r)
+	}
+	return recs
+}
+
+// readMessages returns dir's messages in file order, each checked against
+// its checksum.
+func readMessages(t *testing.T, dir string) []inbox.Message {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, inbox.FileName))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var msgs []inbox.Message
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var m inbox.Message
+		if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+			t.Fatalf("bad record %q: %v", sc.Text(), err)
+		}
+		if !m.Valid() {
+			t.Errorf("record %q fails its checksum", sc.Text())
+		}
+		msgs = append(msgs, m)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return msgs
+}
+
+// waitMessages waits until dir's log holds n messages and returns them.
+func waitMessages(t *testing.T, dir string, n int) []inbox.Message {
+	t.Helper()
+	var msgs []inbox.Message
+	if !eventually(waitTimeout, func() bool {
+		msgs = readMessages(t, dir)
+		return len(msgs) >= n
+	}) || len(msgs) != n {
+		t.Fatalf("log holds %d messages, want %d: %+v", len(msgs), n, msgs)
+	}
+	return msgs
+}
+
+var sentID = regexp.MustCompile(`✓ Sent: message ([a-z2-7]{8}) at (\d{4}-\d\d-\d\d \d\d:\d\d) UTC`)
+
+func TestContactSendStoresRecord(t *testing.T) {
+	t.Parallel()
+	ts := startContactServer(t, nil)
+	for _, tc := range []struct {
+		name   string
+		auth   func(*testing.T) ([]gossh.AuthMethod, string)
+		person string
+	}{
+		{"keyless", func(*testing.T) ([]gossh.AuthMethod, string) { return noAuth(), "" }, "Jane Doe"},
+		{"publickey", func(t *testing.T) ([]gossh.AuthMethod, string) {
+			a, pub := keyAuth(t)
+			return a, gossh.FingerprintSHA256(pub)
+		}, "John Roe"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			auth, fp := tc.auth(t)
+			before := len(readMessages(t, ts.cfg.DataDir))
+			vt := openVTerm(t, ts, auth)
+			vt.openForm()
+			start := time.Now().UTC().Truncate(time.Second)
+			vt.fill(tc.person, "jane@example.com", "Hello there,\nsecond line")
+			vt.waitScreen("┃ "+tc.person, "┃ jane@example.com", "┃ Hello there,", "┃ second line")
+			vt.send(keyCtrlS)
+			scr := vt.waitScreen("✓ Sent: message")
+			end := time.Now().UTC()
+
+			match := sentID.FindStringSubmatch(scr)
+			if match == nil {
+				t.Fatalf("no receipt line on screen:\n%s", scr)
+			}
+			msgs := waitMessages(t, ts.cfg.DataDir, before+1)
+			m := msgs[len(msgs)-1]
+			if m.ID != match[1] {
+				t.Errorf("screen says id %s, log holds %s", match[1], m.ID)
+			}
+			if got := m.Time.Format("2006-01-02 15:04"); got != match[2] {
+				t.Errorf("screen says time %s, log holds %s", match[2], got)
+			}
+			want := inbox.Message{
+				ID: m.ID, Time: m.Time, Name: tc.person, ReplyTo: "jane@example.com",
+				Message: "Hello there,\nsecond line", Fingerprint: fp, Remote: "127.0.0.1",
+				Checksum: m.Checksum,
+			}
+			if !m.Time.Equal(want.Time) || m != want {
+				t.Errorf("stored %+v\nwant   %+v", m, want)
+			}
+			if m.Time.Before(start) || m.Time.After(end) {
+				t.Errorf("time %s not within the send [%s, %s]", m.Time, start, end)
+			}
+			if !m.Valid() {
+				t.Errorf("checksum %s does not match the record", m.Checksum)
+			}
+			if tc.name == "publickey" && !strings.HasPrefix(m.Fingerprint, "SHA256:") {
+				t.Errorf("fingerprint %q, want SHA256:…", m.Fingerprint)
+			}
+
+			// Every field is in the raw record; time is RFC 3339 in UTC.
+			recs := readRecords(t, ts.cfg.DataDir)
+			raw := recs[len(recs)-1]
+			var keys []string
+			for k := range raw {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			wantKeys := []string{"checksum", "fingerprint", "id", "message", "name", "remote", "reply_to", "time"}
+			if !slices.Equal(keys, wantKeys) {
+				t.Errorf("record fields %v, want %v", keys, wantKeys)
+			}
+			tstr, _ := raw["time"].(string)
+			if pt, err := time.Parse(time.RFC3339, tstr); err != nil || !strings.HasSuffix(tstr, "Z") || !pt.Equal(m.Time) {
+				t.Errorf("time %q: want RFC 3339 UTC (…Z): %v", tstr, err)
+			}
+
+			// The form is cleared and has given the keyboard back.
+			scr = vt.screen()
+			for _, w := range []string{"┃ Your name", "┃ email, @handle or URL", "┃ Your message", "Press Enter to write a message"} {
+				if !strings.Contains(scr, w) {
+					t.Errorf("after sending, the screen lacks %q (form not cleared?):\n%s", w, scr)
+				}
+			}
+			if strings.Contains(scr, tc.person) {
+				t.Errorf("after sending, the form still shows the name:\n%s", scr)
+			}
+			vt.send("1")
+			vt.waitScreen("Backend Engineer")
+			vt.send("q")
+			if err := vt.wait(waitTimeout); err != nil {
+				t.Errorf("session after q: %v", err)
+			}
+		})
+	}
+}
+
+func TestContactHotkeysTypeIntoForm(t *testing.T) {
+	t.Parallel()
+	ts := startContactServer(t, nil)
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	// Section keys, quit, help, theme and the h/l section keys all type.
+	vt.fill("q1h", "@q2l", "4 q t ? m 3")
+	vt.waitScreen("┃ q1h", "┃ @q2l", "┃ 4 q t ? m 3", "4 Contact")
+	if !vt.alive() {
+		t.Fatal("typing q into the form ended the session")
+	}
+	vt.send(keyCtrlS)
+	vt.waitScreen("✓ Sent: message")
+	msgs := waitMessages(t, ts.cfg.DataDir, 1)
+	if m := msgs[0]; m.Name != "q1h" || m.ReplyTo != "@q2l" || m.Message != "4 q t ? m 3" {
+		t.Errorf("stored %q / %q / %q, want the keys verbatim", m.Name, m.ReplyTo, m.Message)
+	}
+	if !vt.alive() {
+		t.Fatal("session ended")
+	}
+
+	// Shift+Tab goes back a field; Esc leaves the form, and then the
+	// section keys work again.
+	vt.send(keyEnter)
+	vt.waitScreen("esc leave form")
+	vt.send("ab" + keyTab + "cd" + keyShiftTab + "x")
+	vt.waitScreen("┃ abx", "┃ cd")
+	vt.send(keyEsc)
+	vt.waitScreen("enter write a message")
+	vt.send("1")
+	vt.waitScreen("Backend Engineer")
+	vt.send("q")
+	if err := vt.wait(waitTimeout); err != nil {
+		t.Errorf("session after q: %v", err)
+	}
+}
+
+func TestContactValidation(t *testing.T) {
+	t.Parallel()
+	ts := startContactServer(t, nil)
+	dir := ts.cfg.DataDir
+
+	t.Run("empty", func(t *testing.T) {
+		vt := openVTerm(t, ts, noAuth())
+		vt.openForm()
+		vt.send(keyCtrlS)
+		scr := vt.waitScreen("Please fix the marked fields", "✗ required")
+		if n := strings.Count(scr, "✗ required"); n != 3 {
+			t.Errorf("%d fields marked required, want 3:\n%s", n, scr)
+		}
+		if msgs := readMessages(t, dir); len(msgs) != 0 {
+			t.Errorf("an empty form stored %+v", msgs)
+		}
+	})
+
+	t.Run("bad email", func(t *testing.T) {
+		vt := openVTerm(t, ts, noAuth())
+		vt.openForm()
+		vt.fill("Jane", "jane@", "Hi")
+		vt.waitScreen("┃ Hi")
+		vt.send(keyCtrlS)
+		scr := vt.waitScreen("Please fix the marked fields", "✗ not a valid email address")
+		if strings.Contains(scr, "✓ Sent") {
+			t.Errorf("screen shows a receipt:\n%s", scr)
+		}
+		// The text stays for the visitor to fix.
+		for _, w := range []string{"┃ Jane", "┃ jane@", "┃ Hi"} {
+			if !strings.Contains(scr, w) {
+				t.Errorf("screen lacks %q after the error:\n%s", w, scr)
+			}
+		}
+		if msgs := readMessages(t, dir); len(msgs) != 0 {
+			t.Errorf("an invalid reply-to stored %+v", msgs)
+		}
+	})
+
+	for _, how := range []string{"typed", "pasted"} {
+		t.Run("long name "+how, func(t *testing.T) {
+			long := strings.Repeat("n", inbox.MaxName) + "X" // 65
+			if how == "pasted" {
+				long = paste(long + strings.Repeat("Y", 100))
+			}
+			vt := openVTerm(t, ts, noAuth())
+			vt.openForm()
+			before := len(readMessages(t, dir))
+			vt.fill(long, "@"+how, "name limit "+how)
+			vt.waitScreen("┃ name limit " + how)
+			vt.send(keyCtrlS)
+			vt.waitScreen("✓ Sent: message")
+			msgs := waitMessages(t, dir, before+1)
+			if got, want := msgs[len(msgs)-1].Name, strings.Repeat("n", inbox.MaxName); got != want {
+				t.Errorf("stored name %q (%d chars), want %d n's", got, len(got), inbox.MaxName)
+			}
+		})
+	}
+}
+
+func TestContactRateLimit(t *testing.T) {
+	t.Parallel()
+	ts := startContactServer(t, func(c *Config) { c.MessagesPerHour = 2 })
+	vt := openVTerm(t, ts, noAuth())
+	vt.send("4")
+	vt.waitScreen("Press Enter to write a message")
+	for i, text := range []string{"first", "second", "third"} {
+		vt.send(keyEnter)
+		vt.waitScreen("esc leave form")
+		vt.fill("Jane", "@jane", "message "+text)
+		vt.waitScreen("┃ message " + text)
+		vt.send(keyCtrlS)
+		if i < 2 {
+			vt.waitScreen("✓ Sent: message", "Press Enter to write")
+			continue
+		}
+		scr := vt.waitScreen("you can send again in")
+		if !regexp.MustCompile(`send again in \d+ min`).MatchString(scr) {
+			t.Errorf("wait not in minutes:\n%s", scr)
+		}
+		if !strings.Contains(scr, "┃ message third") {
+			t.Errorf("rate-limited text not kept:\n%s", scr)
+		}
+	}
+	// A new session from the same address is limited too.
+	vt2 := openVTerm(t, ts, noAuth())
+	vt2.openForm()
+	vt2.fill("Jane", "@jane", "message fourth")
+	vt2.send(keyCtrlS)
+	vt2.waitScreen("you can send again in")
+	if msgs := readMessages(t, ts.cfg.DataDir); len(msgs) != 2 {
+		t.Errorf("log holds %d messages, want 2", len(msgs))
+	}
+	ts.waitLog(t, "message rate limited")
+}
+
+func TestContactDuplicate(t *testing.T) {
+	t.Parallel()
+	ts := startContactServer(t, nil)
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.fill("Jane", "@jane", "same text")
+	vt.send(keyCtrlS)
+	first := sentID.FindStringSubmatch(vt.waitScreen("✓ Sent: message"))
+	vt.send(keyEnter)
+	vt.waitScreen("esc leave form")
+	vt.fill("Jane", "@jane", "same text")
+	vt.waitScreen("┃ same text")
+	vt.send(keyCtrlS)
+	scr := vt.waitScreen("✓ Already received: message")
+	if first == nil || !strings.Contains(scr, "Already received: message "+first[1]) {
+		t.Errorf("duplicate receipt does not repeat the first id %v:\n%s", first, scr)
+	}
+	if msgs := readMessages(t, ts.cfg.DataDir); len(msgs) != 1 {
+		t.Errorf("log holds %d messages, want 1", len(msgs))
+	}
+}
+
+func TestContactStorageFailure(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	ts := startContactServer(t, func(c *Config) { c.DataDir = dir })
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.fill("Jane", "@jane", "please keep me")
+	vt.waitScreen("┃ please keep me")
+
+	// The data directory goes away and a file takes its name: every write
+	// fails, even for root.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("not a directory\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vt.send(keyCtrlS)
+	scr := vt.waitScreen("Couldn't save your message, please try again later")
+	for _, w := range []string{"┃ Jane", "┃ @jane", "┃ please keep me"} {
+		if !strings.Contains(scr, w) {
+			t.Errorf("after the failure the form lacks %q:\n%s", w, scr)
+		}
+	}
+	if strings.Contains(scr, "✓ Sent") {
+		t.Errorf("failure shows a receipt:\n%s", scr)
+	}
+	logs := ts.waitLog(t, "storing message failed")
+	if line := logLine(logs, "storing message failed"); !strings.Contains(line, "couldn't save the message") || !strings.Contains(line, "ERRO") {
+		t.Errorf("log line lacks the error: %q", line)
+	}
+	if !vt.alive() {
+		t.Fatal("the failure ended the session")
+	}
+	// The server carries on.
+	other := openVTerm(t, ts, noAuth())
+	other.send("q")
+	if err := other.wait(waitTimeout); err != nil {
+		t.Errorf("second session: %v", err)
+	}
+
+	// The directory is back: the same text, still in the form, goes.
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	vt.send(keyCtrlS)
+	vt.waitScreen("✓ Sent: message")
+	msgs := waitMessages(t, dir, 1)
+	if m := msgs[0]; m.Name != "Jane" || m.ReplyTo != "@jane" || m.Message != "please keep me" {
+		t.Errorf("stored %+v, want the text typed before the failure", m)
+	}
+}
+
+// writeOwnerKeys writes an authorized_keys file holding pub.
+func writeOwnerKeys(t *testing.T, pub gossh.PublicKey) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "authorized_keys")
+	data := "# the owner\n" + string(gossh.MarshalAuthorizedKey(pub))
+	if err := os.WriteFile(path, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// storeMessage appends m to dir's log directly, as an earlier server did.
+func storeMessage(t *testing.T, dir string, m inbox.Message) inbox.Message {
+	t.Helper()
+	s, err := inbox.OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	m, err = s.Append(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestContactOwnerInbox(t *testing.T) {
+	t.Parallel()
+	ownerAuth, ownerPub := keyAuth(t)
+	otherAuth, _ := keyAuth(t)
+	dir := t.TempDir()
+	stored := storeMessage(t, dir, inbox.Message{
+		Name: "Grace Hopper", ReplyTo: "grace@navy.example",
+		Message: "First line of the note\nand the second", Remote: "192.0.2.7",
+	})
+	keys := writeOwnerKeys(t, ownerPub)
+	ts := startContactServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, keys })
+
+	t.Run("owner", func(t *testing.T) {
+		vt := openVTerm(t, ts, ownerAuth)
+		vt.waitScreen("5 Inbox (1)")
+		vt.send("5")
+		list := vt.waitScreen("1 message, 1 unread", "Grace Hopper", "grace@navy.example", "First line of the note")
+		if strings.Contains(list, "and the second") {
+			t.Errorf("the list shows more than the first line:\n%s", list)
+		}
+		vt.send(keyEnter)
+		msg := vt.waitScreen("From:", "Reply-to: grace@navy.example", "Id:       "+stored.ID, "and the second", "Address:  192.0.2.7")
+		if strings.Contains(msg, "Inbox (1)") {
+			t.Errorf("opening the message did not mark it read:\n%s", msg)
+		}
+		vt.send(keyEsc)
+		vt.waitScreen("1 message, 0 unread", "Grace Hopper")
+		st, err := inbox.LoadReadState(dir)
+		if err != nil || !st.IsRead(stored.ID) {
+			t.Errorf("read state does not record %s: %v", stored.ID, err)
+		}
+		vt.send("1")
+		vt.waitScreen("Backend Engineer")
+		if scr := vt.screen(); !strings.Contains(scr, "5 Inbox") || strings.Contains(scr, "Inbox (") {
+			t.Errorf("tab after reading, want \"5 Inbox\" with no count:\n%s", scr)
+		}
+	})
+
+	for name, auth := range map[string][]gossh.AuthMethod{
+		"other key": otherAuth,
+		"keyless":   noAuth(),
+	} {
+		t.Run(name, func(t *testing.T) {
+			vt := openVTerm(t, ts, auth)
+			seen := vt.screen()
+			// Tab six times: round the four sections and on to Projects;
+			// an Inbox tab would come between Contact and About.
+			sections := []string{"Programming Languages", "NoteLytix", "Interested in working together", "Architectural clarity", "Programming Languages", "NoteLytix"}
+			for _, want := range sections {
+				vt.send(keyTab)
+				seen += vt.waitScreen(want)
+			}
+			vt.send("1")
+			about := vt.waitScreen("Architectural clarity")
+			// 5 does nothing: 2 after it shows it was read and ignored.
+			m := vt.mark()
+			vt.send("5")
+			time.Sleep(100 * time.Millisecond)
+			if got := vt.screen(); got != about {
+				t.Errorf("5 changed the screen:\n%s\nwas:\n%s", got, about)
+			}
+			vt.send("2")
+			vt.waitScreen("Programming Languages")
+			seen += ansi.Strip(vt.out.since(m))
+			// The full help doesn't offer it either.
+			vt.send("?")
+			seen += vt.waitScreen("close help")
+			for _, bad := range []string{"Inbox", "inbox", "Grace", "unread"} {
+				if strings.Contains(seen, bad) {
+					t.Errorf("a visitor's screen showed %q:\n%s", bad, seen)
+				}
+			}
+		})
+	}
+}
+
+func TestContactHostileText(t *testing.T) {
+	t.Parallel()
+	const hostile = "\x1b]52;c;ZXZpbA==\x07\x1b[2J\u202e"
+	ownerAuth, ownerPub := keyAuth(t)
+	dir := t.TempDir()
+
+	// A record written by something other than the server, hostile text
+	// and all, with a valid checksum: the reader must not trust the writer.
+	raw := inbox.Message{
+		ID: "rawrawaa", Time: time.Now().UTC().Add(-time.Hour).Truncate(time.Second),
+		Name: "Raw" + hostile + "Writer", ReplyTo: "raw@example.com" + hostile,
+		Message: "raw start " + hostile + " raw end\x1b[31m\u009b2J\x07", Remote: "192.0.2.9",
+	}
+	raw.Checksum = raw.Sum()
+	line, err := json.Marshal(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, inbox.FileName), append(line, '\n'), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ts := startContactServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, writeOwnerKeys(t, ownerPub) })
+
+	// A visitor pastes hostile text into the form.
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.send("Mallory" + keyTab + "mallory@example.com" + keyTab + paste("paste start "+hostile+" paste end"))
+	vt.waitScreen("paste end")
+	vt.send(keyCtrlS)
+	id := sentID.FindStringSubmatch(vt.waitScreen("✓ Sent: message"))
+	msgs := waitMessages(t, dir, 2)
+	visitor := msgs[1]
+	if id == nil || visitor.ID != id[1] {
+		t.Fatalf("stored %+v, screen receipt %v", visitor, id)
+	}
+	if !strings.HasPrefix(visitor.Message, "paste start") || !strings.HasSuffix(visitor.Message, "paste end") {
+		t.Errorf("stored message %q, want the pasted text", visitor.Message)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, inbox.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	rec := lines[len(lines)-1]
+	for _, bad := range []string{"\x1b", `\u001b`, "\u202e", `\u202e`, "\x07", `\u0007`} {
+		if strings.Contains(rec, bad) {
+			t.Errorf("stored record holds %q: %q", bad, rec)
+		}
+	}
+
+	// The owner reads both: nothing hostile reaches the terminal.
+	ov := openVTerm(t, ts, ownerAuth)
+	ov.waitScreen("5 Inbox (2)")
+	m := ov.mark()
+	ov.send("5")
+	ov.waitScreen("2 messages, 2 unread", "Mallory", "RawWriter")
+	ov.send(keyEnter)
+	ov.waitScreen("From:", "Mallory", "paste start")
+	ov.send(keyEsc)
+	ov.waitScreen("2 messages, 1 unread")
+	ov.send("j" + keyEnter)
+	ov.waitScreen("From:", "RawWriter", "raw start", "raw end", "Reply-to: raw@example.com")
+	out := ov.out.since(m)
+	// ("\x1b[2J" is not on this list: the renderer itself clears the
+	// screen when it repaints in full. The stored record above has no ESC
+	// at all, so none of the visitor's can reach the owner.)
+	for _, bad := range []string{"\x1b]52", "\u202e", "\u009b", "\u009d"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("the owner's terminal received %q", bad)
+		}
+	}
+}
+
+// screenBuf is a minimal terminal emulator: enough of VT100/xterm for
+// Bubble Tea's renderer (cursor movement, erase, insert/delete lines,
+// scroll regions, the alternate screen) to rebuild what the visitor sees.
+type screenBuf struct {
+	w, h      int
+	cells     [][]string
+	main      [][]string // the main screen while the alternate one is shown
+	x, y      int
+	top, bot  int // scroll region, inclusive
+	pending   bool
+	autowrap  bool
+	savedX    int
+	savedY    int
+	lastPrint string
+}
+
+func emulate(out string, w, h int) *screenBuf {
+	s := &screenBuf{w: w, h: h, bot: h - 1, autowrap: true}
+	s.cells = s.blank()
+	p := ansi.NewParser()
+	var state byte
+	for len(out) > 0 {
+		seq, width, n, newState := ansi.DecodeSequence(out, state, p)
+		state = newState
+		out = out[n:]
+		if n == 0 {
+			break
+		}
+		s.apply(seq, width, p)
+	}
+	return s
+}
+
+func (s *screenBuf) blank() [][]string {
+	c := make([][]string, s.h)
+	for i := range c {
+		c[i] = s.blankLine()
+	}
+	return c
+}
+
+func (s *screenBuf) blankLine() []string {
+	l := make([]string, s.w)
+	for i := range l {
+		l[i] = " "
+	}
+	return l
+}
+
+// String is the screen, each row right-trimmed.
+func (s *screenBuf) String() string {
+	rows := make([]string, s.h)
+	for i, r := range s.cells {
+		rows[i] = strings.TrimRight(strings.Join(r, ""), " ")
+	}
+	return strings.Join(rows, "\n")
+}
+
+func (s *screenBuf) apply(seq string, width int, p *ansi.Parser) {
+	switch {
+	case width > 0:
+		s.print(seq, width)
+		return
+	case len(seq) == 1:
+		switch seq[0] {
+		case '\r':
+			s.x, s.pending = 0, false
+		case '\n', '\v', '\f':
+			s.lineFeed()
+		case '\b':
+			s.x, s.pending = max(s.x-1, 0), false
+		case '\t':
+			s.x = min((s.x/8+1)*8, s.w-1)
+		}
+		return
+	case len(seq) < 2 || seq[0] != 0x1b:
+		return
+	}
+	switch seq[1] {
+	case '[':
+		s.csi(p)
+	case '7':
+		s.savedX, s.savedY = s.x, s.y
+	case '8':
+		s.x, s.y, s.pending = s.savedX, s.savedY, false
+	case 'D':
+		s.lineFeed()
+	case 'E':
+		s.x = 0
+		s.lineFeed()
+	case 'M':
+		if s.y == s.top {
+			s.scrollDown(s.top, 1)
+		} else if s.y > 0 {
+			s.y--
+		}
+		s.pending = false
+	}
+}
+
+func (s *screenBuf) print(g string, width int) {
+	if s.pending && s.autowrap {
+		s.x = 0
+		s.lineFeed()
+	}
+	s.pending = false
+	if s.x+width > s.w {
+		if !s.autowrap {
+			return
+		}
+		s.x = 0
+		s.lineFeed()
+	}
+	s.cells[s.y][s.x] = g
+	for i := 1; i < width; i++ {
+		s.cells[s.y][s.x+i] = ""
+	}
+	s.lastPrint = g
+	s.x += width
+	if s.x >= s.w {
+		s.x = s.w - 1
+		s.pending = true
+	}
+}
+
+func (s *screenBuf) lineFeed() {
+	s.pending = false
+	switch {
+	case s.y == s.bot:
+		s.scrollUp(s.top, 1)
+	case s.y < s.h-1:
+		s.y++
+	}
+}
+
+// scrollUp moves the lines from row down to the region's bottom up by n.
+func (s *screenBuf) scrollUp(row, n int) {
+	for range n {
+		copy(s.cells[row:s.bot+1], s.cells[row+1:s.bot+1])
+		s.cells[s.bot] = s.blankLine()
+	}
+}
+
+// scrollDown moves the lines from row down to the region's bottom down by n.
+func (s *screenBuf) scrollDown(row, n int) {
+	for range n {
+		copy(s.cells[row+1:s.bot+1], s.cells[row:s.bot])
+		s.cells[row] = s.blankLine()
+	}
+}
+
+func (s *screenBuf) erase(row, from, to int) {
+	for i := max(from, 0); i < min(to, s.w); i++ {
+		s.cells[row][i] = " "
+	}
+}
+
+func (s *screenBuf) csi(p *ansi.Parser) {
+	cmd := ansi.Cmd(p.Command())
+	n, _ := p.Param(0, 1)
+	n1 := max(n, 1)
+	if cmd.Intermediate() != 0 {
+		return
+	}
+	if cmd.Prefix() == '?' {
+		on := cmd.Final() == 'h'
+		if cmd.Final() != 'h' && cmd.Final() != 'l' {
+			return
+		}
+		for _, prm := range p.Params() {
+			switch prm.Param(0) {
+			case 7:
+				s.autowrap = on
+			case 47, 1047, 1049:
+				if on && s.main == nil {
+					s.main, s.cells = s.cells, s.blank()
+				} else if !on && s.main != nil {
+					s.cells, s.main = s.main, nil
+				}
+			}
+		}
+		return
+	}
+	if cmd.Prefix() != 0 {
+		return
+	}
+	s.pending = false
+	switch cmd.Final() {
+	case 'A':
+		s.y = max(s.y-n1, 0)
+	case 'B', 'e':
+		s.y = min(s.y+n1, s.h-1)
+	case 'C', 'a':
+		s.x = min(s.x+n1, s.w-1)
+	case 'D':
+		s.x = max(s.x-n1, 0)
+	case 'E':
+		s.x, s.y = 0, min(s.y+n1, s.h-1)
+	case 'F':
+		s.x, s.y = 0, max(s.y-n1, 0)
+	case 'G', '`':
+		s.x = min(n1-1, s.w-1)
+	case 'd':
+		s.y = min(n1-1, s.h-1)
+	case 'H', 'f':
+		col, _ := p.Param(1, 1)
+		s.y, s.x = min(n1-1, s.h-1), min(max(col, 1)-1, s.w-1)
+	case 'J':
+		n, _ := p.Param(0, 0)
+		switch n {
+		case 0:
+			s.erase(s.y, s.x, s.w)
+			for r := s.y + 1; r < s.h; r++ {
+				s.erase(r, 0, s.w)
+			}
+		case 1:
+			s.erase(s.y, 0, s.x+1)
+			for r := range s.y {
+				s.erase(r, 0, s.w)
+			}
+		default:
+			s.cells = s.blank()
+		}
+	case 'K':
+		n, _ := p.Param(0, 0)
+		switch n {
+		case 0:
+			s.erase(s.y, s.x, s.w)
+		case 1:
+			s.erase(s.y, 0, s.x+1)
+		default:
+			s.erase(s.y, 0, s.w)
+		}
+	case 'X':
+		s.erase(s.y, s.x, s.x+n1)
+	case 'P':
+		row := s.cells[s.y]
+		k := min(n1, s.w-s.x)
+		copy(row[s.x:], row[s.x+k:])
+		s.erase(s.y, s.w-k, s.w)
+	case '@':
+		row := s.cells[s.y]
+		k := min(n1, s.w-s.x)
+		copy(row[s.x+k:], row[s.x:s.w-k])
+		s.erase(s.y, s.x, s.x+k)
+	case 'L':
+		if s.y >= s.top && s.y <= s.bot {
+			s.scrollDown(s.y, min(n1, s.bot-s.y+1))
+			s.x = 0
+		}
+	case 'M':
+		if s.y >= s.top && s.y <= s.bot {
+			s.scrollUp(s.y, min(n1, s.bot-s.y+1))
+			s.x = 0
+		}
+	case 'S':
+		s.scrollUp(s.top, n1)
+	case 'T':
+		s.scrollDown(s.top, n1)
+	case 'r':
+		top, _ := p.Param(0, 1)
+		bot, _ := p.Param(1, s.h)
+		s.top, s.bot = max(top, 1)-1, min(max(bot, 1), s.h)-1
+		if s.top >= s.bot {
+			s.top, s.bot = 0, s.h-1
+		}
+		s.x, s.y = 0, 0
+	case 'b':
+		for range n1 {
+			if s.lastPrint != "" {
+				s.print(s.lastPrint, 1)
+			}
+		}
+	case 's':
+		s.savedX, s.savedY = s.x, s.y
+	case 'u':
+		s.x, s.y = s.savedX, s.savedY
+	}
+}
