@@ -42,35 +42,7 @@ import (
 // limits, keepalive…).
 func startServerWith(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.HostKeyDir = t.TempDir()
-	cfg.DataDir = t.TempDir()
-	cfg.LogLevel = "debug"
-	edit(&cfg)
-	logs := &syncBuffer{}
-	logger := log.New(logs)
-	logger.SetLevel(log.DebugLevel)
-	srv, err := New(cfg, testPortfolio(t), logger)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	if err := srv.Listen(); err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
-	go func() { ts.serve <- srv.Serve() }()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		select {
-		case err := <-ts.serve:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-time.After(waitTimeout):
-			t.Errorf("Serve did not return within %s of Close", waitTimeout)
-		}
-	})
+	ts := newTestServer(t, edit, nil)
 	ts.waitServing(t)
 	return ts
 }

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"charm.land/log/v2"
 	"charm.land/ssh"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
@@ -36,40 +35,8 @@ const ownerName = "Pragya Mugale"
 // and the probe's connection slot has been released.
 func startHardened(t *testing.T, edit func(*Config), before func(*Server)) *testServer {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.HostKeyDir = t.TempDir()
-	cfg.DataDir = t.TempDir()
-	cfg.LogLevel = "debug"
-	if edit != nil {
-		edit(&cfg)
-	}
-	logs := &syncBuffer{}
-	logger := log.New(logs)
-	logger.SetLevel(log.DebugLevel)
-	srv, err := New(cfg, testPortfolio(t), logger)
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	if err := srv.Listen(); err != nil {
-		t.Fatalf("Listen: %v", err)
-	}
-	if before != nil {
-		before(srv)
-	}
-	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
-	go func() { ts.serve <- srv.Serve() }()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		select {
-		case err := <-ts.serve:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-time.After(waitTimeout):
-			t.Errorf("Serve did not return within %s of Close", waitTimeout)
-		}
-	})
+	ts := newTestServer(t, edit, before)
+	srv, cfg := ts.Server, ts.cfg
 	header := ""
 	if cfg.ProxyProtocol {
 		header = proxyV1("192.0.2.1", 1)

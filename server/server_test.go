@@ -111,14 +111,21 @@ type testServer struct {
 	serve chan error
 }
 
-func startServer(t *testing.T, hostKeyDir string) *testServer {
+// newTestServer builds and starts a server for a test on 127.0.0.1:0,
+// with scratch directories, debug logs captured in ts.logs and edit
+// applied to the config; before, if set, runs between Listen and Serve.
+// The server is closed when the test ends. It does not wait for the
+// server to answer: see waitServing.
+func newTestServer(t *testing.T, edit func(*Config), before func(*Server)) *testServer {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.Addr = "127.0.0.1:0"
-	cfg.HostKeyDir = hostKeyDir
+	cfg.HostKeyDir = t.TempDir()
 	cfg.DataDir = t.TempDir()
 	cfg.LogLevel = "debug"
-	cfg.SessionRate = 0 // tests open sessions faster than any visitor
+	if edit != nil {
+		edit(&cfg)
+	}
 	logs := &syncBuffer{}
 	logger := log.New(logs)
 	logger.SetLevel(log.DebugLevel)
@@ -128,6 +135,9 @@ func startServer(t *testing.T, hostKeyDir string) *testServer {
 	}
 	if err := srv.Listen(); err != nil {
 		t.Fatalf("Listen: %v", err)
+	}
+	if before != nil {
+		before(srv)
 	}
 	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
 	go func() { ts.serve <- srv.Serve() }()
@@ -142,6 +152,18 @@ func startServer(t *testing.T, hostKeyDir string) *testServer {
 			t.Errorf("Serve did not return within %s of Close", waitTimeout)
 		}
 	})
+	return ts
+}
+
+// startServer starts a server with its host key in hostKeyDir and no
+// session rate limit (tests open sessions faster than any visitor), and
+// waits until it serves.
+func startServer(t *testing.T, hostKeyDir string) *testServer {
+	t.Helper()
+	ts := newTestServer(t, func(c *Config) {
+		c.HostKeyDir = hostKeyDir
+		c.SessionRate = 0
+	}, nil)
 	ts.waitServing(t)
 	return ts
 }
