@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"container/list"
+	"net/netip"
 	"sync"
 	"time"
 )
@@ -45,8 +46,21 @@ func NewLimiter(perHour int, now func() time.Time) *Limiter {
 	}
 }
 
+// LimitKey is the key a per-address limit counts ip under: an IPv4
+// address as it is, an IPv6 address by its /64, since a single client
+// commonly holds a whole /64 and could otherwise take a fresh address for
+// every try. Anything that isn't an IP is used as given.
+func LimitKey(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil || addr.Is4() || addr.Is4In6() {
+		return ip
+	}
+	p, _ := addr.Prefix(64)
+	return p.String()
+}
+
 func limitKeys(remote, fingerprint string) []string {
-	keys := []string{"ip:" + remote}
+	keys := []string{"ip:" + LimitKey(remote)}
 	if fingerprint != "" {
 		keys = append(keys, "fp:"+fingerprint)
 	}

@@ -148,3 +148,28 @@ func TestLimiterMemory(t *testing.T) {
 		t.Error("the oldest sender was kept")
 	}
 }
+
+func TestLimitKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.7":          "203.0.113.7",
+		"2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2:ffff::1": "2001:db8:1:2::/64",
+		"::ffff:203.0.113.7":   "::ffff:203.0.113.7",
+		"not an ip":            "not an ip",
+		"fe80::1":              "fe80::/64",
+		"2001:db8:1:3:3:4:5:6": "2001:db8:1:3::/64",
+	} {
+		if got := LimitKey(in); got != want {
+			t.Errorf("LimitKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	// Two addresses of one /64 share a message budget.
+	l := NewLimiter(1, nil)
+	l.Record("2001:db8:1:2::1", "")
+	if _, ok := l.Allow("2001:db8:1:2::99", ""); ok {
+		t.Error("another address in the same /64 got a fresh budget")
+	}
+	if _, ok := l.Allow("2001:db8:1:3::1", ""); !ok {
+		t.Error("a different /64 was limited")
+	}
+}

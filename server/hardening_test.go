@@ -1139,3 +1139,25 @@ func TestProxyProtocolCountsPendingConnections(t *testing.T) {
 		t.Errorf("third silent connection: closed=%v after %s, want closed at once", closed, took)
 	}
 }
+
+// TestIPv6LimitsBySlash64: behind a proxy, IPv6 visitors are counted by
+// their /64: one client holds a whole /64 and could otherwise use a fresh
+// address for every connection.
+func TestIPv6LimitsBySlash64(t *testing.T) {
+	t.Parallel()
+	ts := startHardened(t, func(c *Config) {
+		c.ProxyProtocol, c.MaxConnsPerIP, c.SessionRate = true, 1, 0
+	}, nil)
+	v6 := func(ip string) string { return fmt.Sprintf("PROXY TCP6 %s ::1 5555 23234\r\n", ip) }
+	first := mustDial(t, ts.addr, v6("2001:db8:1:2::1"))
+	defer first.Close()
+	if c, err := dialSSH(ts.addr, v6("2001:db8:1:2::99"), clientConfig("visitor")); err == nil {
+		c.Close()
+		t.Fatal("a second address of the same /64 got past a per-IP limit of 1")
+	}
+	other := mustDial(t, ts.addr, v6("2001:db8:1:3::1"))
+	other.Close()
+	if n := ts.rejects.get("max-conns-per-ip"); n != 1 {
+		t.Errorf("rejects[max-conns-per-ip] = %d, want 1", n)
+	}
+}

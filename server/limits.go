@@ -10,6 +10,8 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // Limits that protect the server from abuse but that no visitor meets.
@@ -103,7 +105,8 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.rejected("max-conns")
 		return nil // closes the connection at once
 	}
-	ip := remoteIP(conn.RemoteAddr()) // with PROXY protocol: the real client
+	// With PROXY protocol, the real client; IPv6 counts by /64.
+	ip := inbox.LimitKey(remoteIP(conn.RemoteAddr()))
 	if !s.conns.acquireIP(ip) {
 		s.conns.releaseGlobal()
 		s.log.Debug("connection refused", "remote", ip, "reason", "max-conns-per-ip")
@@ -210,7 +213,7 @@ func (r *sessionRateLimiter) sweep(now time.Time) {
 // than --session-rate allows, with a message saying when to come back.
 func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		ip := remoteIP(sess.RemoteAddr())
+		ip := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
 		if wait, ok := s.sessionRate.allow(ip, time.Now()); !ok {
 			s.rejected("session-rate")
 			secs := int(wait.Seconds() + 0.999)

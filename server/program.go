@@ -142,19 +142,33 @@ type watchdog struct {
 	ended      string // why the watchdog ended the session
 	idleWarned bool
 	maxWarned  bool
+	guard      inputGuard    // only Read touches it
+	flood      chan struct{} // closed when the input is a flood
+	floodOnce  sync.Once
 }
 
 func newWatchdog(r io.Reader, idle, maxSession time.Duration) *watchdog {
-	w := &watchdog{r: r, idle: idle, max: maxSession, start: time.Now()}
+	w := &watchdog{r: r, idle: idle, max: maxSession, start: time.Now(), flood: make(chan struct{})}
 	w.lastInput.Store(w.start.UnixNano())
 	return w
 }
 
-// Read is the program's input: it notes the time of every keystroke.
+// Read is the program's input: it notes the time of every keystroke, and
+// ends the session when the input is a flood (see inputGuard).
 func (w *watchdog) Read(p []byte) (int, error) {
 	n, err := w.r.Read(p)
 	if n > 0 {
-		w.lastInput.Store(time.Now().UnixNano())
+		now := time.Now()
+		w.lastInput.Store(now.UnixNano())
+		if w.guard.feed(p[:n], now) {
+			w.floodOnce.Do(func() {
+				w.mu.Lock()
+				w.ended = "Disconnected: your terminal sent more input than this app takes at once."
+				w.mu.Unlock()
+				close(w.flood)
+			})
+			return 0, io.EOF // the flood goes no further
+		}
 	}
 	return n, err
 }
@@ -216,6 +230,9 @@ func (w *watchdog) run(ctx context.Context, p *tea.Program, closing <-chan struc
 			return
 		case <-closing:
 			p.Quit() // the lifecycle middleware says goodbye
+			return
+		case <-w.flood:
+			p.Quit() // Read has set the message
 			return
 		case <-timer.C:
 		}

@@ -165,8 +165,9 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 			return p.setFocus(p.focus + 1)
 		}
 	case tea.PasteMsg:
-		// Cut a huge paste to what still fits before the input sees it, so
-		// a megabyte of clipboard costs nothing.
+		// Cut a paste to what still fits before the field sees it, so a
+		// big paste costs the field nothing. (How big a paste can get at
+		// all is capped by the server's input guard.)
 		msg.Content = inbox.Truncate(msg.Content, p.room())
 	}
 	switch p.focus {

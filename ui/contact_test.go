@@ -498,3 +498,23 @@ func TestContactLazyMessageArea(t *testing.T) {
 		t.Fatal("entering the form made no textarea")
 	}
 }
+
+// TestContactNeverReadsServerClipboard: Ctrl+V in a bubbles text field
+// reads the clipboard of the machine the program runs on: the server's.
+// Every field must ignore it (visitors paste through their terminal).
+func TestContactNeverReadsServerClipboard(t *testing.T) {
+	m := newContactModel(t, colorprofile.NoTTY, 80, 24, (&fakeInbox{}).submit)
+	press(t, m, "enter")
+	for field := range 3 {
+		if cmd := press(t, m, "ctrl+v"); cmd != nil {
+			t.Errorf("ctrl+v in field %d returned a command (a clipboard read)", field)
+		}
+		if cmd := press(t, m, "ctrl+shift+c"); cmd != nil && field == 2 {
+			t.Errorf("ctrl+shift+c in the message returned a command (a clipboard write)")
+		}
+		press(t, m, "tab")
+	}
+	if got := fieldValues(m); got != [3]string{} {
+		t.Errorf("fields after ctrl+v: %q", got)
+	}
+}

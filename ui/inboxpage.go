@@ -42,8 +42,21 @@ func newInboxPage(src InboxSource, st func() *Styles) *inboxPage {
 // reload reads the message file again; it is small and read on demand, so
 // the owner always sees what has arrived since.
 func (p *inboxPage) reload() {
+	var keep string // the selected message's id: new arrivals shift indexes
+	if p.selected < len(p.msgs) {
+		keep = p.msgs[p.selected].ID
+	}
 	p.msgs, p.report, p.err = p.src.Messages()
 	p.selected = max(0, min(p.selected, len(p.msgs)-1))
+	found := false
+	for i, m := range p.msgs {
+		if m.ID == keep {
+			p.selected, found = i, true
+		}
+	}
+	if !found {
+		p.reading = false // the open message is gone
+	}
 	p.countUnread()
 	p.Invalidate()
 }
@@ -94,7 +107,7 @@ func (p *inboxPage) back() bool {
 
 func (p *inboxPage) render(width int) string {
 	st := p.st()
-	if p.reading {
+	if p.reading && p.selected < len(p.msgs) {
 		return p.renderMessage(st, p.msgs[p.selected], width)
 	}
 	var lines []string
