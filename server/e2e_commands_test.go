@@ -4,14 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pragyamugale/portfolio/commands"
 )
@@ -153,36 +151,7 @@ func TestEndToEndDeepLink(t *testing.T) {
 	requireTools(t, "tmux", "ssh")
 	t.Parallel()
 	ts := startServer(t, t.TempDir())
-	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
-
-	tmp := t.TempDir()
-	conf := filepath.Join(tmp, "tmux.conf")
-	if err := os.WriteFile(conf, []byte(strings.Join([]string{
-		"set -g status off",
-		"set -g remain-on-exit on",
-		"set -g escape-time 0",
-		"set -g default-terminal xterm-256color",
-		"set -g history-limit 0",
-		"",
-	}, "\n")), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	exitFile := filepath.Join(tmp, "exit")
-	args := opensshArgs(port, filepath.Join(tmp, "known_hosts"))
-	for i, a := range args {
-		args[i] = "'" + a + "'" // tmux runs the command through sh
-	}
-	sshCmd := "ssh -tt " + strings.Join(args, " ") + " 127.0.0.1 projects notelytix; echo EXIT=$? > '" + exitFile + "'"
-
-	x := &tmux{
-		t:      t,
-		sock:   fmt.Sprintf("e2e-dl-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9),
-		dir:    tmp,
-		conf:   conf,
-		target: "e2e",
-	}
-	t.Cleanup(func() { _, _ = x.cmd("kill-server") })
-	x.must("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", sshCmd)
+	x, waitExit := openSSHInTmux(t, ts, "projects", "notelytix")
 
 	study := x.waitScreen("Goal", "System Architecture")
 	if !strings.Contains(study, "notelytix") {
@@ -190,15 +159,7 @@ func TestEndToEndDeepLink(t *testing.T) {
 	}
 
 	x.keys("q")
-	var exit string
-	if !eventually(waitTimeout, func() bool {
-		b, err := os.ReadFile(exitFile)
-		exit = strings.TrimSpace(string(b))
-		return err == nil && strings.HasPrefix(exit, "EXIT=")
-	}) {
-		t.Fatalf("ssh did not exit within %s after q; screen:\n%s", waitTimeout, x.capture())
-	}
-	if exit != "EXIT=0" {
+	if exit := waitExit(); exit != "EXIT=0" {
 		t.Errorf("ssh exited with %s, want EXIT=0; screen:\n%s", exit, x.capture())
 	}
 }

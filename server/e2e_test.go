@@ -14,11 +14,12 @@ import (
 // tmux drives a private tmux server: its own socket and config, so it never
 // touches the user's tmux.
 type tmux struct {
-	t      *testing.T
-	sock   string
-	dir    string // TMUX_TMPDIR: the socket lives here, removed with the test
-	conf   string
-	target string
+	t          *testing.T
+	sock       string
+	dir        string // TMUX_TMPDIR: the socket lives here, removed with the test
+	conf       string
+	target     string
+	knownHosts string // the visitor's known_hosts file
 }
 
 func (x *tmux) cmd(args ...string) (string, error) {
@@ -100,14 +101,14 @@ func requireTools(t *testing.T, tools ...string) {
 	}
 }
 
-// TestEndToEndOpenSSH drives the real OpenSSH client in a tmux pane: a
-// visitor's full tour, with resizes, ending with q and exit status 0.
-func TestEndToEndOpenSSH(t *testing.T) {
-	requireTools(t, "tmux", "ssh")
-	t.Parallel()
-	ts := startServer(t, t.TempDir())
+// openSSHInTmux runs the real OpenSSH client as a keyless visitor (no
+// config, agent or keys; the server accepts an empty keyboard-interactive
+// exchange, so nothing prompts) in a new 80×24 tmux pane, with remote as
+// the command if given. waitExit waits for ssh to end and returns
+// "EXIT=<status>".
+func openSSHInTmux(t *testing.T, ts *testServer, remote ...string) (x *tmux, waitExit func() string) {
+	t.Helper()
 	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
-
 	tmp := t.TempDir()
 	conf := filepath.Join(tmp, "tmux.conf")
 	if err := os.WriteFile(conf, []byte(strings.Join([]string{
@@ -122,33 +123,45 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	}
 	exitFile := filepath.Join(tmp, "exit")
 	knownHosts := filepath.Join(tmp, "known_hosts")
-	// A keyless visitor: no config, no agent, no keys; the server accepts an
-	// empty keyboard-interactive exchange, so nothing prompts.
-	sshCmd := strings.Join([]string{
-		"ssh", "-tt", "-F", "/dev/null", "-p", port, "-l", "visitor",
-		"-o", "StrictHostKeyChecking=accept-new",
-		"-o", "UserKnownHostsFile='" + knownHosts + "'",
-		"-o", "GlobalKnownHostsFile=/dev/null",
-		"-o", "IdentitiesOnly=yes",
-		"-o", "IdentityAgent=none",
-		"-o", "PubkeyAuthentication=no",
-		"-o", "PasswordAuthentication=no",
-		"-o", "PreferredAuthentications=keyboard-interactive",
-		"-o", "BatchMode=no",
-		"-o", "ConnectTimeout=10",
-		"-o", "LogLevel=ERROR",
-		"127.0.0.1",
-	}, " ") + "; echo EXIT=$? > '" + exitFile + "'"
+	words := append(append([]string{"ssh", "-tt"}, opensshArgs(port, knownHosts)...), "127.0.0.1")
+	words = append(words, remote...)
+	for i, w := range words {
+		words[i] = "'" + w + "'" // tmux runs the command through sh
+	}
+	sshCmd := strings.Join(words, " ") + "; echo EXIT=$? > '" + exitFile + "'"
 
-	x := &tmux{
+	x = &tmux{
 		t:      t,
 		sock:   fmt.Sprintf("e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9),
 		dir:    tmp,
 		conf:   conf,
 		target: "e2e",
+
+		knownHosts: knownHosts,
 	}
 	t.Cleanup(func() { _, _ = x.cmd("kill-server") })
 	x.must("new-session", "-d", "-s", "e2e", "-x", "80", "-y", "24", sshCmd)
+	return x, func() string {
+		t.Helper()
+		var exit string
+		if !eventually(waitTimeout, func() bool {
+			b, err := os.ReadFile(exitFile)
+			exit = strings.TrimSpace(string(b))
+			return err == nil && strings.HasPrefix(exit, "EXIT=")
+		}) {
+			t.Fatalf("ssh did not exit within %s; screen:\n%s", waitTimeout, x.capture())
+		}
+		return exit
+	}
+}
+
+// TestEndToEndOpenSSH drives the real OpenSSH client in a tmux pane: a
+// visitor's full tour, with resizes, ending with q and exit status 0.
+func TestEndToEndOpenSSH(t *testing.T) {
+	requireTools(t, "tmux", "ssh")
+	t.Parallel()
+	ts := startServer(t, t.TempDir())
+	x, waitExit := openSSHInTmux(t, ts)
 
 	about := x.waitScreen("Pragya Mugale", "1 About", "4 Contact")
 	if got := x.paneSize(); got != "80 24" {
@@ -177,15 +190,7 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	contact := x.waitScreen("Let's talk", "reach out")
 
 	x.keys("q")
-	var exit string
-	if !eventually(waitTimeout, func() bool {
-		b, err := os.ReadFile(exitFile)
-		exit = strings.TrimSpace(string(b))
-		return err == nil && strings.HasPrefix(exit, "EXIT=")
-	}) {
-		t.Fatalf("ssh did not exit within %s after q; screen:\n%s", waitTimeout, x.capture())
-	}
-	if exit != "EXIT=0" {
+	if exit := waitExit(); exit != "EXIT=0" {
 		t.Errorf("ssh exited with %s, want EXIT=0; screen:\n%s", exit, x.capture())
 	}
 	final := x.capture()
@@ -212,7 +217,7 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	}
 
 	ts.waitLog(t, "disconnect")
-	b, err := os.ReadFile(knownHosts)
+	b, err := os.ReadFile(x.knownHosts)
 	if err != nil {
 		t.Fatalf("known_hosts: %v", err)
 	}
