@@ -5,6 +5,8 @@
 package ui
 
 import (
+	"sync"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -88,6 +90,10 @@ type Model struct {
 	// every message, including the many a session start brings that change
 	// nothing; those reuse it.
 	screen string
+	// pristine is true until the visitor does anything: the screen is then
+	// the same for every visitor with the same window and colours, and is
+	// shared (see firstScreens).
+	pristine bool
 }
 
 // NoticeMsg asks the UI to show a one-line notice from the server (say, an
@@ -116,6 +122,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		m.inbox = newInboxPage(opts.Inbox, st)
 	}
 	m.keys.Inbox.SetEnabled(m.inbox != nil)
+	m.pristine = opts.Section == SectionAbout && opts.Project == "" && opts.Inbox == nil
 	if m.section >= m.sections() {
 		m.section = SectionAbout
 	}
@@ -141,14 +148,17 @@ func (m *Model) Init() tea.Cmd {
 // Update handles one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg.(type) {
-	case tea.WindowSizeMsg, tea.ColorProfileMsg, tea.BackgroundColorMsg, NoticeMsg,
-		tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
-		m.screen = "" // the screen may change: render it again on View
+	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
+		// The visitor (or the server) acts: the screen is theirs now.
+		m.screen, m.pristine = "", false
 	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.layout()
+		if msg.Width != m.width || msg.Height != m.height {
+			m.width, m.height = msg.Width, msg.Height
+			m.screen = ""
+			m.layout()
+		}
 	case tea.ColorProfileMsg:
 		if msg.Profile != m.profile {
 			m.profile = msg.Profile
@@ -319,6 +329,7 @@ func (m *Model) page() *document {
 // restyle picks the styles for the current profile and theme and marks all
 // pages for re-rendering.
 func (m *Model) restyle() {
+	m.screen = ""
 	m.styles = StylesFor(m.profile, m.dark)
 	m.help.Styles = m.styles.Help
 	for _, d := range m.documents() {
@@ -350,10 +361,50 @@ func (m *Model) layout() {
 	}
 }
 
+// firstScreens holds the screen every new visitor sees before pressing a
+// key, per portfolio, window size, colour profile, background and whether
+// the form is offered: most visitors of a busy day share a handful.
+var firstScreens = struct {
+	sync.Mutex
+	m map[firstScreenKey]string
+}{m: map[firstScreenKey]string{}}
+
+// firstScreensMax bounds the cache against visitors cycling window sizes.
+const firstScreensMax = 1024
+
+type firstScreenKey struct {
+	pf            *content.Portfolio
+	width, height int
+	profile       colorprofile.Profile
+	dark, form    bool
+}
+
+func (m *Model) firstScreen() string {
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled()}
+	firstScreens.Lock()
+	s, ok := firstScreens.m[k]
+	firstScreens.Unlock()
+	if ok {
+		return s
+	}
+	s = m.render()
+	firstScreens.Lock()
+	if len(firstScreens.m) >= firstScreensMax {
+		clear(firstScreens.m)
+	}
+	firstScreens.m[k] = s
+	firstScreens.Unlock()
+	return s
+}
+
 // View renders the screen.
 func (m *Model) View() tea.View {
 	if m.screen == "" {
-		m.screen = m.render()
+		if m.pristine {
+			m.screen = m.firstScreen()
+		} else {
+			m.screen = m.render()
+		}
 	}
 	v := tea.NewView(m.screen)
 	v.AltScreen = true

@@ -777,3 +777,38 @@ func TestViewCachedUntilChange(t *testing.T) {
 		t.Error("switching sections did not change the screen")
 	}
 }
+
+// TestFirstScreenShared: every visitor's screen before their first key is
+// rendered once per window size and colours and shared; a key press gives
+// the visitor a screen of their own.
+func TestFirstScreenShared(t *testing.T) {
+	const w, h = 87, 29 // a size no other test uses
+	a := newSized(t, colorprofile.TrueColor, w, h)
+	first := a.View().Content
+	b := newSized(t, colorprofile.TrueColor, w, h)
+	if b.View().Content != first {
+		t.Fatal("two new visitors see different first screens")
+	}
+	cost := testing.AllocsPerRun(5, func() {
+		c := newSized(t, colorprofile.TrueColor, w, h)
+		c.screen = ""
+		_ = c.View()
+	})
+	fresh := testing.AllocsPerRun(5, func() {
+		c := newSized(t, colorprofile.TrueColor, w, h)
+		c.pristine = false // as if rendered for this visitor alone
+		_ = c.View()
+	})
+	t.Logf("allocs for a new visitor: shared screen %.0f, own render %.0f", cost, fresh)
+	if cost >= fresh*3/4 {
+		t.Errorf("a new visitor costs %.0f allocations, with a render of their own %.0f: the first screen isn't shared", cost, fresh)
+	}
+	press(t, b, "2")
+	if b.View().Content == first || b.pristine {
+		t.Error("after a key the visitor still gets the shared first screen")
+	}
+	// Other sizes and colours get their own.
+	if newSized(t, colorprofile.ANSI256, w, h).View().Content == first {
+		t.Error("a 256-colour visitor got the truecolor first screen")
+	}
+}
