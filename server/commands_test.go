@@ -24,7 +24,9 @@ import (
 
 const cmdTestVersion = "v9.9.9-test"
 
-// startCmdServer is startServer with a config edit.
+// startCmdServer starts a server for the command and contact tests: no
+// message or session rate limits unless edit sets them, and a known
+// version.
 func startCmdServer(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
 	ts := newTestServer(t, func(c *Config) {

@@ -29,21 +29,6 @@ const (
 // paste wraps s in bracketed-paste markers, as a terminal sends a paste.
 func paste(s string) string { return "\x1b[200~" + s + "\x1b[201~" }
 
-// startContactServer starts a server like startServer, with no rate limit
-// unless edit sets one, and edit applied to the config. It returns the
-// server and its data directory.
-func startContactServer(t *testing.T, edit func(*Config)) *testServer {
-	t.Helper()
-	ts := newTestServer(t, func(c *Config) {
-		c.MessagesPerHour = 0
-		c.SessionRate = 0
-		if edit != nil {
-			edit(c)
-		}
-	}, nil)
-	ts.waitServing(t)
-	return ts
-}
 
 // vterm is a visitor's terminal whose screen is emulated from the output,
 // so assertions see what the visitor sees, not the renderer's diffs.
@@ -201,7 +186,7 @@ var sentID = regexp.MustCompile(`✓ Sent: message ([a-z2-7]{8}) at (\d{4}-\d\d-
 
 func TestContactSendStoresRecord(t *testing.T) {
 	t.Parallel()
-	ts := startContactServer(t, nil)
+	ts := startCmdServer(t, nil)
 	for _, tc := range []struct {
 		name   string
 		auth   func(*testing.T) ([]gossh.AuthMethod, string)
@@ -294,7 +279,7 @@ func TestContactSendStoresRecord(t *testing.T) {
 
 func TestContactHotkeysTypeIntoForm(t *testing.T) {
 	t.Parallel()
-	ts := startContactServer(t, nil)
+	ts := startCmdServer(t, nil)
 	vt := openVTerm(t, ts, noAuth())
 	vt.openForm()
 	// Section keys, quit, help, theme and the h/l section keys all type.
@@ -331,7 +316,7 @@ func TestContactHotkeysTypeIntoForm(t *testing.T) {
 
 func TestContactValidation(t *testing.T) {
 	t.Parallel()
-	ts := startContactServer(t, nil)
+	ts := startCmdServer(t, nil)
 	dir := ts.cfg.DataDir
 
 	t.Run("empty", func(t *testing.T) {
@@ -391,7 +376,7 @@ func TestContactValidation(t *testing.T) {
 
 func TestContactRateLimit(t *testing.T) {
 	t.Parallel()
-	ts := startContactServer(t, func(c *Config) { c.MessagesPerHour = 2 })
+	ts := startCmdServer(t, func(c *Config) { c.MessagesPerHour = 2 })
 	vt := openVTerm(t, ts, noAuth())
 	vt.send("4")
 	vt.waitScreen("Press Enter to write a message")
@@ -427,7 +412,7 @@ func TestContactRateLimit(t *testing.T) {
 
 func TestContactDuplicate(t *testing.T) {
 	t.Parallel()
-	ts := startContactServer(t, nil)
+	ts := startCmdServer(t, nil)
 	vt := openVTerm(t, ts, noAuth())
 	vt.openForm()
 	vt.fill("Jane", "@jane", "same text")
@@ -450,7 +435,7 @@ func TestContactDuplicate(t *testing.T) {
 func TestContactStorageFailure(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
-	ts := startContactServer(t, func(c *Config) { c.DataDir = dir })
+	ts := startCmdServer(t, func(c *Config) { c.DataDir = dir })
 	vt := openVTerm(t, ts, noAuth())
 	vt.openForm()
 	vt.fill("Jane", "@jane", "please keep me")
@@ -539,7 +524,7 @@ func TestContactOwnerInbox(t *testing.T) {
 		Message: "First line of the note\nand the second", Remote: "192.0.2.7",
 	})
 	keys := writeOwnerKeys(t, ownerPub)
-	ts := startContactServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, keys })
+	ts := startCmdServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, keys })
 
 	t.Run("owner", func(t *testing.T) {
 		vt := openVTerm(t, ts, ownerAuth)
@@ -626,7 +611,7 @@ func TestContactHostileText(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, inbox.FileName), append(line, '\n'), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ts := startContactServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, writeOwnerKeys(t, ownerPub) })
+	ts := startCmdServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, writeOwnerKeys(t, ownerPub) })
 
 	// A visitor pastes hostile text into the form.
 	vt := openVTerm(t, ts, noAuth())
