@@ -29,7 +29,6 @@ const (
 // paste wraps s in bracketed-paste markers, as a terminal sends a paste.
 func paste(s string) string { return "\x1b[200~" + s + "\x1b[201~" }
 
-
 // vterm is a visitor's terminal whose screen is emulated from the output,
 // so assertions see what the visitor sees, not the renderer's diffs.
 type vterm struct {
