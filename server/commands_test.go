@@ -499,13 +499,7 @@ func TestCommandsDeepLinkWithPty(t *testing.T) {
 			if !strings.Contains(tm.out.String(), "\x1b[?1049h") {
 				t.Errorf("%q with a pty did not open the full-screen UI", tc.cmd)
 			}
-			tm.send("q")
-			if err := tm.wait(waitTimeout); err != nil {
-				t.Errorf("after q, session.Wait = %v, want nil (exit status 0)", err)
-			}
-			if s := tm.stderr.String(); s != "" {
-				t.Errorf("stderr = %q", s)
-			}
+			tm.quit()
 		})
 	}
 }

@@ -289,9 +289,7 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 
 func TestHealthzNotReadyBeforeListen(t *testing.T) {
 	t.Parallel()
-	cfg := DefaultConfig()
-	cfg.HostKeyDir, cfg.DataDir = t.TempDir(), t.TempDir()
-	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -630,10 +628,8 @@ func TestHostKeyFromPEMRejected(t *testing.T) {
 		"truncated": ed25519PEM(t)[:100],
 	} {
 		t.Run(name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			cfg.Addr = "127.0.0.1:0"
+			cfg := testConfig(t)
 			cfg.HostKeyDir = filepath.Join(t.TempDir(), "keys")
-			cfg.DataDir = t.TempDir()
 			cfg.HostKeyPEM = bad
 			srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
 			if err == nil {

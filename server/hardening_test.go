@@ -208,10 +208,7 @@ func TestHandshakeTimeoutClosesSilentConnections(t *testing.T) {
 			t.Fatalf("session ended after the handshake timeout: %v", err)
 		default:
 		}
-		tm.send("q")
-		if err := tm.wait(waitTimeout); err != nil {
-			t.Errorf("after q: %v", err)
-		}
+		tm.quit()
 	})
 }
 
@@ -287,10 +284,7 @@ func TestConnectionLimits(t *testing.T) {
 			tm := openTerm(t, c, 80, 24)
 			tm.waitFor(0, waitTimeout, ownerName)
 			for _, tm := range append(terms[1:], tm) {
-				tm.send("q")
-				if err := tm.wait(waitTimeout); err != nil {
-					t.Errorf("after q: %v", err)
-				}
+				tm.quit()
 			}
 		})
 	}
@@ -535,10 +529,7 @@ func TestIdleTimeout(t *testing.T) {
 		if out := ansi.Strip(tm.out.String()); strings.Contains(out, "Disconnected after") {
 			t.Errorf("typing visitor was told they'd been disconnected:\n%s", tail(out, 2000))
 		}
-		tm.send("q")
-		if err := tm.wait(waitTimeout); err != nil {
-			t.Errorf("after q: %v", err)
-		}
+		tm.quit()
 	})
 }
 
@@ -607,10 +598,7 @@ func TestHugeWindowSizes(t *testing.T) {
 			if growth > 50<<20 {
 				t.Errorf("heap grew by %d MB with the session open, want < 50 MB", growth>>20)
 			}
-			tm.send("q")
-			if err := tm.wait(waitTimeout); err != nil {
-				t.Errorf("after q: %v", err)
-			}
+			tm.quit()
 		})
 	}
 }

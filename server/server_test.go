@@ -118,10 +118,7 @@ type testServer struct {
 // server to answer: see waitServing.
 func newTestServer(t *testing.T, edit func(*Config), before func(*Server)) *testServer {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.HostKeyDir = t.TempDir()
-	cfg.DataDir = t.TempDir()
+	cfg := testConfig(t)
 	cfg.LogLevel = "debug"
 	if edit != nil {
 		edit(&cfg)
@@ -153,6 +150,16 @@ func newTestServer(t *testing.T, edit func(*Config), before func(*Server)) *test
 		}
 	})
 	return ts
+}
+
+// testConfig is DefaultConfig listening on 127.0.0.1:0 with scratch
+// directories for the host key and messages.
+func testConfig(t *testing.T) Config {
+	cfg := DefaultConfig()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.HostKeyDir = t.TempDir()
+	cfg.DataDir = t.TempDir()
+	return cfg
 }
 
 // startServer starts a server with its host key in hostKeyDir and no
@@ -300,6 +307,19 @@ func (tm *term) send(keys string) {
 	}
 }
 
+// quit presses q and checks the session ends cleanly: exit status 0 and
+// nothing on stderr.
+func (tm *term) quit() {
+	tm.t.Helper()
+	tm.send("q")
+	if err := tm.wait(waitTimeout); err != nil {
+		tm.t.Errorf("after q, session.Wait = %v, want nil (exit status 0)", err)
+	}
+	if s := tm.stderr.String(); s != "" {
+		tm.t.Errorf("stderr = %q", s)
+	}
+}
+
 // wait waits for the session to end and returns session.Wait's result.
 func (tm *term) wait(timeout time.Duration) error {
 	tm.t.Helper()
@@ -387,13 +407,7 @@ func TestSessionNavigation(t *testing.T) {
 			}
 			tm.waitFor(m, waitTimeout, "4 Contact", "notelytix")
 
-			tm.send("q")
-			if err := tm.wait(waitTimeout); err != nil {
-				t.Fatalf("after q, session.Wait = %v, want nil (exit status 0)", err)
-			}
-			if s := tm.stderr.String(); s != "" {
-				t.Errorf("unexpected stderr: %q", s)
-			}
+			tm.quit()
 		})
 	}
 }
@@ -595,11 +609,7 @@ func TestShutdownWithoutVisitors(t *testing.T) {
 func TestShutdownRightAfterServe(t *testing.T) {
 	t.Parallel()
 	for i := range 20 {
-		cfg := DefaultConfig()
-		cfg.Addr = "127.0.0.1:0"
-		cfg.HostKeyDir = t.TempDir()
-		cfg.DataDir = t.TempDir()
-		srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+		srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -734,11 +744,7 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 
 func TestServeBeforeListen(t *testing.T) {
 	t.Parallel()
-	cfg := DefaultConfig()
-	cfg.Addr = "127.0.0.1:0"
-	cfg.HostKeyDir = t.TempDir()
-	cfg.DataDir = t.TempDir()
-	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
