@@ -36,6 +36,13 @@ type Config struct {
 	Hold        time.Duration // keep each session open (idle) this long after its first frame and keys
 	Keys        int           // key presses per session after the first frame
 	KeyInterval time.Duration // time between key presses; each key's response window
+	// KeyEven sends keys exactly every KeyInterval. By default each gap is
+	// drawn from [½, 1½] × KeyInterval, so keys land at every phase of the
+	// server's frame clock, as a person's do: keys at a fixed interval that
+	// is a multiple of the frame interval (50 ms at 120 fps) would all wait
+	// the same part of a frame and make the latency look better or worse
+	// than it is.
+	KeyEven bool
 	// KeySequence is cycled through for the key presses: a name from
 	// KeyNames ("up", "enter", …) or literal text ("j", "1").
 	KeySequence []string

@@ -130,11 +130,17 @@ func TestServerStats(t *testing.T) {
 	if s.SessionsHeld != 8 || s.RSSPerSessionKiB == nil {
 		t.Errorf("sessions held %d, RSS/session %v", s.SessionsHeld, s.RSSPerSessionKiB)
 	}
+	if s.SettledRSSKiB <= 0 || s.SettledRSSPerSessionKiB == nil || s.SettledRSSKiB > s.PeakRSSKiB {
+		t.Errorf("settled RSS %d (peak %d), per session %v", s.SettledRSSKiB, s.PeakRSSKiB, s.SettledRSSPerSessionKiB)
+	}
 	if s.IdleCPUMsPerSessionSec == nil || s.IdleWindowMs < 500 {
 		t.Errorf("idle CPU %v over %v ms; notes %v", s.IdleCPUMsPerSessionSec, s.IdleWindowMs, s.Notes)
 	}
 	var text bytes.Buffer
 	rep.WriteText(&text)
+	if !strings.Contains(text.String(), "RSS settled") {
+		t.Errorf("no settled RSS line:\n%s", text.String())
+	}
 	if !strings.Contains(text.String(), "per session per second") {
 		t.Errorf("no idle CPU line:\n%s", text.String())
 	}
@@ -461,5 +467,24 @@ func TestConfig(t *testing.T) {
 	c, _, err := Config{Addr: "127.0.0.1:1", Sessions: 5, Concurrency: 50}.normalize()
 	if err != nil || c.Concurrency != 5 || c.Marker != "quit" || c.Timeout != 2*time.Minute {
 		t.Errorf("normalize = %+v, %v", c, err)
+	}
+}
+
+// TestKeyGap: key gaps are spread over ½–1½ of the interval, so keys meet
+// the server's frame clock at every phase, unless --key-even asks for a
+// fixed interval.
+func TestKeyGap(t *testing.T) {
+	cfg := Config{KeyInterval: 50 * time.Millisecond}
+	lo, hi := time.Hour, time.Duration(0)
+	for range 2000 {
+		g := keyGap(cfg)
+		lo, hi = min(lo, g), max(hi, g)
+	}
+	if lo < 25*time.Millisecond || hi > 75*time.Millisecond || hi-lo < 40*time.Millisecond {
+		t.Errorf("gaps span %s–%s, want most of 25ms–75ms", lo, hi)
+	}
+	cfg.KeyEven = true
+	if g := keyGap(cfg); g != cfg.KeyInterval {
+		t.Errorf("even gap %s, want %s", g, cfg.KeyInterval)
 	}
 }

@@ -99,6 +99,7 @@ type monitor struct {
 	baseline     procSample
 	last         procSample
 	peakRSS      int64 // while sessions were held
+	settledRSS   int64 // the last sample with every session held
 	peakAny      int64
 	idleMs       float64 // server CPU over the idle intervals
 	idleSessSec  float64 // Σ idle sessions × seconds over those intervals
@@ -150,6 +151,9 @@ func (m *monitor) loop() {
 		if held > 0 {
 			m.heldSampled = true
 			m.peakRSS = max(m.peakRSS, s.rssKiB)
+			if held == m.g.maxHeld.Load() {
+				m.settledRSS = s.rssKiB
+			}
 		}
 		// An idle interval: at both ends every session in flight was in
 		// the middle of its hold, and the same ones (entering or leaving the

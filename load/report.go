@@ -29,6 +29,7 @@ type ReportConfig struct {
 	HoldMs        float64  `json:"hold_ms"`
 	Keys          int      `json:"keys"`
 	KeyIntervalMs float64  `json:"key_interval_ms"`
+	KeyEven       bool     `json:"key_even"`
 	KeySequence   []string `json:"key_sequence"`
 	Marker        string   `json:"marker"`
 	TimeoutMs     float64  `json:"timeout_ms"`
@@ -39,7 +40,7 @@ func reportConfig(c Config) ReportConfig {
 	return ReportConfig{
 		Addr: c.Addr, Sessions: c.Sessions, Concurrency: c.Concurrency,
 		Width: c.Width, Height: c.Height, HoldMs: ms(c.Hold), Keys: c.Keys,
-		KeyIntervalMs: ms(c.KeyInterval), KeySequence: c.KeySequence,
+		KeyIntervalMs: ms(c.KeyInterval), KeyEven: c.KeyEven, KeySequence: c.KeySequence,
 		Marker: c.Marker, TimeoutMs: ms(c.Timeout), PID: c.PID,
 	}
 }
@@ -98,6 +99,11 @@ type ServerReport struct {
 	PeakRSSKiB       int64    `json:"peak_rss_kib,omitempty"`
 	SessionsHeld     int64    `json:"sessions_held,omitempty"`
 	RSSPerSessionKiB *float64 `json:"rss_per_session_kib,omitempty"`
+	// With --hold: VmRSS at the end of the hold (the last sample with every
+	// session still held), when idle sessions have settled, and
+	// (that − baseline) ÷ sessions held.
+	SettledRSSKiB           int64    `json:"settled_rss_kib,omitempty"`
+	SettledRSSPerSessionKiB *float64 `json:"settled_rss_per_session_kib,omitempty"`
 	// With --hold ≥ 2s: server CPU per idle session per second of hold,
 	// measured over intervals when every session in flight was in the
 	// middle half of its hold.
@@ -236,6 +242,11 @@ func (m *monitor) report(cfg Config, results []sessionResult, g *gauges) *Server
 		if s.SessionsHeld > 0 {
 			v := round2(float64(s.PeakRSSKiB-s.BaselineRSSKiB) / float64(s.SessionsHeld))
 			s.RSSPerSessionKiB = &v
+			if m.settledRSS > 0 {
+				s.SettledRSSKiB = m.settledRSS
+				v := round2(float64(s.SettledRSSKiB-s.BaselineRSSKiB) / float64(s.SessionsHeld))
+				s.SettledRSSPerSessionKiB = &v
+			}
 		}
 	}
 	if cfg.Hold >= 2*time.Second {
@@ -256,7 +267,11 @@ func (r *Report) WriteText(w io.Writer) {
 	c := r.Config
 	keys := "no keys"
 	if c.Keys > 0 {
-		keys = fmt.Sprintf("%d keys (%s) every %s", c.Keys, strings.Join(c.KeySequence, ","), fmtDur(c.KeyIntervalMs))
+		every := "every ~"
+		if c.KeyEven {
+			every = "every "
+		}
+		keys = fmt.Sprintf("%d keys (%s) %s%s", c.Keys, strings.Join(c.KeySequence, ","), every, fmtDur(c.KeyIntervalMs))
 	}
 	fmt.Fprintf(w, "portfolio-load: %d sessions, %d in flight, pty %dx%d, %s, hold %s, marker %q\n",
 		c.Sessions, c.Concurrency, c.Width, c.Height, keys, fmtDur(c.HoldMs), c.Marker)
@@ -377,6 +392,10 @@ func (r *Report) WriteText(w io.Writer) {
 		case s.RSSPerSessionKiB != nil:
 			fmt.Fprintf(w, "  RSS peak       %s with %d sessions held: %s per session\n",
 				kib(float64(s.PeakRSSKiB)), s.SessionsHeld, kib(*s.RSSPerSessionKiB))
+			if s.SettledRSSPerSessionKiB != nil {
+				fmt.Fprintf(w, "  RSS settled    %s at the end of the hold: %s per session\n",
+					kib(float64(s.SettledRSSKiB)), kib(*s.SettledRSSPerSessionKiB))
+			}
 		default:
 			fmt.Fprintf(w, "  RSS peak       %s (no session was held)\n", kib(float64(s.PeakRSSKiB)))
 		}

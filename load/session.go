@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os"
@@ -142,6 +143,14 @@ func (s *stream) read(r io.Reader) {
 
 // wait sleeps d unless the session ends or the server closes its output
 // first.
+// keyGap is the time before the next key press (see Config.KeyEven).
+func keyGap(cfg Config) time.Duration {
+	if cfg.KeyEven {
+		return cfg.KeyInterval
+	}
+	return cfg.KeyInterval/2 + rand.N(cfg.KeyInterval+1)
+}
+
 func wait(ctx context.Context, st *stream, d time.Duration) error {
 	if d <= 0 {
 		return nil
@@ -285,7 +294,7 @@ func (c *client) run(ctx context.Context) (res sessionResult) {
 	if cfg.Keys > 0 {
 		res.keys = make([]keyResult, cfg.Keys)
 		for i := range res.keys {
-			if err := wait(ctx, st, cfg.KeyInterval); err != nil {
+			if err := wait(ctx, st, keyGap(cfg)); err != nil {
 				return fail(KindSession, fmt.Errorf("before key %d: %w", i+1, err))
 			}
 			st.mu.Lock()

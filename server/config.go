@@ -54,6 +54,10 @@ type Config struct {
 	IdleTimeout time.Duration `env:"PORTFOLIO_IDLE_TIMEOUT"`
 	// MaxSession is the longest a session may last; 0 = no limit.
 	MaxSession time.Duration `env:"PORTFOLIO_MAX_SESSION"`
+	// UISleep puts a visitor's UI program to sleep after this long without
+	// activity: its screen stays, its memory (the renderer's cell buffers,
+	// ~1 MiB at 120×40) is freed, and the next key wakes it. 0 = never.
+	UISleep time.Duration `env:"PORTFOLIO_UI_SLEEP"`
 	// ProxyProtocol reads a PROXY protocol v1/v2 header on every
 	// connection, for running behind a TCP proxy such as Fly's.
 	ProxyProtocol bool `env:"PORTFOLIO_PROXY_PROTOCOL"`
@@ -88,6 +92,7 @@ func DefaultConfig() Config {
 		SessionRate:      30,
 		IdleTimeout:      15 * time.Minute,
 		MaxSession:       2 * time.Hour,
+		UISleep:          5 * time.Second,
 		Keepalive:        30 * time.Second,
 	}
 }
@@ -123,7 +128,7 @@ func (c Config) Validate() error {
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}, {"--keepalive", c.Keepalive}} {
+	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}, {"--ui-sleep", c.UISleep}, {"--keepalive", c.Keepalive}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %s: must not be negative (0 = no limit)", d.flag, d.v))
 		}

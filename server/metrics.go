@@ -14,6 +14,8 @@ type metrics struct {
 	stored        prometheus.Counter
 	storageErrors prometheus.Counter
 	rejected      *prometheus.CounterVec
+	uiPrograms    prometheus.Gauge
+	uiSleeps      prometheus.Counter
 }
 
 func newMetrics(active func() float64) *metrics {
@@ -36,9 +38,15 @@ func newMetrics(active func() float64) *metrics {
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused, by reason.",
 		}, []string{"reason"}),
+		uiPrograms: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "portfolio_ui_programs", Help: "UI programs running (visitors' UIs that are not asleep).",
+		}),
+		uiSleeps: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portfolio_ui_sleeps_total", Help: "Idle visitors' UI programs put to sleep to free their memory.",
+		}),
 	}
 	m.registry.MustRegister(
-		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected,
+		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected, m.uiPrograms, m.uiSleeps,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),

@@ -11,16 +11,14 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
-	"charm.land/wish/v2/bubbletea"
-
-	"github.com/pragyamugale/portfolio/ui"
 )
 
 // teaMiddleware runs the Bubble Tea UI for sessions that get one (see
 // uiOptions) and passes every other session on. It replaces wish's
-// bubbletea middleware to see how the program ended (a panic gets an
-// apology) and to enforce the idle and session-length limits, which are
-// announced on screen before they strike.
+// bubbletea middleware: a visit (visit.go) reads the visitor's input
+// itself, shows a cached first frame at once, lets an idle visitor's
+// program sleep, sees how the program ended (a panic gets an apology), and
+// enforces the idle and session-length limits, announced on screen first.
 func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		opts, ok := s.uiOptions(sess)
@@ -30,34 +28,8 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		sess.Context().SetValue(uiRanKey, true)
 
-		wd := newWatchdog(sess, s.cfg.IdleTimeout, s.cfg.MaxSession)
-		out := &firstWrite{Writer: sess, start: time.Now(), observe: s.metrics.firstFrame.Observe}
-		popts := append(bubbletea.MakeOptions(sess),
-			// Ours come after MakeOptions so they win.
-			tea.WithInput(wd),   // counts input for the idle timeout
-			tea.WithOutput(out), // times the first frame
-			tea.WithContext(sess.Context()),
-			// Replaces MakeOptions' filter, keeping what it does.
-			tea.WithFilter(filterMessages),
-			// Frames leave only on the renderer's tick: the highest rate
-			// halves the wait for the first frame and after every key.
-			tea.WithFPS(120),
-			// The server owns signals; a visitor's program must never
-			// install handlers on the server process.
-			tea.WithoutSignalHandler(),
-		)
-		p := tea.NewProgram(ui.New(s.pf, opts), popts...)
-
-		ctx, cancel := context.WithCancel(sess.Context())
-		var wg sync.WaitGroup
-		wg.Add(2)
-		go func() { defer wg.Done(); forwardWindowChanges(ctx, sess, p) }()
-		go func() { defer wg.Done(); wd.run(ctx, p, s.closing) }()
-
-		_, err := p.Run()
-		cancel()
-		wg.Wait()
-
+		v := newVisit(s, sess, opts)
+		err := v.run()
 		switch {
 		case errors.Is(err, tea.ErrProgramPanic):
 			// Bubble Tea has restored the terminal and written the stack
@@ -69,26 +41,11 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
 			s.log.Debug("ui ended", "err", quote(err.Error()))
 		}
-		if msg := wd.endMessage(); msg != "" {
+		if msg := v.wd.endMessage(); msg != "" {
 			fmt.Fprint(sess, "\r\n"+msg+"\r\n")
 		}
 		next(sess)
 	}
-}
-
-// firstWrite times the program's first output, for the first-frame
-// latency histogram.
-type firstWrite struct {
-	io.Writer
-	start   time.Time
-	once    sync.Once
-	observe func(float64)
-}
-
-func (f *firstWrite) Write(p []byte) (int, error) {
-	n, err := f.Writer.Write(p)
-	f.once.Do(func() { f.observe(time.Since(f.start).Seconds()) })
-	return n, err
 }
 
 // filterMessages drops messages the UI never uses before they cost an
@@ -106,23 +63,6 @@ func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
 		return nil
 	}
 	return msg
-}
-
-// forwardWindowChanges passes the visitor's resizes (already clamped by the
-// request filter) to the program.
-func forwardWindowChanges(ctx context.Context, sess ssh.Session, p *tea.Program) {
-	_, windowChanges, _ := sess.Pty()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case w, ok := <-windowChanges:
-			if !ok {
-				return
-			}
-			p.Send(tea.WindowSizeMsg{Width: w.Width, Height: w.Height})
-		}
-	}
 }
 
 // warnBefore is how long before a timeout the visitor is warned.
@@ -179,64 +119,47 @@ func (w *watchdog) endMessage() string {
 	return w.ended
 }
 
-func (w *watchdog) end(p *tea.Program, msg string) {
+func (w *watchdog) setEnd(msg string) string {
 	w.mu.Lock()
+	defer w.mu.Unlock()
 	w.ended = msg
-	w.mu.Unlock()
-	p.Quit()
+	return msg
 }
 
-// run wakes at the next deadline (idle warning, idle end, length warning,
-// length end or shutdown) and acts on it; it sleeps otherwise, so an idle
-// session costs no CPU.
-func (w *watchdog) run(ctx context.Context, p *tea.Program, closing <-chan struct{}) {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	for {
-		now := time.Now()
-		next := now.Add(time.Hour)
-		if w.max > 0 {
-			end := w.start.Add(w.max)
-			warn := end.Add(-warnBefore(w.max))
-			switch {
-			case !now.Before(end):
-				w.end(p, fmt.Sprintf("Sessions last at most %s: thanks for visiting! Reconnect any time.", human(w.max)))
-				return
-			case !now.Before(warn) && !w.maxWarned:
-				w.maxWarned = true
-				p.Send(ui.NoticeMsg{Text: fmt.Sprintf("This session ends in %s (sessions last at most %s).", human(end.Sub(now)), human(w.max))})
-			}
-			next = earliest(next, warn, end, w.maxWarned)
+// check acts on the deadlines that have passed at now: it returns a
+// notice to show the visitor, or the message the session ends with (also
+// kept for endMessage), and when to check next. It is called from the
+// visit's loop, so an idle session wakes only at its deadlines.
+func (w *watchdog) check(now time.Time) (notice, end string, next time.Time) {
+	next = now.Add(time.Hour)
+	if w.max > 0 {
+		end := w.start.Add(w.max)
+		warn := end.Add(-warnBefore(w.max))
+		switch {
+		case !now.Before(end):
+			return "", w.setEnd(fmt.Sprintf("Sessions last at most %s: thanks for visiting! Reconnect any time.", human(w.max))), next
+		case !now.Before(warn) && !w.maxWarned:
+			w.maxWarned = true
+			notice = fmt.Sprintf("This session ends in %s (sessions last at most %s).", human(end.Sub(now)), human(w.max))
 		}
-		if w.idle > 0 {
-			last := time.Unix(0, w.lastInput.Load())
-			end := last.Add(w.idle)
-			warn := end.Add(-warnBefore(w.idle))
-			switch {
-			case !now.Before(end):
-				w.end(p, fmt.Sprintf("Disconnected after %s without input. Thanks for visiting!", human(w.idle)))
-				return
-			case !now.Before(warn) && !w.idleWarned:
-				w.idleWarned = true
-				p.Send(ui.NoticeMsg{Text: fmt.Sprintf("No input for a while: disconnecting in %s. Press any key to stay.", human(end.Sub(now)))})
-			case now.Before(warn):
-				w.idleWarned = false // the visitor came back
-			}
-			next = earliest(next, warn, end, w.idleWarned)
-		}
-		timer.Reset(max(time.Until(next), 10*time.Millisecond))
-		select {
-		case <-ctx.Done():
-			return
-		case <-closing:
-			p.Quit() // the lifecycle middleware says goodbye
-			return
-		case <-w.flood:
-			p.Quit() // Read has set the message
-			return
-		case <-timer.C:
-		}
+		next = earliest(next, warn, end, w.maxWarned)
 	}
+	if w.idle > 0 {
+		last := time.Unix(0, w.lastInput.Load())
+		end := last.Add(w.idle)
+		warn := end.Add(-warnBefore(w.idle))
+		switch {
+		case !now.Before(end):
+			return "", w.setEnd(fmt.Sprintf("Disconnected after %s without input. Thanks for visiting!", human(w.idle))), next
+		case !now.Before(warn) && !w.idleWarned:
+			w.idleWarned = true
+			notice = fmt.Sprintf("No input for a while: disconnecting in %s. Press any key to stay.", human(end.Sub(now)))
+		case now.Before(warn):
+			w.idleWarned = false // the visitor came back
+		}
+		next = earliest(next, warn, end, w.idleWarned)
+	}
+	return notice, "", next
 }
 
 // earliest picks the sooner of next and the coming deadline: the warning

@@ -49,6 +49,7 @@ type Server struct {
 	rejects     rejectCounts
 
 	metrics *metrics
+	memory  *memoryReleaser
 	httpLn  net.Listener
 	http    *http.Server
 }
@@ -99,6 +100,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		owners:   owners,
 		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
 
+		memory:      newMemoryReleaser(),
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
 		inbox: inbox.NewService(store, inbox.ServiceOptions{

@@ -17,6 +17,12 @@ type document struct {
 	width  int
 	height int
 	stale  bool // content must be rendered again before the next view
+
+	// view is the last View, for viewOff: section switches show pages
+	// again unchanged, and the viewport's padding costs more than the
+	// rest of a frame.
+	view    string
+	viewOff int
 }
 
 func newDocument(render func(width int) string) document {
@@ -34,6 +40,7 @@ func (d *document) SetSize(width, height int) {
 		d.stale = true
 	}
 	d.width, d.height = width, height
+	d.view = ""
 	d.vp.SetWidth(width)
 	d.vp.SetHeight(height)
 }
@@ -51,7 +58,7 @@ func (d *document) refresh() {
 		return
 	}
 	d.vp.SetContent(d.render(d.width))
-	d.stale = false
+	d.stale, d.view = false, ""
 }
 
 // Update scrolls on the movement keys and, when the mouse is on, the wheel.
@@ -117,5 +124,8 @@ func (d *document) Status() string {
 // View renders the visible part, padded to the full size.
 func (d *document) View() string {
 	d.refresh()
-	return d.vp.View()
+	if d.view == "" || d.viewOff != d.vp.YOffset() {
+		d.view, d.viewOff = d.vp.View(), d.vp.YOffset()
+	}
+	return d.view
 }

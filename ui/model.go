@@ -139,6 +139,17 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	return m
 }
 
+// Pristine reports whether the visitor has done nothing yet: the screen is
+// then the shared first screen for the window size, colour profile and
+// theme, the same for every new visitor (see firstScreen). Hosts may cache
+// what a pristine model renders.
+func (m *Model) Pristine() bool { return m.pristine }
+
+// Busy reports whether the model waits for the result of work it started
+// (a message being stored). A host must keep delivering messages to a busy
+// model; an idle one can be set aside and resumed later.
+func (m *Model) Busy() bool { return m.contact.sending }
+
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
 func (m *Model) Init() tea.Cmd {

@@ -36,6 +36,7 @@ var flagEnv = map[string]string{
 	"max-conns-per-ip":  "PORTFOLIO_MAX_CONNS_PER_IP",
 	"session-rate":      "PORTFOLIO_SESSION_RATE",
 	"idle-timeout":      "PORTFOLIO_IDLE_TIMEOUT",
+	"ui-sleep":          "PORTFOLIO_UI_SLEEP",
 	"max-session":       "PORTFOLIO_MAX_SESSION",
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",

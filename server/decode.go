@@ -1,0 +1,139 @@
+package server
+
+import (
+	"reflect"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// escTimeout is how long a lone ESC (or ESC and one byte) waits for the
+// rest of a sequence before it counts as the Escape key (or Alt+key), as in
+// Bubble Tea's own reader.
+const escTimeout = uv.DefaultEscTimeout
+
+// inputDecoder turns a visitor's input bytes into terminal events: keys,
+// mouse, pastes and the terminal's answers to queries.
+//
+// Bubble Tea's own reader builds a ~150 KiB key table for every program;
+// the server instead starts programs without input, reads the session
+// itself and decodes it here with ultraviolet's table-free EventDecoder,
+// which knows what xterm-compatible terminals, PuTTY and Windows Terminal
+// send. It follows the scanning rules of ultraviolet's reader (the
+// Bubble Tea default): a sequence that may be incomplete waits for more
+// input until escTimeout, and a bracketed paste becomes one PasteEvent.
+type inputDecoder struct {
+	dec     uv.EventDecoder
+	buf     []byte // input not decoded yet
+	paste   []byte // the open bracketed paste's text
+	pasting bool
+}
+
+// feed adds input and returns the events it completes. more reports that
+// undecoded input remains that may be the start of a longer sequence: call
+// expire if nothing else arrives within escTimeout.
+func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
+	d.buf = append(d.buf, p...)
+	return d.scan(false)
+}
+
+// expire decodes what is left as it stands: the rest of the sequence
+// never came.
+func (d *inputDecoder) expire() []uv.Event {
+	events, _ := d.scan(true)
+	return events
+}
+
+func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
+	buf := d.buf
+	defer func() {
+		// Keep the undecoded rest at the front of the buffer, so it
+		// doesn't grow with the session.
+		d.buf = append(d.buf[:0], buf...)
+		more = len(d.buf) > 0
+	}()
+	for len(buf) > 0 {
+		esc := buf[0] == ansi.ESC
+		n, ev := d.dec.Decode(buf)
+		if n == 0 {
+			return events, true
+		}
+		if d.pasting {
+			switch ev := ev.(type) {
+			case uv.PasteEndEvent:
+				d.pasting = false
+				events = append(events, uv.PasteEvent{Content: validRunes(d.paste)})
+				d.paste = nil
+			case uv.KeyPressEvent:
+				if ev.Text != "" {
+					d.paste = append(d.paste, ev.Text...)
+				} else {
+					if esc && n <= 2 && !expired {
+						return events, true
+					}
+					d.paste = append(d.paste, buf[:n]...)
+				}
+			case uv.UnknownEvent:
+				if !expired {
+					return events, true
+				}
+			}
+			buf = buf[n:]
+			continue
+		}
+		switch ev := ev.(type) {
+		case uv.UnknownEvent:
+			if !expired {
+				return events, true
+			}
+			events = append(events, ev)
+		case uv.PasteStartEvent:
+			d.pasting, d.paste = true, []byte{}
+		case uv.MultiEvent:
+			events = append(events, ev...)
+		case nil:
+		default:
+			if internal(ev) {
+				break // a cancelled sequence: the library's reader drops it too
+			}
+			if esc && n <= 2 && !expired {
+				return events, true // ESC alone, or ESC and one byte: wait
+			}
+			events = append(events, ev)
+		}
+		buf = buf[n:]
+	}
+	return events, false
+}
+
+// internal reports whether ev is of a type the library keeps to itself
+// (the "ignored" event of a cancelled control string): its reader drops
+// those, and so must we.
+func internal(ev uv.Event) bool {
+	name := reflect.TypeOf(ev).Name()
+	return name != "" && !unicode.IsUpper([]rune(name)[0])
+}
+
+// validRunes is the paste's text without invalid UTF-8, as Bubble Tea
+// delivers it.
+func validRunes(b []byte) string {
+	out := make([]rune, 0, len(b))
+	for len(b) > 0 {
+		r, w := utf8.DecodeRune(b)
+		if r != utf8.RuneError {
+			out = append(out, r)
+		}
+		b = b[w:]
+	}
+	return string(out)
+}
+
+// escTimer is a stopped timer for the decoder's escTimeout.
+func escTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}

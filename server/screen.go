@@ -1,0 +1,169 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// screen is the session's output as the UI's programs see it. Bubble Tea
+// writes frames only on its renderer's tick, so on its own a new visitor
+// waits a tick for the first screen; and a program that is put to sleep
+// would restore the terminal on its way out. screen lets the server
+//
+//   - show a new visitor a cached copy of the first frame at once (present),
+//     and drop the program's own first frame when it is the same bytes;
+//   - put a program to sleep without touching the terminal (sleep), and
+//     let the next program repaint in place, in the alternate screen the
+//     terminal is already in.
+//
+// Every write to the session, the server's own included, goes through it.
+type screen struct {
+	w io.Writer
+
+	mu      sync.Mutex
+	first   bool   // the current program hasn't written yet
+	shown   bool   // the terminal shows a frame the current program didn't write
+	expect  []byte // what the terminal shows, when it is a known first frame
+	discard bool   // the current program is being put to sleep
+	touched bool   // the current program has had an event before its first frame
+	record  func(frame []byte)
+
+	start   time.Time
+	written bool // anything has been written: the first-frame time is taken
+	observe func(seconds float64)
+}
+
+func newScreen(w io.Writer, observe func(float64)) *screen {
+	return &screen{w: w, start: time.Now(), observe: observe}
+}
+
+// Write is the program's output.
+func (s *screen) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := len(p)
+	if s.discard {
+		return n, nil
+	}
+	if s.first {
+		// Bubble Tea's first write from a program is its first frame, a
+		// full repaint (the program has no input, so it sends no queries).
+		s.first = false
+		record := s.record
+		s.record = nil
+		switch {
+		case s.shown && bytes.Equal(p, s.expect):
+			s.shown, s.expect = false, nil
+			return n, nil // already on screen
+		case s.shown:
+			// The terminal is in the alternate screen already: entering it
+			// again would overwrite the cursor saved on the way in.
+			s.shown, s.expect = false, nil
+			p = bytes.TrimPrefix(p, []byte(ansi.SetModeAltScreenSaveCursor))
+		case record != nil && !s.touched:
+			record(bytes.Clone(p))
+		}
+	}
+	if _, err := s.write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// write sends p to the session; the first write of all is the first frame.
+func (s *screen) write(p []byte) (int, error) {
+	if !s.written && len(p) > 0 {
+		s.written = true
+		if s.observe != nil {
+			s.observe(time.Since(s.start).Seconds())
+		}
+	}
+	return s.w.Write(p)
+}
+
+// direct writes the server's own bytes (a cached frame, queries) to the
+// session, in order with the program's.
+func (s *screen) direct(p []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, _ = s.write(p)
+}
+
+// present shows a cached first frame before any program has rendered: the
+// next program's first frame is dropped if it is the same.
+func (s *screen) present(frame []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.write(frame); err == nil {
+		s.shown, s.expect = true, frame
+	}
+}
+
+// begin readies the screen for a new program. record, if set, receives the
+// program's first frame when nothing reached the program before it, so it
+// shows the model as it started.
+func (s *screen) begin(record func(frame []byte)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.first, s.discard, s.touched, s.record = true, false, false, record
+}
+
+// touch notes that the current program has had an event.
+func (s *screen) touch() {
+	s.mu.Lock()
+	s.touched = true
+	s.mu.Unlock()
+}
+
+// sleep drops everything the current program writes from now on, so it can
+// end without restoring the terminal: its last frame stays on screen for
+// the next program to repaint in place.
+func (s *screen) sleep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.discard = true
+	if !s.first {
+		// The program has drawn: the screen is its last frame.
+		s.shown, s.expect = true, nil
+	}
+}
+
+// frameKey is what a pristine model's first frame depends on: the model's
+// first screen (size, colour profile, theme, whether the form is offered)
+// and how the renderer writes it for the terminal type.
+type frameKey struct {
+	width, height int
+	profile       colorprofile.Profile
+	light, form   bool
+	term          string
+}
+
+// firstFrames caches the bytes of first frames, shared by all sessions: on
+// a busy day most visitors share a handful of window sizes and terminals.
+var firstFrames = struct {
+	sync.Mutex
+	m map[frameKey][]byte
+}{m: map[frameKey][]byte{}}
+
+// firstFramesMax bounds the cache against visitors cycling window sizes.
+const firstFramesMax = 256
+
+func cachedFrame(k frameKey) []byte {
+	firstFrames.Lock()
+	defer firstFrames.Unlock()
+	return firstFrames.m[k]
+}
+
+func cacheFrame(k frameKey, frame []byte) {
+	firstFrames.Lock()
+	defer firstFrames.Unlock()
+	if len(firstFrames.m) >= firstFramesMax {
+		clear(firstFrames.m)
+	}
+	firstFrames.m[k] = frame
+}

@@ -1,0 +1,228 @@
+package server
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/gofrs/flock"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// openVTermSize is openVTerm at a size no other test uses, so the shared
+// first-frame cache starts empty for it.
+func openVTermSize(t *testing.T, ts *testServer, w, h int) *vterm {
+	t.Helper()
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	vt := &vterm{term: openTerm(t, c, w, h), w: w, h: h}
+	vt.waitScreen("Pragya Mugale", "1 About")
+	return vt
+}
+
+// TestFirstFramePresented: the first visitor at a window size renders the
+// first frame through Bubble Tea; the next one is shown the cached bytes
+// at once, and the program's own identical first frame is not sent again.
+func TestFirstFramePresented(t *testing.T) {
+	ts := startServerWith(t, nil)
+	first := openVTermSize(t, ts, 97, 31)
+	want := first.waitScreen("1 About")
+
+	second := openVTermSize(t, ts, 97, 31)
+	// Give the program time to render its first frame (a tick is 8 ms).
+	time.Sleep(200 * time.Millisecond)
+	out := second.out.String()
+	if n := strings.Count(out, ansi.EraseEntireScreen); n != 1 {
+		t.Errorf("second visitor's output erases the screen %d times, want 1 (the cached frame only):\n%q", n, out)
+	}
+	if got := second.screen(); got != want {
+		t.Errorf("second visitor sees\n%s\nwant the first's\n%s", got, want)
+	}
+	// The cached frame is a real program's: keys work on top of it.
+	second.send("2")
+	second.waitScreen("Skills")
+	first.quit()
+	second.quit()
+}
+
+// TestSleepAndWake: an idle visitor's program is put to sleep (freeing its
+// renderer) with the screen left as it is; the next key wakes a new
+// program that repaints in place, without entering the alternate screen
+// again, and shows exactly what a visitor who never slept sees.
+func TestSleepAndWake(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { c.UISleep = 150 * time.Millisecond })
+	vt := openVTermSize(t, ts, 91, 29)
+	vt.send("3")
+	vt.waitScreen("Projects")
+
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 1 }) {
+		t.Fatalf("the program never slept")
+	}
+	if n := testutil.ToFloat64(ts.metrics.uiPrograms); n != 0 {
+		t.Errorf("%v programs running while the only visitor sleeps", n)
+	}
+	asleep := vt.out.String()
+	if !strings.Contains(asleep, ansi.SetModeAltScreenSaveCursor) || strings.Contains(asleep, ansi.ResetModeAltScreenSaveCursor) {
+		t.Fatalf("going to sleep touched the terminal's screen mode:\n%q", asleep)
+	}
+
+	vt.send("j")
+	woken := vt.waitScreen("Projects")
+	if n := strings.Count(vt.out.String(), ansi.SetModeAltScreenSaveCursor); n != 1 {
+		t.Errorf("alternate screen entered %d times, want once", n)
+	}
+
+	// A visitor who never slept, same keys.
+	ref := startServerWith(t, func(c *Config) { c.UISleep = 0 })
+	rt := openVTermSize(t, ref, 91, 29)
+	rt.send("3")
+	rt.waitScreen("Projects")
+	rt.send("j")
+	want := ""
+	if !eventually(waitTimeout, func() bool { want = rt.screen(); return want == vt.screen() }) {
+		t.Errorf("after waking the visitor sees\n%s\nwant (never slept)\n%s", woken, want)
+	}
+	if testutil.ToFloat64(ref.metrics.uiSleeps) != 0 {
+		t.Errorf("--ui-sleep 0 still put a program to sleep")
+	}
+
+	// Quitting from a fresh sleep restores the terminal as usual.
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 2 }) {
+		t.Fatalf("the program never slept again")
+	}
+	vt.quit()
+	if out := vt.out.String(); !strings.Contains(out, ansi.ResetModeAltScreenSaveCursor) {
+		t.Errorf("quitting while asleep left the alternate screen on:\n%q", out[max(0, len(out)-200):])
+	}
+	rt.quit()
+}
+
+// TestNoSleepWhileBusy: a program waiting for the result of work it
+// started (a message being stored) is not put to sleep, or the result
+// would be lost.
+func TestNoSleepWhileBusy(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { c.UISleep = 100 * time.Millisecond })
+	// Holding the message log's lock keeps the message "sending" (the
+	// store waits up to 2 s for the lock).
+	lock := flock.New(filepath.Join(ts.cfg.DataDir, inbox.FileName+".lock"))
+	if err := lock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	vt := openVTermSize(t, ts, 89, 27)
+	vt.openForm()
+	vt.fill("Ada", "ada@example.com", "Hello there, this is a message.")
+	vt.send(keyCtrlS)
+	vt.waitScreen("sending")
+	time.Sleep(600 * time.Millisecond) // several sleep periods
+	if n := testutil.ToFloat64(ts.metrics.uiSleeps); n != 0 {
+		t.Errorf("a busy program was put to sleep")
+	}
+	_ = lock.Unlock()
+	vt.waitScreen("✓ Sent: message")
+	vt.quit()
+}
+
+// TestScreenWriter pins the screen's rules for a program's first frame.
+func TestScreenWriter(t *testing.T) {
+	frame := []byte(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "hello")
+	t.Run("cached frame, same first frame: dropped", func(t *testing.T) {
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.present(frame)
+		s.begin(nil)
+		s.Write(frame)
+		s.Write([]byte("diff"))
+		if got, want := out.String(), string(frame)+"diff"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("cached frame, other first frame: repaints in place", func(t *testing.T) {
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.present(frame)
+		s.begin(nil)
+		s.Write([]byte(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "light"))
+		if got, want := out.String(), string(frame)+ansi.EraseEntireScreen+"light"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("asleep: nothing leaves, the next program repaints in place", func(t *testing.T) {
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.begin(nil)
+		s.Write(frame)
+		s.sleep()
+		s.Write([]byte("restore the terminal"))
+		s.begin(nil)
+		s.Write(frame)
+		if got, want := out.String(), string(frame)+ansi.EraseEntireScreen+"hello"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
+	t.Run("recorded only when untouched", func(t *testing.T) {
+		var got [][]byte
+		record := func(f []byte) { got = append(got, f) }
+		s := newScreen(&bytes.Buffer{}, nil)
+		s.begin(record)
+		s.Write(frame)
+		s.begin(record)
+		s.touch()
+		s.Write(frame)
+		if len(got) != 1 || !bytes.Equal(got[0], frame) {
+			t.Errorf("recorded %q, want the untouched program's frame only", got)
+		}
+	})
+	t.Run("first output is timed once", func(t *testing.T) {
+		var n int
+		s := newScreen(&bytes.Buffer{}, func(float64) { n++ })
+		s.direct([]byte("queries"))
+		s.begin(nil)
+		s.Write(frame)
+		if n != 1 {
+			t.Errorf("observed %d times, want 1", n)
+		}
+	})
+}
+
+// TestMemoryReleaser: releases wait until enough memory is freed, and come
+// at most once per interval however much more is freed meanwhile; nothing
+// freed is forgotten.
+func TestMemoryReleaser(t *testing.T) {
+	var mu sync.Mutex
+	var times []time.Time
+	r := &memoryReleaser{threshold: 100, every: 150 * time.Millisecond, release: func() {
+		mu.Lock()
+		times = append(times, time.Now())
+		mu.Unlock()
+	}}
+	count := func() int { mu.Lock(); defer mu.Unlock(); return len(times) }
+	r.freed(60)
+	time.Sleep(20 * time.Millisecond)
+	if n := count(); n != 0 {
+		t.Fatalf("released after 60 of 100 bytes")
+	}
+	r.freed(60)
+	if !eventually(waitTimeout, func() bool { return count() == 1 }) {
+		t.Fatalf("no release after 120 bytes")
+	}
+	for range 5 {
+		r.freed(100)
+	}
+	if !eventually(waitTimeout, func() bool { return count() == 2 }) {
+		t.Fatalf("memory freed after a release was never released")
+	}
+	time.Sleep(200 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(times) != 2 {
+		t.Errorf("%d releases, want 2", len(times))
+	}
+	if gap := times[1].Sub(times[0]); gap < r.every {
+		t.Errorf("releases %s apart, want ≥ %s", gap, r.every)
+	}
+}
