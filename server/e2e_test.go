@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // tmux drives a private tmux server: its own socket and config, so it never
@@ -223,5 +225,46 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	}
 	if !strings.Contains(string(b), "ssh-ed25519") {
 		t.Errorf("known_hosts lacks the ed25519 host key: %q", b)
+	}
+}
+
+// TestEndToEndSleepWake drives OpenSSH in tmux across a sleep: the idle
+// visitor's program is put to sleep with the pane left as it is, the next
+// key wakes a new program that repaints in place, and quitting from there
+// restores the shell's screen as usual.
+func TestEndToEndSleepWake(t *testing.T) {
+	requireTools(t, "tmux", "ssh")
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) {
+		c.SessionRate = 0
+		c.UISleep = 200 * time.Millisecond
+	})
+	x, waitExit := openSSHInTmux(t, ts)
+	x.waitScreen("Pragya Mugale", "1 About")
+	x.keys("3")
+	before := x.waitScreen("NoteLytix", "Activity Logging Service")
+
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) >= 1 }) {
+		t.Fatal("the program never slept")
+	}
+	if asleep := x.capture(); asleep != before {
+		t.Errorf("the pane changed when the program slept:\n%s\nwas:\n%s", asleep, before)
+	}
+
+	x.keys("Enter") // wakes the program and opens the selected case study
+	x.waitScreen("Goal", "System Architecture", "3 Projects › notelytix")
+	if testutil.ToFloat64(ts.metrics.uiPrograms) != 1 {
+		t.Errorf("no program running after the wake")
+	}
+
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) >= 2 }) {
+		t.Fatal("the program never slept again")
+	}
+	x.keys("q")
+	if exit := waitExit(); exit != "EXIT=0" {
+		t.Errorf("ssh exited with %s, want EXIT=0; screen:\n%s", exit, x.capture())
+	}
+	if final := x.capture(); strings.Contains(final, "System Architecture") {
+		t.Errorf("the UI is still on screen after quitting:\n%s", final)
 	}
 }
