@@ -37,8 +37,20 @@ type inputDecoder struct {
 // expire if nothing else arrives within escTimeout.
 func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 	d.buf = append(d.buf, p...)
-	return d.scan(false)
+	events, more = d.scan(false)
+	if len(d.buf) > maxPending {
+		// No key or reply is this long: whatever it is has ended.
+		events = append(events, d.expire()...)
+		more = len(d.buf) > 0
+	}
+	return events, more
 }
+
+// maxPending caps the input kept waiting for the rest of a sequence
+// (outside a paste, whose text is taken as it comes). It is above the
+// input guard's cap on an open paste or control string, so a flood of one
+// ends the session (see inputGuard) before it is decoded as keys.
+const maxPending = 2 * maxOpenSequence
 
 // expire decodes what is left as it stands: the rest of the sequence
 // never came.
@@ -52,7 +64,9 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 	defer func() {
 		// Keep the undecoded rest at the front of the buffer, so it
 		// doesn't grow with the session.
-		d.buf = append(d.buf[:0], buf...)
+		if len(buf) != len(d.buf) {
+			d.buf = append(d.buf[:0], buf...)
+		}
 		more = len(d.buf) > 0
 	}()
 	for len(buf) > 0 {
@@ -61,6 +75,10 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		if n == 0 {
 			return events, true
 		}
+		// A sequence that may be incomplete waits for the rest, until
+		// escTimeout after its first byte (the visit's timer is not pushed
+		// back by later input, so a stray byte can't hold input forever).
+		wait := !expired
 		if d.pasting {
 			switch ev := ev.(type) {
 			case uv.PasteEndEvent:
@@ -71,13 +89,13 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 				if ev.Text != "" {
 					d.paste = append(d.paste, ev.Text...)
 				} else {
-					if esc && n <= 2 && !expired {
+					if esc && n <= 2 && wait {
 						return events, true
 					}
 					d.paste = append(d.paste, buf[:n]...)
 				}
 			case uv.UnknownEvent:
-				if !expired {
+				if wait {
 					return events, true
 				}
 			}
@@ -86,7 +104,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		}
 		switch ev := ev.(type) {
 		case uv.UnknownEvent:
-			if !expired {
+			if wait {
 				return events, true
 			}
 			events = append(events, ev)
@@ -99,7 +117,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 			if internal(ev) {
 				break // a cancelled sequence: the library's reader drops it too
 			}
-			if esc && n <= 2 && !expired {
+			if esc && n <= 2 && wait {
 				return events, true // ESC alone, or ESC and one byte: wait
 			}
 			events = append(events, ev)

@@ -30,6 +30,7 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 
 		v := newVisit(s, sess, opts)
 		err := v.run()
+		v.scr.restore()
 		switch {
 		case errors.Is(err, tea.ErrProgramPanic):
 			// Bubble Tea has restored the terminal and written the stack

@@ -32,6 +32,7 @@ type screen struct {
 	discard bool   // the current program is being put to sleep
 	touched bool   // the current program has had an event before its first frame
 	record  func(frame []byte)
+	alt     bool // the terminal has been put in the alternate screen and not back
 
 	start   time.Time
 	written bool // anything has been written: the first-frame time is taken
@@ -77,6 +78,11 @@ func (s *screen) Write(p []byte) (int, error) {
 
 // write sends p to the session; the first write of all is the first frame.
 func (s *screen) write(p []byte) (int, error) {
+	if i := bytes.LastIndex(p, altOn); i >= 0 {
+		s.alt = !bytes.Contains(p[i:], altOff)
+	} else if bytes.Contains(p, altOff) {
+		s.alt = false
+	}
 	if !s.written && len(p) > 0 {
 		s.written = true
 		if s.observe != nil {
@@ -84,6 +90,29 @@ func (s *screen) write(p []byte) (int, error) {
 		}
 	}
 	return s.w.Write(p)
+}
+
+var (
+	altOn  = []byte(ansi.SetModeAltScreenSaveCursor)
+	altOff = []byte(ansi.ResetModeAltScreenSaveCursor)
+)
+
+// restoreModes puts back what a UI program changes in a terminal: the
+// alternate screen, cursor, bracketed paste, mouse reporting and title.
+const restoreModes = ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor +
+	ansi.ResetModeBracketedPaste + ansi.ResetModeMouseButtonEvent +
+	ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr + "\x1b]2;\a"
+
+// restore leaves the terminal as it found it if the last program didn't:
+// Bubble Tea restores only what its own frames set, so a program that
+// ends (a panic) before its first frame would leave the cached frame's or
+// a slept program's screen and modes behind.
+func (s *screen) restore() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.alt {
+		_, _ = s.write([]byte(restoreModes))
+	}
 }
 
 // direct writes the server's own bytes (a cached frame, queries) to the

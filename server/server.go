@@ -170,9 +170,10 @@ func (s *Server) middleware() []wish.Middleware {
 		//    UI, land here: text and JSON commands with an exit status.
 		//    (UI sessions pass through on their way out.)
 		s.commandMiddleware,
-		// 4. The Bubble Tea UI, one program per session with a pty (and no
-		//    command, or a command naming a page: a deep link), with the
-		//    idle and session-length limits.
+		// 4. The Bubble Tea UI for a session with a pty (and no command, or
+		//    a command naming a page: a deep link): one model per visitor,
+		//    driven by a program that sleeps while the visitor is idle
+		//    (visit.go), with the idle and session-length limits.
 		s.teaMiddleware,
 		// 3. Track the session for graceful shutdown; say goodbye when the
 		//    server is stopping.

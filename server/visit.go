@@ -85,6 +85,10 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 		width: v.width, height: v.height, profile: opts.Profile,
 		light: opts.Light, form: opts.Submit != nil, term: pty.Term,
 	}
+	// The model learns its size before any program starts, so a program's
+	// first frame is never drawn at size zero, however late Bubble Tea's
+	// own size message comes.
+	v.model.Update(tea.WindowSizeMsg{Width: v.width, Height: v.height})
 	v.cacheable = v.model.Pristine()
 	return v
 }
@@ -125,6 +129,7 @@ func (v *visit) run() error {
 	v.start()
 
 	var dec inputDecoder
+	escArmed := false
 	esc := escTimer()
 	defer esc.Stop()
 	watch := time.NewTimer(time.Hour)
@@ -166,10 +171,18 @@ func (v *visit) run() error {
 			}
 			events, more := dec.feed(b)
 			v.deliverEvents(events)
-			if more {
+			switch {
+			case !more:
+				esc.Stop()
+				escArmed = false
+			case !escArmed:
+				// From the first incomplete byte: more input must not
+				// push the deadline back.
 				esc.Reset(escTimeout)
+				escArmed = true
 			}
 		case <-esc.C:
+			escArmed = false
 			v.deliverEvents(dec.expire())
 		case w, ok := <-windowChanges:
 			if !ok {
@@ -285,11 +298,15 @@ func (v *visit) keepReport(r tea.ModeReportMsg) {
 
 // deliver sends msg to the program, waking it first if it sleeps.
 func (v *visit) deliver(msg tea.Msg) {
+	size, resize := msg.(tea.WindowSizeMsg)
+	if resize {
+		v.width, v.height = size.Width, size.Height
+	}
 	if v.p == nil {
 		v.start()
-	}
-	if size, ok := msg.(tea.WindowSizeMsg); ok {
-		v.width, v.height = size.Width, size.Height
+		if resize {
+			return // the new program starts at the new size and says so
+		}
 	}
 	v.scr.touch()
 	v.p.Send(msg) // returns at once if the program has ended
@@ -306,6 +323,8 @@ func (v *visit) trySleep() {
 	select {
 	case ok := <-reply:
 		if !ok {
+			// Busy: look again after another quiet spell, not at once.
+			v.lastMsg.Store(time.Now().UnixNano())
 			return
 		}
 	case <-v.done:

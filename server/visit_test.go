@@ -58,7 +58,7 @@ func TestSleepAndWake(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { c.UISleep = 150 * time.Millisecond })
 	vt := openVTermSize(t, ts, 91, 29)
 	vt.send("3")
-	vt.waitScreen("Projects")
+	vt.waitScreen("NoteLytix", "Activity Logging Service")
 
 	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 1 }) {
 		t.Fatalf("the program never slept")
@@ -72,7 +72,7 @@ func TestSleepAndWake(t *testing.T) {
 	}
 
 	vt.send("j")
-	woken := vt.waitScreen("Projects")
+	woken := vt.waitScreen("NoteLytix", "Activity Logging Service")
 	if n := strings.Count(vt.out.String(), ansi.SetModeAltScreenSaveCursor); n != 1 {
 		t.Errorf("alternate screen entered %d times, want once", n)
 	}
@@ -81,7 +81,7 @@ func TestSleepAndWake(t *testing.T) {
 	ref := startServerWith(t, func(c *Config) { c.UISleep = 0 })
 	rt := openVTermSize(t, ref, 91, 29)
 	rt.send("3")
-	rt.waitScreen("Projects")
+	rt.waitScreen("NoteLytix", "Activity Logging Service")
 	rt.send("j")
 	want := ""
 	if !eventually(waitTimeout, func() bool { want = rt.screen(); return want == vt.screen() }) {
@@ -224,5 +224,103 @@ func TestMemoryReleaser(t *testing.T) {
 	}
 	if gap := times[1].Sub(times[0]); gap < r.every {
 		t.Errorf("releases %s apart, want ≥ %s", gap, r.every)
+	}
+}
+
+// TestWakeOnResize: a resize wakes a sleeping program at the new size;
+// the visitor then sees what a visitor who opened at that size sees.
+func TestWakeOnResize(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { c.UISleep = 150 * time.Millisecond })
+	vt := openVTermSize(t, ts, 83, 23)
+	vt.send("3")
+	vt.waitScreen("NoteLytix", "Activity Logging Service")
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 1 }) {
+		t.Fatalf("the program never slept")
+	}
+	if err := vt.sess.WindowChange(33, 101); err != nil {
+		t.Fatal(err)
+	}
+	vt.w, vt.h = 101, 33
+
+	rt := openVTermSize(t, ts, 101, 33)
+	rt.send("3")
+	want := rt.waitScreen("NoteLytix", "Activity Logging Service")
+	var got string
+	if !eventually(waitTimeout, func() bool { got = vt.screen(); return got == want }) {
+		t.Errorf("after a resize while asleep the visitor sees\n%s\nwant\n%s", got, want)
+	}
+	vt.quit()
+	rt.quit()
+}
+
+// TestStrayByteDoesNotHoldInput: a byte that starts no known sequence
+// waits at most the escape timeout for the rest, however much input
+// follows, so a terminal (or a visitor) can't freeze the UI with one.
+func TestStrayByteDoesNotHoldInput(t *testing.T) {
+	ts := startServerWith(t, nil)
+	vt := openVTermSize(t, ts, 87, 25)
+	stop := make(chan struct{})
+	noise := make(chan struct{})
+	go func() {
+		defer close(noise)
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				_, _ = vt.stdin.Write([]byte("k")) // a key every 10 ms
+			}
+		}
+	}()
+	vt.send("\xff2")
+	start := time.Now()
+	if !eventually(2*time.Second, func() bool { return strings.Contains(vt.screen(), "Programming Languages") }) {
+		t.Errorf("input held back for 2 s behind a stray byte")
+	}
+	close(stop)
+	<-noise
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the key after a stray byte took %s", d)
+	}
+	vt.quit()
+}
+
+// TestScreenRestore: a program that ends before drawing (a panic) leaves
+// the terminal in the alternate screen the cached frame or a slept program
+// put it in; the visit then restores it itself, and only then.
+func TestScreenRestore(t *testing.T) {
+	frame := ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "hello"
+	var out bytes.Buffer
+	s := newScreen(&out, nil)
+	s.present([]byte(frame))
+	s.begin(nil)
+	s.restore()
+	if got, want := out.String(), frame+restoreModes; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+
+	out.Reset()
+	s = newScreen(&out, nil)
+	s.begin(nil)
+	s.Write([]byte(frame))
+	s.Write([]byte("bye" + ansi.ResetModeAltScreenSaveCursor))
+	s.restore()
+	if got, want := out.String(), frame+"bye"+ansi.ResetModeAltScreenSaveCursor; got != want {
+		t.Errorf("restored after the program did: got %q", got)
+	}
+}
+
+// TestDecoderPendingCap: input that never completes a sequence is decoded
+// as it stands once maxPending bytes wait, so the buffer stays bounded.
+func TestDecoderPendingCap(t *testing.T) {
+	var d inputDecoder
+	d.feed([]byte("\xff"))
+	for range 3 * maxPending / 1000 {
+		d.feed(bytes.Repeat([]byte("a"), 1000))
+	}
+	if len(d.buf) > maxPending || cap(d.buf) > 4*maxPending {
+		t.Errorf("buffer len %d cap %d after 10 KB behind a stray byte", len(d.buf), cap(d.buf))
 	}
 }
