@@ -2,6 +2,7 @@ package server
 
 import (
 	"reflect"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -52,6 +53,18 @@ func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 // ends the session (see inputGuard) before it is decoded as keys.
 const maxPending = 2 * maxOpenSequence
 
+// openString reports whether the undecoded input is an unfinished control
+// string (OSC, DCS, APC, PM, SOS): unlike a short ambiguous prefix it may
+// legitimately take a while to arrive, and the input guard caps its size.
+func (d *inputDecoder) openString() bool {
+	b := d.buf
+	if len(b) > 0 && b[0] == ansi.ESC {
+		b = b[1:]
+		return len(b) > 0 && strings.IndexByte("]P_^X", b[0]) >= 0
+	}
+	return len(b) > 0 && (b[0] == ansi.OSC || b[0] == ansi.DCS || b[0] == ansi.APC || b[0] == ansi.PM || b[0] == ansi.SOS)
+}
+
 // expire decodes what is left as it stands: the rest of the sequence
 // never came.
 func (d *inputDecoder) expire() []uv.Event {
@@ -76,8 +89,9 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 			return events, true
 		}
 		// A sequence that may be incomplete waits for the rest, until
-		// escTimeout after its first byte (the visit's timer is not pushed
-		// back by later input, so a stray byte can't hold input forever).
+		// escTimeout after its first byte (the visit's timer is pushed
+		// back by later input only for an open control string, so a stray
+		// byte can't hold input forever).
 		wait := !expired
 		if d.pasting {
 			switch ev := ev.(type) {

@@ -175,9 +175,11 @@ func (v *visit) run() error {
 			case !more:
 				esc.Stop()
 				escArmed = false
-			case !escArmed:
-				// From the first incomplete byte: more input must not
-				// push the deadline back.
+			case !escArmed || dec.openString():
+				// From the first incomplete byte: more input pushes the
+				// deadline back only for a control string still coming
+				// (whose size the input guard caps), never for a stray
+				// byte, which would hold back all input behind it.
 				esc.Reset(escTimeout)
 				escArmed = true
 			}

@@ -324,3 +324,18 @@ func TestDecoderPendingCap(t *testing.T) {
 		t.Errorf("buffer len %d cap %d after 10 KB behind a stray byte", len(d.buf), cap(d.buf))
 	}
 }
+
+// TestDecoderOpenString: only an unfinished control string may keep the
+// escape deadline moving; short ambiguous prefixes may not.
+func TestDecoderOpenString(t *testing.T) {
+	for in, want := range map[string]bool{
+		"\x1b]11;rgb:00": true, "\x1bP+q": true, "\x1b_Gabc": true, "\x9d52;c;": true,
+		"\x1b": false, "\x1b[": false, "\x1b[1;": false, "\xff": false, "\xe6\x97": false,
+	} {
+		var d inputDecoder
+		d.feed([]byte(in))
+		if got := d.openString(); got != want {
+			t.Errorf("%q: openString %v, want %v", in, got, want)
+		}
+	}
+}
