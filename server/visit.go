@@ -10,6 +10,7 @@ import (
 	"charm.land/ssh"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/time/rate"
 
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -45,6 +46,12 @@ type visit struct {
 	frameKey      frameKey  // the first frame's cache key…
 	cacheable     bool      // …if the model starts pristine
 
+	// events paces what reaches the model: every key costs an Update and
+	// a View, so a client streaming keys (within the input guard's 1 MiB a
+	// minute) could otherwise keep a core busy. Reading waits instead,
+	// which backs up the SSH window; nothing is dropped.
+	events *rate.Limiter
+
 	p       *tea.Program // nil while asleep
 	stop    context.CancelFunc
 	done    chan struct{} // closed when p's Run returns
@@ -62,6 +69,7 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 		wd:     newWatchdog(sess, s.cfg.IdleTimeout, s.cfg.MaxSession),
 		width:  pty.Window.Width,
 		height: pty.Window.Height,
+		events: rate.NewLimiter(eventsPerSecond, eventsBurst),
 	}
 	v.scr = newScreen(sess, s.metrics.firstFrame.Observe)
 	v.opts = []tea.ProgramOption{
@@ -92,6 +100,13 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 	v.cacheable = v.model.Pristine()
 	return v
 }
+
+// Event pacing: far above typing, key repeat or a fast mouse wheel; the
+// burst takes a whole message typed by a terminal that pastes as keys.
+const (
+	eventsPerSecond = 200
+	eventsBurst     = 4000
+)
 
 // sleepCheck asks a running program, through its message filter (which
 // runs on the program's goroutine, beside the model), whether it may sleep.
@@ -272,6 +287,9 @@ func (v *visit) start() {
 // can't wake a sleeping program.
 func (v *visit) deliverEvents(events []uv.Event) {
 	for _, ev := range events {
+		if !pace(v.events, v.sess.Context().Done(), v.s.closing) {
+			return // the visit is ending
+		}
 		switch ev := ev.(type) {
 		case uv.ModeReportEvent:
 			v.keepReport(tea.ModeReportMsg(ev))
@@ -282,6 +300,24 @@ func (v *visit) deliverEvents(events []uv.Event) {
 			v.deliver(ev)
 		}
 	}
+}
+
+// pace waits for the limiter, and reports false if done or closing comes
+// first (the session or the server is ending).
+func pace(l *rate.Limiter, done, closing <-chan struct{}) bool {
+	d := l.Reserve().Delay()
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-done:
+	case <-closing:
+	}
+	return false
 }
 
 // keepReport keeps the terminal's latest report for each mode (a

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"golang.org/x/time/rate"
 
 	"github.com/pragyamugale/portfolio/inbox"
 )
@@ -337,5 +338,32 @@ func TestDecoderOpenString(t *testing.T) {
 		if got := d.openString(); got != want {
 			t.Errorf("%q: openString %v, want %v", in, got, want)
 		}
+	}
+}
+
+// TestPace: events beyond the burst wait for the rate (a client streaming
+// keys can't keep a core busy with Updates and Views), and a session or
+// server that ends stops the wait at once.
+func TestPace(t *testing.T) {
+	l := rate.NewLimiter(100, 10)
+	start := time.Now()
+	for range 30 {
+		if !pace(l, nil, nil) {
+			t.Fatal("pace gave up with nothing ending")
+		}
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("30 events at 100/s after a burst of 10 took %s, want ≥ 200 ms", d)
+	}
+	closing := make(chan struct{})
+	close(closing)
+	start = time.Now()
+	for range 5 {
+		if pace(l, nil, closing) {
+			t.Fatal("pace went on while the server closes")
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("pace held a closing server for %s", d)
 	}
 }
