@@ -26,6 +26,14 @@ func openVTermSize(t *testing.T, ts *testServer, w, h int) *vterm {
 	return vt
 }
 
+// waitSleeps waits until n programs have been put to sleep on ts.
+func waitSleeps(t *testing.T, ts *testServer, n float64) {
+	t.Helper()
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) >= n }) {
+		t.Fatalf("%v programs put to sleep, want %v", testutil.ToFloat64(ts.metrics.uiSleeps), n)
+	}
+}
+
 // TestFirstFramePresented: the first visitor at a window size renders the
 // first frame through Bubble Tea; the next one is shown the cached bytes
 // at once, and the program's own identical first frame is not sent again.
@@ -61,9 +69,7 @@ func TestSleepAndWake(t *testing.T) {
 	vt.send("3")
 	vt.waitScreen("NoteLytix", "Activity Logging Service")
 
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 1 }) {
-		t.Fatalf("the program never slept")
-	}
+	waitSleeps(t, ts, 1)
 	if n := testutil.ToFloat64(ts.metrics.uiPrograms); n != 0 {
 		t.Errorf("%v programs running while the only visitor sleeps", n)
 	}
@@ -93,9 +99,7 @@ func TestSleepAndWake(t *testing.T) {
 	}
 
 	// Quitting from a fresh sleep restores the terminal as usual.
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 2 }) {
-		t.Fatalf("the program never slept again")
-	}
+	waitSleeps(t, ts, 2)
 	vt.quit()
 	if out := vt.out.String(); !strings.Contains(out, ansi.ResetModeAltScreenSaveCursor) {
 		t.Errorf("quitting while asleep left the alternate screen on:\n%q", out[max(0, len(out)-200):])
@@ -235,9 +239,7 @@ func TestWakeOnResize(t *testing.T) {
 	vt := openVTermSize(t, ts, 83, 23)
 	vt.send("3")
 	vt.waitScreen("NoteLytix", "Activity Logging Service")
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) == 1 }) {
-		t.Fatalf("the program never slept")
-	}
+	waitSleeps(t, ts, 1)
 	if err := vt.sess.WindowChange(33, 101); err != nil {
 		t.Fatal(err)
 	}

@@ -64,10 +64,14 @@ func (m *Model) render() string {
 	lines = append(lines, strings.Split(m.page().View(), "\n")...)
 	lines = append(lines, m.renderFooter(f)...)
 
-	// Indent by the centring pad plus the one-column margin.
+	// Indent by the centring pad plus the one-column margin. Trailing
+	// blanks (the viewport pads every line to the width) are dropped: the
+	// renderer clears the screen buffer before drawing each frame, and
+	// every cell it doesn't have to draw and compare saves time on every
+	// frame (a quarter of a section switch's render at 120×40).
 	margin := strings.Repeat(" ", f.pad+1)
 	for i, l := range lines {
-		lines[i] = margin + l
+		lines[i] = margin + strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
 }
