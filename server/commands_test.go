@@ -458,25 +458,7 @@ func TestCommandsPipedContactRateLimit(t *testing.T) {
 // openTermCmd starts cmd in a session with a pty, as `ssh -t host cmd`.
 func openTermCmd(t *testing.T, c *gossh.Client, cmd string, width, height int) *term {
 	t.Helper()
-	sess, err := c.NewSession()
-	if err != nil {
-		t.Fatalf("new session: %v", err)
-	}
-	tm := &term{t: t, sess: sess, out: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
-	sess.Stdout = tm.out
-	sess.Stderr = tm.stderr
-	if tm.stdin, err = sess.StdinPipe(); err != nil {
-		t.Fatalf("stdin: %v", err)
-	}
-	if err := sess.RequestPty("xterm-256color", height, width, gossh.TerminalModes{}); err != nil {
-		t.Fatalf("request pty: %v", err)
-	}
-	if err := sess.Start(cmd); err != nil {
-		t.Fatalf("start %q: %v", cmd, err)
-	}
-	go func() { tm.done <- sess.Wait() }()
-	t.Cleanup(func() { _ = sess.Close() })
-	return tm
+	return startTerm(t, c, "xterm-256color", cmd, width, height)
 }
 
 func TestCommandsDeepLinkWithPty(t *testing.T) {

@@ -256,6 +256,13 @@ func openTerm(t *testing.T, c *gossh.Client, width, height int) *term {
 
 func openTermWithType(t *testing.T, c *gossh.Client, termType string, width, height int) *term {
 	t.Helper()
+	return startTerm(t, c, termType, "", width, height)
+}
+
+// startTerm opens a session with a pty of termType and runs cmd in it, or
+// the shell (the UI) if cmd is "".
+func startTerm(t *testing.T, c *gossh.Client, termType, cmd string, width, height int) *term {
+	t.Helper()
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatalf("new session: %v", err)
@@ -269,8 +276,13 @@ func openTermWithType(t *testing.T, c *gossh.Client, termType string, width, hei
 	if err := sess.RequestPty(termType, height, width, gossh.TerminalModes{}); err != nil {
 		t.Fatalf("request pty: %v", err)
 	}
-	if err := sess.Shell(); err != nil {
-		t.Fatalf("shell: %v", err)
+	if cmd == "" {
+		err = sess.Shell()
+	} else {
+		err = sess.Start(cmd)
+	}
+	if err != nil {
+		t.Fatalf("start %q: %v", cmd, err)
 	}
 	go func() { tm.done <- sess.Wait() }()
 	t.Cleanup(func() { _ = sess.Close() })

@@ -43,8 +43,7 @@ type visit struct {
 
 	width, height int       // the size the model has
 	replay        []tea.Msg // the terminal's mode reports, for each new program
-	frameKey      frameKey  // the first frame's cache key…
-	cacheable     bool      // …if the model starts pristine
+	frameKey      frameKey  // the first frame's cache key but for the size
 
 	// events paces what reaches the model: every key costs an Update and
 	// a View, so a client streaming keys (within the input guard's 1 MiB a
@@ -89,15 +88,11 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 		// install handlers on the server process.
 		tea.WithoutSignalHandler(),
 	}
-	v.frameKey = frameKey{
-		width: v.width, height: v.height, profile: opts.Profile,
-		light: opts.Light, form: opts.Submit != nil, term: pty.Term,
-	}
+	v.frameKey = frameKey{profile: opts.Profile, light: opts.Light, form: opts.Submit != nil, term: pty.Term}
 	// The model learns its size before any program starts, so a program's
 	// first frame is never drawn at size zero, however late Bubble Tea's
 	// own size message comes.
 	v.model.Update(tea.WindowSizeMsg{Width: v.width, Height: v.height})
-	v.cacheable = v.model.Pristine()
 	return v
 }
 
@@ -135,8 +130,8 @@ func (v *visit) run() error {
 	defer close(readerDone)
 	go v.read(input, readerDone)
 
-	if v.cacheable {
-		if frame := cachedFrame(v.frameKey); frame != nil {
+	if v.model.Pristine() {
+		if frame := cachedFrame(v.firstFrameKey()); frame != nil {
 			v.scr.present(frame) // the first screen, before the first tick
 		}
 	}
@@ -253,6 +248,13 @@ func (v *visit) doneChan() <-chan struct{} {
 	return v.done
 }
 
+// firstFrameKey is the cache key of a pristine model's first frame now.
+func (v *visit) firstFrameKey() frameKey {
+	k := v.frameKey
+	k.width, k.height = v.width, v.height
+	return k
+}
+
 // start runs a new program on the model, at the model's size.
 func (v *visit) start() {
 	ctx, cancel := context.WithCancel(v.sess.Context())
@@ -261,8 +263,9 @@ func (v *visit) start() {
 		tea.WithWindowSize(v.width, v.height),
 	)...)
 	var record func([]byte)
-	if v.cacheable && v.model.Pristine() {
-		k := v.frameKey
+	// No program runs now, so the model can be asked directly.
+	if v.model.Pristine() {
+		k := v.firstFrameKey()
 		record = func(frame []byte) { cacheFrame(k, frame) }
 	}
 	v.scr.begin(record)
@@ -305,6 +308,9 @@ func (v *visit) deliverEvents(events []uv.Event) {
 // pace waits for the limiter, and reports false if done or closing comes
 // first (the session or the server is ending).
 func pace(l *rate.Limiter, done, closing <-chan struct{}) bool {
+	if l.Allow() {
+		return true // the common case, without a reservation
+	}
 	d := l.Reserve().Delay()
 	if d <= 0 {
 		return true

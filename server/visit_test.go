@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -42,10 +43,18 @@ func TestFirstFramePresented(t *testing.T) {
 	first := openVTermSize(t, ts, 97, 31)
 	want := first.waitScreen("1 About")
 
+	frame := cachedFrame(frameKey{width: 97, height: 31, profile: colorprofile.ANSI256, form: true, term: "xterm-256color"})
+	if frame == nil {
+		t.Fatal("the first visitor's first frame was not cached")
+	}
 	second := openVTermSize(t, ts, 97, 31)
 	// Give the program time to render its first frame (a tick is 8 ms).
 	time.Sleep(200 * time.Millisecond)
 	out := second.out.String()
+	// (The session's emulated pty turns "\n" into "\r\n" on the way out.)
+	if !strings.HasPrefix(out, strings.ReplaceAll(string(frame), "\n", "\r\n")) {
+		t.Errorf("second visitor's output doesn't start with the cached frame:\n%q\nframe:\n%q", out[:min(len(out), 120)], frame[:min(len(frame), 120)])
+	}
 	if n := strings.Count(out, ansi.EraseEntireScreen); n != 1 {
 		t.Errorf("second visitor's output erases the screen %d times, want 1 (the cached frame only):\n%q", n, out)
 	}
