@@ -11,6 +11,8 @@ import (
 	gansi "charm.land/glamour/v2/ansi"
 	"charm.land/glamour/v2/styles"
 	xansi "github.com/charmbracelet/x/ansi"
+
+	"github.com/pragyamugale/portfolio/internal/cache"
 )
 
 // Markdown is rendered with glamour once per (source, width, theme) and
@@ -18,10 +20,7 @@ import (
 // garbage per render, far too much for a keypress or a new visitor. Colours
 // are emitted in truecolor and reduced to each visitor's colour profile by
 // Bubble Tea's renderer on the way out.
-var mdCache = struct {
-	sync.Mutex
-	m map[mdKey]*mdEntry
-}{m: map[mdKey]*mdEntry{}}
+var mdCache = cache.New[mdKey, *mdEntry](mdCacheMax)
 
 // mdCacheMax bounds the cache: a visitor resizing through every width can't
 // grow it without limit. It holds every width of every page many times over.
@@ -48,28 +47,14 @@ type mdEntry struct {
 
 // Render returns src rendered for a text width and theme.
 func Render(src string, width int, theme Theme) string {
-	k := mdKey{src, width, theme}
-	mdCache.Lock()
-	e, ok := mdCache.m[k]
-	if !ok {
-		if len(mdCache.m) >= mdCacheMax {
-			clear(mdCache.m) // rare; everything is re-rendered lazily
-		}
-		e = &mdEntry{}
-		mdCache.m[k] = e
-	}
-	mdCache.Unlock()
+	e := mdCache.GetOrAdd(mdKey{src, width, theme}, func() *mdEntry { return &mdEntry{} })
 	// Concurrent sessions asking for the same entry wait for one render.
 	e.once.Do(func() { e.out = glamourRender(src, width, theme) })
 	return e.out
 }
 
 // CacheLen is the number of cached renderings, for tests.
-func CacheLen() int {
-	mdCache.Lock()
-	defer mdCache.Unlock()
-	return len(mdCache.m)
-}
+func CacheLen() int { return mdCache.Len() }
 
 func glamourRender(src string, width int, theme Theme) string {
 	r, err := glamour.NewTermRenderer(

@@ -8,6 +8,8 @@ import (
 
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/pragyamugale/portfolio/internal/cache"
 )
 
 // screen is the session's output as the UI's programs see it. Bubble Tea
@@ -174,25 +176,14 @@ type frameKey struct {
 
 // firstFrames caches the bytes of first frames, shared by all sessions: on
 // a busy day most visitors share a handful of window sizes and terminals.
-var firstFrames = struct {
-	sync.Mutex
-	m map[frameKey][]byte
-}{m: map[frameKey][]byte{}}
+var firstFrames = cache.New[frameKey, []byte](firstFramesMax)
 
 // firstFramesMax bounds the cache against visitors cycling window sizes.
 const firstFramesMax = 256
 
 func cachedFrame(k frameKey) []byte {
-	firstFrames.Lock()
-	defer firstFrames.Unlock()
-	return firstFrames.m[k]
+	f, _ := firstFrames.Get(k)
+	return f
 }
 
-func cacheFrame(k frameKey, frame []byte) {
-	firstFrames.Lock()
-	defer firstFrames.Unlock()
-	if len(firstFrames.m) >= firstFramesMax {
-		clear(firstFrames.m)
-	}
-	firstFrames.m[k] = frame
-}
+func cacheFrame(k frameKey, frame []byte) { firstFrames.Put(k, frame) }

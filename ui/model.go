@@ -5,14 +5,13 @@
 package ui
 
 import (
-	"sync"
-
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/cache"
 )
 
 // Section is one of the top-level pages, in tab order.
@@ -244,9 +243,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:
-		m.updateProjects(msg)
+		m.updateList(msg, m.projects.selected, len(m.projects.projects), m.projects.Select, m.openStudy)
 	case m.section == SectionInbox && !m.inbox.reading:
-		m.updateInbox(msg)
+		m.updateList(msg, m.inbox.selected, len(m.inbox.msgs), m.inbox.Select, m.inbox.open)
 	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
 		return m.contact.setFocus(fieldName)
 	case m.section == SectionSkills && key.Matches(msg, k.Filter):
@@ -259,37 +258,21 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// updateProjects moves the selection through the project list.
-func (m *Model) updateProjects(msg tea.KeyPressMsg) {
-	k, p := m.keys, m.projects
+// updateList moves a list's selection (the projects, the owner's
+// messages) on the list keys, and opens the selected item on Enter.
+func (m *Model) updateList(msg tea.KeyPressMsg, selected, n int, selectItem func(int), open func()) {
+	k := m.keys
 	switch {
 	case key.Matches(msg, k.Open):
-		m.openStudy()
+		open()
 	case key.Matches(msg, k.Up):
-		p.move(-1)
+		selectItem(selected - 1)
 	case key.Matches(msg, k.Down):
-		p.move(1)
+		selectItem(selected + 1)
 	case key.Matches(msg, k.Top, k.PageUp):
-		p.Select(0)
+		selectItem(0)
 	case key.Matches(msg, k.Bottom, k.PageDown):
-		p.Select(len(p.projects) - 1)
-	}
-}
-
-// updateInbox moves through the owner's message list.
-func (m *Model) updateInbox(msg tea.KeyPressMsg) {
-	k, p := m.keys, m.inbox
-	switch {
-	case key.Matches(msg, k.Open):
-		p.open()
-	case key.Matches(msg, k.Up):
-		p.Select(p.selected - 1)
-	case key.Matches(msg, k.Down):
-		p.Select(p.selected + 1)
-	case key.Matches(msg, k.Top, k.PageUp):
-		p.Select(0)
-	case key.Matches(msg, k.Bottom, k.PageDown):
-		p.Select(len(p.msgs) - 1)
+		selectItem(n - 1)
 	}
 }
 
@@ -375,10 +358,7 @@ func (m *Model) layout() {
 // firstScreens holds the screen every new visitor sees before pressing a
 // key, per portfolio, window size, colour profile, background and whether
 // the form is offered: most visitors of a busy day share a handful.
-var firstScreens = struct {
-	sync.Mutex
-	m map[firstScreenKey]string
-}{m: map[firstScreenKey]string{}}
+var firstScreens = cache.New[firstScreenKey, string](firstScreensMax)
 
 // firstScreensMax bounds the cache against visitors cycling window sizes.
 const firstScreensMax = 1024
@@ -392,19 +372,11 @@ type firstScreenKey struct {
 
 func (m *Model) firstScreen() string {
 	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled()}
-	firstScreens.Lock()
-	s, ok := firstScreens.m[k]
-	firstScreens.Unlock()
-	if ok {
+	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}
-	s = m.render()
-	firstScreens.Lock()
-	if len(firstScreens.m) >= firstScreensMax {
-		clear(firstScreens.m)
-	}
-	firstScreens.m[k] = s
-	firstScreens.Unlock()
+	s := m.render()
+	firstScreens.Put(k, s)
 	return s
 }
 

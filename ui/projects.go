@@ -24,11 +24,6 @@ func newProjectsPage(pf *content.Portfolio, st func() *Styles) *projectsPage {
 	return p
 }
 
-// move changes the selection by delta, clamped, and keeps it in view.
-func (p *projectsPage) move(delta int) {
-	p.Select(p.selected + delta)
-}
-
 // Select selects project i (clamped) and scrolls it into view.
 func (p *projectsPage) Select(i int) {
 	p.selected = max(0, min(i, len(p.projects)-1))
