@@ -21,6 +21,7 @@ import (
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/wake"
 )
 
 // Server is the portfolio's SSH server.
@@ -50,6 +51,7 @@ type Server struct {
 
 	metrics *metrics
 	memory  *memoryReleaser
+	waker   waker // a *wake.Waker: wakes the runtime for frames (frameClock)
 	httpLn  net.Listener
 	http    *http.Server
 }
@@ -125,6 +127,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
+	}
+	// Frames leave a little later without it, nothing worse.
+	if s.waker, err = wake.New(); err != nil {
+		logger.Warn("frames may leave up to 1 ms late", "err", err)
 	}
 	return s, nil
 }
@@ -331,6 +337,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
+	_ = s.waker.Close()
 	return errors.Join(err, s.store.Close())
 }
 
@@ -344,6 +351,7 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
+	_ = s.waker.Close()
 	return errors.Join(err, s.store.Close())
 }
 

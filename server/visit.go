@@ -39,6 +39,7 @@ type visit struct {
 	model *ui.Model
 	scr   *screen
 	wd    *watchdog
+	clock frameClock          // the running program's ticks
 	opts  []tea.ProgramOption // the same for every program of the visit
 
 	width, height int       // the size the model has
@@ -69,6 +70,7 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 		width:  pty.Window.Width,
 		height: pty.Window.Height,
 		events: rate.NewLimiter(eventsPerSecond, eventsBurst),
+		clock:  frameClock{waker: s.waker},
 	}
 	v.scr = newScreen(sess, s.metrics.firstFrame.Observe)
 	v.opts = []tea.ProgramOption{
@@ -81,9 +83,8 @@ func newVisit(s *Server, sess ssh.Session, opts ui.Options) *visit {
 		// visitor's TERM and COLORTERM, as wish decides it.
 		tea.WithColorProfile(opts.Profile),
 		tea.WithFilter(v.filter),
-		// Frames leave only on the renderer's tick: the highest rate
-		// halves the wait after every key.
-		tea.WithFPS(120),
+		// Frames leave only on the renderer's tick (see frameClock).
+		tea.WithFPS(fps),
 		// The server owns signals; a visitor's program must never
 		// install handlers on the server process.
 		tea.WithoutSignalHandler(),
@@ -110,9 +111,10 @@ type sleepCheck struct{ reply chan bool }
 // filter drops what the UI never uses (filterMessages), notes activity for
 // the sleep timer and answers sleep checks.
 func (v *visit) filter(m tea.Model, msg tea.Msg) tea.Msg {
+	// (m is v.model, or clockedModel around it before the first Update.)
 	if c, ok := msg.(sleepCheck); ok {
 		idle := time.Since(time.Unix(0, v.lastMsg.Load()))
-		c.reply <- idle >= v.s.cfg.UISleep && !m.(*ui.Model).Busy()
+		c.reply <- idle >= v.s.cfg.UISleep && !v.model.Busy()
 		return nil
 	}
 	v.lastMsg.Store(time.Now().UnixNano())
@@ -258,7 +260,7 @@ func (v *visit) firstFrameKey() frameKey {
 // start runs a new program on the model, at the model's size.
 func (v *visit) start() {
 	ctx, cancel := context.WithCancel(v.sess.Context())
-	p := tea.NewProgram(v.model, append(v.opts,
+	p := tea.NewProgram(clockedModel{v.model, &v.clock}, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.width, v.height),
 	)...)
@@ -354,6 +356,7 @@ func (v *visit) deliver(msg tea.Msg) {
 	}
 	v.scr.touch()
 	v.p.Send(msg) // returns at once if the program has ended
+	v.clock.frameDue(time.Now())
 }
 
 // trySleep puts the program to sleep if it has been idle for cfg.UISleep
@@ -378,6 +381,7 @@ func (v *visit) trySleep() {
 	v.stop()
 	<-v.done
 	v.p = nil
+	v.clock.stopped()
 	v.s.metrics.uiSleeps.Inc()
 	v.s.memory.freed(programBytes(v.width, v.height))
 }

@@ -1,0 +1,96 @@
+package server
+
+import (
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// wakeRecorder records the instants a frameClock asks to be woken at.
+type wakeRecorder struct {
+	mu  sync.Mutex
+	ats []time.Time
+}
+
+func (r *wakeRecorder) At(t time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ats = append(r.ats, t)
+}
+
+func (r *wakeRecorder) Close() error { return nil }
+
+// take returns the instants recorded since the last take.
+func (r *wakeRecorder) take() []time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	ats := r.ats
+	r.ats = nil
+	return ats
+}
+
+func TestFrameClockTicks(t *testing.T) {
+	rec := &wakeRecorder{}
+	c := &frameClock{waker: rec}
+	t0 := time.Unix(1_000_000, 0)
+	at := func(k float64) time.Time { return t0.Add(time.Duration(k * float64(framePeriod))) }
+
+	c.frameDue(at(3))
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("before a program starts: woken at %v, want nothing", got)
+	}
+	c.started(t0)
+	if got, want := rec.take(), []time.Time{at(1), at(2)}; !slices.Equal(got, want) {
+		t.Errorf("started: woken at %v, want the first two ticks %v", got, want)
+	}
+	for _, tc := range []struct{ now, next float64 }{
+		{3.5, 4},
+		{4, 5}, // on a tick: that frame has gone, the next one is due
+		{0.01, 1},
+	} {
+		c.frameDue(at(tc.now))
+		if got, want := rec.take(), []time.Time{at(tc.next), at(tc.next + 1)}; !slices.Equal(got, want) {
+			t.Errorf("frameDue at tick %.2f: woken at %v, want ticks %v and %v", tc.now, got, tc.next, tc.next+1)
+		}
+	}
+	c.stopped()
+	c.frameDue(at(7.5))
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("after the program stopped: woken at %v, want nothing", got)
+	}
+}
+
+// TestFrameClockInVisit: a visit's program starts the frame clock from its
+// Init, and every key asks for the ticks after it, all on the program's
+// one tick grid.
+func TestFrameClockInVisit(t *testing.T) {
+	rec := &wakeRecorder{}
+	ts := newTestServer(t, func(c *Config) { c.UISleep = 0 }, func(s *Server) {
+		s.waker.Close()
+		s.waker = rec
+	})
+	ts.waitServing(t)
+	vt := openVTermSize(t, ts, 89, 33)
+	started := rec.take()
+	if len(started) != 2 {
+		t.Fatalf("program start: woken at %v, want its first two ticks", started)
+	}
+	origin := started[0].Add(-framePeriod)
+	onGrid := func(at time.Time) bool { return at.Sub(origin)%framePeriod == 0 }
+
+	for _, key := range []string{"2", "3", "j"} {
+		sent := time.Now()
+		vt.send(key)
+		var ats []time.Time
+		if !eventually(waitTimeout, func() bool { ats = append(ats, rec.take()...); return len(ats) >= 2 }) {
+			t.Fatalf("key %q: woken at %v, want the two ticks after it", key, ats)
+		}
+		for _, at := range ats {
+			if !onGrid(at) || !at.After(sent) {
+				t.Errorf("key %q sent at %v: woken at %v, off the program's ticks (origin %v) or before the key", key, sent, at, origin)
+			}
+		}
+	}
+	vt.quit()
+}
