@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/colorprofile"
 )
 
 // wakeRecorder records the instants a frameClock asks to be woken at.
@@ -40,7 +42,11 @@ func TestFrameClockTicks(t *testing.T) {
 	if got := rec.take(); len(got) != 0 {
 		t.Errorf("before a program starts: woken at %v, want nothing", got)
 	}
-	c.started(t0)
+	c.started(t0, false)
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("started, first frame already shown: woken at %v, want nothing", got)
+	}
+	c.started(t0, true)
 	if got, want := rec.take(), []time.Time{at(1), at(2)}; !slices.Equal(got, want) {
 		t.Errorf("started: woken at %v, want the first two ticks %v", got, want)
 	}
@@ -62,8 +68,9 @@ func TestFrameClockTicks(t *testing.T) {
 }
 
 // TestFrameClockInVisit: a visit's program starts the frame clock from its
-// Init, and every key asks for the ticks after it, all on the program's
-// one tick grid.
+// Init, waking for its first frame unless a cached one is already shown,
+// and every key asks for the two ticks after it, all on the program's one
+// tick grid.
 func TestFrameClockInVisit(t *testing.T) {
 	rec := &wakeRecorder{}
 	ts := newTestServer(t, func(c *Config) { c.UISleep = 0 }, func(s *Server) {
@@ -71,26 +78,36 @@ func TestFrameClockInVisit(t *testing.T) {
 		s.waker = rec
 	})
 	ts.waitServing(t)
-	vt := openVTermSize(t, ts, 89, 33)
-	started := rec.take()
-	if len(started) != 2 {
-		t.Fatalf("program start: woken at %v, want its first two ticks", started)
-	}
-	origin := started[0].Add(-framePeriod)
-	onGrid := func(at time.Time) bool { return at.Sub(origin)%framePeriod == 0 }
-
-	for _, key := range []string{"2", "3", "j"} {
-		sent := time.Now()
-		vt.send(key)
-		var ats []time.Time
-		if !eventually(waitTimeout, func() bool { ats = append(ats, rec.take()...); return len(ats) >= 2 }) {
-			t.Fatalf("key %q: woken at %v, want the two ticks after it", key, ats)
+	key := frameKey{width: 89, height: 33, profile: colorprofile.ANSI256, form: true, term: "xterm-256color"}
+	for range 2 {
+		cached := cachedFrame(key) != nil
+		vt := openVTermSize(t, ts, 89, 33)
+		started := rec.take()
+		switch {
+		case cached && len(started) != 0:
+			t.Errorf("cached first frame shown: woken at %v for the program's own, want nothing", started)
+		case !cached && (len(started) != 2 || started[1].Sub(started[0]) != framePeriod):
+			t.Errorf("uncached first frame: woken at %v, want the program's first two ticks", started)
 		}
-		for _, at := range ats {
-			if !onGrid(at) || !at.After(sent) {
-				t.Errorf("key %q sent at %v: woken at %v, off the program's ticks (origin %v) or before the key", key, sent, at, origin)
+
+		var grid time.Time // a tick of this program
+		for _, k := range []string{"2", "3", "j"} {
+			sent := time.Now()
+			vt.send(k)
+			var ats []time.Time
+			if !eventually(waitTimeout, func() bool { ats = append(ats, rec.take()...); return len(ats) >= 2 }) {
+				t.Fatalf("key %q: woken at %v, want the two ticks after it", k, ats)
+			}
+			if grid.IsZero() {
+				grid = ats[0]
+			}
+			for _, at := range append(started, ats...) {
+				if at.Sub(grid)%framePeriod != 0 || (!at.After(sent) && !slices.Contains(started, at)) {
+					t.Errorf("key %q sent at %v: woken at %v, off the program's ticks or before the key", k, sent, at)
+				}
 			}
 		}
+		vt.quit()
+		rec.take() // the wakes for q's frame
 	}
-	vt.quit()
 }

@@ -260,7 +260,8 @@ func (v *visit) firstFrameKey() frameKey {
 // start runs a new program on the model, at the model's size.
 func (v *visit) start() {
 	ctx, cancel := context.WithCancel(v.sess.Context())
-	p := tea.NewProgram(clockedModel{v.model, &v.clock}, append(v.opts,
+	m := clockedModel{Model: v.model, clock: &v.clock, waited: !v.scr.showsFirstFrame()}
+	p := tea.NewProgram(m, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.width, v.height),
 	)...)
