@@ -33,15 +33,13 @@ type frameClock struct {
 	origin atomic.Pointer[time.Time] // the running program's Init; nil if none
 }
 
-// started notes a program's start (from its Init) and, if the visitor
-// waits for its first frame, asks for the first two ticks, which carry it.
-// (A new visitor shown a cached first frame doesn't wait.)
-func (c *frameClock) started(now time.Time, waited bool) {
+// started notes a program's start (from its Init) and asks for its first
+// two ticks, which carry its first frame: a program starts when there is
+// something new to show (a first screen, or a key that woke it).
+func (c *frameClock) started(now time.Time) {
 	c.origin.Store(&now)
-	if waited {
-		c.waker.At(now.Add(framePeriod))
-		c.waker.At(now.Add(2 * framePeriod))
-	}
+	c.waker.At(now.Add(framePeriod))
+	c.waker.At(now.Add(2 * framePeriod))
 }
 
 // stopped forgets the program, which has ended or is about to.
@@ -73,12 +71,11 @@ var _ waker = (*wake.Waker)(nil)
 // behaviour; this only times the program.)
 type clockedModel struct {
 	*ui.Model
-	clock  *frameClock
-	waited bool // the visitor waits for this program's first frame
+	clock *frameClock
 }
 
 // Init starts the frame clock, then the model's own Init.
 func (m clockedModel) Init() tea.Cmd {
-	m.clock.started(time.Now(), m.waited)
+	m.clock.started(time.Now())
 	return m.Model.Init()
 }

@@ -245,13 +245,26 @@ func (s *sessionSlot) give(id uint64) { s.owner.CompareAndSwap(id, 0) }
 var sessionSlotKey = &struct{ name string }{"session-slot"}
 
 // releaseSession frees the slot of the session now running on ctx's
-// connection. It is called when the session's handler returns, before the
-// client is told the session ended, so the client may open the next one at
-// once (OpenSSH's connection sharing does).
+// connection, before the client is told the session ended, so the client
+// may open the next one at once (OpenSSH's connection sharing does).
 func releaseSession(ctx ssh.Context) {
 	if slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot); ok {
 		slot.owner.Store(0)
 	}
+}
+
+// sessionReleaser returns a func that frees the slot of the session now
+// running on ctx's connection, for when its handler returns. Unlike
+// releaseSession it frees only that session's hold: once exitSession has
+// told the client, the client may already have opened its next session,
+// whose slot must stay taken.
+func sessionReleaser(ctx ssh.Context) func() {
+	slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot)
+	if !ok {
+		return func() {}
+	}
+	id := slot.owner.Load()
+	return func() { slot.give(id) }
 }
 
 // exitSession sends the session's exit status, freeing the connection's

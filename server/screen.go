@@ -135,14 +135,6 @@ func (s *screen) present(frame []byte) {
 	}
 }
 
-// showsFirstFrame reports whether the terminal already shows the next
-// program's first frame (a cached one), if nothing reaches the program first.
-func (s *screen) showsFirstFrame() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.shown && s.expect != nil
-}
-
 // begin readies the screen for a new program. record, if set, receives the
 // program's first frame when nothing reached the program before it, so it
 // shows the model as it started.

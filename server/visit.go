@@ -27,7 +27,9 @@ const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUni
 // while the visitor is active; after cfg.UISleep without activity the
 // program is put to sleep (ended without touching the screen), which frees
 // its renderer's memory, and the next key or resize starts a new program
-// on the same model that repaints in place. Programs get no input of their
+// on the same model that repaints in place. A new visitor shown a cached
+// first frame starts asleep: a crowd arriving together, reading the first
+// screen, holds no renderers. Programs get no input of their
 // own: the visit reads the session, decodes it (inputDecoder) and sends
 // the events on, so an asleep visitor's keys are still heard.
 //
@@ -132,13 +134,17 @@ func (v *visit) run() error {
 	defer close(readerDone)
 	go v.read(input, readerDone)
 
+	presented := false
 	if v.model.Pristine() {
 		if frame := cachedFrame(v.firstFrameKey()); frame != nil {
-			v.scr.present(frame) // the first screen, before the first tick
+			v.scr.present(frame) // the first screen, before any tick
+			presented = true
 		}
 	}
 	v.scr.direct([]byte(terminalQueries))
-	v.start()
+	if !presented {
+		v.start() // to draw the first screen
+	}
 
 	var dec inputDecoder
 	escArmed := false
@@ -260,8 +266,7 @@ func (v *visit) firstFrameKey() frameKey {
 // start runs a new program on the model, at the model's size.
 func (v *visit) start() {
 	ctx, cancel := context.WithCancel(v.sess.Context())
-	m := clockedModel{Model: v.model, clock: &v.clock, waited: !v.scr.showsFirstFrame()}
-	p := tea.NewProgram(m, append(v.opts,
+	p := tea.NewProgram(clockedModel{v.model, &v.clock}, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.width, v.height),
 	)...)
@@ -302,7 +307,13 @@ func (v *visit) deliverEvents(events []uv.Event) {
 			if v.p != nil {
 				v.deliver(ev)
 			} // else the next program gets it
-		case uv.KeyPressEvent, uv.PasteEvent, uv.MouseWheelEvent, uv.BackgroundColorEvent:
+		case uv.BackgroundColorEvent:
+			// The terminal's answer to the query every session sends: it
+			// wakes a sleeping UI only if the theme changes.
+			if v.p != nil || v.model.Restyles(tea.BackgroundColorMsg(ev)) {
+				v.deliver(ev)
+			}
+		case uv.KeyPressEvent, uv.PasteEvent, uv.MouseWheelEvent:
 			v.deliver(ev)
 		}
 	}

@@ -63,7 +63,7 @@ func TestFirstFramePresented(t *testing.T) {
 	}
 	// The cached frame is a real program's: keys work on top of it.
 	second.send("2")
-	second.waitScreen("Skills")
+	second.waitScreen("Programming Languages")
 	first.quit()
 	second.quit()
 }
@@ -376,5 +376,48 @@ func TestPace(t *testing.T) {
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("pace held a closing server for %s", d)
+	}
+}
+
+// TestCachedVisitorStartsAsleep: a visitor shown a cached first frame has
+// no program (and no renderer memory) until they act. The terminal's
+// answer to the background query wakes nothing unless it changes the
+// theme; the first key starts a program that draws that key's screen.
+func TestCachedVisitorStartsAsleep(t *testing.T) {
+	const (
+		darkReply  = "\x1b]11;rgb:0000/0000/0000\a"
+		lightReply = "\x1b]11;rgb:ffff/ffff/ffff\a"
+	)
+	ts := startServerWith(t, func(c *Config) { c.UISleep = time.Hour })
+	programs := func() float64 { return testutil.ToFloat64(ts.metrics.uiPrograms) }
+	stays := func(n float64, what string) {
+		t.Helper()
+		time.Sleep(150 * time.Millisecond) // time enough to start a program, if one were started
+		if got := programs(); got != n {
+			t.Errorf("%s: %v programs running, want %v", what, got, n)
+		}
+	}
+	first := openVTermSize(t, ts, 93, 27) // draws the first frame, which is cached
+	stays(1, "first visitor")
+
+	second := openVTermSize(t, ts, 93, 27)
+	stays(1, "second visitor shown the cached frame")
+	second.send(darkReply)
+	stays(1, "second visitor's terminal reports the theme it already has")
+	second.send("2")
+	second.waitScreen("Programming Languages")
+	if got := programs(); got != 2 {
+		t.Errorf("after the second visitor's first key: %v programs running, want 2", got)
+	}
+
+	third := openVTermSize(t, ts, 93, 27)
+	before := third.out.Len()
+	third.send(lightReply)
+	if !eventually(waitTimeout, func() bool { return programs() == 3 && third.out.Len() > before }) {
+		t.Errorf("a light terminal's report: %v programs running and %d bytes repainted, want 3 and a repaint", programs(), third.out.Len()-before)
+	}
+	third.waitScreen("Pragya Mugale", "1 About")
+	for _, vt := range []*vterm{first, second, third} {
+		vt.quit()
 	}
 }

@@ -144,6 +144,12 @@ func New(pf *content.Portfolio, opts Options) *Model {
 // what a pristine model renders.
 func (m *Model) Pristine() bool { return m.pristine }
 
+// Restyles reports whether the terminal's background colour would switch
+// the theme: it wouldn't if it matches, or if the visitor chose a theme.
+func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
+	return !m.themeChosen && msg.IsDark() != m.dark
+}
+
 // Busy reports whether the model waits for the result of work it started
 // (a message being stored). A host must keep delivering messages to a busy
 // model; an idle one can be set aside and resumed later.
@@ -175,7 +181,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.restyle()
 		}
 	case tea.BackgroundColorMsg:
-		if !m.themeChosen && msg.IsDark() != m.dark {
+		if m.Restyles(msg) {
 			m.dark = msg.IsDark()
 			m.restyle()
 		}
