@@ -56,7 +56,8 @@ type Config struct {
 	MaxSession time.Duration `env:"PORTFOLIO_MAX_SESSION"`
 	// UISleep puts a visitor's UI program to sleep after this long without
 	// activity: its screen stays, its memory (the renderer's cell buffers,
-	// ~1 MiB at 120×40) is freed, and the next key wakes it. 0 = never.
+	// ~1 MiB at 120×40) is freed, and the next key wakes it. A new visitor
+	// shown the cached first screen starts asleep. 0 = never sleep.
 	UISleep time.Duration `env:"PORTFOLIO_UI_SLEEP"`
 	// ProxyProtocol reads a PROXY protocol v1/v2 header on every
 	// connection, for running behind a TCP proxy such as Fly's.

@@ -29,7 +29,8 @@ const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUni
 // its renderer's memory, and the next key or resize starts a new program
 // on the same model that repaints in place. A new visitor shown a cached
 // first frame starts asleep: a crowd arriving together, reading the first
-// screen, holds no renderers. Programs get no input of their
+// screen, holds no renderers. (cfg.UISleep 0 turns sleeping off: every
+// visitor has a program throughout.) Programs get no input of their
 // own: the visit reads the session, decodes it (inputDecoder) and sends
 // the events on, so an asleep visitor's keys are still heard.
 //
@@ -142,8 +143,8 @@ func (v *visit) run() error {
 		}
 	}
 	v.scr.direct([]byte(terminalQueries))
-	if !presented {
-		v.start() // to draw the first screen
+	if !presented || v.s.cfg.UISleep == 0 {
+		v.start() // to draw the first screen, or with sleep turned off
 	}
 
 	var dec inputDecoder

@@ -420,4 +420,13 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 	for _, vt := range []*vterm{first, second, third} {
 		vt.quit()
 	}
+
+	// With sleeping turned off, a visitor shown the cached frame still
+	// gets a program at once.
+	awake := startServerWith(t, func(c *Config) { c.UISleep = 0 })
+	vt := openVTermSize(t, awake, 93, 27)
+	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(awake.metrics.uiPrograms) == 1 }) {
+		t.Errorf("--ui-sleep 0: %v programs running for a visitor shown the cached frame, want 1", testutil.ToFloat64(awake.metrics.uiPrograms))
+	}
+	vt.quit()
 }

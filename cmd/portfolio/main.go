@@ -69,7 +69,7 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "maximum open connections, 0 = no limit (env PORTFOLIO_MAX_CONNS)")
 	f.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP, "maximum open connections per source IP, 0 = no limit (env PORTFOLIO_MAX_CONNS_PER_IP)")
 	f.IntVar(&cfg.SessionRate, "session-rate", cfg.SessionRate, "new sessions per source IP per minute, with a small burst, 0 = no limit (env PORTFOLIO_SESSION_RATE)")
-	f.DurationVar(&cfg.UISleep, "ui-sleep", cfg.UISleep, "free an idle visitor's UI memory after this long without activity (the screen stays; a key wakes it), 0 = never (env PORTFOLIO_UI_SLEEP)")
+	f.DurationVar(&cfg.UISleep, "ui-sleep", cfg.UISleep, "free an idle visitor's UI memory after this long without activity (the screen stays; a key wakes it; a new visitor's starts free), 0 = never (env PORTFOLIO_UI_SLEEP)")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "disconnect visitors after this long without input, 0 = never (env PORTFOLIO_IDLE_TIMEOUT)")
 	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
 	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")
