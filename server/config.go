@@ -56,9 +56,15 @@ type Config struct {
 	MaxSession time.Duration `env:"PORTFOLIO_MAX_SESSION"`
 	// UISleep puts a visitor's UI program to sleep after this long without
 	// activity: its screen stays, its memory (the renderer's cell buffers,
-	// ~1 MiB at 120×40) is freed, and the next key wakes it. A new visitor
-	// shown the cached first screen starts asleep. 0 = never sleep.
+	// ~1 MiB at 120×40) is freed, and the next key wakes it. 0 = never.
 	UISleep time.Duration `env:"PORTFOLIO_UI_SLEEP"`
+	// UIPrestart is how many UI programs may run before a new visitor
+	// shown the cached first screen starts asleep (getting a program at
+	// their first key, which is then drawn a tick later). Below it,
+	// programs start with the session, so the first key is answered like
+	// any other; above it, a crowd arriving together holds no renderers.
+	// 0 = every such visitor starts asleep. Unused when UISleep is 0.
+	UIPrestart int `env:"PORTFOLIO_UI_PRESTART"`
 	// ProxyProtocol reads a PROXY protocol v1/v2 header on every
 	// connection, for running behind a TCP proxy such as Fly's.
 	ProxyProtocol bool `env:"PORTFOLIO_PROXY_PROTOCOL"`
@@ -94,6 +100,7 @@ func DefaultConfig() Config {
 		IdleTimeout:      15 * time.Minute,
 		MaxSession:       2 * time.Hour,
 		UISleep:          5 * time.Second,
+		UIPrestart:       128,
 		Keepalive:        30 * time.Second,
 	}
 }
@@ -141,6 +148,9 @@ func (c Config) Validate() error {
 		if n.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %d: must not be negative (0 = no limit)", n.flag, n.v))
 		}
+	}
+	if c.UIPrestart < 0 {
+		errs = append(errs, fmt.Errorf("--ui-prestart %d: must not be negative (0 = none)", c.UIPrestart))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -69,7 +69,7 @@ func TestFrameClockTicks(t *testing.T) {
 // first frame has no program until the first key.
 func TestFrameClockInVisit(t *testing.T) {
 	rec := &wakeRecorder{}
-	ts := newTestServer(t, func(c *Config) { c.UISleep = time.Hour }, func(s *Server) {
+	ts := newTestServer(t, func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 0 }, func(s *Server) {
 		s.waker.Close()
 		s.waker = rec
 	})

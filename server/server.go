@@ -44,6 +44,7 @@ type Server struct {
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
 	inflight  atomic.Int64 // messages being stored
+	programs  atomic.Int64 // visitors' UI programs running
 
 	conns       *connLimiter
 	sessionRate *sessionRateLimiter

@@ -706,6 +706,7 @@ func TestConfigValidate(t *testing.T) {
 		{"log level empty", func(c *Config) { c.LogLevel = "" }, []string{"--log-level"}},
 		{"negative timeout", func(c *Config) { c.ShutdownTimeout = -time.Second }, []string{"--shutdown-timeout"}},
 		{"host key dir", func(c *Config) { c.HostKeyDir = "" }, []string{"--host-key-dir"}},
+		{"negative prestart", func(c *Config) { c.UIPrestart = -1 }, []string{"--ui-prestart"}},
 		{"all at once", func(c *Config) {
 			c.Addr, c.LogLevel, c.ShutdownTimeout = "nope", "verbose", -1
 		}, []string{"--addr", "--log-level", "--shutdown-timeout"}},

@@ -28,9 +28,8 @@ const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUni
 // program is put to sleep (ended without touching the screen), which frees
 // its renderer's memory, and the next key or resize starts a new program
 // on the same model that repaints in place. A new visitor shown a cached
-// first frame starts asleep: a crowd arriving together, reading the first
-// screen, holds no renderers. (cfg.UISleep 0 turns sleeping off: every
-// visitor has a program throughout.) Programs get no input of their
+// first frame starts asleep when cfg.UIPrestart programs already run: a
+// crowd arriving together, reading the first screen, holds no renderers. Programs get no input of their
 // own: the visit reads the session, decodes it (inputDecoder) and sends
 // the events on, so an asleep visitor's keys are still heard.
 //
@@ -143,8 +142,8 @@ func (v *visit) run() error {
 		}
 	}
 	v.scr.direct([]byte(terminalQueries))
-	if !presented || v.s.cfg.UISleep == 0 {
-		v.start() // to draw the first screen, or with sleep turned off
+	if !presented || v.s.cfg.UISleep == 0 || v.s.programs.Load() < int64(v.s.cfg.UIPrestart) {
+		v.start() // to draw the first screen, or to be ready for the first key
 	}
 
 	var dec inputDecoder
@@ -282,9 +281,11 @@ func (v *visit) start() {
 	done := make(chan struct{})
 	v.p, v.stop, v.done = p, cancel, done
 	v.s.metrics.uiPrograms.Inc()
+	v.s.programs.Add(1)
 	go func() {
 		defer close(done)
 		defer v.s.metrics.uiPrograms.Dec()
+		defer v.s.programs.Add(-1)
 		_, v.runErr = p.Run()
 	}()
 	for _, msg := range v.replay {

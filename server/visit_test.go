@@ -379,16 +379,17 @@ func TestPace(t *testing.T) {
 	}
 }
 
-// TestCachedVisitorStartsAsleep: a visitor shown a cached first frame has
-// no program (and no renderer memory) until they act. The terminal's
-// answer to the background query wakes nothing unless it changes the
-// theme; the first key starts a program that draws that key's screen.
+// TestCachedVisitorStartsAsleep: once --ui-prestart programs run, a
+// visitor shown a cached first frame has no program (and no renderer
+// memory) until they act. The terminal's answer to the background query
+// wakes nothing unless it changes the theme; the first key starts a
+// program that draws that key's screen.
 func TestCachedVisitorStartsAsleep(t *testing.T) {
 	const (
 		darkReply  = "\x1b]11;rgb:0000/0000/0000\a"
 		lightReply = "\x1b]11;rgb:ffff/ffff/ffff\a"
 	)
-	ts := startServerWith(t, func(c *Config) { c.UISleep = time.Hour })
+	ts := startServerWith(t, func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 1 })
 	programs := func() float64 { return testutil.ToFloat64(ts.metrics.uiPrograms) }
 	stays := func(n float64, what string) {
 		t.Helper()
@@ -421,12 +422,17 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 		vt.quit()
 	}
 
-	// With sleeping turned off, a visitor shown the cached frame still
-	// gets a program at once.
-	awake := startServerWith(t, func(c *Config) { c.UISleep = 0 })
-	vt := openVTermSize(t, awake, 93, 27)
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(awake.metrics.uiPrograms) == 1 }) {
-		t.Errorf("--ui-sleep 0: %v programs running for a visitor shown the cached frame, want 1", testutil.ToFloat64(awake.metrics.uiPrograms))
+	// Below --ui-prestart, or with sleeping turned off, a visitor shown the
+	// cached frame gets a program at once.
+	for name, edit := range map[string]func(*Config){
+		"--ui-prestart 2": func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 2 },
+		"--ui-sleep 0":    func(c *Config) { c.UISleep, c.UIPrestart = 0, 0 },
+	} {
+		awake := startServerWith(t, edit)
+		vt := openVTermSize(t, awake, 93, 27)
+		if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(awake.metrics.uiPrograms) == 1 }) {
+			t.Errorf("%s: %v programs running for a visitor shown the cached frame, want 1", name, testutil.ToFloat64(awake.metrics.uiPrograms))
+		}
+		vt.quit()
 	}
-	vt.quit()
 }

@@ -37,6 +37,7 @@ var flagEnv = map[string]string{
 	"session-rate":      "PORTFOLIO_SESSION_RATE",
 	"idle-timeout":      "PORTFOLIO_IDLE_TIMEOUT",
 	"ui-sleep":          "PORTFOLIO_UI_SLEEP",
+	"ui-prestart":       "PORTFOLIO_UI_PRESTART",
 	"max-session":       "PORTFOLIO_MAX_SESSION",
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
