@@ -33,13 +33,16 @@ type frameClock struct {
 	origin atomic.Pointer[time.Time] // the running program's Init; nil if none
 }
 
-// started notes a program's start (from its Init) and asks for its first
-// two ticks, which carry its first frame: a program starts when there is
-// something new to show (a first screen, or a key that woke it).
-func (c *frameClock) started(now time.Time) {
+// started notes a program's start (from its Init) and, if its first frame
+// is awaited, asks for the first two ticks, which carry it. (It isn't when
+// the terminal already shows it: a new visitor's cached first frame. A
+// key sent to the new program asks for its ticks through frameDue.)
+func (c *frameClock) started(now time.Time, awaited bool) {
 	c.origin.Store(&now)
-	c.waker.At(now.Add(framePeriod))
-	c.waker.At(now.Add(2 * framePeriod))
+	if awaited {
+		c.waker.At(now.Add(framePeriod))
+		c.waker.At(now.Add(2 * framePeriod))
+	}
 }
 
 // stopped forgets the program, which has ended or is about to.
@@ -71,11 +74,12 @@ var _ waker = (*wake.Waker)(nil)
 // behaviour; this only times the program.)
 type clockedModel struct {
 	*ui.Model
-	clock *frameClock
+	clock   *frameClock
+	awaited bool // somebody waits for the program's first frame
 }
 
 // Init starts the frame clock, then the model's own Init.
 func (m clockedModel) Init() tea.Cmd {
-	m.clock.started(time.Now())
+	m.clock.started(time.Now(), m.awaited)
 	return m.Model.Init()
 }

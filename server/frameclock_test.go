@@ -42,7 +42,11 @@ func TestFrameClockTicks(t *testing.T) {
 	if got := rec.take(); len(got) != 0 {
 		t.Errorf("before a program starts: woken at %v, want nothing", got)
 	}
-	c.started(t0)
+	c.started(t0, false)
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("started, first frame already shown: woken at %v, want nothing", got)
+	}
+	c.started(t0, true)
 	if got, want := rec.take(), []time.Time{at(1), at(2)}; !slices.Equal(got, want) {
 		t.Errorf("started: woken at %v, want the first two ticks %v", got, want)
 	}

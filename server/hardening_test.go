@@ -364,6 +364,40 @@ func TestOneSessionPerConnection(t *testing.T) {
 	}
 }
 
+// connValues is a connection's context reduced to its values.
+type connValues struct {
+	ssh.Context
+	values map[any]any
+}
+
+func (c connValues) Value(k any) any { return c.values[k] }
+
+// TestReleaseSessionOnlyItsOwn: a session frees the connection's slot when
+// it sends its exit status and again when its handler returns; by then
+// the client may have opened its next session, whose hold must survive.
+func TestReleaseSessionOnlyItsOwn(t *testing.T) {
+	slot := new(sessionSlot)
+	conn := connValues{values: map[any]any{sessionSlotKey: slot}}
+	id1, _ := slot.take()
+	first := sessionContext{Context: conn, id: id1}
+	releaseSession(first) // the exit status is on its way
+	id2, ok := slot.take()
+	if !ok {
+		t.Fatal("the slot is still held after the first session released it")
+	}
+	releaseSession(first) // the first session's handler returns, late
+	if got := slot.owner.Load(); got != id2 {
+		t.Fatalf("slot owner = %d after the first session's late release, want the second session's %d", got, id2)
+	}
+	if _, ok := slot.take(); ok {
+		t.Error("a third session took the slot the second holds")
+	}
+	releaseSession(sessionContext{Context: conn, id: id2})
+	if got := slot.owner.Load(); got != 0 {
+		t.Errorf("slot owner = %d after the second session's release, want free", got)
+	}
+}
+
 // TestOneSessionPerConnectionConcurrent opens several session channels on
 // one connection at the same moment: only one may be accepted.
 func TestOneSessionPerConnectionConcurrent(t *testing.T) {

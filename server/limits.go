@@ -242,29 +242,39 @@ func (s *sessionSlot) take() (uint64, bool) {
 // give frees the slot if session id still holds it.
 func (s *sessionSlot) give(id uint64) { s.owner.CompareAndSwap(id, 0) }
 
-var sessionSlotKey = &struct{ name string }{"session-slot"}
+var (
+	sessionSlotKey = &struct{ name string }{"session-slot"}
+	sessionIDKey   = &struct{ name string }{"session-id"}
+)
 
-// releaseSession frees the slot of the session now running on ctx's
-// connection, before the client is told the session ended, so the client
-// may open the next one at once (OpenSSH's connection sharing does).
-func releaseSession(ctx ssh.Context) {
-	if slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot); ok {
-		slot.owner.Store(0)
-	}
+// sessionContext is the connection's context as one session sees it (its
+// sess.Context()): it adds the id with which that session holds the
+// connection's slot, so the session can free its own hold and never its
+// successor's. Everything else, values set included, is the connection's.
+type sessionContext struct {
+	ssh.Context
+	id uint64
 }
 
-// sessionReleaser returns a func that frees the slot of the session now
-// running on ctx's connection, for when its handler returns. Unlike
-// releaseSession it frees only that session's hold: once exitSession has
-// told the client, the client may already have opened its next session,
-// whose slot must stay taken.
-func sessionReleaser(ctx ssh.Context) func() {
-	slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot)
-	if !ok {
-		return func() {}
+// Value is the session's slot id for sessionIDKey, else the connection's.
+func (c sessionContext) Value(key any) any {
+	if key == sessionIDKey {
+		return c.id
 	}
-	id := slot.owner.Load()
-	return func() { slot.give(id) }
+	return c.Context.Value(key)
+}
+
+// releaseSession frees the connection's slot if the session whose context
+// this is still holds it. It runs before the client is told the session
+// ended, so the client may open the next one at once (OpenSSH's connection
+// sharing does), and again when the handler returns, when the next session
+// may already hold the slot: then it does nothing.
+func releaseSession(ctx ssh.Context) {
+	slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot)
+	id, _ := ctx.Value(sessionIDKey).(uint64)
+	if ok && id != 0 {
+		slot.give(id)
+	}
 }
 
 // exitSession sends the session's exit status, freeing the connection's
@@ -294,7 +304,7 @@ func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan
 	defer slot.give(id)
 	// One keepalive loop per connection, started with its first session.
 	slot.keepalive.Do(func() { go keepalive(conn, s.cfg.Keepalive) })
-	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, ctx)
+	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, sessionContext{Context: ctx, id: id})
 }
 
 // filteredChannel passes a session's requests through requestFilter.

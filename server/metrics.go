@@ -16,6 +16,7 @@ type metrics struct {
 	rejected      *prometheus.CounterVec
 	uiPrograms    prometheus.Gauge
 	uiSleeps      prometheus.Counter
+	uiStarts      prometheus.Counter
 }
 
 func newMetrics(active func() float64) *metrics {
@@ -44,9 +45,12 @@ func newMetrics(active func() float64) *metrics {
 		uiSleeps: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portfolio_ui_sleeps_total", Help: "Idle visitors' UI programs put to sleep to free their memory.",
 		}),
+		uiStarts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portfolio_ui_starts_total", Help: "UI programs started: for new visitors, and to wake asleep ones.",
+		}),
 	}
 	m.registry.MustRegister(
-		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected, m.uiPrograms, m.uiSleeps,
+		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected, m.uiPrograms, m.uiSleeps, m.uiStarts,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),

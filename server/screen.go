@@ -100,15 +100,18 @@ var (
 )
 
 // restoreModes puts back what a UI program changes in a terminal: the
-// alternate screen, cursor, bracketed paste, mouse reporting and title.
+// alternate screen, cursor, bracketed paste, mouse reporting, title and
+// grapheme widths (mode 2027).
 const restoreModes = ansi.ResetModeAltScreenSaveCursor + ansi.ShowCursor +
 	ansi.ResetModeBracketedPaste + ansi.ResetModeMouseButtonEvent +
-	ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr + "\x1b]2;\a"
+	ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr + "\x1b]2;\a" +
+	ansi.ResetModeUnicodeCore
 
-// restore leaves the terminal as it found it if the last program didn't:
-// Bubble Tea restores only what its own frames set, so a program that
-// ends (a panic) before its first frame would leave the cached frame's or
-// a slept program's screen and modes behind.
+// restore leaves the terminal as it found it if no program did: a visit
+// that ends asleep has no program to restore it, and Bubble Tea restores
+// only what its own frames set, so a program that ends (a panic) before
+// its first frame would leave the cached frame's or a slept program's
+// screen and modes behind.
 func (s *screen) restore() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

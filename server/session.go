@@ -192,7 +192,7 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
 		// Runs last, whatever happened: the connection may open its next
 		// session as soon as this one's exit status is sent.
-		defer sessionReleaser(sess.Context())()
+		defer releaseSession(sess.Context())
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in session", "panic", quote(fmt.Sprint(r)), "stack", string(debug.Stack()))

@@ -29,9 +29,10 @@ const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUni
 // its renderer's memory, and the next key or resize starts a new program
 // on the same model that repaints in place. A new visitor shown a cached
 // first frame starts asleep when cfg.UIPrestart programs already run: a
-// crowd arriving together, reading the first screen, holds no renderers. Programs get no input of their
-// own: the visit reads the session, decodes it (inputDecoder) and sends
-// the events on, so an asleep visitor's keys are still heard.
+// crowd arriving together, reading the first screen, holds no renderers.
+// Programs get no input of their own: the visit reads the session, decodes
+// it (inputDecoder) and sends the events on, so an asleep visitor's keys
+// are still heard.
 //
 // Everything here runs on the session's goroutine, except the input
 // reader and the running program.
@@ -143,7 +144,7 @@ func (v *visit) run() error {
 	}
 	v.scr.direct([]byte(terminalQueries))
 	if !presented || v.s.cfg.UISleep == 0 || v.s.programs.Load() < int64(v.s.cfg.UIPrestart) {
-		v.start() // to draw the first screen, or to be ready for the first key
+		v.start(presented) // to draw the first screen, or to be ready for the first key
 	}
 
 	var dec inputDecoder
@@ -263,10 +264,12 @@ func (v *visit) firstFrameKey() frameKey {
 	return k
 }
 
-// start runs a new program on the model, at the model's size.
-func (v *visit) start() {
+// start runs a new program on the model, at the model's size. shown says
+// the terminal already shows the program's first frame (the cached one),
+// so nobody waits for it.
+func (v *visit) start(shown bool) {
 	ctx, cancel := context.WithCancel(v.sess.Context())
-	p := tea.NewProgram(clockedModel{v.model, &v.clock}, append(v.opts,
+	p := tea.NewProgram(clockedModel{Model: v.model, clock: &v.clock, awaited: !shown}, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.width, v.height),
 	)...)
@@ -281,6 +284,7 @@ func (v *visit) start() {
 	done := make(chan struct{})
 	v.p, v.stop, v.done = p, cancel, done
 	v.s.metrics.uiPrograms.Inc()
+	v.s.metrics.uiStarts.Inc()
 	v.s.programs.Add(1)
 	go func() {
 		defer close(done)
@@ -363,7 +367,12 @@ func (v *visit) deliver(msg tea.Msg) {
 		v.width, v.height = size.Width, size.Height
 	}
 	if v.p == nil {
-		v.start()
+		if resize {
+			// As in newVisit: the size first, so no frame of the new
+			// program can be drawn at the old one.
+			v.model.Update(msg)
+		}
+		v.start(false)
 		if resize {
 			return // the new program starts at the new size and says so
 		}
@@ -401,10 +410,12 @@ func (v *visit) trySleep() {
 }
 
 // quit ends the program the way a visitor's q does, so the terminal is
-// restored; an asleep visit wakes for it.
+// restored. An asleep visit has no program to end: the caller's
+// scr.restore puts the terminal back (starting a program only to end it
+// would cost a renderer per asleep visitor at every shutdown).
 func (v *visit) quit() error {
 	if v.p == nil {
-		v.start()
+		return nil
 	}
 	v.p.Quit()
 	<-v.done

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -434,5 +435,40 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 			t.Errorf("%s: %v programs running for a visitor shown the cached frame, want 1", name, testutil.ToFloat64(awake.metrics.uiPrograms))
 		}
 		vt.quit()
+	}
+}
+
+// TestShutdownWhileAsleep: a server shutting down ends an asleep visit
+// without starting a program just to end it (a renderer per asleep
+// visitor, all at once): the terminal is restored and the goodbye shown,
+// with nothing drawn before them.
+func TestShutdownWhileAsleep(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 0 })
+	first := openVTermSize(t, ts, 87, 25) // the first frame is cached now
+	starts := testutil.ToFloat64(ts.metrics.uiStarts)
+	asleep := openVTermSize(t, ts, 87, 25)
+	if n := testutil.ToFloat64(ts.metrics.uiStarts); n != starts {
+		t.Fatalf("%v programs started, want %v (the second visitor starts asleep)", n, starts)
+	}
+	before := asleep.out.Len()
+
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if err := asleep.wait(waitTimeout); err != nil {
+		t.Errorf("asleep visitor's session after the shutdown: %v", err)
+	}
+	out := asleep.out.String()[before:]
+	if !strings.Contains(out, ansi.ResetModeAltScreenSaveCursor) || !strings.Contains(out, "restarting for an update") {
+		t.Errorf("asleep visitor at shutdown got %q, want the terminal restored and the goodbye", out)
+	}
+	if strings.Contains(out, ansi.EraseEntireScreen) || strings.Contains(out, "Pragya Mugale") {
+		t.Errorf("asleep visitor at shutdown got a repaint before leaving: %q", out)
+	}
+	_ = first.wait(waitTimeout)
+	if n := testutil.ToFloat64(ts.metrics.uiStarts); n != starts {
+		t.Errorf("%v programs started by the end, want %v: the shutdown started one for the asleep visitor", n, starts)
 	}
 }

@@ -70,7 +70,7 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&cfg.MaxConnsPerIP, "max-conns-per-ip", cfg.MaxConnsPerIP, "maximum open connections per source IP, 0 = no limit (env PORTFOLIO_MAX_CONNS_PER_IP)")
 	f.IntVar(&cfg.SessionRate, "session-rate", cfg.SessionRate, "new sessions per source IP per minute, with a small burst, 0 = no limit (env PORTFOLIO_SESSION_RATE)")
 	f.DurationVar(&cfg.UISleep, "ui-sleep", cfg.UISleep, "free an idle visitor's UI memory after this long without activity (the screen stays; a key wakes it), 0 = never (env PORTFOLIO_UI_SLEEP)")
-	f.IntVar(&cfg.UIPrestart, "ui-prestart", cfg.UIPrestart, "start new visitors' UI programs with their session while fewer than this many run; beyond it they start asleep, 0 = always (env PORTFOLIO_UI_PRESTART)")
+	f.IntVar(&cfg.UIPrestart, "ui-prestart", cfg.UIPrestart, "start a new visitor's UI program with the session while fewer than this many run; beyond it they start asleep until their first key, 0 = always start asleep (env PORTFOLIO_UI_PRESTART)")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "disconnect visitors after this long without input, 0 = never (env PORTFOLIO_IDLE_TIMEOUT)")
 	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
 	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")

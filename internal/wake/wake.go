@@ -39,14 +39,11 @@ func (h *instants) Pop() any {
 	return x
 }
 
-// add records t unless the heap is full, and reports whether t is now the
-// earliest instant.
-func (h *instants) add(t int64) bool {
-	if len(*h) >= maxPending {
-		return false
+// add records t unless the heap is full.
+func (h *instants) add(t int64) {
+	if len(*h) < maxPending {
+		heap.Push(h, t)
 	}
-	heap.Push(h, t)
-	return (*h)[0] == t
 }
 
 // expire drops every instant at or before now, and returns the earliest

@@ -1,7 +1,7 @@
 package wake
 
 import (
-	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"time"
@@ -37,7 +37,14 @@ func New() (*Waker, error) {
 		unix.Close(fd)
 		return nil, os.NewSyscallError("clock_gettime", err)
 	}
-	w := &Waker{f: os.NewFile(uintptr(fd), "timerfd"), fd: fd, base: base, baseMon: ts.Nano()}
+	f := os.NewFile(uintptr(fd), "timerfd")
+	// Only a file in the poller wakes it (and a Read of one that isn't
+	// would return EAGAIN at once, forever).
+	if err := f.SetReadDeadline(time.Time{}); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("timerfd not pollable: %w", err)
+	}
+	w := &Waker{f: f, fd: fd, base: base, baseMon: ts.Nano()}
 	go w.loop()
 	return w, nil
 }
@@ -54,8 +61,11 @@ func (w *Waker) At(t time.Time) {
 	if w.closed {
 		return
 	}
-	if w.due.add(mono) && (w.armed == 0 || mono < w.armed) {
-		w.arm(mono)
+	w.due.add(mono)
+	// (The earliest instant, not mono: if arming ever failed, the next
+	// call retries it.)
+	if top := w.due[0]; w.armed == 0 || top < w.armed {
+		w.arm(top)
 	}
 }
 
@@ -73,11 +83,14 @@ func (w *Waker) arm(mono int64) {
 func (w *Waker) loop() {
 	var buf [8]byte
 	for {
-		_, err := w.f.Read(buf[:])
-		if err != nil && !errors.Is(err, unix.EAGAIN) {
+		if _, err := w.f.Read(buf[:]); err != nil {
 			return // closed
 		}
 		w.mu.Lock()
+		if w.closed {
+			w.mu.Unlock()
+			return // and the fd may be gone
+		}
 		w.fired++
 		w.armed = 0
 		if next := w.due.expire(since(w.base, w.baseMon, time.Now())); next != 0 {
