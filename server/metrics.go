@@ -14,12 +14,14 @@ type metrics struct {
 	stored        prometheus.Counter
 	storageErrors prometheus.Counter
 	rejected      *prometheus.CounterVec
-	uiPrograms    prometheus.Gauge
+	uiPrograms    prometheus.GaugeFunc
 	uiSleeps      prometheus.Counter
 	uiStarts      prometheus.Counter
 }
 
-func newMetrics(active func() float64) *metrics {
+// newMetrics reads the sessions in progress and the UI programs running
+// from active and programs.
+func newMetrics(active, programs func() float64) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		sessionsTotal: prometheus.NewCounter(prometheus.CounterOpts{
@@ -39,9 +41,9 @@ func newMetrics(active func() float64) *metrics {
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused, by reason.",
 		}, []string{"reason"}),
-		uiPrograms: prometheus.NewGauge(prometheus.GaugeOpts{
+		uiPrograms: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_ui_programs", Help: "UI programs running (visitors' UIs that are not asleep).",
-		}),
+		}, programs),
 		uiSleeps: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portfolio_ui_sleeps_total", Help: "Idle visitors' UI programs put to sleep to free their memory.",
 		}),

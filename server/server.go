@@ -44,7 +44,7 @@ type Server struct {
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
 	inflight  atomic.Int64 // messages being stored
-	programs  atomic.Int64 // visitors' UI programs running
+	programs  atomic.Int64 // visitors' UI programs running (also a metric)
 
 	conns       *connLimiter
 	sessionRate *sessionRateLimiter
@@ -112,7 +112,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 			Notifier: notifier,
 		}),
 	}
-	s.metrics = newMetrics(func() float64 { return float64(s.active.Load()) })
+	s.metrics = newMetrics(
+		func() float64 { return float64(s.active.Load()) },
+		func() float64 { return float64(s.programs.Load()) },
+	)
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),

@@ -283,12 +283,10 @@ func (v *visit) start(shown bool) {
 	v.lastMsg.Store(time.Now().UnixNano())
 	done := make(chan struct{})
 	v.p, v.stop, v.done = p, cancel, done
-	v.s.metrics.uiPrograms.Inc()
 	v.s.metrics.uiStarts.Inc()
 	v.s.programs.Add(1)
 	go func() {
 		defer close(done)
-		defer v.s.metrics.uiPrograms.Dec()
 		defer v.s.programs.Add(-1)
 		_, v.runErr = p.Run()
 	}()

@@ -52,6 +52,7 @@ func (p *inboxPage) reload() {
 	for i, m := range p.msgs {
 		if m.ID == keep {
 			p.selected, found = i, true
+			break
 		}
 	}
 	if !found {

@@ -25,14 +25,15 @@ func TestWakerFires(t *testing.T) {
 	w.At(now.Add(-time.Second)) // already past: at once
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		// Only the loop, woken by the timerfd, drops instants that are due.
 		w.mu.Lock()
-		fired, left := w.fired, w.due.Len()
+		left := w.due.Len()
 		w.mu.Unlock()
-		if left == 0 && fired >= 1 {
+		if left == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after 10s: %d wakes, %d instants still due", fired, left)
+			t.Fatalf("after 10s: %d instants still due", left)
 		}
 		time.Sleep(time.Millisecond)
 	}
