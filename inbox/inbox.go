@@ -33,7 +33,12 @@ type Message struct {
 	Message     string    `json:"message"`
 	Fingerprint string    `json:"fingerprint"` // SHA256:… of the visitor's key, or ""
 	Remote      string    `json:"remote"`      // client IP
-	Checksum    string    `json:"checksum"`    // over every other field
+	// Via is the way the message came: "" for the SSH form and commands
+	// (every record written before the field existed), "web" for the
+	// web page's form. Omitted when empty, so older records' checksums
+	// still hold.
+	Via      string `json:"via,omitempty"`
+	Checksum string `json:"checksum"` // over every other field
 }
 
 // Submission is what a visitor sends, plus who sent it.
@@ -41,7 +46,11 @@ type Submission struct {
 	Name, ReplyTo, Message string
 	Remote                 string // client IP (no port)
 	Fingerprint            string // SHA256:… or ""
+	Via                    string // "" over SSH, ViaWeb from the web page
 }
+
+// ViaWeb marks a message sent through the web page's form.
+const ViaWeb = "web"
 
 // Receipt confirms a stored message.
 type Receipt struct {

@@ -99,6 +99,7 @@ func displaySafe(m Message) Message {
 	m.Message = Sanitize(m.Message, true)
 	m.Fingerprint = Sanitize(m.Fingerprint, false)
 	m.Remote = Sanitize(m.Remote, false)
+	m.Via = Sanitize(m.Via, false)
 	m.Checksum = Sanitize(m.Checksum, false)
 	return m
 }

@@ -92,6 +92,7 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 		Message:     sub.Message,
 		Fingerprint: sub.Fingerprint,
 		Remote:      sub.Remote,
+		Via:         sub.Via,
 	})
 	if err != nil {
 		if !errors.Is(err, ErrStorage) {
@@ -110,7 +111,7 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 	if len(s.recents) > maxRecents {
 		s.recents = append([]recent(nil), s.recents[len(s.recents)-maxRecents:]...)
 	}
-	s.log.Info("message stored", "id", m.ID, "remote", sub.Remote, "fingerprint", sub.Fingerprint)
+	s.log.Info("message stored", "id", m.ID, "remote", sub.Remote, "fingerprint", sub.Fingerprint, "via", sub.Via)
 	return r, nil
 }
 

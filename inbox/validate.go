@@ -23,6 +23,7 @@ func Validate(sub Submission) (Submission, error) {
 	sub.Message = Sanitize(sub.Message, true)
 	sub.Remote = Sanitize(sub.Remote, false)
 	sub.Fingerprint = Sanitize(sub.Fingerprint, false)
+	sub.Via = Sanitize(sub.Via, false)
 
 	var errs ValidationError
 	if r := checkName(sub.Name); r != "" {
