@@ -72,9 +72,13 @@ type Config struct {
 	// Keepalive is how often an SSH keepalive is sent to each client;
 	// clients that stop answering are dropped. 0 = off.
 	Keepalive time.Duration `env:"PORTFOLIO_KEEPALIVE"`
-	// HTTPAddr, if set, serves /healthz, /metrics and a page with the ssh
-	// command and the portfolio as text.
+	// HTTPAddr, if set, serves /healthz, /metrics and the portfolio as a
+	// web page with a contact form.
 	HTTPAddr string `env:"PORTFOLIO_HTTP_ADDR"`
+	// TrustFlyClientIP takes a web visitor's address from the
+	// Fly-Client-IP header (set by Fly's HTTP proxy) for the contact
+	// form's limits and records. Only behind that proxy.
+	TrustFlyClientIP bool `env:"PORTFOLIO_TRUST_FLY_CLIENT_IP"`
 	// HostKeyPEM, if set, is the host key itself (a secret, so environment
 	// only): every machine of a deployment then presents the same key.
 	HostKeyPEM string `env:"PORTFOLIO_HOST_KEY"`

@@ -22,19 +22,25 @@ import (
 func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 	ip, fp := remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint
 	return func(sub inbox.Submission) (inbox.Receipt, error) {
-		// Counted so a shutdown waits for a message being stored.
-		s.inflight.Add(1)
-		defer s.inflight.Add(-1)
 		sub.Remote, sub.Fingerprint = ip, fp
-		r, err := s.inbox.Submit(sub)
-		switch {
-		case err == nil && !r.Duplicate:
-			s.metrics.stored.Inc()
-		case errors.Is(err, inbox.ErrStorage):
-			s.metrics.storageErrors.Inc()
-		}
-		return r, err
+		return s.storeMessage(sub)
 	}
+}
+
+// storeMessage hands a message from any form (SSH or web) to the inbox
+// service, counted in the metrics and in flight for a graceful shutdown.
+func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
+	// Counted so a shutdown waits for a message being stored.
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	r, err := s.inbox.Submit(sub)
+	switch {
+	case err == nil && !r.Duplicate:
+		s.metrics.stored.Inc()
+	case errors.Is(err, inbox.ErrStorage):
+		s.metrics.storageErrors.Inc()
+	}
+	return r, err
 }
 
 // remoteIP is the client's address without the port.

@@ -8,27 +8,28 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/web"
 )
 
-// httpHandler is the HTTP side: health for the platform, metrics, and a
-// page for people who can't use SSH.
-func (s *Server) httpHandler() http.Handler {
+// httpHandler is the HTTP side: health for the platform, metrics, and the
+// portfolio as a web page with its contact form.
+func (s *Server) httpHandler() (http.Handler, error) {
 	host, port := s.publicHostPort()
 	var sshfp []string
 	if net.ParseIP(host) == nil { // DNS records are for names only
 		sshfp = []string{s.hostKey.SSHFP(host)}
 	}
 	return web.Handler(web.Options{
-		Healthy:     func() bool { return !s.stopping() && s.Addr() != nil },
-		Metrics:     promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}),
-		Name:        s.pf.Profile.Name,
-		SSHCommand:  s.sshCommand(),
-		Fingerprint: s.hostKey.Fingerprint,
-		KnownHosts:  s.hostKey.KnownHostsLine(host, port),
-		SSHFP:       sshfp,
-		Text:        commands.AllText(s.pf, 80, s.sshCommand()),
+		Healthy:          func() bool { return !s.stopping() && s.Addr() != nil },
+		Metrics:          promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{}),
+		Portfolio:        s.pf,
+		SSHCommand:       s.sshCommand(),
+		Fingerprint:      s.hostKey.Fingerprint,
+		KnownHosts:       s.hostKey.KnownHostsLine(host, port),
+		SSHFP:            sshfp,
+		Submit:           s.storeMessage,
+		TrustFlyClientIP: s.cfg.TrustFlyClientIP,
+		Logger:           s.log,
 	})
 }
 

@@ -245,8 +245,14 @@ func (s *Server) Listen() error {
 			ln.Close()
 			return fmt.Errorf("listen --http-addr: %w", err)
 		}
+		handler, err := s.httpHandler()
+		if err != nil {
+			ln.Close()
+			httpLn.Close()
+			return fmt.Errorf("web page: %w", err)
+		}
 		s.http = &http.Server{
-			Handler:           s.httpHandler(),
+			Handler:           handler,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       10 * time.Second,
 			WriteTimeout:      10 * time.Second,

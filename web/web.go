@@ -1,31 +1,139 @@
-// Package web is the server's small HTTP side: a health check for the
-// platform, Prometheus metrics, and a page for people who can't use SSH,
-// with the ssh command, the host key's fingerprint and the portfolio as
-// plain text.
+// Package web is the server's HTTP side: the portfolio as a web page (one
+// page with everything, one per case study), its contact form, a health
+// check for the platform and Prometheus metrics.
+//
+// Everything is rendered from the same content model as the terminal app
+// (content.Portfolio); the form goes through the same inbox service as the
+// SSH form. Pages load nothing from elsewhere: styles, script and icon are
+// embedded, named by their hash and cached for a year.
 package web
 
 import (
+	"bytes"
+	"embed"
+	"fmt"
 	"html/template"
+	"io"
 	"net/http"
+
+	"charm.land/log/v2"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // Options is what the HTTP side shows and asks.
 type Options struct {
 	// Healthy reports whether SSH is accepting sessions.
 	Healthy func() bool
-	// Metrics serves /metrics.
+	// Metrics serves /metrics; nil leaves it out.
 	Metrics http.Handler
-	// Page content.
-	Name        string   // the owner's name, for the title
-	SSHCommand  string   // e.g. "ssh portfolio.example.com"
-	Fingerprint string   // SHA256:…
-	KnownHosts  string   // a known_hosts line
-	SSHFP       []string // DNS records
-	Text        string   // the portfolio as plain text
+	// Portfolio is the content every page is rendered from.
+	Portfolio *content.Portfolio
+	// SSHCommand is the command that opens the terminal app,
+	// e.g. "ssh portfolio.example.com".
+	SSHCommand  string
+	Fingerprint string   // the host key's SHA256:… fingerprint
+	KnownHosts  string   // a known_hosts line for the host key
+	SSHFP       []string // DNS records for the host key
+	// Submit stores a contact message: the inbox service behind the SSH
+	// form (validation, sanitising, limits, duplicates, durable storage).
+	Submit func(inbox.Submission) (inbox.Receipt, error)
+	// TrustFlyClientIP takes the visitor's address from the Fly-Client-IP
+	// header (set by Fly's HTTP proxy) instead of the TCP peer. Only for
+	// a server reachable through that proxy alone.
+	TrustFlyClientIP bool
+	// Terminal, if set, serves /terminal (the live app in the browser).
+	Terminal http.Handler
+	// Logger receives refused forms; nil discards.
+	Logger *log.Logger
 }
 
-// Handler serves /, /healthz and /metrics.
-func Handler(o Options) http.Handler {
+//go:embed templates
+var templateFS embed.FS
+
+// site is what every page's frame shows.
+type site struct {
+	Name, Title             string
+	CSS, JS, Icon           string // asset URLs
+	SSHCommand              string
+	Fingerprint, KnownHosts string
+	SSHFP                   []string
+	Terminal                bool // /terminal is served
+}
+
+// page is one rendered page's data.
+type page struct {
+	Title, Description, OGType string
+	Site                       *site
+	Home                       *homeView
+	Project                    *projectView
+	Contact                    *contactView
+	Form                       formView
+	Sent                       string // the stored message's id
+	Problem                    *problem
+}
+
+type homeView struct {
+	Tagline  string
+	Focus    []string
+	Links    []content.Link
+	Body     template.HTML
+	Skills   []content.SkillGroup
+	Projects []*projectView
+}
+
+type projectView struct {
+	Slug, Title, Summary string
+	Stack                []string
+	Body                 template.HTML // on the home page, headings shifted under the article's
+	Page                 []byte        // the project's own page, rendered
+	PageGz               []byte
+}
+
+type contactView struct {
+	Heading string
+	Body    template.HTML
+}
+
+// problem is an error page's text.
+type problem struct {
+	Code          int
+	Heading, Text string
+}
+
+// handler serves the pages. The pages that never change (home and case
+// studies, with an empty form) are rendered and compressed once.
+type handler struct {
+	o         Options
+	log       *log.Logger
+	site      *site
+	assets    *assetSet
+	tmpl      map[string]*template.Template
+	home      *homeView
+	contact   *contactView
+	homePage  []byte
+	homeGz    []byte
+	projects  map[string]*projectView
+	protector *http.CrossOriginProtection
+}
+
+// Handler serves the web side: /, /projects/{slug}, /contact (the form),
+// /assets/…, /healthz, /metrics and, when given, /terminal. It fails only
+// on content whose Markdown can't be rendered.
+func Handler(o Options) (http.Handler, error) {
+	assets, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	h := &handler{o: o, log: o.Logger, assets: assets, protector: http.NewCrossOriginProtection()}
+	if h.log == nil {
+		h.log = log.New(io.Discard)
+	}
+	if err := h.build(); err != nil {
+		return nil, err
+	}
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -40,44 +148,132 @@ func Handler(o Options) http.Handler {
 	if o.Metrics != nil {
 		mux.Handle("GET /metrics", o.Metrics)
 	}
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		_ = page.Execute(w, o)
+	mux.Handle("GET /assets/{name}", assets)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		h.writeStatic(w, r, h.homePage, h.homeGz)
 	})
-	return mux
+	mux.HandleFunc("GET /projects/{slug}", func(w http.ResponseWriter, r *http.Request) {
+		p, ok := h.projects[r.PathValue("slug")]
+		if !ok {
+			h.notFound(w, r)
+			return
+		}
+		h.writeStatic(w, r, p.Page, p.PageGz)
+	})
+	mux.HandleFunc("GET /", h.notFound) // anything not matched below
+	mux.HandleFunc("GET /contact", h.contactForm)
+	mux.HandleFunc("POST /contact", h.submit)
+	mux.HandleFunc("GET /contact/sent", h.sent)
+	if o.Terminal != nil {
+		mux.Handle("GET /terminal", o.Terminal)
+	}
+	return securityHeaders(mux), nil
 }
 
-// page is deliberately plain: one column of text that reads well on a
-// phone, with no scripts and nothing loaded from elsewhere.
-var page = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Name}} · portfolio</title>
-<style>
-body { font: 16px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
-pre { white-space: pre-wrap; }
-code { background: rgba(127,127,127,.15); padding: .1rem .3rem; border-radius: 3px; }
-@media (prefers-color-scheme: dark) { body { background: #16161d; color: #e4e4ec; } }
-</style>
-</head>
-<body>
-<h1>{{.Name}}</h1>
-<p>This portfolio is an app for your terminal. Open it with:</p>
-<p><code>{{.SSHCommand}}</code></p>
-<p>No account or key needed. The server's host key fingerprint is
-<code>{{.Fingerprint}}</code>; your SSH client shows it the first time you connect.</p>
-<details>
-<summary>known_hosts line and SSHFP records</summary>
-<pre>{{.KnownHosts}}
-{{range .SSHFP}}{{.}}
-{{end}}</pre>
-</details>
-<h2>The portfolio, as text</h2>
-<pre>{{.Text}}</pre>
-</body>
-</html>
-`))
+// securityHeaders adds to every answer: a strict CSP (this origin only, no
+// inline code, no framing), no MIME sniffing, no referrer sent elsewhere.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}
+
+// build renders what never changes.
+func (h *handler) build() error {
+	pf, o := h.o.Portfolio, h.o
+	h.site = &site{
+		Name: pf.Profile.Name, Title: pf.Profile.Title,
+		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
+		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
+		Terminal: o.Terminal != nil,
+	}
+	h.tmpl = map[string]*template.Template{}
+	base := template.Must(template.ParseFS(templateFS, "templates/layout.html"))
+	for _, name := range []string{"home", "project", "contact", "sent", "problem"} {
+		h.tmpl[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
+	}
+
+	body, err := markdownHTML(pf.Profile.Body, 1)
+	if err != nil {
+		return fmt.Errorf("profile: %w", err)
+	}
+	contactBody, err := markdownHTML(pf.Contact.Body, 2)
+	if err != nil {
+		return fmt.Errorf("contact: %w", err)
+	}
+	h.contact = &contactView{Heading: pf.Contact.Heading, Body: contactBody}
+	h.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
+		Body: body, Skills: pf.Skills.Groups}
+	h.projects = map[string]*projectView{}
+	for _, p := range pf.Projects {
+		// On the home page the case study sits in an article under an h3;
+		// on its own page, under the h1.
+		inHome, err := markdownHTML(p.Body, 2)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Source, err)
+		}
+		own, err := markdownHTML(p.Body, 0)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.Source, err)
+		}
+		v := &projectView{Slug: p.Slug, Title: p.Title, Summary: p.Summary, Stack: p.Stack, Body: own}
+		v.Page = h.render("project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
+			OGType: "article", Project: v})
+		v.PageGz = gzipBytes(v.Page)
+		home := *v
+		home.Body = inHome
+		h.home.Projects = append(h.home.Projects, &home)
+		h.projects[p.Slug] = v
+	}
+	h.homePage = h.render("home", h.homePage0())
+	h.homeGz = gzipBytes(h.homePage)
+	return nil
+}
+
+// homePage0 is the home page's data with an empty form.
+func (h *handler) homePage0() *page {
+	pf := h.o.Portfolio
+	return &page{Title: pf.Profile.Name + " · " + pf.Profile.Title, Description: pf.Profile.Tagline,
+		OGType: "profile", Home: h.home, Contact: h.contact}
+}
+
+// render executes a page's template. The templates are part of the
+// binary and tested, so a failure is a bug: it panics.
+func (h *handler) render(name string, p *page) []byte {
+	p.Site = h.site
+	var buf bytes.Buffer
+	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		panic(fmt.Sprintf("web: template %s: %v", name, err))
+	}
+	return buf.Bytes()
+}
+
+// writeStatic sends a pre-rendered page.
+func (h *handler) writeStatic(w http.ResponseWriter, r *http.Request, body, gz []byte) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	writeBody(w, r, body, gz)
+}
+
+// writePage renders a page for this request only, with its status.
+func (h *handler) writePage(w http.ResponseWriter, status int, name string, p *page) {
+	body := h.render(name, p)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+func (h *handler) notFound(w http.ResponseWriter, _ *http.Request) {
+	h.writeProblem(w, &problem{Code: http.StatusNotFound, Heading: "Not found",
+		Text: "There is no page at this address."})
+}
+
+func (h *handler) writeProblem(w http.ResponseWriter, p *problem) {
+	h.writePage(w, p.Code, "problem", &page{Title: p.Heading + " · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Problem: p})
+}

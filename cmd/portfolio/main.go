@@ -75,7 +75,8 @@ func newRootCmd() *cobra.Command {
 	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
 	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")
 	f.DurationVar(&cfg.Keepalive, "keepalive", cfg.Keepalive, "send an SSH keepalive this often and drop clients that stop answering, 0 = off (env PORTFOLIO_KEEPALIVE)")
-	f.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "serve /healthz, /metrics and a plain page on this address, e.g. :8080; off when empty (env PORTFOLIO_HTTP_ADDR)")
+	f.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "serve the web page, /healthz and /metrics on this address, e.g. :8080; off when empty (env PORTFOLIO_HTTP_ADDR)")
+	f.BoolVar(&cfg.TrustFlyClientIP, "trust-fly-client-ip", cfg.TrustFlyClientIP, "take web visitors' addresses from the Fly-Client-IP header; only behind Fly's HTTP proxy (env PORTFOLIO_TRUST_FLY_CLIENT_IP)")
 	f.SortFlags = false
 	// Shared with the inbox and hostkey commands.
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")

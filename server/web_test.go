@@ -1,0 +1,48 @@
+package server
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// TestWebContactStored posts the web page's form to a running server: the
+// message goes through the same inbox as the SSH form, its record says it
+// came from the web, and the metrics count it.
+func TestWebContactStored(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.DataDir = dataDir })
+
+	form := url.Values{"name": {"Lê Thị 語"}, "reply_to": {"le@example.com"}, "message": {"Xin chào 👋 from the web"}}
+	req, err := http.NewRequest(http.MethodPost, ts.url("/contact"), strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "http://"+ts.HTTPAddr().String())
+	client := &http.Client{Transport: httpClient.Transport, Timeout: httpClient.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/contact/sent?id=") {
+		t.Fatalf("POST /contact = %d, Location %q; want a redirect to the thank-you page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	msgs, _, err := inbox.ReadAll(dataDir)
+	if err != nil || len(msgs) != 1 {
+		t.Fatalf("stored %d messages (%v), want 1", len(msgs), err)
+	}
+	m := msgs[0]
+	if m.Via != inbox.ViaWeb || m.Remote != "127.0.0.1" || m.Name != "Lê Thị 語" || m.Message != "Xin chào 👋 from the web" || !m.Valid() {
+		t.Errorf("stored %+v", m)
+	}
+	if v := mustMetric(t, ts.scrape(t), "portfolio_messages_stored_total"); v != 1 {
+		t.Errorf("portfolio_messages_stored_total = %v, want 1", v)
+	}
+}
