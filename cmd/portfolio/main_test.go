@@ -42,6 +42,8 @@ var flagEnv = map[string]string{
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
 	"http-addr":         "PORTFOLIO_HTTP_ADDR",
+
+	"trust-fly-client-ip": "PORTFOLIO_TRUST_FLY_CLIENT_IP",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a
