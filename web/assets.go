@@ -14,7 +14,7 @@ import (
 	"github.com/pragyamugale/portfolio/ui"
 )
 
-//go:embed static
+//go:embed static vendor/*.js vendor/*.css
 var staticFS embed.FS
 
 // asset is one file served under /assets/ by a name that carries its
@@ -49,16 +49,24 @@ func palette() map[string]shade {
 func loadAssets() (*assetSet, error) {
 	set := &assetSet{byName: map[string]*asset{}, byFile: map[string]*asset{}}
 	colours := palette()
+	const css, js = "text/css; charset=utf-8", "text/javascript; charset=utf-8"
 	for _, f := range []struct{ file, ctype string }{
-		{"site.css", "text/css; charset=utf-8"},
-		{"copy.js", "text/javascript; charset=utf-8"},
-		{"favicon.svg", "image/svg+xml"},
+		{"static/site.css", css},
+		{"static/copy.js", js},
+		{"static/favicon.svg", "image/svg+xml"},
+		// The live terminal's page only.
+		{"static/terminal.css", css},
+		{"static/terminal.js", js},
+		{"vendor/xterm.js", js},
+		{"vendor/xterm.css", css},
+		{"vendor/addon-fit.js", js},
+		{"vendor/addon-web-links.js", js},
 	} {
-		src, err := staticFS.ReadFile("static/" + f.file)
+		src, err := staticFS.ReadFile(f.file)
 		if err != nil {
 			return nil, err
 		}
-		if strings.HasSuffix(f.file, ".css") || strings.HasSuffix(f.file, ".svg") {
+		if strings.HasPrefix(f.file, "static/") && (strings.HasSuffix(f.file, ".css") || strings.HasSuffix(f.file, ".svg")) {
 			t, err := template.New(f.file).Option("missingkey=error").Parse(string(src))
 			if err != nil {
 				return nil, err
@@ -69,7 +77,7 @@ func loadAssets() (*assetSet, error) {
 			}
 			src = buf.Bytes()
 		}
-		set.add(f.file, newAsset(f.file, f.ctype, src))
+		set.add(path.Base(f.file), newAsset(path.Base(f.file), f.ctype, src))
 	}
 	return set, nil
 }

@@ -147,10 +147,13 @@ func (h *handler) sameOrigin(r *http.Request) error {
 	return nil
 }
 
-// clientIP is the visitor's address, for limits and the stored record:
-// the TCP peer, or Fly-Client-IP when the server trusts Fly's proxy.
-func (h *handler) clientIP(r *http.Request) string {
-	if h.o.TrustFlyClientIP {
+// clientIP is the visitor's address, for limits and the stored record.
+func (h *handler) clientIP(r *http.Request) string { return ClientIP(r, h.o.TrustFlyClientIP) }
+
+// ClientIP is a web visitor's address: the TCP peer, or the Fly-Client-IP
+// header (when it holds an address) if trustFly says Fly's proxy sets it.
+func ClientIP(r *http.Request, trustFly bool) string {
+	if trustFly {
 		if a, err := netip.ParseAddr(r.Header.Get("Fly-Client-IP")); err == nil {
 			return a.Unmap().String()
 		}

@@ -43,7 +43,8 @@ type Options struct {
 	// header (set by Fly's HTTP proxy) instead of the TCP peer. Only for
 	// a server reachable through that proxy alone.
 	TrustFlyClientIP bool
-	// Terminal, if set, serves /terminal (the live app in the browser).
+	// Terminal, if set, is the live terminal's WebSocket, served at
+	// /terminal/ws; the page at /terminal (xterm.js) is served with it.
 	Terminal http.Handler
 	// Logger receives refused forms; nil discards.
 	Logger *log.Logger
@@ -72,7 +73,11 @@ type page struct {
 	Form                       formView
 	Sent                       string // the stored message's id
 	Problem                    *problem
+	Terminal                   *terminalAssets
 }
+
+// terminalAssets are the live terminal page's asset URLs.
+type terminalAssets struct{ CSS, JS, Xterm, XtermCSS, Fit, Links string }
 
 type homeView struct {
 	Tagline  string
@@ -114,6 +119,8 @@ type handler struct {
 	contact   *contactView
 	homePage  []byte
 	homeGz    []byte
+	termPage  []byte
+	termGz    []byte
 	projects  map[string]*projectView
 	protector *http.CrossOriginProtection
 }
@@ -165,7 +172,10 @@ func Handler(o Options) (http.Handler, error) {
 	mux.HandleFunc("POST /contact", h.submit)
 	mux.HandleFunc("GET /contact/sent", h.sent)
 	if o.Terminal != nil {
-		mux.Handle("GET /terminal", o.Terminal)
+		mux.HandleFunc("GET /terminal", func(w http.ResponseWriter, r *http.Request) {
+			h.writeStatic(w, r, h.termPage, h.termGz)
+		})
+		mux.Handle("GET /terminal/ws", o.Terminal)
 	}
 	return securityHeaders(mux), nil
 }
@@ -196,6 +206,8 @@ func (h *handler) build() error {
 	for _, name := range []string{"home", "project", "contact", "sent", "problem"} {
 		h.tmpl[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
 	}
+	// The live terminal's page is a frame of its own.
+	h.tmpl["terminal"] = template.Must(template.ParseFS(templateFS, "templates/terminal.html"))
 
 	body, err := markdownHTML(pf.Profile.Body, 1)
 	if err != nil {
@@ -231,6 +243,15 @@ func (h *handler) build() error {
 	}
 	h.homePage = h.render("home", h.homePage0())
 	h.homeGz = gzipBytes(h.homePage)
+	if o.Terminal != nil {
+		a := h.assets
+		h.termPage = h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
+			Description: pf.Profile.Tagline, Terminal: &terminalAssets{
+				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
+				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
+			}})
+		h.termGz = gzipBytes(h.termPage)
+	}
 	return nil
 }
 

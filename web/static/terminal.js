@@ -1,0 +1,103 @@
+// The live terminal: the same app as over SSH, in xterm.js, connected to
+// the server's UI host by a WebSocket at /terminal/ws.
+//
+// The wire: binary frames both ways carry terminal bytes (keys from
+// here, the app's output from the server); a text frame from here is the
+// terminal's size, {"cols":N,"rows":N}, sent as soon as the socket opens
+// and again (debounced) whenever the window changes. A deep link such as
+// /terminal#projects/notelytix opens the app on that page.
+"use strict";
+
+// xterm.js writes the CSS it computes (cell size, colours) into <style>
+// elements, which this page's Content-Security-Policy refuses. Give those
+// elements' text to constructed style sheets instead, which the policy
+// allows, so the page keeps its strict policy.
+(() => {
+  const sheets = new WeakMap();
+  Object.defineProperty(HTMLStyleElement.prototype, "textContent", {
+    configurable: true,
+    get() { return sheets.get(this)?.text ?? ""; },
+    set(css) {
+      let s = sheets.get(this);
+      if (!s) {
+        s = { sheet: new CSSStyleSheet(), text: "" };
+        sheets.set(this, s);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, s.sheet];
+      }
+      s.text = String(css);
+      s.sheet.replaceSync(s.text);
+    },
+  });
+})();
+
+(() => {
+  const box = document.getElementById("terminal");
+  const status = document.getElementById("terminal-status");
+  const say = (msg) => { status.textContent = msg; status.hidden = !msg; };
+
+  const css = getComputedStyle(document.documentElement);
+  const colour = (name) => css.getPropertyValue(name).trim();
+  const term = new Terminal({
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", "Noto Sans Mono", monospace',
+    fontSize: 15,
+    cursorBlink: false,
+    scrollback: 0,
+    theme: {
+      background: colour("--term-bg"),
+      foreground: colour("--term-fg"),
+      cursor: colour("--accent"),
+      selectionBackground: colour("--subtle"),
+    },
+  });
+  const fit = new FitAddon.FitAddon();
+  term.loadAddon(fit);
+  term.loadAddon(new WebLinksAddon.WebLinksAddon());
+  term.open(box);
+  fit.fit();
+
+  const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+  const open = decodeURIComponent(location.hash.slice(1));
+  const url = `${scheme}//${location.host}/terminal/ws` + (open ? `?open=${encodeURIComponent(open)}` : "");
+  const ws = new WebSocket(url);
+  ws.binaryType = "arraybuffer";
+  const encoder = new TextEncoder();
+
+  let sent = "";
+  const sendSize = () => {
+    const size = JSON.stringify({ cols: term.cols, rows: term.rows });
+    if (ws.readyState === WebSocket.OPEN && size !== sent) {
+      ws.send(size);
+      sent = size;
+    }
+  };
+  ws.addEventListener("open", () => { say(""); sendSize(); term.focus(); });
+  ws.addEventListener("message", (e) => term.write(new Uint8Array(e.data)));
+  ws.addEventListener("close", (e) => {
+    say(e.reason || "The session has ended. Reload the page to start again.");
+  });
+  say("Connecting…");
+
+  term.onData((data) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(encoder.encode(data));
+  });
+  term.onBinary((data) => {
+    if (ws.readyState === WebSocket.OPEN) ws.send(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff));
+  });
+  term.onResize(sendSize);
+
+  // Refit when the window changes, once it has settled.
+  let timer = 0;
+  new ResizeObserver(() => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fit.fit(), 120);
+  }).observe(box);
+
+  // On-screen keys, for phones and tablets without Tab, arrows or Esc.
+  const keys = { tab: "\t", enter: "\r", esc: "\x1b", up: "\x1b[A", down: "\x1b[B", right: "\x1b[C", left: "\x1b[D" };
+  for (const button of document.querySelectorAll("button[data-key]")) {
+    button.addEventListener("click", () => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(encoder.encode(keys[button.dataset.key]));
+      term.focus();
+    });
+  }
+})();
