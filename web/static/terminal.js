@@ -9,25 +9,38 @@
 "use strict";
 
 // xterm.js writes the CSS it computes (cell size, colours) into <style>
-// elements, which this page's Content-Security-Policy refuses. Give those
-// elements' text to constructed style sheets instead, which the policy
-// allows, so the page keeps its strict policy.
+// elements and style attributes, both of which this page's
+// Content-Security-Policy refuses. Route both through the CSS object
+// model, which the policy allows, so the page keeps its strict policy:
+// a <style> xterm.js asks for becomes a hidden element whose text feeds a
+// constructed style sheet, and setAttribute("style") sets style.cssText.
 (() => {
-  const sheets = new WeakMap();
-  Object.defineProperty(HTMLStyleElement.prototype, "textContent", {
-    configurable: true,
-    get() { return sheets.get(this)?.text ?? ""; },
-    set(css) {
-      let s = sheets.get(this);
-      if (!s) {
-        s = { sheet: new CSSStyleSheet(), text: "" };
-        sheets.set(this, s);
-        document.adoptedStyleSheets = [...document.adoptedStyleSheets, s.sheet];
-      }
-      s.text = String(css);
-      s.sheet.replaceSync(s.text);
-    },
-  });
+  const createElement = Document.prototype.createElement;
+  Document.prototype.createElement = function (tag, options) {
+    if (String(tag).toLowerCase() !== "style") return createElement.call(this, tag, options);
+    const stand = createElement.call(this, "div", options);
+    stand.hidden = true;
+    const sheet = new CSSStyleSheet();
+    let css = "";
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    Object.defineProperty(stand, "textContent", {
+      get() { return css; },
+      set(v) { css = String(v); sheet.replaceSync(css); },
+    });
+    stand.remove = function () {
+      document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet);
+      Element.prototype.remove.call(this);
+    };
+    return stand;
+  };
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    if (String(name).toLowerCase() === "style" && this.style) {
+      this.style.cssText = String(value);
+      return;
+    }
+    setAttribute.call(this, name, value);
+  };
 })();
 
 (() => {
