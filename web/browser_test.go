@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http/httptest"
-	"strconv"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -41,7 +40,7 @@ func TestBrowserPage(t *testing.T) {
 	ctx := browsertest.New(t, 1440, 900)
 	pf := testPortfolio(t)
 
-	console := collectConsole(ctx)
+	console := browsertest.CollectConsole(ctx)
 	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("h1")); err != nil {
 		t.Fatal(err)
 	}
@@ -79,47 +78,7 @@ func TestBrowserPage(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "web-home-1440-dark", false)
 
-	for _, m := range console(t) {
-		if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
-			t.Errorf("console: %s", m)
-		}
-	}
-}
-
-// endOfConsole is logged last, so a reader knows it has every message.
-const endOfConsole = "-- end of test --"
-
-// collectConsole records the tab's console from now on; the func it
-// returns logs endOfConsole and returns every message before it.
-func collectConsole(ctx context.Context) func(t *testing.T) []chromedp.ConsoleMessage {
-	cctx, cancel := context.WithCancel(ctx)
-	messages := chromedp.Console(cctx)
-	var got []chromedp.ConsoleMessage
-	done := make(chan error, 1)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				done <- err
-				return
-			}
-			if m.Text == endOfConsole {
-				done <- nil
-				return
-			}
-			got = append(got, m)
-		}
-	}()
-	return func(t *testing.T) []chromedp.ConsoleMessage {
-		t.Helper()
-		defer cancel()
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`console.log(`+strconv.Quote(endOfConsole)+`)`)); err != nil {
-			t.Fatal(err)
-		}
-		if err := <-done; err != nil {
-			t.Fatalf("reading the console: %v", err)
-		}
-		return got
-	}
+	browsertest.NoConsoleErrors(t, console(t))
 }
 
 // TestBrowserPhone loads every kind of page at 390 px (an iPhone's width,

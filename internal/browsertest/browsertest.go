@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -106,4 +107,51 @@ func Screenshot(t testing.TB, ctx context.Context, name string, full bool) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// endOfConsole is logged last, so a reader knows it has every message.
+const endOfConsole = "-- end of test --"
+
+// CollectConsole records the tab's console from now on (CSP refusals,
+// failed loads and script errors land there). The func it returns logs
+// a marker and returns every message before it.
+func CollectConsole(ctx context.Context) func(t testing.TB) []chromedp.ConsoleMessage {
+	cctx, cancel := context.WithCancel(ctx)
+	messages := chromedp.Console(cctx)
+	var got []chromedp.ConsoleMessage
+	done := make(chan error, 1)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				done <- err
+				return
+			}
+			if m.Text == endOfConsole {
+				done <- nil
+				return
+			}
+			got = append(got, m)
+		}
+	}()
+	return func(t testing.TB) []chromedp.ConsoleMessage {
+		t.Helper()
+		defer cancel()
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`console.log(`+strconv.Quote(endOfConsole)+`)`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			t.Fatalf("reading the console: %v", err)
+		}
+		return got
+	}
+}
+
+// NoConsoleErrors fails t for every error, warning or exception.
+func NoConsoleErrors(t testing.TB, msgs []chromedp.ConsoleMessage) {
+	t.Helper()
+	for _, m := range msgs {
+		if m.Type == chromedp.ConsoleError || m.Type == chromedp.ConsoleWarning || m.IsException() {
+			t.Errorf("console: %s", m)
+		}
+	}
 }
