@@ -862,12 +862,12 @@ func TestPanicContained(t *testing.T) {
 	t.Parallel()
 
 	// A panic in a session handler, under the real middleware chain (only
-	// the innermost handler, the command handler, is replaced).
+	// the innermost handlers, the UI and the command handler, are replaced).
 	t.Run("handler", func(t *testing.T) {
 		t.Parallel()
 		ts := startHardened(t, func(c *Config) { c.SessionRate = 0 }, func(s *Server) {
 			h := ssh.Handler(func(ssh.Session) { panic("boom: internal detail") })
-			for _, m := range s.middleware()[1:] {
+			for _, m := range s.middleware()[2:] {
 				h = m(h)
 			}
 			s.ssh.Handler = h

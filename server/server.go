@@ -19,9 +19,9 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/internal/wake"
 )
 
 // Server is the portfolio's SSH server.
@@ -44,15 +44,13 @@ type Server struct {
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
 	inflight  atomic.Int64 // messages being stored
-	programs  atomic.Int64 // visitors' UI programs running (also a metric)
 
 	conns       *connLimiter
 	sessionRate *sessionRateLimiter
 	rejects     rejectCounts
 
 	metrics *metrics
-	memory  *memoryReleaser
-	waker   waker // a *wake.Waker: wakes the runtime for frames (frameClock)
+	host    *host.Host // runs visitors' UIs
 	httpLn  net.Listener
 	http    *http.Server
 }
@@ -103,7 +101,6 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		owners:   owners,
 		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
 
-		memory:      newMemoryReleaser(),
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
 		inbox: inbox.NewService(store, inbox.ServiceOptions{
@@ -114,8 +111,9 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	}
 	s.metrics = newMetrics(
 		func() float64 { return float64(s.active.Load()) },
-		func() float64 { return float64(s.programs.Load()) },
+		func() float64 { return float64(s.host.Programs()) },
 	)
+	s.host = s.newHost()
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -131,10 +129,6 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		store.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
-	}
-	// Frames leave a little later without it, nothing worse.
-	if s.waker, err = wake.New(); err != nil {
-		logger.Warn("frames may leave up to 1 ms late", "err", err)
 	}
 	return s, nil
 }
@@ -174,17 +168,17 @@ func withHostKey(signer gossh.Signer) ssh.Option {
 
 // middleware is the chain every session runs through, listed innermost
 // first: wish applies them in order, so the last one listed runs first.
+// As in soft-serve, command dispatch is outside and the UI is innermost.
 func (s *Server) middleware() []wish.Middleware {
 	return []wish.Middleware{
-		// 5. Sessions without a pty, and commands that aren't a page of the
-		//    UI, land here: text and JSON commands with an exit status.
-		//    (UI sessions pass through on their way out.)
+		// 5. Innermost: the Bubble Tea UI, for the sessions the command
+		//    layer passes on (a pty, and no command or a command naming a
+		//    page: a deep link). The visit runs in package host; uiHandler
+		//    is its SSH side.
+		func(ssh.Handler) ssh.Handler { return s.uiHandler },
+		// 4. Sessions without a pty, and commands that aren't a page of the
+		//    UI, end here: text and JSON commands with an exit status.
 		s.commandMiddleware,
-		// 4. The Bubble Tea UI for a session with a pty (and no command, or
-		//    a command naming a page: a deep link): one model per visitor,
-		//    driven by a program that sleeps while the visitor is idle
-		//    (visit.go), with the idle and session-length limits.
-		s.teaMiddleware,
 		// 3. Track the session for graceful shutdown; say goodbye when the
 		//    server is stopping.
 		s.lifecycleMiddleware,
@@ -347,7 +341,6 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
-	_ = s.waker.Close()
 	return errors.Join(err, s.store.Close())
 }
 
@@ -361,7 +354,6 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	_ = s.waker.Close()
 	return errors.Join(err, s.store.Close())
 }
 
@@ -369,6 +361,7 @@ func (s *Server) Close() error {
 // whether or not Serve has taken it over yet.
 func (s *Server) stop() {
 	s.closeOnce.Do(func() { close(s.closing) })
+	s.host.Shutdown() // visits end as if the visitor quit
 	s.mu.Lock()
 	if s.ln != nil {
 		_ = s.ln.Close()

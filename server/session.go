@@ -45,26 +45,38 @@ func visitorOf(sess ssh.Session) Visitor {
 	return v
 }
 
-// uiOptions decides whether a session gets the UI and how it starts: a
+// uiPage says whether a session gets the UI, and at which page: a
 // session with a pty and no command, or a command naming a page (a deep
 // link). Anything else is for the command handler.
+func (s *Server) uiPage(sess ssh.Session) (section ui.Section, project string, ok bool) {
+	if _, _, tty := sess.Pty(); !tty {
+		return 0, "", false
+	}
+	args, err := commandArgs(sess)
+	if err != nil {
+		return 0, "", false
+	}
+	if len(args) == 0 {
+		return ui.SectionAbout, "", true
+	}
+	// A command with a terminal opens the app at that page; anything that
+	// isn't a page (help, --json, typos) runs as a command.
+	page, project, ok := commands.DeepLink(s.pf, args)
+	return pageSections[page], project, ok
+}
+
+// uiOptions are the UI's options for a session that gets the UI.
 func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
-	pty, _, ok := sess.Pty()
+	section, project, ok := s.uiPage(sess)
 	if !ok {
 		return ui.Options{}, false
 	}
+	pty, _, _ := sess.Pty()
 	opts := ui.Options{
+		Section: section,
+		Project: project,
 		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
 		Submit:  s.submitFor(sess),
-	}
-	if args, err := commandArgs(sess); err != nil || len(args) > 0 {
-		// A command with a terminal opens the app at that page; anything
-		// that isn't a page (help, --json, typos) runs as a command.
-		page, project, ok := commands.DeepLink(s.pf, args)
-		if !ok {
-			return ui.Options{}, false
-		}
-		opts.Section, opts.Project = pageSections[page], project
 	}
 	if s.isOwner(sess) {
 		opts.Inbox = s.owner
@@ -78,16 +90,13 @@ var pageSections = map[string]ui.Section{
 	"projects": ui.SectionProjects, "contact": ui.SectionContact,
 }
 
-// uiRanKey marks a session whose UI has run, so the command handler behind
-// the Bubble Tea middleware (which calls it on the way out) does nothing.
-var uiRanKey = &struct{ name string }{"ui-ran"}
-
-// commandMiddleware serves sessions that didn't get the UI: no terminal
+// commandMiddleware serves sessions that don't get the UI: no terminal
 // (ssh -T, pipes, scripts) or a command that isn't a page. It prints text
-// and exits with the command's status.
+// and exits with the command's status. Sessions that get the UI go on to
+// the UI handler, the innermost.
 func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if sess.Context().Value(uiRanKey) == true {
+		if _, _, ok := s.uiPage(sess); ok {
 			next(sess)
 			return
 		}

@@ -138,22 +138,15 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	return m
 }
 
-// Pristine reports whether the visitor has done nothing yet: the screen is
-// then the shared first screen for the window size, colour profile and
-// theme, the same for every new visitor (see firstScreen). Hosts may cache
-// what a pristine model renders.
-func (m *Model) Pristine() bool { return m.pristine }
+// Waiting reports whether the model waits for the result of work it
+// started (a message being stored), whose message must reach it.
+func (m *Model) Waiting() bool { return m.contact.sending }
 
-// Restyles reports whether the terminal's background colour would switch
+// restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
-func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
+func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
 	return !m.themeChosen && msg.IsDark() != m.dark
 }
-
-// Busy reports whether the model waits for the result of work it started
-// (a message being stored). A host must keep delivering messages to a busy
-// model; an idle one can be set aside and resumed later.
-func (m *Model) Busy() bool { return m.contact.sending }
 
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
@@ -181,7 +174,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.restyle()
 		}
 	case tea.BackgroundColorMsg:
-		if m.Restyles(msg) {
+		if m.restyles(msg) {
 			m.dark = msg.IsDark()
 			m.restyle()
 		}

@@ -1,4 +1,4 @@
-package server
+package host
 
 import (
 	"bytes"
@@ -6,16 +6,13 @@ import (
 	"sync"
 	"time"
 
-	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/pragyamugale/portfolio/internal/cache"
 )
 
-// screen is the session's output as the UI's programs see it. Bubble Tea
+// screen is the terminal's output as the UI's programs see it. Bubble Tea
 // writes frames only on its renderer's tick, so on its own a new visitor
 // waits a tick for the first screen; and a program that is put to sleep
-// would restore the terminal on its way out. screen lets the server
+// would restore the terminal on its way out. screen lets the host
 //
 //   - show a new visitor a cached copy of the first frame at once (present),
 //     and drop the program's own first frame when it is the same bytes;
@@ -23,7 +20,7 @@ import (
 //     let the next program repaint in place, in the alternate screen the
 //     terminal is already in.
 //
-// Every write to the session, the server's own included, goes through it.
+// Every write to the terminal, the host's own included, goes through it.
 type screen struct {
 	w io.Writer
 
@@ -38,10 +35,10 @@ type screen struct {
 
 	start   time.Time
 	written bool // anything has been written: the first-frame time is taken
-	observe func(seconds float64)
+	observe func(time.Duration)
 }
 
-func newScreen(w io.Writer, observe func(float64)) *screen {
+func newScreen(w io.Writer, observe func(time.Duration)) *screen {
 	return &screen{w: w, start: time.Now(), observe: observe}
 }
 
@@ -78,7 +75,7 @@ func (s *screen) Write(p []byte) (int, error) {
 	return n, nil
 }
 
-// write sends p to the session; the first write of all is the first frame.
+// write sends p to the terminal; the first write of all is the first frame.
 func (s *screen) write(p []byte) (int, error) {
 	if i := bytes.LastIndex(p, altOn); i >= 0 {
 		s.alt = !bytes.Contains(p[i:], altOff)
@@ -88,7 +85,7 @@ func (s *screen) write(p []byte) (int, error) {
 	if !s.written && len(p) > 0 {
 		s.written = true
 		if s.observe != nil {
-			s.observe(time.Since(s.start).Seconds())
+			s.observe(time.Since(s.start))
 		}
 	}
 	return s.w.Write(p)
@@ -120,8 +117,8 @@ func (s *screen) restore() {
 	}
 }
 
-// direct writes the server's own bytes (a cached frame, queries) to the
-// session, in order with the program's.
+// direct writes the host's own bytes (a cached frame, queries) to the
+// terminal, in order with the program's.
 func (s *screen) direct(p []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -166,27 +163,3 @@ func (s *screen) sleep() {
 		s.shown, s.expect = true, nil
 	}
 }
-
-// frameKey is what a pristine model's first frame depends on: the model's
-// first screen (size, colour profile, theme, whether the form is offered)
-// and how the renderer writes it for the terminal type.
-type frameKey struct {
-	width, height int
-	profile       colorprofile.Profile
-	light, form   bool
-	term          string
-}
-
-// firstFrames caches the bytes of first frames, shared by all sessions: on
-// a busy day most visitors share a handful of window sizes and terminals.
-var firstFrames = cache.New[frameKey, []byte](firstFramesMax)
-
-// firstFramesMax bounds the cache against visitors cycling window sizes.
-const firstFramesMax = 256
-
-func cachedFrame(k frameKey) []byte {
-	f, _ := firstFrames.Get(k)
-	return f
-}
-
-func cacheFrame(k frameKey, frame []byte) { firstFrames.Put(k, frame) }

@@ -1,9 +1,8 @@
-package server
+package host
 
 import (
 	"reflect"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -39,7 +38,7 @@ type inputDecoder struct {
 func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 	d.buf = append(d.buf, p...)
 	events, more = d.scan(false)
-	if len(d.buf) > maxPending {
+	if len(d.buf) > maxPending && !d.overflow() {
 		// No key or reply is this long: whatever it is has ended.
 		events = append(events, d.expire()...)
 		more = len(d.buf) > 0
@@ -47,15 +46,30 @@ func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 	return events, more
 }
 
+// maxOpenSequence is the most input accepted inside one bracketed paste
+// or control string (OSC, DCS…): far above the largest message a visitor
+// can send (2,000 characters). Both are buffered whole until they end, so
+// without a cap one visitor streaming "ESC [200~" and no end could take
+// the server's memory and, through re-scans, a core.
+const maxOpenSequence = 64 << 10
+
 // maxPending caps the input kept waiting for the rest of a sequence
-// (outside a paste, whose text is taken as it comes). It is above the
-// input guard's cap on an open paste or control string, so a flood of one
-// ends the session (see inputGuard) before it is decoded as keys.
+// (outside a paste, whose text is taken as it comes). It is above
+// maxOpenSequence, so an open control string that long is caught by
+// overflow before it is decoded as keys.
 const maxPending = 2 * maxOpenSequence
+
+// overflow reports whether an open paste or control string has passed
+// maxOpenSequence: the visit ends the session. The decoder knows the real
+// state of the input (UTF-8 included), so a visitor typing "語" or an
+// emoji, whose bytes include 0x90–0x9f, is never mistaken for one.
+func (d *inputDecoder) overflow() bool {
+	return len(d.paste) > maxOpenSequence || (len(d.buf) > maxOpenSequence && d.openString())
+}
 
 // openString reports whether the undecoded input is an unfinished control
 // string (OSC, DCS, APC, PM, SOS): unlike a short ambiguous prefix it may
-// legitimately take a while to arrive, and the input guard caps its size.
+// legitimately take a while to arrive, and overflow caps its size.
 func (d *inputDecoder) openString() bool {
 	b := d.buf
 	if len(b) > 0 && b[0] == ansi.ESC {
@@ -161,11 +175,4 @@ func validRunes(b []byte) string {
 		b = b[w:]
 	}
 	return string(out)
-}
-
-// escTimer is a stopped timer for the decoder's escTimeout.
-func escTimer() *time.Timer {
-	t := time.NewTimer(time.Hour)
-	t.Stop()
-	return t
 }

@@ -1,0 +1,530 @@
+package host
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/time/rate"
+)
+
+// terminalQueries ask the visitor's terminal, once per visit, whether it
+// has synchronized output (mode 2026) and grapheme widths (mode 2027), as
+// Bubble Tea asks itself when it reads the input, and for its background
+// colour (models that follow the terminal's theme want it).
+const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore + ansi.RequestBackgroundColor
+
+// fps is the programs' frame rate, Bubble Tea's highest: frames leave only
+// on the renderer's tick, so the highest rate halves the wait after a key.
+const fps = 120
+
+// Event pacing: far above typing, key repeat or a fast mouse wheel; the
+// burst takes a whole message typed by a terminal that pastes as keys.
+const (
+	eventsPerSecond = 200
+	eventsBurst     = 4000
+)
+
+// Options are one visit's facts beyond its terminal.
+type Options struct {
+	// FirstFrame, if not nil, says the model's first screen (before any
+	// message but its size) is shared: visits with equal FirstFrame
+	// values, window sizes, colour profiles and TERM draw the same first
+	// frame, which is cached and shown at once. It must be comparable.
+	// Leave it nil when the first screen is the visitor's own (a deep
+	// link, a private page).
+	FirstFrame any
+}
+
+// Visit is one visitor's UI for the length of their stay.
+//
+// The model lives as long as the visit. A Bubble Tea program drives it
+// while the visitor is active; after Config.Sleep without a message the
+// program is put to sleep (ended without touching the screen), which frees
+// its renderer's memory, and the next key, resize or [Visit.Send] starts a
+// new program on the same model that repaints in place. While the model
+// sleeps, a terminal report (its background colour) is applied to the
+// model directly, and wakes a program only if View's content changes.
+//
+// Everything runs on Run's goroutine, except the input reader and the
+// running program.
+type Visit struct {
+	h     *Host
+	term  Terminal
+	model Model
+	scr   *screen
+	wd    *watchdog
+	opts  []tea.ProgramOption // the same for every program of the visit
+
+	size      Size
+	replay    []tea.Msg // the terminal's mode reports, for each new program
+	frame     frameKey  // the first frame's cache key but for the size
+	shared    bool      // the first screen is shared (Options.FirstFrame)
+	delivered bool      // the model has had a message besides its size
+
+	// events paces what reaches the model: every key costs an Update and
+	// a View, so a client streaming keys (within the 1 MiB a minute) could
+	// otherwise keep a core busy. Reading waits instead, which backs up
+	// the transport's flow control; nothing is dropped.
+	events *rate.Limiter
+
+	sends chan tea.Msg  // from Send
+	ended chan struct{} // closed when Run returns
+
+	p       *tea.Program // nil while asleep
+	stop    context.CancelFunc
+	done    chan struct{} // closed when p's Run returns
+	runErr  error         // p's Run error, once done is closed
+	lastMsg atomic.Int64  // unix nanoseconds of p's last message
+}
+
+// NewVisit readies a visit of model on term; Run runs it. The model is
+// told its size before any program starts.
+func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
+	env := term.Environ()
+	profile := colorprofile.Env(env)
+	v := &Visit{
+		h:      h,
+		term:   term,
+		model:  model,
+		wd:     newWatchdog(h.cfg.Idle, h.cfg.MaxSession),
+		size:   term.Size(),
+		events: rate.NewLimiter(eventsPerSecond, eventsBurst),
+		sends:  make(chan tea.Msg),
+		ended:  make(chan struct{}),
+		frame:  frameKey{screen: o.FirstFrame, profile: profile, term: termType(env)},
+		shared: o.FirstFrame != nil,
+	}
+	v.scr = newScreen(term, h.obs.FirstOutput)
+	v.opts = []tea.ProgramOption{
+		// The visit reads and decodes the input (see inputDecoder): a
+		// program with no input builds no key table and starts no reader.
+		tea.WithInput(nil),
+		tea.WithOutput(v.scr),
+		tea.WithEnvironment(env),
+		tea.WithColorProfile(profile),
+		tea.WithFilter(v.filter),
+		tea.WithFPS(fps),
+		// The process owns signals; a visitor's program must never
+		// install handlers on it.
+		tea.WithoutSignalHandler(),
+	}
+	// The model learns its size before any program starts, so a program's
+	// first frame is never drawn at size zero, however late Bubble Tea's
+	// own size message comes.
+	v.model.Update(tea.WindowSizeMsg{Width: v.size.Width, Height: v.size.Height})
+	return v
+}
+
+// termType is TERM in env.
+func termType(env []string) string {
+	term := ""
+	for _, kv := range env {
+		if t, ok := strings.CutPrefix(kv, "TERM="); ok {
+			term = t
+		}
+	}
+	return term
+}
+
+// Send delivers msg to the visit's model, waking its program if it
+// sleeps. It is safe to call from any goroutine, and returns once the
+// visit has taken the message, or at once if the visit has ended.
+func (v *Visit) Send(msg tea.Msg) {
+	select {
+	case v.sends <- msg:
+	case <-v.ended:
+	}
+}
+
+// sleepCheck asks a running program, through its message filter (which
+// runs on the program's goroutine, beside the model), whether it may sleep.
+type sleepCheck struct{ reply chan bool }
+
+// filter drops what a visit's model never needs (filterMessages), notes
+// activity for the sleep timer and answers sleep checks.
+func (v *Visit) filter(m tea.Model, msg tea.Msg) tea.Msg {
+	if c, ok := msg.(sleepCheck); ok {
+		idle := time.Since(time.Unix(0, v.lastMsg.Load()))
+		c.reply <- idle >= v.h.cfg.Sleep && !v.model.Waiting()
+		return nil
+	}
+	v.lastMsg.Store(time.Now().UnixNano())
+	return filterMessages(m, msg)
+}
+
+// filterMessages drops messages a remote visitor's UI has no use for
+// before they cost an Update and a View, and, as wish's own filter does,
+// turns a suspend (Ctrl+Z) into a resume: a visitor can't stop a program
+// on the server. Messages Bubble Tea acts on itself (capabilities, mode
+// reports) pass.
+func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
+	switch msg.(type) {
+	case tea.SuspendMsg:
+		return tea.ResumeMsg{}
+	case tea.EnvMsg, tea.KeyReleaseMsg, tea.KeyboardEnhancementsMsg,
+		tea.FocusMsg, tea.BlurMsg, tea.TerminalVersionMsg,
+		tea.CursorPositionMsg, tea.ForegroundColorMsg,
+		tea.MouseClickMsg, tea.MouseReleaseMsg, tea.MouseMotionMsg:
+		return nil
+	}
+	return msg
+}
+
+// Run shows the UI until the visitor quits or leaves, a limit ends the
+// visit (with a line saying why), or the host shuts down. The terminal is
+// left as the visit found it. It returns the last program's error:
+// errors.Is(err, tea.ErrProgramPanic) means the model panicked (Bubble
+// Tea has restored the terminal and printed the stack to stderr).
+func (v *Visit) Run() error {
+	defer close(v.ended)
+	err := v.run()
+	v.scr.restore()
+	if msg := v.wd.endMessage(); msg != "" {
+		v.scr.direct([]byte("\r\n" + msg + "\r\n"))
+	}
+	return err
+}
+
+// run is the visit's loop: key → decode → model → frame, plus the
+// timers of sleep, limits and the escape key.
+func (v *Visit) run() error {
+	input := make(chan []byte)
+	readerDone := make(chan struct{})
+	defer close(readerDone)
+	go v.read(input, readerDone)
+
+	presented := false
+	if v.shared {
+		if frame, ok := v.h.frames.Get(v.firstFrameKey()); ok {
+			v.scr.present(frame) // the first screen, before any tick
+			presented = true
+		}
+	}
+	v.scr.direct([]byte(terminalQueries))
+	if !presented || v.h.cfg.Sleep == 0 || v.h.programs.Load() < int64(v.h.cfg.Prestart) {
+		v.start(presented) // to draw the first screen, or to be ready for the first key
+	}
+
+	resizes := v.term.Resizes()
+	var dec inputDecoder
+	escArmed := false
+	esc := stoppedTimer()
+	defer esc.Stop()
+	watch := time.NewTimer(time.Hour)
+	defer watch.Stop()
+	sleep := time.NewTimer(time.Hour)
+	defer sleep.Stop()
+	resetSleep := func() {
+		if v.h.cfg.Sleep > 0 && v.p != nil {
+			last := time.Unix(0, v.lastMsg.Load())
+			sleep.Reset(max(time.Until(last.Add(v.h.cfg.Sleep)), 10*time.Millisecond))
+		}
+	}
+	resetSleep()
+	checkLimits := func() bool {
+		notice, end, next := v.wd.check(time.Now())
+		if end != "" {
+			return false
+		}
+		if notice != "" && v.h.cfg.Notice != nil {
+			v.deliver(v.h.cfg.Notice(notice))
+		}
+		watch.Reset(max(time.Until(next), 10*time.Millisecond))
+		return true
+	}
+	if !checkLimits() {
+		return v.quit()
+	}
+
+	for {
+		select {
+		case <-v.term.Done():
+			return v.kill()
+		case <-v.doneChan():
+			return v.runErr // the visitor quit, or the program failed
+		case b, ok := <-input:
+			if !ok {
+				input = nil // the visitor closed their input; the UI stays
+				continue
+			}
+			if !v.wd.input(len(b), time.Now()) {
+				v.wd.setEnd(floodMessage)
+				return v.quit()
+			}
+			events, more := dec.feed(b)
+			if dec.overflow() {
+				v.wd.setEnd(floodMessage)
+				return v.quit()
+			}
+			v.deliverEvents(events)
+			switch {
+			case !more:
+				esc.Stop()
+				escArmed = false
+			case !escArmed || dec.openString():
+				// From the first incomplete byte: more input pushes the
+				// deadline back only for a control string still coming
+				// (whose size overflow caps), never for a stray byte,
+				// which would hold back all input behind it.
+				esc.Reset(escTimeout)
+				escArmed = true
+			}
+		case <-esc.C:
+			escArmed = false
+			v.deliverEvents(dec.expire())
+		case s, ok := <-resizes:
+			if !ok {
+				resizes = nil
+				continue
+			}
+			if s != v.size {
+				v.deliver(tea.WindowSizeMsg{Width: s.Width, Height: s.Height})
+			}
+		case msg := <-v.sends:
+			v.deliver(msg)
+		case <-watch.C:
+			if !checkLimits() {
+				return v.quit()
+			}
+		case <-v.h.closing:
+			return v.quit() // the transport says goodbye
+		case <-sleep.C:
+			v.trySleep()
+		}
+		resetSleep()
+	}
+}
+
+// read passes the visitor's input to the visit's loop.
+func (v *Visit) read(out chan<- []byte, done <-chan struct{}) {
+	defer close(out)
+	buf := make([]byte, 1024)
+	for {
+		n, err := v.term.Read(buf)
+		if n > 0 {
+			select {
+			case out <- bytes.Clone(buf[:n]):
+			case <-done:
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// doneChan is the running program's done channel, or nil while asleep.
+func (v *Visit) doneChan() <-chan struct{} {
+	if v.p == nil {
+		return nil
+	}
+	return v.done
+}
+
+// firstFrameKey is the cache key of the model's first frame now.
+func (v *Visit) firstFrameKey() frameKey {
+	k := v.frame
+	k.width, k.height = v.size.Width, v.size.Height
+	return k
+}
+
+// start runs a new program on the model, at the model's size. shown says
+// the terminal already shows the program's first frame (the cached one).
+func (v *Visit) start(shown bool) {
+	ctx, cancel := context.WithCancel(context.Background())
+	p := tea.NewProgram(v.model, append(v.opts,
+		tea.WithContext(ctx),
+		tea.WithWindowSize(v.size.Width, v.size.Height),
+	)...)
+	var record func([]byte)
+	if v.shared && !v.delivered && !shown {
+		k := v.firstFrameKey()
+		record = func(frame []byte) { v.h.frames.Put(k, frame) }
+	}
+	v.scr.begin(record)
+	v.lastMsg.Store(time.Now().UnixNano())
+	done := make(chan struct{})
+	v.p, v.stop, v.done = p, cancel, done
+	v.h.obs.ProgramStarted()
+	v.h.programs.Add(1)
+	go func() {
+		defer close(done)
+		defer v.h.programs.Add(-1)
+		_, v.runErr = p.Run()
+	}()
+	for _, msg := range v.replay {
+		p.Send(msg)
+	}
+}
+
+// deliverEvents sends decoded input on: what a UI acts on (keys, pastes,
+// the mouse wheel, the background colour) and the mode reports Bubble Tea
+// acts on, which are also kept for programs started later. The rest
+// (mouse clicks and motion, focus, unknown sequences…) is dropped here,
+// so it can't wake a sleeping program.
+func (v *Visit) deliverEvents(events []uv.Event) {
+	for _, ev := range events {
+		if !pace(v.events, v.term.Done(), v.h.closing) {
+			return // the visit is ending
+		}
+		switch ev := ev.(type) {
+		case uv.ModeReportEvent:
+			v.keepReport(tea.ModeReportMsg(ev))
+			if v.p != nil {
+				v.p.Send(tea.ModeReportMsg(ev))
+			} // else the next program gets it
+		case uv.BackgroundColorEvent:
+			v.report(tea.BackgroundColorMsg(ev))
+		case uv.KeyPressEvent:
+			v.deliver(tea.KeyPressMsg(ev))
+		case uv.PasteEvent:
+			v.deliver(tea.PasteMsg(ev))
+		case uv.MouseWheelEvent:
+			v.deliver(tea.MouseWheelMsg(ev))
+		}
+	}
+}
+
+// report hands the model a fact about the terminal (the answer to the
+// background query every visit sends). A sleeping model takes it in
+// place, and its program wakes only if that changed what it shows: a
+// crowd of asleep visitors whose terminals answer what the first screen
+// already assumed starts no programs.
+func (v *Visit) report(msg tea.Msg) {
+	if v.p != nil {
+		v.deliver(msg)
+		return
+	}
+	before := v.model.View().Content
+	_, cmd := v.model.Update(msg)
+	if v.model.View().Content == before && cmd == nil {
+		return
+	}
+	v.delivered = true
+	v.start(false)
+	if cmd != nil {
+		v.p.Send(tea.BatchMsg{cmd}) // the program runs it
+	}
+}
+
+// pace waits for the limiter, and reports false if done or closing comes
+// first (the visit or the host is ending).
+func pace(l *rate.Limiter, done, closing <-chan struct{}) bool {
+	if l.Allow() {
+		return true // the common case, without a reservation
+	}
+	d := l.Reserve().Delay()
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-done:
+	case <-closing:
+	}
+	return false
+}
+
+// keepReport keeps the terminal's latest report for each mode (a
+// terminal could send any number).
+func (v *Visit) keepReport(r tea.ModeReportMsg) {
+	for i, old := range v.replay {
+		if old.(tea.ModeReportMsg).Mode == r.Mode {
+			v.replay[i] = r
+			return
+		}
+	}
+	if len(v.replay) < 8 {
+		v.replay = append(v.replay, r)
+	}
+}
+
+// deliver sends msg to the program, waking it first if it sleeps.
+func (v *Visit) deliver(msg tea.Msg) {
+	size, resize := msg.(tea.WindowSizeMsg)
+	if resize {
+		v.size = Size{size.Width, size.Height}
+	} else {
+		v.delivered = true
+	}
+	if v.p == nil {
+		if resize {
+			// As in NewVisit: the size first, so no frame of the new
+			// program can be drawn at the old one.
+			v.model.Update(msg)
+		}
+		v.start(false)
+		if resize {
+			return // the new program starts at the new size and says so
+		}
+	}
+	v.scr.touch()
+	v.p.Send(msg) // returns at once if the program has ended
+}
+
+// trySleep puts the program to sleep if it has been idle for Config.Sleep
+// and its model isn't waiting for work it started.
+func (v *Visit) trySleep() {
+	if v.p == nil || time.Since(time.Unix(0, v.lastMsg.Load())) < v.h.cfg.Sleep {
+		return
+	}
+	reply := make(chan bool, 1)
+	v.p.Send(sleepCheck{reply})
+	select {
+	case ok := <-reply:
+		if !ok {
+			// Waiting: look again after another quiet spell, not at once.
+			v.lastMsg.Store(time.Now().UnixNano())
+			return
+		}
+	case <-v.done:
+		return
+	}
+	v.scr.sleep()
+	v.stop()
+	<-v.done
+	v.p = nil
+	v.h.obs.ProgramSlept()
+	v.h.memory.freed(programBytes(v.size.Width, v.size.Height))
+}
+
+// quit ends the program the way a visitor's quit does, so the terminal is
+// restored. An asleep visit has no program to end: Run's scr.restore puts
+// the terminal back (starting a program only to end it would cost a
+// renderer per asleep visitor at every shutdown).
+func (v *Visit) quit() error {
+	if v.p == nil {
+		return nil
+	}
+	v.p.Quit()
+	<-v.done
+	return v.runErr
+}
+
+// kill ends the program at once: the visitor has gone.
+func (v *Visit) kill() error {
+	if v.p == nil {
+		return context.Canceled
+	}
+	v.stop()
+	<-v.done
+	return v.runErr
+}
+
+// stoppedTimer is a stopped timer, for the decoder's escTimeout.
+func stoppedTimer() *time.Timer {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}

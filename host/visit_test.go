@@ -1,0 +1,292 @@
+package host
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fakeTerminal is a Terminal in memory: what a transport other than SSH (a
+// WebSocket) would hand the host. Tests type into it and read its output.
+type fakeTerminal struct {
+	in      *io.PipeReader
+	keys    *io.PipeWriter
+	mu      sync.Mutex
+	out     bytes.Buffer
+	env     []string
+	size    Size
+	resizes chan Size
+	done    chan struct{}
+	closed  atomic.Bool
+}
+
+func newFakeTerminal(w, h int) *fakeTerminal {
+	r, wr := io.Pipe()
+	return &fakeTerminal{
+		in: r, keys: wr,
+		env:     []string{"TERM=xterm-256color", "COLORTERM=truecolor"},
+		size:    Size{w, h},
+		resizes: make(chan Size),
+		done:    make(chan struct{}),
+	}
+}
+
+func (f *fakeTerminal) Read(p []byte) (int, error) { return f.in.Read(p) }
+func (f *fakeTerminal) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.out.Write(p)
+}
+func (f *fakeTerminal) Environ() []string     { return f.env }
+func (f *fakeTerminal) Size() Size            { return f.size }
+func (f *fakeTerminal) Resizes() <-chan Size  { return f.resizes }
+func (f *fakeTerminal) Done() <-chan struct{} { return f.done }
+func (f *fakeTerminal) Close() error {
+	if f.closed.CompareAndSwap(false, true) {
+		close(f.done)
+		f.in.Close()
+	}
+	return nil
+}
+
+// output is everything written so far.
+func (f *fakeTerminal) output() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.out.String()
+}
+
+func (f *fakeTerminal) send(t *testing.T, s string) {
+	t.Helper()
+	if _, err := io.WriteString(f.keys, s); err != nil {
+		t.Fatalf("send %q: %v", s, err)
+	}
+}
+
+// waitOutput waits until the ANSI-stripped output shows want.
+func (f *fakeTerminal) waitOutput(t *testing.T, want string) {
+	t.Helper()
+	if !eventually(waitTimeout, func() bool { return strings.Contains(ansi.Strip(f.output()), want) }) {
+		t.Fatalf("output never showed %q:\n%q", want, ansi.Strip(f.output()))
+	}
+}
+
+// counter is a small model: + counts, q quits, a noteMsg is kept, and it
+// knows its size. Its state is atomic so tests can watch it.
+type counter struct {
+	n, w, h atomic.Int64
+	note    atomic.Value
+	waiting atomic.Bool
+}
+
+type noteMsg string
+
+func (c *counter) Init() tea.Cmd { return nil }
+func (c *counter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		c.w.Store(int64(msg.Width))
+		c.h.Store(int64(msg.Height))
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "+":
+			c.n.Add(1)
+		case "q":
+			return c, tea.Quit
+		}
+	case noteMsg:
+		c.note.Store(string(msg))
+	}
+	return c, nil
+}
+func (c *counter) View() tea.View {
+	v := tea.NewView(fmt.Sprintf("count %d at %dx%d", c.n.Load(), c.w.Load(), c.h.Load()))
+	v.AltScreen = true
+	return v
+}
+func (c *counter) Waiting() bool { return c.waiting.Load() }
+
+// state is the model's state as its View shows it, and its note.
+func (c *counter) state() string {
+	note, _ := c.note.Load().(string)
+	return fmt.Sprintf("count %d at %dx%d %s", c.n.Load(), c.w.Load(), c.h.Load(), note)
+}
+
+// waitState waits until the model's state shows want.
+func (c *counter) waitState(t *testing.T, want string) {
+	t.Helper()
+	if !eventually(waitTimeout, func() bool { return strings.Contains(c.state(), want) }) {
+		t.Fatalf("the model never reached %q: %q", want, c.state())
+	}
+}
+
+// observer counts what a host reports.
+type observer struct {
+	firsts, starts, sleeps atomic.Int64
+}
+
+func (o *observer) FirstOutput(time.Duration) { o.firsts.Add(1) }
+func (o *observer) ProgramStarted()           { o.starts.Add(1) }
+func (o *observer) ProgramSlept()             { o.sleeps.Add(1) }
+
+// run runs a visit in the background; the returned func waits for its end.
+func run(t *testing.T, v *Visit) func() error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- v.Run() }()
+	return func() error {
+		t.Helper()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(waitTimeout):
+			t.Fatal("the visit did not end")
+			return nil
+		}
+	}
+}
+
+// TestVisitOverAnyTerminal: the host needs nothing from a transport but
+// Terminal's methods. Over an in-memory terminal: keys reach the model,
+// resizes and Send too, q ends the visit and the terminal is restored.
+func TestVisitOverAnyTerminal(t *testing.T) {
+	obs := &observer{}
+	h := New(Config{Observer: obs})
+	term := newFakeTerminal(60, 12)
+	model := &counter{}
+	v := h.NewVisit(term, model, Options{})
+	wait := run(t, v)
+	term.waitOutput(t, "count 0 at 60x12")
+	term.send(t, "++")
+	model.waitState(t, "count 2 at 60x12")
+	term.resizes <- Size{70, 14}
+	model.waitState(t, "count 2 at 70x14")
+	v.Send(noteMsg("hello from the server"))
+	model.waitState(t, "hello from the server")
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v after q", err)
+	}
+	if out := term.output(); !strings.HasSuffix(out, ansi.ResetModeAltScreenSaveCursor) && !strings.Contains(out[len(out)/2:], ansi.ResetModeAltScreenSaveCursor) {
+		t.Errorf("terminal not restored: %q", out[max(0, len(out)-200):])
+	}
+	if obs.firsts.Load() != 1 || obs.starts.Load() != 1 {
+		t.Errorf("observed %d first outputs and %d starts, want 1 and 1", obs.firsts.Load(), obs.starts.Load())
+	}
+	v.Send(noteMsg("after the end")) // returns at once
+}
+
+// TestVisitEndsWhenVisitorLeaves: Done ends the visit at once.
+func TestVisitEndsWhenVisitorLeaves(t *testing.T) {
+	h := New(Config{})
+	term := newFakeTerminal(40, 10)
+	wait := run(t, h.NewVisit(term, &counter{}, Options{}))
+	term.waitOutput(t, "count 0")
+	term.Close()
+	if err := wait(); err == nil {
+		t.Error("Run = nil after the visitor left, want the program's kill")
+	}
+}
+
+// TestFirstFrameCached: the first frame a program draws for a shared
+// first screen is cached; the next visit with the same key is shown those
+// bytes before anything else, and its program's identical frame is not
+// sent again. A visit without a key, or with another, isn't.
+func TestFirstFrameCached(t *testing.T) {
+	h := New(Config{Sleep: time.Hour, Prestart: 100})
+	type key struct{ theme string }
+	first := newFakeTerminal(44, 11)
+	wait := run(t, h.NewVisit(first, &counter{}, Options{FirstFrame: key{"dark"}}))
+	first.waitOutput(t, "count 0 at 44x11")
+	k := frameKey{screen: key{"dark"}, width: 44, height: 11, profile: 0, term: "xterm-256color"}
+	k.profile = h.NewVisit(newFakeTerminal(44, 11), &counter{}, Options{}).frame.profile
+	var frame []byte
+	if !eventually(waitTimeout, func() bool { frame, _ = h.frames.Get(k); return frame != nil }) {
+		t.Fatal("the first frame was not cached")
+	}
+	first.send(t, "q")
+	_ = wait()
+
+	second := newFakeTerminal(44, 11)
+	model := &counter{}
+	wait = run(t, h.NewVisit(second, model, Options{FirstFrame: key{"dark"}}))
+	second.waitOutput(t, "count 0 at 44x11")
+	time.Sleep(100 * time.Millisecond) // the program's first frame (dropped) comes on its first tick
+	second.send(t, "+")
+	model.waitState(t, "count 1")
+	out := second.output()
+	if !strings.HasPrefix(out, string(frame)) {
+		t.Errorf("second visit's output doesn't start with the cached frame:\n%q\nframe:\n%q", out[:min(len(out), 100)], frame)
+	}
+	if n := strings.Count(out, ansi.EraseEntireScreen); n != 1 {
+		t.Errorf("second visit erased the screen %d times, want once (the cached frame)", n)
+	}
+	second.send(t, "q")
+	_ = wait()
+
+	for name, o := range map[string]Options{"no key": {}, "another key": {FirstFrame: key{"light"}}} {
+		other := newFakeTerminal(44, 11)
+		wait = run(t, h.NewVisit(other, &counter{}, o))
+		other.waitOutput(t, "count 0")
+		if strings.HasPrefix(other.output(), string(frame)) {
+			t.Errorf("%s: shown the cached frame", name)
+		}
+		other.send(t, "q")
+		_ = wait()
+	}
+}
+
+// TestSendWakesSleepingVisit: Send reaches a model whose program sleeps,
+// by starting a new one; a waiting model's program doesn't sleep.
+func TestSendWakesSleepingVisit(t *testing.T) {
+	obs := &observer{}
+	h := New(Config{Sleep: 50 * time.Millisecond, Observer: obs})
+	term := newFakeTerminal(50, 10)
+	model := &counter{}
+	v := h.NewVisit(term, model, Options{})
+	wait := run(t, v)
+	term.waitOutput(t, "count 0")
+	if !eventually(waitTimeout, func() bool { return obs.sleeps.Load() == 1 && h.Programs() == 0 }) {
+		t.Fatalf("%d sleeps, %d programs: the idle program never slept", obs.sleeps.Load(), h.Programs())
+	}
+	v.Send(noteMsg("a new message arrived"))
+	model.waitState(t, "a new message arrived")
+	if obs.starts.Load() != 2 {
+		t.Errorf("%d programs started, want 2 (the first, and one to wake)", obs.starts.Load())
+	}
+
+	model.waiting.Store(true)
+	time.Sleep(300 * time.Millisecond) // several sleep periods
+	if obs.sleeps.Load() != 1 {
+		t.Errorf("a waiting model's program was put to sleep")
+	}
+	model.waiting.Store(false)
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
+
+// TestShutdownEndsVisits: a host's Shutdown ends a visit as q does.
+func TestShutdownEndsVisits(t *testing.T) {
+	h := New(Config{})
+	term := newFakeTerminal(40, 10)
+	wait := run(t, h.NewVisit(term, &counter{}, Options{}))
+	term.waitOutput(t, "count 0")
+	h.Shutdown()
+	if err := wait(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		t.Errorf("Run = %v after Shutdown", err)
+	}
+	if !strings.Contains(term.output(), ansi.ResetModeAltScreenSaveCursor) {
+		t.Error("terminal not restored at shutdown")
+	}
+}

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+
+	"github.com/pragyamugale/portfolio/host"
+	"github.com/pragyamugale/portfolio/ui"
+)
+
+// uiHandler runs the Bubble Tea UI for a session the command middleware
+// passed on (see uiOptions): the visit itself is package host's; this is
+// the SSH side of it. A panic in the UI gets the visitor an apology.
+func (s *Server) uiHandler(sess ssh.Session) {
+	opts, ok := s.uiOptions(sess)
+	if !ok { // (the command middleware only passes sessions that get one)
+		exitSession(sess, 1)
+		return
+	}
+	term := newSSHTerminal(sess)
+	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(opts)}).Run()
+	close(term.ended)
+	switch {
+	case errors.Is(err, tea.ErrProgramPanic):
+		// Bubble Tea has restored the terminal and written the stack to
+		// the server's stderr; the visitor gets an apology only.
+		s.log.Error("ui panic", "remote", remoteIP(sess.RemoteAddr()))
+		fmt.Fprint(sess, "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
+		exitSession(sess, 1)
+	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
+		s.log.Debug("ui ended", "err", quote(err.Error()))
+	}
+}
+
+// firstScreen is the host's key for a visitor's first screen, or nil when
+// it is their own: the About page is the same for every visitor with the
+// same theme and the same form, a deep link or the owner's Inbox isn't.
+func firstScreen(o ui.Options) any {
+	if o.Section != ui.SectionAbout || o.Project != "" || o.Inbox != nil {
+		return nil
+	}
+	return struct{ light, form bool }{o.Light, o.Submit != nil}
+}
+
+// newHost makes the host that runs the server's visits.
+func (s *Server) newHost() *host.Host {
+	return host.New(host.Config{
+		Sleep:      s.cfg.UISleep,
+		Prestart:   s.cfg.UIPrestart,
+		Idle:       s.cfg.IdleTimeout,
+		MaxSession: s.cfg.MaxSession,
+		Notice:     func(text string) tea.Msg { return ui.NoticeMsg{Text: text} },
+		Observer:   hostMetrics{s.metrics},
+	})
+}
+
+// hostMetrics feeds the host's work to the server's metrics.
+type hostMetrics struct{ m *metrics }
+
+func (h hostMetrics) FirstOutput(d time.Duration) { h.m.firstFrame.Observe(d.Seconds()) }
+func (h hostMetrics) ProgramStarted()             { h.m.uiStarts.Inc() }
+func (h hostMetrics) ProgramSlept()               { h.m.uiSleeps.Inc() }
+
+// sshTerminal is a visitor's SSH session with a pty, as the host's
+// Terminal: the channel's bytes, the pty's size and window changes, the
+// session's environment with the pty's TERM.
+type sshTerminal struct {
+	ssh.Session
+	env     []string
+	size    host.Size
+	resizes chan host.Size
+	ended   chan struct{} // closed when the visit is over
+}
+
+func newSSHTerminal(sess ssh.Session) *sshTerminal {
+	pty, windows, _ := sess.Pty()
+	t := &sshTerminal{
+		Session: sess,
+		env:     append(sess.Environ(), "TERM="+pty.Term),
+		size:    host.Size{Width: pty.Window.Width, Height: pty.Window.Height},
+		resizes: make(chan host.Size),
+		ended:   make(chan struct{}),
+	}
+	go func() {
+		defer close(t.resizes)
+		for w := range windows {
+			select {
+			case t.resizes <- host.Size{Width: w.Width, Height: w.Height}:
+			case <-t.ended:
+				for range windows {
+					// Keep the session's requests flowing until it closes.
+				}
+				return
+			}
+		}
+	}()
+	return t
+}
+
+func (t *sshTerminal) Environ() []string         { return t.env }
+func (t *sshTerminal) Size() host.Size           { return t.size }
+func (t *sshTerminal) Resizes() <-chan host.Size { return t.resizes }
+func (t *sshTerminal) Done() <-chan struct{}     { return t.Context().Done() }
