@@ -34,8 +34,8 @@ type Message struct {
 	Fingerprint string    `json:"fingerprint"` // SHA256:… of the visitor's key, or ""
 	Remote      string    `json:"remote"`      // client IP
 	// Via is the way the message came: "" for the SSH form and commands
-	// (every record written before the field existed), "web" for the
-	// web page's form. Omitted when empty, so older records' checksums
+	// (every record written before the field existed), ViaWeb or
+	// ViaWebTerminal from a browser. Omitted when empty, so older records' checksums
 	// still hold.
 	Via      string `json:"via,omitempty"`
 	Checksum string `json:"checksum"` // over every other field
@@ -49,8 +49,11 @@ type Submission struct {
 	Via                    string // "" over SSH, ViaWeb from the web page
 }
 
-// ViaWeb marks a message sent through the web page's form.
-const ViaWeb = "web"
+// Where a message came from, for Message.Via ("" is SSH).
+const (
+	ViaWeb         = "web"          // the web page's form
+	ViaWebTerminal = "web-terminal" // the live terminal in a browser
+)
 
 // Receipt confirms a stored message.
 type Receipt struct {

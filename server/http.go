@@ -28,6 +28,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		KnownHosts:       s.hostKey.KnownHostsLine(host, port),
 		SSHFP:            sshfp,
 		Submit:           s.storeMessage,
+		Terminal:         s.webTerminalHandler(),
 		TrustFlyClientIP: s.cfg.TrustFlyClientIP,
 		Logger:           s.log,
 	})
