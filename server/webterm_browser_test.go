@@ -69,7 +69,17 @@ func TestBrowserTerminal(t *testing.T) {
 	keys(t, ctx, "3")
 	waitScreen(t, ctx, "the project list", func(s string) bool { return strings.Contains(s, pf.Projects[0].Summary[:30]) })
 	keys(t, ctx, "\r")
-	waitScreen(t, ctx, "the first case study", func(s string) bool { return strings.Contains(s, "System Architecture") })
+	// The whole screen is the case study: nothing of the pages before is
+	// left over (as it is when the terminal and the renderer disagree
+	// about the screen, e.g. on what a new line does).
+	waitScreen(t, ctx, "the first case study, and nothing else", func(s string) bool {
+		for _, g := range pf.Skills.Groups {
+			if strings.Contains(s, g.Name) {
+				return false
+			}
+		}
+		return strings.Contains(s, "System Architecture") && !strings.Contains(s, pf.Projects[1].Summary[:30])
+	})
 	browsertest.Screenshot(t, ctx, "terminal-case-study", false)
 
 	// A narrower window: the terminal refits, the server hears the new
@@ -95,7 +105,34 @@ func TestBrowserTerminal(t *testing.T) {
 	waitScreen(t, ctx, "the deep-linked case study", func(s string) bool {
 		return strings.Contains(s, pf.Projects[1].Title[:20]) && !strings.Contains(s, pf.Profile.Tagline)
 	})
-	if v := mustMetric(t, ts.scrape(t), "portfolio_web_terminal_sessions_total"); v < 2 {
-		t.Errorf("portfolio_web_terminal_sessions_total = %v, want 2", v)
+	noteShown := func() bool {
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".note")).display !== "none" && getComputedStyle(document.querySelector(".keys")).display !== "none"`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return shown
+	}
+	if noteShown() {
+		t.Error("a desktop browser gets the phone's note and keys")
+	}
+
+	// A phone: the page says the terminal wants a keyboard, links to the
+	// web page, and offers keys for Tab, arrows, Enter and Esc.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate("about:blank"), chromedp.Navigate(ts.url("/terminal")), chromedp.WaitVisible(".xterm-rows")); err != nil {
+		t.Fatal(err)
+	}
+	if !noteShown() {
+		t.Error("a phone gets no note or keys")
+	}
+	waitScreen(t, ctx, "the About page on a phone", func(s string) bool { return strings.Contains(s, pf.Profile.Name) })
+	if err := chromedp.Do(ctx, chromedp.Click(`button[data-key="right"]`)); err != nil {
+		t.Fatal(err)
+	}
+	waitScreen(t, ctx, "Skills after the on-screen → key", func(s string) bool { return strings.Contains(s, pf.Skills.Groups[0].Name) })
+	browsertest.Screenshot(t, ctx, "terminal-phone", false)
+
+	if v := mustMetric(t, ts.scrape(t), "portfolio_web_terminal_sessions_total"); v < 3 {
+		t.Errorf("portfolio_web_terminal_sessions_total = %v, want 3", v)
 	}
 }

@@ -54,6 +54,10 @@
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", "Noto Sans Mono", monospace',
     fontSize: 15,
     cursorBlink: false,
+    // The app writes "\n" for a new line, as to a pty, which turns it
+    // into "\r\n" (onlcr) on the way; over SSH the server's pty does that.
+    // Here the terminal does.
+    convertEol: true,
     scrollback: 0,
     theme: {
       background: colour("--term-bg"),
