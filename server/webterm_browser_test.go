@@ -96,6 +96,16 @@ func TestBrowserTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitScreen(t, ctx, "the case study re-wrapped narrower", func(string) bool { return cols() < wide*6/10 })
+	// Every cell the terminal draws is inside its box: the fit counts the
+	// box's padding.
+	inside, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
+		const box = document.getElementById("terminal"), st = getComputedStyle(box);
+		const b = box.getBoundingClientRect(), s = document.querySelector(".xterm-screen").getBoundingClientRect();
+		return s.right <= b.right - parseFloat(st.paddingRight) + 0.5 && s.bottom <= b.bottom - parseFloat(st.paddingBottom) + 0.5;
+	})()`))
+	if err != nil || !inside {
+		t.Errorf("the terminal's cells overflow its box (%v)", err)
+	}
 	browsertest.Screenshot(t, ctx, "terminal-narrow", false)
 
 	// A deep link opens on the case study.
