@@ -125,3 +125,31 @@ func TestWebTerminalContact(t *testing.T) {
 		t.Errorf("stored %+v", m)
 	}
 }
+
+// TestWebTerminalTimeouts: the host's idle limit ends a browser's visit as
+// it ends an SSH one, and the page is told why the session ended.
+func TestWebTerminalTimeouts(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0; c.IdleTimeout = 500 * time.Millisecond })
+	c := dialTerminal(t, ts, "")
+	if ce := closeOf(t, c); ce.Code != websocket.StatusNormalClosure || !strings.Contains(ce.Reason, "Reload") {
+		t.Errorf("idle socket closed with %v", ce)
+	}
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
+}
+
+// TestWebTerminalShutdown: a shutdown ends browsers' visits with the
+// restart notice, and new sockets are turned away with it.
+func TestWebTerminalShutdown(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
+	c := dialTerminal(t, ts, "")
+	ts.stop()
+	if ce := closeOf(t, c); !strings.Contains(ce.Reason, "restarting") {
+		t.Errorf("socket closed with %v at shutdown", ce)
+	}
+	late := dialTerminal(t, ts, "")
+	if ce := closeOf(t, late); ce.Code != websocket.StatusTryAgainLater || !strings.Contains(ce.Reason, "restarting") {
+		t.Errorf("socket opened during shutdown closed with %v", ce)
+	}
+}
