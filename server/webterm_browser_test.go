@@ -56,6 +56,13 @@ func TestBrowserTerminal(t *testing.T) {
 	ctx := browsertest.New(t, 1280, 800)
 	pf := testPortfolio(t)
 
+	// The web page links to the terminal near the top.
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.url("/")), chromedp.WaitVisible(`a[href="/terminal"]`)); err != nil {
+		t.Fatal(err)
+	}
+	browsertest.Screenshot(t, ctx, "web-home-with-terminal", false)
+
+	console := browsertest.CollectConsole(ctx)
 	if err := chromedp.Do(ctx, chromedp.Navigate(ts.url("/terminal")), chromedp.WaitVisible(".xterm-rows")); err != nil {
 		t.Fatal(err)
 	}
@@ -107,6 +114,9 @@ func TestBrowserTerminal(t *testing.T) {
 		t.Errorf("the terminal's cells overflow its box (%v)", err)
 	}
 	browsertest.Screenshot(t, ctx, "terminal-narrow", false)
+
+	// Nothing on the way was refused by the page's CSP or failed.
+	browsertest.NoConsoleErrors(t, console(t))
 
 	// A deep link opens on the case study.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate("about:blank"), chromedp.Navigate(ts.url("/terminal#projects/"+pf.Projects[1].Slug)), chromedp.WaitVisible(".xterm-rows")); err != nil {
