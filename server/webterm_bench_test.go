@@ -1,12 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,36 +16,18 @@ import (
 	"github.com/pragyamugale/portfolio/content"
 )
 
-// benchOut collects a session's output.
+// benchOut collects a session's output; eof is closed when it ends.
 type benchOut struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	syncBuffer
 	eof chan struct{}
 }
 
-func (o *benchOut) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-func (o *benchOut) len() int {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Len()
-}
-
-// waitFor waits until the output after mark, stripped, holds s.
+// waitFor waits until the output after mark, stripped, holds s. (The
+// benchmark's wait: it polls far more often than the tests' waits.)
 func (o *benchOut) waitFor(b *testing.B, mark int, s string) {
 	b.Helper()
 	deadline := time.Now().Add(waitTimeout)
-	for {
-		o.mu.Lock()
-		got := strings.Contains(ansi.Strip(string(o.buf.Bytes()[mark:])), s)
-		o.mu.Unlock()
-		if got {
-			return
-		}
+	for !strings.Contains(ansi.Strip(o.since(mark)), s) {
 		if time.Now().After(deadline) {
 			b.Fatalf("never saw %q", s)
 		}
@@ -154,16 +134,16 @@ func BenchmarkTerminalTransports(b *testing.B) {
 				v := tr.open(b, ts)
 				v.out.waitFor(b, 0, "q quit")
 				first += time.Since(start)
-				firstBytes += v.out.len()
-				mark := v.out.len()
+				firstBytes += v.out.Len()
+				mark := v.out.Len()
 				for _, k := range keys {
-					m := v.out.len()
+					m := v.out.Len()
 					v.send(k.key)
 					v.out.waitFor(b, m, k.marker)
 				}
 				v.send("q")
 				<-v.out.eof
-				keyBytes += v.out.len() - mark
+				keyBytes += v.out.Len() - mark
 			}
 			b.ReportMetric(float64(first.Microseconds())/float64(b.N)/1000, "ms/first-screen")
 			b.ReportMetric(float64(firstBytes)/float64(b.N), "B/first-screen")

@@ -206,8 +206,9 @@ func (h *handler) build() error {
 	for _, name := range []string{"home", "project", "contact", "sent", "problem"} {
 		h.tmpl[name] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/"+name+".html"))
 	}
-	// The live terminal's page is a frame of its own.
-	h.tmpl["terminal"] = template.Must(template.ParseFS(templateFS, "templates/terminal.html"))
+	// The live terminal's page is a frame of its own (its "layout"
+	// replaces the site's).
+	h.tmpl["terminal"] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/terminal.html"))
 
 	body, err := markdownHTML(pf.Profile.Body, 1)
 	if err != nil {
@@ -246,7 +247,7 @@ func (h *handler) build() error {
 	if o.Terminal != nil {
 		a := h.assets
 		h.termPage = h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
-			Description: pf.Profile.Tagline, Terminal: &terminalAssets{
+			Description: pf.Profile.Tagline, OGType: "website", Terminal: &terminalAssets{
 				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
 				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
 			}})
