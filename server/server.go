@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/wake"
+	"github.com/pragyamugale/portfolio/stats"
 )
 
 // Server is the portfolio's SSH server.
@@ -37,6 +38,7 @@ type Server struct {
 	notifier *inbox.Notifier
 	owners   ownerKeys
 	owner    *ownerInbox // shared by the owner's sessions
+	stats    *stats.Stats
 
 	mu        sync.Mutex
 	ln        net.Listener
@@ -116,6 +118,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.programs.Load()) },
 	)
+	if s.stats, err = openStats(cfg, logger, s.metrics.registry); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
+	}
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -130,6 +136,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	)
 	if err != nil {
 		store.Close()
+		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	// Frames leave a little later without it, nothing worse.
@@ -342,7 +349,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		_ = s.http.Shutdown(ctx)
 	}
 	_ = s.waker.Close()
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // Close stops the server at once, dropping every connection.
@@ -356,7 +363,7 @@ func (s *Server) Close() error {
 		_ = s.http.Close()
 	}
 	_ = s.waker.Close()
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // stop starts a shutdown: it tells sessions to end and closes the listener,

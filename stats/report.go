@@ -16,6 +16,9 @@ import (
 type Report struct {
 	Days    []*Day           `json:"days"`
 	Clients map[string]int64 `json:"clients"`
+	// StudyTimeBounds are the upper bounds, in seconds, of the buckets of
+	// each day's case_study_time histograms (the last bucket is open).
+	StudyTimeBounds []float64 `json:"case_study_time_bounds"`
 }
 
 // ReadReport reads the n days ending today from a store: for readers that
@@ -40,7 +43,7 @@ func NewReport(days []*Day, now time.Time, n int) Report {
 			byDate[d.Date] = d.clone()
 		}
 	}
-	r := Report{Clients: map[string]int64{}}
+	r := Report{Clients: map[string]int64{}, StudyTimeBounds: HistogramBounds[:]}
 	first := now.UTC().AddDate(0, 0, -(n - 1))
 	for i := range n {
 		date := DateOf(first.AddDate(0, 0, i))
@@ -49,6 +52,9 @@ func NewReport(days []*Day, now time.Time, n int) Report {
 			d = newDay(date)
 		}
 		d.MedianStudySeconds = math.Round(d.studyTime().Median())
+		for _, c := range Channels {
+			d.ByChannel[string(c)] += 0 // every channel present, at zero
+		}
 		for k, v := range d.Clients {
 			r.Clients[k] += v
 		}
@@ -161,12 +167,13 @@ func joinCounts(cs []Count) string {
 	return strings.Join(parts, " · ")
 }
 
-// maxDayRows bounds the per-day table of the text summary.
+// maxDayRows bounds the per-day table of the text summary, which lists the
+// days with visits or messages, newest first.
 const maxDayRows = 14
 
 // Text is the readable summary, for width columns (at least 40): totals
 // with sparklines per day, the top case studies, pages, clients, terminal
-// buckets and a table of the latest days. Plain text, no escape codes.
+// buckets and a table of the latest days with visits. Plain text, no escape codes.
 func (r Report) Text(width int) string {
 	width = max(width, 40)
 	t := r.Total()
@@ -210,12 +217,18 @@ func (r Report) Text(width int) string {
 	line("%-10s  %7s  %7s  %5s", "Day", "Visits", "Unique", "Msgs")
 	shown := 0
 	for _, d := range slices.Backward(r.Days) {
+		if d.Visits == 0 && d.Messages == 0 {
+			continue
+		}
 		if shown == maxDayRows {
-			line("  … older days: see --json")
+			line("… and older days (--json has them all)")
 			break
 		}
 		line("%-10s  %7d  %7d  %5d", d.Date, d.Visits, d.UniqueVisitors, d.Messages)
 		shown++
+	}
+	if shown == 0 {
+		line("no visits in these days")
 	}
 	return wrapLines(strings.TrimRight(b.String(), "\n"), width)
 }

@@ -450,8 +450,8 @@ func TestReportShapeAndText(t *testing.T) {
 			t.Errorf("a day lacks %q: %s", k, b)
 		}
 	}
-	if string(shape.Days[0]["by_channel"]) != "{}" {
-		t.Errorf("an empty day's by_channel is %s; want {}", shape.Days[0]["by_channel"])
+	if string(shape.Days[0]["by_channel"]) != `{"text":0,"tui":0,"web":0,"web_terminal":0}` || string(shape.Days[0]["views"]) != "{}" {
+		t.Errorf("an empty day: by_channel %s, views %s; want every channel at 0, {}", shape.Days[0]["by_channel"], shape.Days[0]["views"])
 	}
 	if shape.Clients["OpenSSH"] != 1 {
 		t.Errorf("clients %v", shape.Clients)
