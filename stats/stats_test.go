@@ -30,7 +30,7 @@ func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unloc
 var t0 = time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
 
 // open starts a Stats on dir that flushes only when asked.
-func open(t *testing.T, dir string, c *clock, edit ...func(*Options)) *Stats {
+func open(t testing.TB, dir string, c *clock, edit ...func(*Options)) *Stats {
 	t.Helper()
 	st, err := OpenFileStore(dir)
 	if err != nil {
