@@ -176,6 +176,9 @@ const maxDayRows = 14
 // buckets and a table of the latest days with visits. Plain text, no escape codes.
 func (r Report) Text(width int) string {
 	width = max(width, 40)
+	if len(r.Days) == 0 {
+		return "No statistics."
+	}
 	t := r.Total()
 	var b strings.Builder
 	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }

@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -15,6 +14,8 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pragyamugale/portfolio/stats/statstest"
 )
 
 // clock is a settable time source.
@@ -157,7 +158,7 @@ func TestUniqueVisitorsAndSaltRotation(t *testing.T) {
 	}
 	// Neither salt is anywhere on disk.
 	for _, salt := range [][32]byte{salt, s.salt} {
-		grepDir(t, dir, string(salt[:]), string(hexOf(salt[:])))
+		statstest.RequireAbsent(t, dir, string(salt[:]), string(hexOf(salt[:])))
 	}
 }
 
@@ -168,34 +169,6 @@ func hexOf(b []byte) []byte {
 		out = append(out, digits[x>>4], digits[x&15])
 	}
 	return out
-}
-
-// grepDir fails if any file under dir contains any of the strings.
-func grepDir(t *testing.T, dir string, needles ...string) {
-	t.Helper()
-	n := 0
-	err := filepath.WalkDir(dir, func(path string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		n++
-		for _, s := range needles {
-			if s != "" && bytes.Contains(bytes.ToLower(b), bytes.ToLower([]byte(s))) {
-				t.Errorf("%s contains %q", path, s)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n == 0 {
-		t.Fatal("no statistics files to check")
-	}
 }
 
 func TestPrivacyNothingIdentifyingOnDisk(t *testing.T) {
@@ -212,7 +185,7 @@ func TestPrivacyNothingIdentifyingOnDisk(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	grepDir(t, dir, append(ips, "203.0.113", "db8", "198.51.100", "192.0.2", "Zoë", "客户端", "SecretBrowser", "Ubuntu")...)
+	statstest.RequireAbsent(t, dir, append(ips, "203.0.113", "db8", "198.51.100", "192.0.2", "Zoë", "客户端", "SecretBrowser", "Ubuntu")...)
 }
 
 func TestRetention(t *testing.T) {

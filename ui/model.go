@@ -170,9 +170,11 @@ func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
 }
 
 // Busy reports whether the model waits for the result of work it started
-// (a message being stored). A host must keep delivering messages to a busy
+// (a message being stored, statistics being read). A host must keep delivering messages to a busy
 // model; an idle one can be set aside and resumed later.
-func (m *Model) Busy() bool { return m.contact.sending }
+func (m *Model) Busy() bool {
+	return m.contact.sending || (m.stats != nil && m.stats.loading)
+}
 
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
@@ -183,7 +185,7 @@ func (m *Model) Init() tea.Cmd {
 // Update handles one message, then reports the page on screen if it
 // changed (see pageChanged).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if msg, ok := msg.(statsMsg); ok {
+	if msg, ok := msg.(statsMsg); ok && m.stats != nil {
 		m.stats.loaded(msg)
 		m.screen = ""
 		return m, nil

@@ -47,7 +47,13 @@ func TestStatsTabLoadsInACommand(t *testing.T) {
 		t.Fatalf("Update read the statistics itself (%d reads)", n)
 	}
 	requireText(t, m, "Loading the statistics")
+	if !m.Busy() {
+		t.Error("the model isn't busy while the statistics load: a sleeping host would drop them")
+	}
 	send(t, m, cmd())
+	if m.Busy() {
+		t.Error("still busy after the statistics arrived")
+	}
 	requireText(t, m, "Visitors, last 30 days", "Visits", "7, 5 unique", "projects/notelytix", "median 1m45s", "OpenSSH 7", "█")
 	// Scrolling within the tab doesn't reload; opening it again does.
 	if press(t, m, "down") != nil {
