@@ -2,11 +2,15 @@ package server
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pragyamugale/portfolio/commands"
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/stats"
 )
 
@@ -42,7 +46,33 @@ func (s *Server) countVisit(sess ssh.Session) *stats.Session {
 	}
 	vs := s.stats.Visit(v)
 	sess.Context().SetValue(visitStatsKey, vs)
+	if v.Channel == stats.ChannelText {
+		s.stats.CountView(textPage(s.pf, sess))
+	}
 	return vs
+}
+
+// textPage is the page a command shows as text ("about", "projects
+// notelytix" → "projects/notelytix", "contact --name Ana" → "contact"), or
+// "" for anything else (the whole portfolio, help, typos).
+func textPage(pf *content.Portfolio, sess ssh.Session) string {
+	args, err := commandArgs(sess)
+	if err != nil {
+		return ""
+	}
+	// The page is the command and, for a case study, its slug; flags
+	// (--json, the contact form's --name…) don't change it.
+	if i := slices.IndexFunc(args, func(a string) bool { return strings.HasPrefix(a, "-") }); i >= 0 {
+		args = args[:i]
+	}
+	page, project, ok := commands.DeepLink(pf, args[:min(len(args), 2)])
+	switch {
+	case !ok:
+		return ""
+	case project != "":
+		return page + "/" + project
+	}
+	return page
 }
 
 // viewsOf is the UI's OnView for a session: it counts the pages shown.

@@ -59,7 +59,7 @@ func TestStatsCountedOverSSH(t *testing.T) {
 
 	// On the command line: a command and a piped message.
 	c, _ := dial(t, ts.addr, "ana-login", noAuth())
-	if r := execCmd(t, c, "about", cmdOpts{}); r.code != 0 {
+	if r := execCmd(t, c, "projects "+pr.Slug+" --json", cmdOpts{}); r.code != 0 {
 		t.Fatalf("about: %+v", r)
 	}
 	if r := execCmd(t, c, "contact --name 'Ana Peña' --reply-to ana@example.com", cmdOpts{stdin: strings.NewReader("Hola 👋 from a pipe")}); r.code != 0 {
@@ -86,9 +86,11 @@ func TestStatsCountedOverSSH(t *testing.T) {
 		t.Errorf("visits %d unique %d channels %v messages %d; want 3, 1 (one IP, one client), tui 1 text 2, 2",
 			d.Visits, d.UniqueVisitors, d.ByChannel, d.Messages)
 	}
-	for _, page := range []string{"about", "projects", "projects/" + pr.Slug, "contact"} {
-		if d.Views[page] < 1 {
-			t.Errorf("no view of %s: %v", page, d.Views)
+	// The app showed about, projects twice, the case study and contact;
+	// the commands showed the case study and contact as text.
+	for page, n := range map[string]int64{"about": 1, "projects": 2, "projects/" + pr.Slug: 2, "contact": 2} {
+		if d.Views[page] != n {
+			t.Errorf("%d views of %s, want %d: %v", d.Views[page], page, n, d.Views)
 		}
 	}
 	if d.Views["stats"] != 0 || d.Views["inbox"] != 0 {
@@ -108,7 +110,7 @@ func TestStatsCountedOverSSH(t *testing.T) {
 	for _, want := range []string{
 		`portfolio_visits_total{channel="tui"} 1`, `portfolio_visits_total{channel="text"} 2`,
 		`portfolio_visits_total{channel="web"} 0`, `portfolio_unique_visitors_total 1`,
-		`portfolio_page_views_total{page="projects/` + pr.Slug + `"} 1`, `portfolio_ssh_clients_total{client="Go"} 3`,
+		`portfolio_page_views_total{page="projects/` + pr.Slug + `"} 2`, `portfolio_ssh_clients_total{client="Go"} 3`,
 		`portfolio_messages_stored_total 2`, `portfolio_case_study_seconds_count 1`,
 	} {
 		if !strings.Contains(string(body), want) {
@@ -121,7 +123,7 @@ func TestStatsCountedOverSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts2 := startCmdServer(t, cfg)
-	if d := today(t, ts2); d.Visits != 3 || d.Messages != 2 || d.Views["projects/"+pr.Slug] != 1 {
+	if d := today(t, ts2); d.Visits != 3 || d.Messages != 2 || d.Views["projects/"+pr.Slug] != 2 {
 		t.Errorf("after a restart: %+v", d)
 	}
 

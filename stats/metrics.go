@@ -30,7 +30,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "portfolio_unique_visitors_total", Help: "Visits from a visitor not seen before on the same UTC day.",
 		}),
 		views: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "portfolio_page_views_total", Help: "Pages viewed in the app, by page (about, skills, projects, contact, projects/<slug>).",
+			Name: "portfolio_page_views_total", Help: "Pages viewed, in the app or as a command's text, by page (about, skills, projects, contact, projects/<slug>).",
 		}, []string{"page"}),
 		clients: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portfolio_ssh_clients_total", Help: "SSH visits, by client software.",

@@ -262,6 +262,14 @@ func (s *Stats) view(page string, spent time.Duration, isView bool) {
 	}
 }
 
+// CountView counts a page shown outside the app, such as the text of a
+// command, whose reading time isn't known.
+func (s *Stats) CountView(page string) {
+	if s != nil && page != "" {
+		s.view(page, 0, true)
+	}
+}
+
 // Flush writes the counts gathered since the last flush to the store. On
 // failure they are kept for the next one.
 func (s *Stats) Flush() error {
