@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	xansi "github.com/charmbracelet/x/ansi"
 )
 
 // Report is a range of days, oldest first, every day present (zero when
@@ -171,11 +173,11 @@ func joinCounts(cs []Count) string {
 // days with visits or messages, newest first.
 const maxDayRows = 14
 
-// Text is the readable summary, for width columns (at least 40): totals
+// Text is the readable summary, for width columns (at least 20): totals
 // with sparklines per day, the top case studies, pages, clients, terminal
 // buckets and a table of the latest days with visits. Plain text, no escape codes.
 func (r Report) Text(width int) string {
-	width = max(width, 40)
+	width = max(width, 20)
 	if len(r.Days) == 0 {
 		return "No statistics."
 	}
@@ -185,7 +187,7 @@ func (r Report) Text(width int) string {
 	first, last := r.Days[0].Date, r.Days[len(r.Days)-1].Date
 	line("Visitors, last %d %s (%s to %s, UTC)", len(r.Days), plural(len(r.Days), "day"), first, last)
 	line("")
-	sw := min(len(r.Days), width-30)
+	sw := min(len(r.Days), max(width-30, 5))
 	line("%-9s %s  %d, %d unique", "Visits", Sparkline(r.series(func(d *Day) int64 { return d.Visits }), sw), t.Visits, t.UniqueVisitors)
 	line("%-9s %s  %d", "Messages", Sparkline(r.series(func(d *Day) int64 { return d.Messages }), sw), t.Messages)
 	var chans []Count
@@ -199,8 +201,9 @@ func (r Report) Text(width int) string {
 	if len(top) == 0 {
 		line("  none read yet")
 	}
+	nameW := max(min(28, width-24), 8)
 	for _, c := range top {
-		line("  %-28s %6d  %s", clipText(c.Name, 28), c.N, c.Extra)
+		line("  %-*s %6d  %s", nameW, clipText(c.Name, nameW), c.N, c.Extra)
 	}
 	if t.MedianStudySeconds > 0 {
 		line("  median time on a case study: %s", Seconds(t.MedianStudySeconds))
@@ -236,22 +239,10 @@ func (r Report) Text(width int) string {
 	return wrapLines(strings.TrimRight(b.String(), "\n"), width)
 }
 
-// wrapLines breaks lines longer than width at " · " separators or spaces.
+// wrapLines wraps lines longer than width at spaces, breaking words only
+// if they don't fit a line of their own.
 func wrapLines(s string, width int) string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		for len([]rune(l)) > width {
-			r := []rune(l)
-			cut := strings.LastIndex(string(r[:width]), " ")
-			if cut <= 0 {
-				cut = len(string(r[:width]))
-			}
-			out = append(out, strings.TrimRight(l[:cut], " ·"))
-			l = "             " + strings.TrimLeft(l[cut:], " ·")
-		}
-		out = append(out, l)
-	}
-	return strings.Join(out, "\n")
+	return xansi.Wrap(s, width, "")
 }
 
 func clipText(s string, n int) string {

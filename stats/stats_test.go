@@ -435,9 +435,11 @@ func TestReportShapeAndText(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
 		}
 	}
-	for i, l := range strings.Split(text, "\n") {
-		if n := len([]rune(l)); n > 80 {
-			t.Errorf("line %d is %d wide: %q", i, n, l)
+	for _, w := range []int{80, 38, 20} {
+		for i, l := range strings.Split(r.Text(w), "\n") {
+			if n := len([]rune(l)); n > w {
+				t.Errorf("at %d columns, line %d is %d wide: %q", w, i, n, l)
+			}
 		}
 	}
 }

@@ -100,3 +100,13 @@ func TestOnViewReportsPageChanges(t *testing.T) {
 		t.Errorf("deep link reported %v", pages)
 	}
 }
+
+func TestStatsTabFits(t *testing.T) {
+	for _, size := range [][2]int{{40, 12}, {80, 24}, {120, 40}} {
+		m := New(portfolio(t), Options{Profile: colorprofile.TrueColor, Inbox: &fakeSource{read: map[string]bool{}}, Stats: &fakeStats{}})
+		send(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		send(t, m, press(t, m, "6")())
+		checkFits(t, output(t, m, colorprofile.TrueColor), size[0], size[1], true)
+		requireText(t, m, "Visitors")
+	}
+}
