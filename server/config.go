@@ -32,6 +32,8 @@ type Config struct {
 	// OwnerKeys is an authorized_keys file; sessions authenticated with one
 	// of its keys get the Inbox section.
 	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
+	// StatsDays is how many days of visitor statistics are kept.
+	StatsDays int `env:"PORTFOLIO_STATS_DAYS"`
 	// NotifyURL, if set, receives each new message as a JSON POST.
 	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
 	// PublicAddr is the address visitors type, e.g. portfolio.example.com
@@ -92,6 +94,7 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		DataDir:         "data",
 		MessagesPerHour: 5,
+		StatsDays:       400,
 
 		HandshakeTimeout: 10 * time.Second,
 		MaxConns:         1000,
@@ -127,6 +130,9 @@ func (c Config) Validate() error {
 	}
 	if c.MessagesPerHour < 0 {
 		errs = append(errs, fmt.Errorf("--messages-per-hour %d: must not be negative (0 = no limit)", c.MessagesPerHour))
+	}
+	if c.StatsDays < 1 {
+		errs = append(errs, fmt.Errorf("--stats-days %d: must be at least 1", c.StatsDays))
 	}
 	if c.NotifyURL != "" {
 		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

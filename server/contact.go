@@ -30,6 +30,7 @@ func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 		switch {
 		case err == nil && !r.Duplicate:
 			s.metrics.stored.Inc()
+			s.stats.Message()
 		case errors.Is(err, inbox.ErrStorage):
 			s.metrics.storageErrors.Inc()
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/stats"
 )
 
 // Server is the portfolio's SSH server.
@@ -37,6 +38,7 @@ type Server struct {
 	notifier *inbox.Notifier
 	owners   ownerKeys
 	owner    *ownerInbox // shared by the owner's sessions
+	stats    *stats.Stats
 
 	mu        sync.Mutex
 	ln        net.Listener
@@ -114,6 +116,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.host.Programs()) },
 	)
 	s.host = s.newHost()
+	if s.stats, err = openStats(cfg, logger, s.metrics.registry); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
+	}
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -128,6 +134,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	)
 	if err != nil {
 		store.Close()
+		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	return s, nil
@@ -335,7 +342,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // Close stops the server at once, dropping every connection.
@@ -348,7 +355,7 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // stop starts a shutdown: it tells sessions to end and closes the listener,

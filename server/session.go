@@ -79,8 +79,9 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 		Submit:  s.submitFor(sess),
 	}
 	if s.isOwner(sess) {
-		opts.Inbox = s.owner
+		opts.Inbox, opts.Stats = s.owner, s.stats
 	}
+	opts.OnView = viewsOf(sess)
 	return opts, true
 }
 
@@ -167,6 +168,7 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 			exitSession(sess, 0)
 			return
 		}
+		defer s.countVisit(sess).End() // visitor statistics (stats/)
 		next(sess)
 		if s.stopping() {
 			fmt.Fprint(sess, goodbye)

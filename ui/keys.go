@@ -8,6 +8,7 @@ import "charm.land/bubbles/v2/key"
 type KeyMap struct {
 	About, Skills, Projects, Contact key.Binding // jump to a section
 	Inbox                            key.Binding // the owner's inbox; disabled for visitors
+	Stats                            key.Binding // the owner's statistics; disabled for visitors
 	NextSection, PrevSection         key.Binding
 	Up, Down                         key.Binding
 	PageUp, PageDown                 key.Binding
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		Projects:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "projects")),
 		Contact:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "contact")),
 		Inbox:       key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "inbox")),
+		Stats:       key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "stats")),
 		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("→/tab", "next section")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←/⇧tab", "prev section")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),

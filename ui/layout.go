@@ -242,7 +242,7 @@ func (m *Model) helpKeys() helpKeys {
 	short = append(short, k.Help, k.Quit)
 
 	k.Up.SetHelp("↑/k", "up")
-	nav := []key.Binding{k.About, k.Skills, k.Projects, k.Contact, k.Inbox, k.NextSection, k.PrevSection}
+	nav := []key.Binding{k.About, k.Skills, k.Projects, k.Contact, k.Inbox, k.Stats, k.NextSection, k.PrevSection}
 	move := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
 	act := []key.Binding{k.Open, k.Back}
 	if m.section == SectionSkills && m.study == nil {

@@ -24,10 +24,11 @@ const (
 	SectionProjects
 	SectionContact
 	SectionInbox // only for the owner
+	SectionStats // only for the owner
 	sectionCount
 )
 
-var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact", "Inbox"}
+var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact", "Inbox", "Stats"}
 
 // String returns the section's tab label.
 func (s Section) String() string { return sectionNames[s] }
@@ -58,6 +59,12 @@ type Options struct {
 	// Inbox, if set, adds the owner's Inbox section. Set it only for a
 	// session authenticated with an owner key.
 	Inbox InboxSource
+	// Stats, if set with Inbox, adds the owner's Stats section.
+	Stats StatsSource
+	// OnView, if set, is told each page that comes on screen (see
+	// pageName), from the model's goroutine: the server counts views and
+	// the time spent on each case study from it.
+	OnView func(page string)
 }
 
 // Model is the root model: it owns the window size, the theme, the key map
@@ -79,6 +86,7 @@ type Model struct {
 	projects *projectsPage
 	contact  *contactPage
 	inbox    *inboxPage // nil unless the visitor is the owner
+	stats    *statsPage // nil unless the visitor is the owner
 	study    *document  // the open case study, or nil
 
 	showHelp bool
@@ -89,6 +97,9 @@ type Model struct {
 	// every message, including the many a session start brings that change
 	// nothing; those reuse it.
 	screen string
+	// onScreen is the page last reported to onView.
+	onScreen pageKey
+	onView   func(page string)
 	// pristine is true until the visitor does anything: the screen is then
 	// the same for every visitor with the same window and colours, and is
 	// shared (see firstScreens).
@@ -111,6 +122,9 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		profile: opts.Profile,
 		dark:    !opts.Light,
 		section: opts.Section,
+		onView:  opts.OnView,
+		// No page reported yet: the first is, below.
+		onScreen: pageKey{section: sectionCount},
 	}
 	st := func() *Styles { return m.styles }
 	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
@@ -120,7 +134,11 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	if opts.Inbox != nil {
 		m.inbox = newInboxPage(opts.Inbox, st)
 	}
+	if opts.Inbox != nil && opts.Stats != nil {
+		m.stats = newStatsPage(opts.Stats, st)
+	}
 	m.keys.Inbox.SetEnabled(m.inbox != nil)
+	m.keys.Stats.SetEnabled(m.stats != nil)
 	m.pristine = opts.Section == SectionAbout && opts.Project == "" && opts.Inbox == nil
 	if m.section >= m.sections() {
 		m.section = SectionAbout
@@ -135,12 +153,16 @@ func New(pf *content.Portfolio, opts Options) *Model {
 			}
 		}
 	}
+	m.pageChanged()
 	return m
 }
 
 // Waiting reports whether the model waits for the result of work it
-// started (a message being stored), whose message must reach it.
-func (m *Model) Waiting() bool { return m.contact.sending }
+// started (a message being stored, statistics being read), whose message
+// must reach it.
+func (m *Model) Waiting() bool {
+	return m.contact.sending || (m.stats != nil && m.stats.loading)
+}
 
 // restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
@@ -154,8 +176,22 @@ func (m *Model) Init() tea.Cmd {
 	return tea.RequestBackgroundColor
 }
 
-// Update handles one message.
+// Update handles one message, then reports the page on screen if it
+// changed (see pageChanged).
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if msg, ok := msg.(statsMsg); ok && m.stats != nil {
+		m.stats.loaded(msg)
+		m.screen = ""
+		return m, nil
+	}
+	_, cmd := m.update(msg)
+	if more := m.pageChanged(); more != nil {
+		return m, tea.Batch(cmd, more)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg.(type) {
 	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
 		// The visitor (or the server) acts: the screen is theirs now.
@@ -230,6 +266,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSection(SectionContact)
 	case key.Matches(msg, k.Inbox):
 		m.setSection(SectionInbox)
+	case key.Matches(msg, k.Stats):
+		m.setSection(SectionStats)
 	case key.Matches(msg, k.NextSection):
 		m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
@@ -275,8 +313,12 @@ func (m *Model) updateList(msg tea.KeyPressMsg, selected, n int, selectItem func
 	}
 }
 
-// sections is how many tabs this visitor has: the Inbox only for the owner.
+// sections is how many tabs this visitor has: the Inbox and Stats only
+// for the owner.
 func (m *Model) sections() Section {
+	if m.stats != nil {
+		return SectionStats + 1
+	}
 	if m.inbox != nil {
 		return SectionInbox + 1
 	}
@@ -315,6 +357,8 @@ func (m *Model) page() *document {
 		return &m.contact.document
 	case SectionInbox:
 		return &m.inbox.document
+	case SectionStats:
+		return &m.stats.document
 	}
 	return &m.about
 }
@@ -334,6 +378,9 @@ func (m *Model) documents() []*document {
 	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact.document}
 	if m.inbox != nil {
 		ds = append(ds, &m.inbox.document)
+	}
+	if m.stats != nil {
+		ds = append(ds, &m.stats.document)
 	}
 	if m.study != nil {
 		ds = append(ds, m.study)

@@ -62,6 +62,7 @@ func newRootCmd() *cobra.Command {
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long to wait for visitors' sessions to end on SIGINT/SIGTERM (env PORTFOLIO_SHUTDOWN_TIMEOUT)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env PORTFOLIO_LOG_LEVEL)")
 	f.IntVar(&cfg.MessagesPerHour, "messages-per-hour", cfg.MessagesPerHour, "contact messages allowed per source IP and per key each hour, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR)")
+	f.IntVar(&cfg.StatsDays, "stats-days", cfg.StatsDays, "days of visitor statistics kept in the data directory (env PORTFOLIO_STATS_DAYS)")
 	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
 	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
 	f.StringVar(&cfg.PublicAddr, "public-addr", cfg.PublicAddr, "the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address (env PORTFOLIO_PUBLIC_ADDR)")
@@ -81,7 +82,7 @@ func newRootCmd() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")
 	cmd.PersistentFlags().StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start; PORTFOLIO_HOST_KEY (the key itself) wins (env PORTFOLIO_HOST_KEY_DIR)")
 
-	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg))
+	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg), newStatsCmd(&cfg))
 	return cmd
 }
 

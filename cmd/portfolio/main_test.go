@@ -42,6 +42,7 @@ var flagEnv = map[string]string{
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
 	"http-addr":         "PORTFOLIO_HTTP_ADDR",
+	"stats-days":        "PORTFOLIO_STATS_DAYS",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a
