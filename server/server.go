@@ -115,6 +115,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	s.metrics = newMetrics(
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.programs.Load()) },
+		func() float64 { return float64(s.conns.open()) },
 	)
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
@@ -157,6 +158,9 @@ func (s *Server) hardening(srv *ssh.Server) error {
 		srv.IdleTimeout = 4 * s.cfg.Keepalive
 	}
 	srv.ConnCallback = s.connCallback
+	// Outside the middleware chain: a connection with no handler running
+	// is closed after --no-session-timeout (conns.go).
+	srv.Handler = trackSessions(srv.Handler)
 	srv.ServerConfigCallback = serverConfig
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionHandler}
 	srv.LocalPortForwardingCallback = nil

@@ -1,0 +1,301 @@
+package server
+
+import (
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// waitClosed fails the test unless the server closes rc's connection
+// within waitTimeout (far below the two hours such connections used to
+// last, and the 2-minute keepalive idle limit at the default interval).
+func waitClosed(t *testing.T, rc *rawClient, what string) {
+	t.Helper()
+	select {
+	case <-rc.closed:
+	case <-time.After(waitTimeout):
+		t.Fatalf("%s: connection still open after %s", what, waitTimeout)
+	}
+}
+
+// TestConnectionWithoutRunningSessionClosed: a logged-in connection that
+// runs no session (ssh -N; a pty and never a shell; a connection kept
+// open after its session, as OpenSSH's ControlMaster does) is closed after
+// --no-session-timeout, while answering keepalives; one with a session
+// running is not.
+func TestConnectionWithoutRunningSessionClosed(t *testing.T) {
+	t.Parallel()
+	const grace = 300 * time.Millisecond
+	ts := startServerWith(t, func(c *Config) {
+		c.NoSessionTimeout = grace
+		c.SessionRate = 0
+		withHTTP(c)
+	})
+
+	t.Run("no session", func(t *testing.T) {
+		t.Parallel()
+		rc := dialRaw(t, dialTCP(t, ts.addr))
+		waitClosed(t, rc, "ssh -N")
+	})
+	t.Run("pty and no shell", func(t *testing.T) {
+		t.Parallel()
+		rc := dialRaw(t, dialTCP(t, ts.addr))
+		sess, err := rc.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		waitClosed(t, rc, "a pty and no shell")
+	})
+	t.Run("after its session", func(t *testing.T) {
+		t.Parallel()
+		rc := dialRaw(t, dialTCP(t, ts.addr))
+		if r := execCmd(t, rc.Client, "version", cmdOpts{}); r.code != 0 {
+			t.Fatalf("version: exit %d, stderr %q", r.code, r.stderr)
+		}
+		// A second session on the same connection, as ControlMaster runs
+		// them, within the grace.
+		if r := execCmd(t, rc.Client, "version", cmdOpts{}); r.code != 0 {
+			t.Fatalf("second version: exit %d, stderr %q", r.code, r.stderr)
+		}
+		waitClosed(t, rc, "kept open after its sessions")
+	})
+	t.Run("session running", func(t *testing.T) {
+		t.Parallel()
+		rc := dialRaw(t, dialTCP(t, ts.addr))
+		tm := silentSession(t, rc.Client)
+		tm.waitFor(0, waitTimeout, ownerName)
+		time.Sleep(4 * grace)
+		if rc.isClosed() {
+			t.Fatalf("a connection with its UI session running was closed; log:\n%s", tail(ts.logs.String(), 2000))
+		}
+		tm.quit()
+		waitClosed(t, rc, "after the UI session ended")
+	})
+	t.Run("metrics", func(t *testing.T) {
+		// Not parallel with the others: it counts every open connection.
+		base := mustMetric(t, ts.scrape(t), "portfolio_connections_open")
+		a := dialRaw(t, dialTCP(t, ts.addr))
+		b := dialRaw(t, dialTCP(t, ts.addr))
+		ts.waitMetric(t, "portfolio_connections_open", func(v float64) bool { return v >= base+2 })
+		// Neither has a session: the sessions gauge never saw them.
+		if v := mustMetric(t, ts.scrape(t), "portfolio_sessions_active"); v != 0 {
+			t.Errorf("portfolio_sessions_active = %v, want 0", v)
+		}
+		waitClosed(t, a, "a")
+		waitClosed(t, b, "b")
+		ts.waitMetric(t, "portfolio_connections_open", func(v float64) bool { return v == 0 })
+		ts.waitMetric(t, "portfolio_rejected_connections_total", func(v float64) bool { return v >= 2 }, "reason", "no-session")
+	})
+}
+
+// stalledStdin is a client's standard input that sends nothing and never
+// closes, until the test ends.
+func stalledStdin(t *testing.T) io.Reader {
+	r, w := io.Pipe()
+	t.Cleanup(func() { _ = w.Close() })
+	return r
+}
+
+// TestCommandSessionDeadlines: a piped contact whose client sends nothing
+// and never closes its input ends at --idle-timeout; one that trickles
+// input forever ends at --max-session; neither stores anything.
+func TestCommandSessionDeadlines(t *testing.T) {
+	t.Parallel()
+	t.Run("idle", func(t *testing.T) {
+		t.Parallel()
+		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout = 500 * time.Millisecond })
+		c, _ := dial(t, ts.addr, "visitor", noAuth())
+		r := execCmd(t, c, janeArgs, cmdOpts{stdin: stalledStdin(t)})
+		if r.code == 0 || !strings.Contains(r.stderr, "no input") {
+			t.Errorf("stalled contact: exit %d, stderr %q; want non-zero and the reason", r.code, r.stderr)
+		}
+		if msgs := storedMessages(t, ts); len(msgs) != 0 {
+			t.Errorf("stored %+v from a stalled contact", msgs)
+		}
+	})
+	t.Run("max session", func(t *testing.T) {
+		t.Parallel()
+		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout, c.MaxSession = 0, time.Second })
+		c, _ := dial(t, ts.addr, "visitor", noAuth())
+		r, w := io.Pipe()
+		done := make(chan struct{})
+		t.Cleanup(func() { close(done); _ = w.Close() })
+		go func() {
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+				if _, err := io.WriteString(w, "語"); err != nil {
+					return
+				}
+			}
+		}()
+		res := execCmd(t, c, janeArgs, cmdOpts{stdin: r})
+		if res.code == 0 || !strings.Contains(res.stderr, "session limit") {
+			t.Errorf("trickling contact: exit %d, stderr %q; want non-zero and the reason", res.code, res.stderr)
+		}
+		if msgs := storedMessages(t, ts); len(msgs) != 0 {
+			t.Errorf("stored %+v from a cut contact", msgs)
+		}
+	})
+	t.Run("client never reads", func(t *testing.T) {
+		t.Parallel()
+		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout = 500 * time.Millisecond })
+		fc := &frozenConn{Conn: dialTCP(t, ts.addr), release: make(chan struct{})}
+		rc := dialRaw(t, fc)
+		t.Cleanup(func() { close(fc.release) })
+		sess, err := rc.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess.Stdin = stalledStdin(t)
+		if err := sess.Start(janeArgs); err != nil {
+			t.Fatal(err)
+		}
+		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+			t.Fatal("the session never started")
+		}
+		// The client reads nothing more: not the notice, not the exit
+		// status, not the channel's close. The server lets go regardless.
+		fc.frozen.Store(true)
+		if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
+			t.Fatalf("a frozen client's command session still held: open %d, active %d", ts.conns.open(), ts.active.Load())
+		}
+	})
+}
+
+// TestLongCommandLineRefused: a command line over the cap is refused with
+// one line and the usage status, before it is split into words (which
+// costs seconds of CPU for a 120 KB word).
+func TestLongCommandLineRefused(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	for _, cmd := range []string{strings.Repeat("a", 120<<10), "projects " + strings.Repeat("\"é語 ", 1500)} {
+		r := execCmd(t, c, cmd, cmdOpts{})
+		if r.code != 2 || !strings.Contains(r.stderr, "command too long") || strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
+			t.Errorf("%d-byte command: exit %d, stdout %q, stderr %q; want 2 and one line", len(cmd), r.code, tail(r.stdout, 200), tail(r.stderr, 200))
+		}
+	}
+	// With a terminal too (where a command may be a deep link).
+	tm := openTermCmd(t, c, strings.Repeat("b", 120<<10), 80, 24)
+	if err := tm.wait(waitTimeout); exitStatus(err) != 2 || !strings.Contains(tm.stderr.String(), "command too long") {
+		t.Errorf("with a pty: %v, stderr %q", err, tm.stderr.String())
+	}
+	// At the limit, a command still runs (and is merely unknown).
+	r := execCmd(t, c, "x"+strings.Repeat(" ", maxCommandBytes-1), cmdOpts{})
+	if r.code != 2 || strings.Contains(r.stderr, "too long") {
+		t.Errorf("%d-byte command: exit %d, stderr %q", maxCommandBytes, r.code, r.stderr)
+	}
+}
+
+// TestSignalRequestAnswered: a signal request that wants a reply gets one
+// (a refusal), instead of leaving the client waiting.
+func TestSignalRequestAnswered(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	type reply struct {
+		ok  bool
+		err error
+	}
+	res := make(chan reply, 1)
+	go func() {
+		ok, err := sess.SendRequest("signal", true, gossh.Marshal(struct{ Signal string }{"INT"}))
+		res <- reply{ok, err}
+	}()
+	select {
+	case r := <-res:
+		if r.ok || r.err != nil {
+			t.Errorf("signal: ok=%v err=%v, want a refusal", r.ok, r.err)
+		}
+	case <-time.After(waitTimeout):
+		t.Fatalf("no reply to a signal request after %s", waitTimeout)
+	}
+	// The session still works.
+	var out syncBuffer
+	sess.Stdout = &out
+	if err := sess.Run("version"); err != nil || out.String() == "" {
+		t.Errorf("session after the signal: %v, output %q", err, out.String())
+	}
+}
+
+// TestSessionDuringShutdown: a session started on an open connection
+// after the shutdown began (OpenSSH's connection sharing) is refused with
+// the notice on stderr and exit status 75: skills --json prints no text
+// on stdout, and contact stores nothing.
+func TestSessionDuringShutdown(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+
+	// Another visitor's session keeps the shutdown waiting.
+	holder, _ := dial(t, ts.addr, "holder", noAuth())
+	hs, err := holder.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs.Stdin = stalledStdin(t)
+	if err := hs.Start(janeArgs); err != nil {
+		t.Fatal(err)
+	}
+
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	if r := execCmd(t, c, "skills --json", cmdOpts{}); r.code != 0 || !strings.HasPrefix(r.stdout, "{") {
+		t.Fatalf("before the shutdown: exit %d, stdout %q", r.code, tail(r.stdout, 200))
+	}
+	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+		t.Fatalf("active sessions = %d, want the holder's alone", ts.active.Load())
+	}
+
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		defer cancel()
+		shut <- ts.Shutdown(ctx)
+	}()
+	if !eventually(waitTimeout, ts.stopping) {
+		t.Fatal("shutdown never started")
+	}
+
+	r := execCmd(t, c, "skills --json", cmdOpts{})
+	if r.code != exitTempFail || r.stdout != "" || !strings.Contains(r.stderr, "restarting") {
+		t.Errorf("skills --json during shutdown: exit %d, stdout %q, stderr %q; want %d, nothing, the notice", r.code, r.stdout, r.stderr, exitTempFail)
+	}
+	r = execCmd(t, c, janeArgs, cmdOpts{stdin: strings.NewReader("Hello 👋, ça va?")})
+	if r.code != exitTempFail || r.stdout != "" || !strings.Contains(r.stderr, "restarting") {
+		t.Errorf("contact during shutdown: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	_ = holder.Close() // its message is empty: nothing to store
+	select {
+	case err := <-shut:
+		if err != nil {
+			t.Errorf("Shutdown = %v", err)
+		}
+	case <-time.After(waitTimeout + 5*time.Second):
+		t.Fatal("Shutdown did not return")
+	}
+	if msgs := storedMessages(t, ts); len(msgs) != 0 {
+		t.Errorf("stored %+v during the shutdown", msgs)
+	}
+	select {
+	case <-ts.serve:
+		ts.serve <- nil // for the cleanup
+	case <-time.After(waitTimeout):
+		t.Error("Serve did not return after Shutdown")
+	}
+}
