@@ -8,6 +8,9 @@ import (
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // waitClosed fails the test unless the server closes rc's connection
@@ -297,5 +300,78 @@ func TestSessionDuringShutdown(t *testing.T) {
 		ts.serve <- nil // for the cleanup
 	case <-time.After(waitTimeout):
 		t.Error("Serve did not return after Shutdown")
+	}
+}
+
+// TestInboxBusy: past --messages-per-hour-total, a piped contact and the
+// form are told the inbox is busy and where else to go (the profile's
+// links), with nothing about anyone's count; nothing more is stored.
+func TestInboxBusy(t *testing.T) {
+	t.Parallel()
+	pf := *testPortfolio(t)
+	pf.Profile.Links = []content.Link{{Label: "Email", URL: "mailto:owner@example.com"}}
+	ts := newTestServer(t, func(c *Config) {
+		c.SessionRate, c.MessagesPerHour, c.MessagesPerHourTotal = 0, 0, 1
+	}, func(s *Server) {
+		// The links come from the portfolio the server was built with.
+		s.inbox = inbox.NewService(s.store, inbox.ServiceOptions{
+			TotalPerHour: s.cfg.MessagesPerHourTotal, Elsewhere: elsewhere(&pf), Logger: s.log,
+		})
+	})
+	ts.waitServing(t)
+
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	if r := execCmd(t, c, janeArgs, cmdOpts{stdin: strings.NewReader("first")}); r.code != 0 {
+		t.Fatalf("first message: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r := execCmd(t, c, janeArgs, cmdOpts{stdin: strings.NewReader("Ça va? 你好 👋")})
+	const want = "portfolio: the inbox is busy, please try again later or use Email (owner@example.com)\n"
+	if r.code != 1 || r.stderr != want || r.stdout != "" {
+		t.Errorf("piped contact past the total: exit %d, stdout %q, stderr %q; want 1 and %q", r.code, r.stdout, r.stderr, want)
+	}
+
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.fill("Jane", "@jane", "Ça va? 你好")
+	vt.send(keyCtrlS)
+	scr := vt.waitScreen("The inbox is busy")
+	if !strings.Contains(scr, "┃ Ça va? 你好") {
+		t.Errorf("text not kept after a busy inbox:\n%s", scr)
+	}
+	if msgs := storedMessages(t, ts); len(msgs) != 1 {
+		t.Errorf("stored %d messages, want 1", len(msgs))
+	}
+	ts.waitLog(t, "inbox busy")
+}
+
+func TestElsewhere(t *testing.T) {
+	t.Parallel()
+	pf := content.Portfolio{Profile: content.Profile{Links: []content.Link{
+		{Label: "GitHub", URL: "https://github.com/example"},
+		{Label: "Email", URL: "mailto:owner@example.com"},
+		{Label: "https://example.com", URL: "https://example.com"},
+	}}}
+	got := strings.Join(elsewhere(&pf), "; ")
+	const want = "GitHub (https://github.com/example); Email (owner@example.com); https://example.com"
+	if got != want {
+		t.Errorf("elsewhere = %q, want %q", got, want)
+	}
+	if e := elsewhere(&content.Portfolio{}); len(e) != 0 {
+		t.Errorf("no links: %q", e)
+	}
+}
+
+func TestConfigValidateLimits(t *testing.T) {
+	t.Parallel()
+	c := testConfig(t)
+	c.MessagesPerHourTotal, c.NoSessionTimeout = -1, -time.Second
+	err := c.Validate()
+	for _, flag := range []string{"--messages-per-hour-total", "--no-session-timeout"} {
+		if err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("Validate() = %v, want it to name %s", err, flag)
+		}
+	}
+	if d := DefaultConfig(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
+		t.Errorf("defaults: total %d, no-session %s; want 100 and 30s", d.MessagesPerHourTotal, d.NoSessionTimeout)
 	}
 }

@@ -107,9 +107,12 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
 		inbox: inbox.NewService(store, inbox.ServiceOptions{
-			PerHour:  cfg.MessagesPerHour,
-			Logger:   logger,
-			Notifier: notifier,
+			PerHour: cfg.MessagesPerHour,
+			// Shared limits: everyone together, and each IPv6 /48.
+			TotalPerHour: cfg.MessagesPerHourTotal,
+			Elsewhere:    elsewhere(pf),
+			Logger:       logger,
+			Notifier:     notifier,
 		}),
 	}
 	s.metrics = newMetrics(

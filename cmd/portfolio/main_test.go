@@ -42,6 +42,9 @@ var flagEnv = map[string]string{
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
 	"http-addr":         "PORTFOLIO_HTTP_ADDR",
+
+	"messages-per-hour-total": "PORTFOLIO_MESSAGES_PER_HOUR_TOTAL",
+	"no-session-timeout":      "PORTFOLIO_NO_SESSION_TIMEOUT",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a
