@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -373,5 +375,37 @@ func TestConfigValidateLimits(t *testing.T) {
 	}
 	if d := DefaultConfig(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
 		t.Errorf("defaults: total %d, no-session %s; want 100 and 30s", d.MessagesPerHourTotal, d.NoSessionTimeout)
+	}
+}
+
+// TestEndToEndNoSession: the real OpenSSH client with -N (no command, no
+// shell) and its own keepalives, which used to hold a connection slot for
+// two hours, is disconnected after --no-session-timeout; a stalled piped
+// contact ends by the idle timeout with a non-zero status.
+func TestEndToEndNoSession(t *testing.T) {
+	requireTools(t, "ssh")
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) {
+		c.SessionRate, c.NoSessionTimeout, c.IdleTimeout = 0, 500*time.Millisecond, 500*time.Millisecond
+	})
+	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
+	knownHosts := filepath.Join(t.TempDir(), "known_hosts")
+
+	_, stderr, code := runOpenSSH(t, port, knownHosts, nil, []string{"-N", "-o", "ServerAliveInterval=1"})
+	if code == 0 {
+		t.Errorf("ssh -N exited 0; stderr %q", stderr)
+	}
+	// A pipe the client reads itself (exec would wait on copying a reader).
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = r.Close(); _ = w.Close() })
+	_, stderr, code = runOpenSSH(t, port, knownHosts, r, nil, "contact", "--name", "Jane", "--reply-to", "jane@example.com")
+	if code == 0 || !strings.Contains(stderr, "no input") {
+		t.Errorf("stalled contact: exit %d, stderr %q; want non-zero and the reason", code, stderr)
+	}
+	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
+		t.Errorf("%d connections still open", ts.conns.open())
 	}
 }
