@@ -38,7 +38,9 @@ var connWatchKey = &struct{ name string }{"conn-watch"}
 func watchConn(ctx ssh.Context, grace time.Duration, closeConn, onIdle func()) *connWatch {
 	w := &connWatch{closeConn: closeConn, onIdle: onIdle, grace: grace}
 	if grace > 0 {
+		w.mu.Lock() // the timer may fire before it is stored
 		w.timer = time.AfterFunc(grace, w.expire)
+		w.mu.Unlock()
 	}
 	ctx.SetValue(connWatchKey, w)
 	return w

@@ -2,13 +2,16 @@ package server
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
@@ -108,6 +111,32 @@ func stalledStdin(t *testing.T) io.Reader {
 	return r
 }
 
+// startStalledContact starts a piped contact on c whose input never
+// comes nor closes.
+func startStalledContact(t *testing.T, c *gossh.Client) {
+	t.Helper()
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess.Stdin = stalledStdin(t)
+	if err := sess.Start(janeArgs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantCut checks that a contact command was ended by a deadline, saying
+// why, and stored nothing.
+func wantCut(t *testing.T, ts *testServer, r cmdResult, reason string) {
+	t.Helper()
+	if r.code == 0 || !strings.Contains(r.stderr, reason) {
+		t.Errorf("exit %d, stderr %q; want non-zero and %q", r.code, r.stderr, reason)
+	}
+	if msgs := storedMessages(t, ts); len(msgs) != 0 {
+		t.Errorf("stored %+v from a cut contact", msgs)
+	}
+}
+
 // TestCommandSessionDeadlines: a piped contact whose client sends nothing
 // and never closes its input ends at --idle-timeout; one that trickles
 // input forever ends at --max-session; neither stores anything.
@@ -117,13 +146,7 @@ func TestCommandSessionDeadlines(t *testing.T) {
 		t.Parallel()
 		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout = 500 * time.Millisecond })
 		c, _ := dial(t, ts.addr, "visitor", noAuth())
-		r := execCmd(t, c, janeArgs, cmdOpts{stdin: stalledStdin(t)})
-		if r.code == 0 || !strings.Contains(r.stderr, "no input") {
-			t.Errorf("stalled contact: exit %d, stderr %q; want non-zero and the reason", r.code, r.stderr)
-		}
-		if msgs := storedMessages(t, ts); len(msgs) != 0 {
-			t.Errorf("stored %+v from a stalled contact", msgs)
-		}
+		wantCut(t, ts, execCmd(t, c, janeArgs, cmdOpts{stdin: stalledStdin(t)}), "no input")
 	})
 	t.Run("max session", func(t *testing.T) {
 		t.Parallel()
@@ -144,28 +167,19 @@ func TestCommandSessionDeadlines(t *testing.T) {
 				}
 			}
 		}()
-		res := execCmd(t, c, janeArgs, cmdOpts{stdin: r})
-		if res.code == 0 || !strings.Contains(res.stderr, "session limit") {
-			t.Errorf("trickling contact: exit %d, stderr %q; want non-zero and the reason", res.code, res.stderr)
-		}
-		if msgs := storedMessages(t, ts); len(msgs) != 0 {
-			t.Errorf("stored %+v from a cut contact", msgs)
-		}
+		wantCut(t, ts, execCmd(t, c, janeArgs, cmdOpts{stdin: r}), "session limit")
 	})
 	t.Run("client never reads", func(t *testing.T) {
 		t.Parallel()
-		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout = 500 * time.Millisecond })
+		// The session ends at the idle timeout; whether its connection is
+		// closed with it (the command still stuck a second later) or after
+		// the no-session grace (it ended, the client is silent) depends on
+		// timing: both must happen.
+		ts := startCmdServer(t, func(c *Config) { c.IdleTimeout, c.NoSessionTimeout = 500*time.Millisecond, 500*time.Millisecond })
 		fc := &frozenConn{Conn: dialTCP(t, ts.addr), release: make(chan struct{})}
 		rc := dialRaw(t, fc)
 		t.Cleanup(func() { close(fc.release) })
-		sess, err := rc.NewSession()
-		if err != nil {
-			t.Fatal(err)
-		}
-		sess.Stdin = stalledStdin(t)
-		if err := sess.Start(janeArgs); err != nil {
-			t.Fatal(err)
-		}
+		startStalledContact(t, rc.Client)
 		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
 			t.Fatal("the session never started")
 		}
@@ -249,14 +263,7 @@ func TestSessionDuringShutdown(t *testing.T) {
 
 	// Another visitor's session keeps the shutdown waiting.
 	holder, _ := dial(t, ts.addr, "holder", noAuth())
-	hs, err := holder.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs.Stdin = stalledStdin(t)
-	if err := hs.Start(janeArgs); err != nil {
-		t.Fatal(err)
-	}
+	startStalledContact(t, holder)
 
 	c, _ := dial(t, ts.addr, "visitor", noAuth())
 	if r := execCmd(t, c, "skills --json", cmdOpts{}); r.code != 0 || !strings.HasPrefix(r.stdout, "{") {
@@ -407,5 +414,59 @@ func TestEndToEndNoSession(t *testing.T) {
 	}
 	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
 		t.Errorf("%d connections still open", ts.conns.open())
+	}
+}
+
+// blockedSession is a session on a connection whose client takes nothing:
+// every write, read and exit blocks until the connection is closed.
+type blockedSession struct {
+	ssh.Session
+	ctx    ssh.Context
+	closed chan struct{}
+}
+
+func (b *blockedSession) Context() ssh.Context  { return b.ctx }
+func (b *blockedSession) Stderr() io.ReadWriter { return b }
+func (b *blockedSession) Read([]byte) (int, error) {
+	<-b.closed
+	return 0, io.EOF
+}
+
+func (b *blockedSession) Write([]byte) (int, error) {
+	<-b.closed
+	return 0, io.ErrClosedPipe
+}
+
+func (b *blockedSession) Exit(int) error {
+	<-b.closed
+	return io.ErrClosedPipe
+}
+
+// TestCommandWatchBlockedWrites: when a command session's deadline passes
+// while its output, its input and even its exit status are blocked on the
+// client, the connection is closed all the same, and the input then fails
+// rather than ending (no half-read message passes for a whole one).
+func TestCommandWatchBlockedWrites(t *testing.T) {
+	t.Parallel()
+	sess := &blockedSession{closed: make(chan struct{})}
+	var once sync.Once
+	cw := &connWatch{closeConn: func() { once.Do(func() { close(sess.closed) }) }}
+	sess.ctx = connValues{values: map[any]any{connWatchKey: cw}}
+	s := &Server{cfg: Config{IdleTimeout: 200 * time.Millisecond}}
+	stdin, stdout, _, stop := s.watchCommand(sess)
+	defer stop()
+	go func() { _, _ = io.WriteString(stdout, "output nobody reads") }()
+	readErr := make(chan error, 1)
+	go func() {
+		_, err := io.ReadAll(stdin)
+		readErr <- err
+	}()
+	select {
+	case <-sess.closed:
+	case <-time.After(waitTimeout):
+		t.Fatalf("connection still open %s after a 200ms idle timeout, with everything blocked", waitTimeout)
+	}
+	if err := <-readErr; !errors.Is(err, errSessionDeadline) {
+		t.Errorf("input after the deadline: %v, want errSessionDeadline", err)
 	}
 }
