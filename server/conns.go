@@ -31,19 +31,22 @@ type connWatch struct {
 
 var connWatchKey = &struct{ name string }{"conn-watch"}
 
-// watchConn starts the grace for a new connection: it is closed unless a
-// session starts within grace. grace 0 watches nothing but still lets a
-// session's deadlines close the connection. The connection's Close must
-// call stop.
-func watchConn(ctx ssh.Context, grace time.Duration, closeConn, onIdle func()) *connWatch {
-	w := &connWatch{closeConn: closeConn, onIdle: onIdle, grace: grace}
-	if grace > 0 {
+// newConnWatch returns the watch of a new connection, closed with
+// closeConn (whose Close must call stop). grace 0 watches nothing but
+// still lets a session's deadlines close the connection.
+func newConnWatch(grace time.Duration, closeConn, onIdle func()) *connWatch {
+	return &connWatch{closeConn: closeConn, onIdle: onIdle, grace: grace}
+}
+
+// start attaches the watch to the connection's context and starts the
+// grace: the connection is closed unless a session starts within it.
+func (w *connWatch) start(ctx ssh.Context) {
+	ctx.SetValue(connWatchKey, w)
+	if w.grace > 0 {
 		w.mu.Lock() // the timer may fire before it is stored
-		w.timer = time.AfterFunc(grace, w.expire)
+		w.timer = time.AfterFunc(w.grace, w.expire)
 		w.mu.Unlock()
 	}
-	ctx.SetValue(connWatchKey, w)
-	return w
 }
 
 // connWatchOf is the watch of a session's connection, or nil.

@@ -117,7 +117,7 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	// opened at the same instant can't each make their own.
 	ctx.SetValue(sessionSlotKey, new(sessionSlot))
 	cc := &countedConn{Conn: conn}
-	w := watchConn(ctx, s.cfg.NoSessionTimeout, func() { _ = cc.Close() }, func() {
+	w := newConnWatch(s.cfg.NoSessionTimeout, func() { _ = cc.Close() }, func() {
 		s.log.Debug("connection closed", "remote", ip, "reason", "no-session")
 		s.rejected("no-session")
 	})
@@ -126,6 +126,7 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 		s.conns.releaseIP(ip)
 		s.conns.releaseGlobal()
 	}
+	w.start(ctx) // after release is set: the grace may end at once
 	return cc
 }
 
