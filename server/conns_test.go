@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -274,19 +275,7 @@ func TestSessionDuringShutdown(t *testing.T) {
 	if r := execCmd(t, c, "skills --json", cmdOpts{}); r.code != 0 || !strings.HasPrefix(r.stdout, "{") {
 		t.Fatalf("before the shutdown: exit %d, stdout %q", r.code, tail(r.stdout, 200))
 	}
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
-		t.Fatalf("active sessions = %d, want the holder's alone", ts.active.Load())
-	}
-
-	shut := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
-		defer cancel()
-		shut <- ts.Shutdown(ctx)
-	}()
-	if !eventually(waitTimeout, ts.stopping) {
-		t.Fatal("shutdown never started")
-	}
+	shut := shutdownHeld(t, ts)
 
 	r := execCmd(t, c, "skills --json", cmdOpts{})
 	if r.code != exitTempFail || r.stdout != "" || !strings.Contains(r.stderr, "restarting") {
@@ -447,6 +436,26 @@ func (b *blockedSession) Exit(int) error {
 	return io.ErrClosedPipe
 }
 
+// shutdownHeld starts a shutdown once exactly one session (the holder's)
+// is running, so the shutdown waits for it, and returns once the server is
+// stopping; Shutdown's result arrives on the channel.
+func shutdownHeld(t *testing.T, ts *testServer) <-chan error {
+	t.Helper()
+	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+		t.Fatalf("active sessions = %d, want the holder's alone", ts.active.Load())
+	}
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		defer cancel()
+		shut <- ts.Shutdown(ctx)
+	}()
+	if !eventually(waitTimeout, ts.stopping) {
+		t.Fatal("shutdown never started")
+	}
+	return shut
+}
+
 // TestCommandWatchBlockedWrites: when a command session's deadline passes
 // while its output, its input and even its exit status are blocked on the
 // client, the connection is closed all the same, and the input then fails
@@ -474,4 +483,59 @@ func TestCommandWatchBlockedWrites(t *testing.T) {
 	if err := <-readErr; !errors.Is(err, errSessionDeadline) {
 		t.Errorf("input after the deadline: %v, want errSessionDeadline", err)
 	}
+}
+
+// TestEndToEndControlMaster drives OpenSSH's connection sharing: the
+// master connection a client keeps open after its command is closed after
+// --no-session-timeout; and a command sent over a shared connection while
+// the server shuts down gets the notice on stderr, nothing on stdout, and
+// exit status 75.
+func TestEndToEndControlMaster(t *testing.T) {
+	requireTools(t, "ssh")
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { c.SessionRate, c.NoSessionTimeout = 0, 3*time.Second })
+	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
+	dir := t.TempDir()
+	knownHosts := filepath.Join(dir, "known_hosts")
+	control := func(sock, op string) error {
+		return exec.Command("ssh", "-F", "/dev/null", "-o", "ControlPath="+sock, "-O", op, "127.0.0.1").Run()
+	}
+	// Each master its own socket: a master on its way out removes its own.
+	sock := filepath.Join(dir, "cm1")
+	mux := []string{"-o", "ControlMaster=auto", "-o", "ControlPath=" + sock, "-o", "ControlPersist=60"}
+	masterUp := func() bool { return control(sock, "check") == nil }
+	t.Cleanup(func() { _ = control(filepath.Join(dir, "cm1"), "exit"); _ = control(filepath.Join(dir, "cm2"), "exit") })
+
+	if _, stderr, code := runOpenSSH(t, port, knownHosts, nil, mux, "version"); code != 0 {
+		t.Fatalf("version: exit %d, stderr %q", code, stderr)
+	}
+	if !masterUp() {
+		t.Fatal("no master connection after the first command")
+	}
+	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
+		t.Fatalf("the master connection is still open %s after its command", waitTimeout)
+	}
+	if !eventually(waitTimeout, func() bool { return !masterUp() }) {
+		t.Error("the client's master still runs after the server closed its connection")
+	}
+
+	// A fresh master, then a shutdown held up by another visitor's session.
+	sock = filepath.Join(dir, "cm2")
+	mux[3] = "ControlPath=" + sock
+	if _, stderr, code := runOpenSSH(t, port, knownHosts, nil, mux, "version"); code != 0 {
+		t.Fatalf("version: exit %d, stderr %q", code, stderr)
+	}
+	holder, _ := dial(t, ts.addr, "holder", noAuth())
+	startStalledContact(t, holder)
+	shut := shutdownHeld(t, ts)
+	out, stderr, code := runOpenSSH(t, port, knownHosts, nil, mux, "skills", "--json")
+	if code != exitTempFail || out != "" || !strings.Contains(stderr, "restarting") {
+		t.Errorf("skills --json over the shared connection during shutdown: exit %d, stdout %q, stderr %q; want %d, nothing, the notice", code, tail(out, 200), stderr, exitTempFail)
+	}
+	_ = holder.Close()
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown = %v", err)
+	}
+	<-ts.serve
+	ts.serve <- nil // for the cleanup
 }
