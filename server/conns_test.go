@@ -287,23 +287,21 @@ func TestSessionDuringShutdown(t *testing.T) {
 	}
 
 	_ = holder.Close() // its message is empty: nothing to store
-	select {
-	case err := <-shut:
-		if err != nil {
-			t.Errorf("Shutdown = %v", err)
-		}
-	case <-time.After(waitTimeout + 5*time.Second):
-		t.Fatal("Shutdown did not return")
-	}
+	endShutdown(t, ts, shut)
 	if msgs := storedMessages(t, ts); len(msgs) != 0 {
 		t.Errorf("stored %+v during the shutdown", msgs)
 	}
-	select {
-	case <-ts.serve:
-		ts.serve <- nil // for the cleanup
-	case <-time.After(waitTimeout):
-		t.Error("Serve did not return after Shutdown")
+}
+
+// endShutdown waits for a shutdown started by shutdownHeld (its own
+// timeout bounds it) and for Serve to return.
+func endShutdown(t *testing.T, ts *testServer, shut <-chan error) {
+	t.Helper()
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown = %v", err)
 	}
+	<-ts.serve
+	ts.serve <- nil // for the cleanup
 }
 
 // TestInboxBusy: past --messages-per-hour-total, a piped contact and the
@@ -533,9 +531,5 @@ func TestEndToEndControlMaster(t *testing.T) {
 		t.Errorf("skills --json over the shared connection during shutdown: exit %d, stdout %q, stderr %q; want %d, nothing, the notice", code, tail(out, 200), stderr, exitTempFail)
 	}
 	_ = holder.Close()
-	if err := <-shut; err != nil {
-		t.Errorf("Shutdown = %v", err)
-	}
-	<-ts.serve
-	ts.serve <- nil // for the cleanup
+	endShutdown(t, ts, shut)
 }
