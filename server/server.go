@@ -107,12 +107,13 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
 		inbox: inbox.NewService(store, inbox.ServiceOptions{
-			PerHour: cfg.MessagesPerHour,
+			PerHour:  cfg.MessagesPerHour,
+			Logger:   logger,
+			Notifier: notifier,
+
 			// Shared limits: everyone together, and each IPv6 /48.
 			TotalPerHour: cfg.MessagesPerHourTotal,
 			Elsewhere:    elsewhere(pf),
-			Logger:       logger,
-			Notifier:     notifier,
 		}),
 	}
 	s.metrics = newMetrics(
