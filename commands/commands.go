@@ -237,6 +237,7 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 	r, err := env.Submit(inbox.Submission{Name: name, ReplyTo: replyTo, Message: string(body)})
 	var verr inbox.ValidationError
 	var rerr *inbox.RateLimitError
+	var busy *inbox.BusyError
 	switch {
 	case errors.As(err, &verr):
 		parts := make([]string, len(verr))
@@ -246,6 +247,8 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 		return errors.New(strings.Join(parts, "; "))
 	case errors.As(err, &rerr):
 		return fmt.Errorf("that's the limit for now: try again in %s", rerr.RetryAfter.Round(1e9))
+	case errors.As(err, &busy):
+		return busy
 	case err != nil:
 		return errors.New("couldn't save your message, please try again later")
 	}

@@ -12,6 +12,7 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -36,6 +37,21 @@ func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 		}
 		return r, err
 	}
+}
+
+// elsewhere lists the owner's links, offered to a visitor when the inbox
+// is busy: "GitHub (https://github.com/…)", an email address bare.
+func elsewhere(pf *content.Portfolio) []string {
+	var out []string
+	for _, l := range pf.Profile.Links {
+		target, _ := strings.CutPrefix(l.URL, "mailto:")
+		if l.Label == "" || l.Label == target {
+			out = append(out, target)
+			continue
+		}
+		out = append(out, l.Label+" ("+target+")")
+	}
+	return out
 }
 
 // remoteIP is the client's address without the port.

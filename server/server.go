@@ -109,11 +109,16 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 			PerHour:  cfg.MessagesPerHour,
 			Logger:   logger,
 			Notifier: notifier,
+
+			// Shared limits: everyone together, and each IPv6 /48.
+			TotalPerHour: cfg.MessagesPerHourTotal,
+			Elsewhere:    elsewhere(pf),
 		}),
 	}
 	s.metrics = newMetrics(
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.host.Programs()) },
+		func() float64 { return float64(s.conns.open()) },
 	)
 	s.host = s.newHost()
 	if s.stats, err = openStats(cfg, logger, s.metrics.registry); err != nil {
@@ -158,6 +163,9 @@ func (s *Server) hardening(srv *ssh.Server) error {
 		srv.IdleTimeout = 4 * s.cfg.Keepalive
 	}
 	srv.ConnCallback = s.connCallback
+	// Outside the middleware chain: a connection with no handler running
+	// is closed after --no-session-timeout (conns.go).
+	srv.Handler = trackSessions(srv.Handler)
 	srv.ServerConfigCallback = serverConfig
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionHandler}
 	srv.LocalPortForwardingCallback = nil

@@ -248,6 +248,7 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 	var cmd tea.Cmd
 	var verr inbox.ValidationError
 	var rerr *inbox.RateLimitError
+	var busy *inbox.BusyError
 	switch {
 	case msg.err == nil:
 		what := "Sent"
@@ -273,6 +274,8 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 		}
 	case errors.As(msg.err, &rerr):
 		p.notice = st.Error.Render("✗ That's the limit for now: you can send again in " + humanDuration(rerr.RetryAfter) + ".")
+	case errors.As(msg.err, &busy):
+		p.notice = st.Error.Render("✗ " + busy.Sentence() + " Your text is still here.")
 	default:
 		p.notice = st.Error.Render("✗ Couldn't save your message, please try again later. Your text is still here.")
 	}

@@ -43,6 +43,9 @@ var flagEnv = map[string]string{
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
 	"http-addr":         "PORTFOLIO_HTTP_ADDR",
 	"stats-days":        "PORTFOLIO_STATS_DAYS",
+
+	"messages-per-hour-total": "PORTFOLIO_MESSAGES_PER_HOUR_TOTAL",
+	"no-session-timeout":      "PORTFOLIO_NO_SESSION_TIMEOUT",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a
