@@ -1,4 +1,4 @@
-// Command portfolio serves Pragya Mugale's portfolio over SSH.
+// Command portfolio serves the portfolio written in content/ over SSH.
 //
 //	portfolio                      # serve on localhost:23234
 //	portfolio --addr :22 --content ./content
@@ -42,7 +42,7 @@ func newRootCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "portfolio",
 		Short:         "Serve the portfolio over SSH",
-		Long:          "Serve Pragya Mugale's portfolio as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
+		Long:          "Serve the portfolio written in content/ (or --content) as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

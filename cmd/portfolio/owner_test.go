@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/pragyamugale/portfolio/content"
+)
+
+// TestCLINeverNamesTheOwner: the server's own help texts are the same for
+// every portfolio; only content/ names the owner.
+func TestCLINeverNamesTheOwner(t *testing.T) {
+	clearEnv(t)
+	pf, err := content.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"--help"}, {"inbox", "--help"}, {"inbox", "show", "--help"}, {"hostkey", "--help"}, {"--version"}} {
+		cmd := newRootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err != nil {
+			t.Fatalf("%q: %v", args, err)
+		}
+		for _, word := range strings.Fields(pf.Profile.Name) {
+			if strings.Contains(out.String(), word) {
+				t.Errorf("%q names the owner (%q):\n%s", args, word, out.String())
+			}
+		}
+	}
+}
