@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"time"
+
+	"github.com/pragyamugale/portfolio/notify"
 )
 
 // Config is everything the server is told at start. Each field has a flag
@@ -32,7 +33,8 @@ type Config struct {
 	// OwnerKeys is an authorized_keys file; sessions authenticated with one
 	// of its keys get the Inbox section.
 	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
-	// NotifyURL, if set, receives each new message as a JSON POST.
+	// NotifyURL lists the services told of each new message: shoutrrr
+	// URLs and plain http(s) JSON webhooks, comma-separated (see notify).
 	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
 	// PublicAddr is the address visitors type, e.g. portfolio.example.com
 	// (port 22) or example.com:2222; help texts quote it. Empty means the
@@ -128,10 +130,8 @@ func (c Config) Validate() error {
 	if c.MessagesPerHour < 0 {
 		errs = append(errs, fmt.Errorf("--messages-per-hour %d: must not be negative (0 = no limit)", c.MessagesPerHour))
 	}
-	if c.NotifyURL != "" {
-		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--notify-url %q: want an http:// or https:// URL", c.NotifyURL))
-		}
+	if _, err := notify.Parse(c.NotifyURL); err != nil {
+		errs = append(errs, fmt.Errorf("--notify-url: %w", err))
 	}
 	for _, d := range []struct {
 		flag string

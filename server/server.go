@@ -116,6 +116,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.programs.Load()) },
 	)
+	s.metrics.registry.MustRegister(notifier.Collectors()...)
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
