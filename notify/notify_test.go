@@ -79,6 +79,19 @@ func TestFlag(t *testing.T) {
 	}
 }
 
+// localServer is an httptest server bound to 127.0.0.1.
+func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // request is what a stand-in receiver got.
 type request struct {
 	host, path, contentType, title string
@@ -94,11 +107,7 @@ func receiver(t *testing.T) (*httptest.Server, func() []request) {
 		mu  sync.Mutex
 		got []request
 	)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := localServer(t, func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		host := r.Header.Get("X-Test-Original-Host")
 		if host == "" {
@@ -117,9 +126,7 @@ func receiver(t *testing.T) (*httptest.Server, func() []request) {
 		default: // ntfy, generic
 			_, _ = io.WriteString(w, `{"id":"abc","time":1,"event":"message","topic":"t"}`)
 		}
-	})}}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	})
 	return srv, func() []request {
 		mu.Lock()
 		defer mu.Unlock()
@@ -286,20 +293,15 @@ func TestErrorsHideSecrets(t *testing.T) {
 // its deadline, not forever.
 func TestSendGivesUpAtDeadline(t *testing.T) {
 	release := make(chan struct{})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := localServer(t, func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-release:
 		case <-r.Context().Done():
 		}
-	})}}
-	srv.Start()
-	defer srv.Close()
-	defer close(release)
-	services, err := Parse("generic+http://" + ln.Addr().String() + "/hang,http://" + ln.Addr().String() + "/hang")
+	})
+	defer close(release) // before srv.Close (cleanup) waits for handlers
+	addr := srv.Listener.Addr().String()
+	services, err := Parse("generic+http://" + addr + "/hang,http://" + addr + "/hang")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,17 +323,11 @@ func TestSendGivesUpAtDeadline(t *testing.T) {
 
 func TestWebhookErrorKinds(t *testing.T) {
 	status := http.StatusBadRequest
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := localServer(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "7")
 		w.WriteHeader(status)
-	})}}
-	srv.Start()
-	defer srv.Close()
-	s := newWebhook("http://" + ln.Addr().String())
+	})
+	s := newWebhook(srv.URL)
 	if err := s.Send(context.Background(), testNote); !IsPermanent(err) {
 		t.Errorf("400: %v, want permanent", err)
 	}
