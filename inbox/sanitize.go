@@ -61,6 +61,8 @@ func sanitizePass(s string, multiline bool) string {
 	b.Grow(len(plain))
 	for i, r := range plain {
 		switch {
+		case r >= ' ' && r < 0x7f: // printable ASCII, most of any text
+			b.WriteByte(byte(r))
 		case r == '\r':
 			if strings.HasPrefix(plain[i+1:], "\n") {
 				continue // the '\n' that follows is the break
@@ -106,18 +108,19 @@ func removed(r rune) bool {
 	return false
 }
 
-// c1Introducers maps the C1 controls that open or close a control sequence
-// to their 7-bit equivalents (ESC followed by the code minus 0x40), so the
-// sequence parser sees one form of each. The other C1 controls stay
-// runes, removed (or, for NEL, turned into a line break) by the policy.
-var c1Introducers = map[rune]string{
-	0x90: "\x1bP",  // DCS
-	0x98: "\x1bX",  // SOS
-	0x9b: "\x1b[",  // CSI
-	0x9c: "\x1b\\", // ST
-	0x9d: "\x1b]",  // OSC
-	0x9e: "\x1b^",  // PM
-	0x9f: "\x1b_",  // APC
+// c1Introducers maps the C1 controls (U+0080 to U+009F, by offset from
+// U+0080) that open or close a control sequence to their 7-bit
+// equivalents (ESC followed by the code minus 0x40), so the sequence
+// parser sees one form of each. The other C1 controls stay runes, removed
+// (or, for NEL, turned into a line break) by the policy.
+var c1Introducers = [0x20]string{
+	0x10: "\x1bP",  // DCS
+	0x18: "\x1bX",  // SOS
+	0x1b: "\x1b[",  // CSI
+	0x1c: "\x1b\\", // ST
+	0x1d: "\x1b]",  // OSC
+	0x1e: "\x1b^",  // PM
+	0x1f: "\x1b_",  // APC
 }
 
 // stripSequences returns s as valid UTF-8 (invalid bytes dropped) with
@@ -135,6 +138,9 @@ var c1Introducers = map[rune]string{
 // UTF-8-correct and are cut from the text itself.
 func stripSequences(s string) string {
 	text, shape := c1To7Bit(s)
+	if strings.IndexByte(shape, ansi.ESC) < 0 {
+		return text
+	}
 	var b strings.Builder
 	b.Grow(len(text))
 	for i := 0; i < len(shape); {
@@ -180,28 +186,29 @@ func isControlString(seq string) bool {
 // sequence introducers in their 7-bit form, and its shape: the same bytes
 // with every non-ASCII byte replaced by 0xa0 (see stripSequences).
 func c1To7Bit(s string) (text, shape string) {
-	var t, sh strings.Builder
-	t.Grow(len(s))
-	sh.Grow(len(s))
+	t := make([]byte, 0, len(s))
+	sh := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			t, sh = append(t, c), append(sh, c)
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch seven, ok := c1Introducers[r]; {
-		case r == utf8.RuneError && size == 1:
-		case ok:
-			t.WriteString(seven)
-			sh.WriteString(seven)
-		case r < utf8.RuneSelf:
-			t.WriteByte(byte(r))
-			sh.WriteByte(byte(r))
+		switch {
+		case r == utf8.RuneError && size == 1: // invalid: dropped
+		case r >= 0x80 && r <= 0x9f && c1Introducers[r-0x80] != "":
+			seven := c1Introducers[r-0x80]
+			t, sh = append(t, seven...), append(sh, seven...)
 		default:
-			t.WriteRune(r)
-			for range utf8.RuneLen(r) {
-				sh.WriteByte(0xa0)
+			t = append(t, s[i:i+size]...)
+			for range size {
+				sh = append(sh, 0xa0)
 			}
 		}
+		i += size
 	}
-	return t.String(), sh.String()
+	return string(t), string(sh)
 }
 
 // tidyLines trims trailing spaces from each line, collapses runs of blank

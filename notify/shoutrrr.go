@@ -31,7 +31,7 @@ func newShoutrrr(raw string, u *url.URL) (*shoutrrrService, error) {
 	if err != nil {
 		return nil, scrub(err, secrets)
 	}
-	name, _, _ := (&r).ExtractServiceName(raw)
+	name, _, _ := r.ExtractServiceName(raw)
 	if name == "" {
 		name = u.Scheme
 	}
