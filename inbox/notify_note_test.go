@@ -1,6 +1,7 @@
 package inbox
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strings"
@@ -94,5 +95,35 @@ func TestNotifierFailureCountedAndLoggedOnce(t *testing.T) {
 	}
 	if c, err := testutil.GatherAndCount(reg, "portfolio_notifications_failed_total"); err != nil || c != 2 {
 		t.Errorf("registry has %d failed_total series (%v), want one per service", c, err)
+	}
+}
+
+// TestNotifierSlowServiceDelaysNoOther: each service has its own queue, so
+// one that never answers doesn't hold up the others.
+func TestNotifierSlowServiceDelaysNoOther(t *testing.T) {
+	release := make(chan struct{})
+	hung := localServer(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	})
+	defer close(release) // before the servers' cleanup waits for handlers
+	fast, got := recordingServer(t, func(int) int { return http.StatusOK })
+	n := newNotifier(hung.URL+"/hang,"+fast.URL+"/hook", nil, time.Millisecond)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		n.Close(ctx)
+	}()
+	for range 3 {
+		n.Send(notifyMsg)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(got()) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the fast service got %d of 3 while the other hung", len(got()))
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
