@@ -1,6 +1,6 @@
 // Package commands is the portfolio without the full-screen UI: the text
 // and JSON commands a visitor runs as `ssh host about`, `ssh host projects
-// notelytix --json` or `echo hi | ssh host contact --name … --reply-to …`,
+// NAME --json` or `echo hi | ssh host contact --name … --reply-to …`,
 // and the plain-text portfolio printed to sessions without a terminal.
 //
 // Arguments arrive already split by the SSH library and are only ever data:
