@@ -17,18 +17,26 @@ func TestCLINeverNamesTheOwner(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"--help"}, {"inbox", "--help"}, {"inbox", "show", "--help"}, {"hostkey", "--help"}, {"--version"}} {
-		cmd := newRootCmd()
-		var out bytes.Buffer
-		cmd.SetOut(&out)
-		cmd.SetErr(&out)
-		cmd.SetArgs(args)
-		if err := cmd.Execute(); err != nil {
-			t.Fatalf("%q: %v", args, err)
-		}
+		out := runCLI(t, args...)
 		for _, word := range strings.Fields(pf.Profile.Name) {
-			if strings.Contains(out.String(), word) {
-				t.Errorf("%q names the owner (%q):\n%s", args, word, out.String())
+			if strings.Contains(out, word) {
+				t.Errorf("%q names the owner (%q):\n%s", args, word, out)
 			}
 		}
 	}
+}
+
+// runCLI runs the command line, which must succeed, and returns what it
+// printed.
+func runCLI(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := newRootCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%q: %v", args, err)
+	}
+	return out.String()
 }
