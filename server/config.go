@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"time"
+
+	"github.com/pragyamugale/portfolio/notify"
 )
 
 // Config is everything the server is told at start. Each field has a flag
@@ -37,7 +38,8 @@ type Config struct {
 	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
 	// StatsDays is how many days of visitor statistics are kept.
 	StatsDays int `env:"PORTFOLIO_STATS_DAYS"`
-	// NotifyURL, if set, receives each new message as a JSON POST.
+	// NotifyURL lists the services told of each new message: shoutrrr
+	// URLs and plain http(s) JSON webhooks, comma-separated (see notify).
 	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
 	// PublicAddr is the address visitors type, e.g. portfolio.example.com
 	// (port 22) or example.com:2222; help texts quote it. Empty means the
@@ -147,10 +149,8 @@ func (c Config) Validate() error {
 	if c.MessagesPerHourTotal < 0 {
 		errs = append(errs, fmt.Errorf("--messages-per-hour-total %d: must not be negative (0 = no limit)", c.MessagesPerHourTotal))
 	}
-	if c.NotifyURL != "" {
-		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--notify-url %q: want an http:// or https:// URL", c.NotifyURL))
-		}
+	if _, err := notify.Parse(c.NotifyURL); err != nil {
+		errs = append(errs, fmt.Errorf("--notify-url: %w", err))
 	}
 	for _, d := range []struct {
 		flag string

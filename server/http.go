@@ -3,8 +3,6 @@ package server
 import (
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -15,10 +13,10 @@ import (
 // httpHandler is the HTTP side: health for the platform, metrics, and a
 // page for people who can't use SSH.
 func (s *Server) httpHandler() http.Handler {
-	host, port := s.publicHostPort()
+	pub := s.publicAddr()
 	var sshfp []string
-	if net.ParseIP(host) == nil { // DNS records are for names only
-		sshfp = []string{s.hostKey.SSHFP(host)}
+	if net.ParseIP(pub.host) == nil { // DNS records are for names only
+		sshfp = []string{s.hostKey.SSHFP(pub.host)}
 	}
 	return web.Handler(web.Options{
 		Healthy:     func() bool { return !s.stopping() && s.Addr() != nil },
@@ -26,18 +24,8 @@ func (s *Server) httpHandler() http.Handler {
 		Name:        s.pf.Profile.Name,
 		SSHCommand:  s.sshCommand(),
 		Fingerprint: s.hostKey.Fingerprint,
-		KnownHosts:  s.hostKey.KnownHostsLine(host, port),
+		KnownHosts:  s.hostKey.KnownHostsLine(pub.host, pub.port),
 		SSHFP:       sshfp,
 		Text:        commands.AllText(s.pf, 80, s.sshCommand()),
 	})
-}
-
-// publicHostPort is the host name and port visitors use.
-func (s *Server) publicHostPort() (string, int) {
-	cmd := strings.Fields(s.sshCommand()) // "ssh [-p PORT] HOST"
-	host, port := cmd[len(cmd)-1], 22
-	if len(cmd) == 4 {
-		port, _ = strconv.Atoi(cmd[2])
-	}
-	return strings.Trim(host, "[]"), port
 }

@@ -125,6 +125,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store.Close()
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}
+	s.metrics.registry.MustRegister(notifier.Collectors()...)
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -207,26 +208,7 @@ func (s *Server) middleware() []wish.Middleware {
 }
 
 // sshCommand is the command visitors type to connect, for help texts.
-func (s *Server) sshCommand() string {
-	addr := s.cfg.PublicAddr
-	if addr == "" {
-		addr = s.cfg.Addr
-		if a := s.Addr(); a != nil {
-			addr = a.String() // the real port when listening on :0
-		}
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		host, port = addr, "22" // a bare host name
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	if port == "22" {
-		return "ssh " + host
-	}
-	return "ssh -p " + port + " " + host
-}
+func (s *Server) sshCommand() string { return s.publicAddr().sshCommand() }
 
 // HostKey returns the server's host key.
 func (s *Server) HostKey() *hostkeys.Key { return s.hostKey }

@@ -1,4 +1,4 @@
-// Command portfolio serves Pragya Mugale's portfolio over SSH.
+// Command portfolio serves the portfolio written in content/ over SSH.
 //
 //	portfolio                      # serve on localhost:23234
 //	portfolio --addr :22 --content ./content
@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/notify"
 	"github.com/pragyamugale/portfolio/server"
 )
 
@@ -42,7 +43,7 @@ func newRootCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "portfolio",
 		Short:         "Serve the portfolio over SSH",
-		Long:          "Serve Pragya Mugale's portfolio as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
+		Long:          "Serve the portfolio written in content/ (or --content) as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -65,7 +66,7 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&cfg.StatsDays, "stats-days", cfg.StatsDays, "days of visitor statistics kept in the data directory (env PORTFOLIO_STATS_DAYS)")
 	f.IntVar(&cfg.MessagesPerHourTotal, "messages-per-hour-total", cfg.MessagesPerHourTotal, "contact messages stored each hour from everyone together, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR_TOTAL)")
 	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
-	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
+	f.Var(&notify.Flag{URLs: &cfg.NotifyURL}, "notify-url", "notify the owner of each new message at these service URLs (ntfy://, slack://, discord://, telegram://, smtp://, … or an https:// JSON webhook); repeatable or comma-separated (env PORTFOLIO_NOTIFY_URL)")
 	f.StringVar(&cfg.PublicAddr, "public-addr", cfg.PublicAddr, "the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address (env PORTFOLIO_PUBLIC_ADDR)")
 	f.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", cfg.HandshakeTimeout, "close connections that haven't logged in within this time, 0 = no limit (env PORTFOLIO_HANDSHAKE_TIMEOUT)")
 	f.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "maximum open connections, 0 = no limit (env PORTFOLIO_MAX_CONNS)")
