@@ -10,7 +10,6 @@ import (
 
 	"charm.land/ssh"
 	"github.com/anmitsu/go-shlex"
-	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/commands"
@@ -53,9 +52,11 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 	if !ok {
 		return ui.Options{}, false
 	}
+	profile := ui.ProfileFor(sess.Environ(), pty.Term)
 	opts := ui.Options{
-		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
-		Submit:  s.submitFor(sess),
+		Profile:    profile,
+		Hyperlinks: ui.HyperlinksFor(profile, pty.Term),
+		Submit:     s.submitFor(sess),
 	}
 	if args, err := commandArgs(sess); err != nil || len(args) > 0 {
 		// A command with a terminal opens the app at that page; anything

@@ -234,19 +234,25 @@ func TestContactSubmitSuccess(t *testing.T) {
 			if n := len(f.calls()); n != 1 {
 				t.Fatalf("%d submissions, want 1", n)
 			}
-			what := "Sent"
+			what := "✓ Thanks, Jane!"
 			if dup {
-				what = "Already received"
+				what = "✓ Already received. Thanks, Jane!"
 			}
-			requireText(t, m, "✓ "+what+": message abcd2345 at 2024-05-01 12:34 UTC")
-			forbidText(t, m, "sending…", "Jane", "hello")
+			// A thank-you in place of the form, the receipt below it.
+			requireText(t, m, what, "╭─ Sent", "Pragya will reply at @jane.", "Message abcd2345, 2024-05-01 12:34 UTC", "Enter: write another")
+			forbidText(t, m, "sending…", "hello", "Name*", "[ Send ]")
 			if got := fieldValues(m); got != [3]string{} {
 				t.Errorf("form not cleared: %q", got)
 			}
 			if m.contact.Focused() {
 				t.Error("form still has the keyboard after sending")
 			}
-			requireText(t, m, "Press Enter to write a message")
+			press(t, m, "enter")
+			if m.contact.focus != fieldName {
+				t.Error("Enter after sending doesn't start another message")
+			}
+			forbidText(t, m, "Thanks, Jane")
+			requireText(t, m, "▸ Name*")
 		})
 	}
 }
@@ -264,7 +270,7 @@ func TestContactSubmitErrors(t *testing.T) {
 				{Field: "reply_to", Reason: "not a valid email address"},
 				{Field: "message", Reason: "required"},
 			},
-			want:  []string{"✗ Please fix the marked fields", "Reply-to  ✗ not a valid email address", "Message  ✗ required"},
+			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not a valid email address", "Message* 5/2000  ✗ required"},
 			focus: fieldReplyTo, // the first marked field
 		},
 		{
@@ -301,7 +307,7 @@ func TestContactSubmitErrors(t *testing.T) {
 			f.mu.Unlock()
 			send(t, m, submitResult(t, send(t, m, ctrlS)))
 			forbidText(t, m, "✗")
-			requireText(t, m, "✓ Sent: message abcd2345")
+			requireText(t, m, "✓ Thanks, Jane!")
 		})
 	}
 }
@@ -412,6 +418,22 @@ func TestContactGolden(t *testing.T) {
 			typeText(t, m, "Jane Doe")
 			out := output(t, m, pr.p)
 			checkFits(t, out, 80, 24, true)
+			golden.RequireEqual(t, []byte(out))
+		})
+		// The thank-you, whole at the smallest size.
+		t.Run(pr.name+"-thanks-40x12", func(t *testing.T) {
+			f := &fakeInbox{receipt: testReceipt}
+			m := focusContact(t, pr.p, 40, 12, fieldName)
+			m.contact.submit = f.submit
+			typeText(t, m, "Jane Doe\tjane@example.com\tHello")
+			send(t, m, submitResult(t, send(t, m, ctrlS)))
+			out := output(t, m, pr.p)
+			checkFits(t, out, 40, 12, true)
+			for _, want := range []string{"╭─ Sent", "Thanks, Jane Doe!", "will reply at", "jane@example.com.", "Enter: write another", "╰"} {
+				if !strings.Contains(xansi.Strip(out), want) {
+					t.Errorf("thank-you not whole on screen, %q missing:\n%s", want, xansi.Strip(out))
+				}
+			}
 			golden.RequireEqual(t, []byte(out))
 		})
 	}

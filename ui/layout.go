@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,36 +9,32 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 )
 
-// frame is the geometry of one screen, decided from the window size alone
-// so layout() and render() always agree.
+// frame is the geometry of one screen, decided from the window size and
+// the page on show, so layout() and render() always agree.
 type frame struct {
 	pad      int  // columns left of the frame when it is centred
 	text     int  // text width inside the frame
 	header   int  // header lines
 	footer   int  // footer lines
-	body     int  // lines left for the page
+	body     int  // lines left for the page (or the help panel)
 	showName bool // room for the name line above the tabs
 }
 
 func (m *Model) frame() frame {
 	fw := min(m.width, MaxWidth)
 	f := frame{pad: (m.width - fw) / 2, text: fw - 2}
-	// The name line is dropped first when space runs short: About repeats it.
-	f.showName = m.height >= 16 && f.text >= 50
+	// The name line is dropped first when space runs short, and on About,
+	// whose own header is the name.
+	f.showName = m.height >= 16 && f.text >= 50 && (m.section != SectionAbout || m.study != nil)
 	f.header = 2 // tabs + rule
 	if f.showName {
 		f.header++
 	}
 	f.footer = 1
-	if m.showHelp {
-		f.footer = len(m.fullHelp(f.text, m.height-f.header-minBody))
-	}
-	f.body = max(m.height-f.header-f.footer, 1)
+	// One blank line always separates the page from the footer.
+	f.body = max(m.height-f.header-f.footer-1, 1)
 	return f
 }
-
-// minBody is the fewest page lines kept visible when the full help is open.
-const minBody = 3
 
 // tooSmall reports whether the window is below the supported minimum.
 func (m *Model) tooSmall() bool {
@@ -61,8 +56,23 @@ func (m *Model) render() string {
 		lines = append(lines, xansi.Truncate(name, f.text, "…"))
 	}
 	lines = append(lines, m.renderTabs(f.text), st.Rule.Render(strings.Repeat("─", f.text)))
-	lines = append(lines, strings.Split(m.page().View(), "\n")...)
+	var body []string
+	if m.showHelp {
+		body = m.helpPanel(f.text, f.body)
+	} else {
+		body = strings.Split(m.page().View(), "\n")
+		// The footer follows the content: on a tall terminal it sits under
+		// the page's last line, not far below it.
+		for !m.page().Scrollable() && len(body) > 1 && strings.TrimSpace(xansi.Strip(body[len(body)-1])) == "" {
+			body = body[:len(body)-1]
+		}
+	}
+	lines = append(lines, body...)
+	lines = append(lines, "")
 	lines = append(lines, m.renderFooter(f)...)
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
 
 	// Indent by the centring pad plus the one-column margin. Trailing
 	// blanks (the viewport pads every line to the width) are dropped: the
@@ -71,6 +81,9 @@ func (m *Model) render() string {
 	// frame (a quarter of a section switch's render at 120×40).
 	margin := strings.Repeat(" ", f.pad+1)
 	for i, l := range lines {
+		if l == "" {
+			continue
+		}
 		lines[i] = margin + strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
@@ -92,42 +105,43 @@ func (m *Model) renderTabs(width int) string {
 		return l
 	}
 	var parts []string
-	full := -3 // no separator before the first tab
+	full := -1 // no separator before the first tab
 	for s := range m.sections() {
 		full += lipgloss.Width(label(s)) + 3
 	}
+	// The active tab is bracketed as well as styled, so it stands out on
+	// terminals that show no colour or attributes at all (TERM=dumb).
 	if full <= width {
 		for s := range m.sections() {
 			if s == m.section {
-				parts = append(parts, st.TabActive.Render(label(s)))
+				parts = append(parts, st.TabActive.Render("["+label(s)+"]"))
 			} else {
-				parts = append(parts, st.Tab.Render(label(s)))
+				parts = append(parts, st.Tab.Render(" "+label(s)+" "))
 			}
 		}
-		return strings.Join(parts, "   ")
+		return strings.Join(parts, " ")
 	}
 	compact = true
-	line := st.Tab.Render("‹ ") + st.TabActive.Render(label(m.section)) +
+	line := st.Tab.Render("‹ ") + st.TabActive.Render("["+label(m.section)+"]") +
 		st.Tab.Render(fmt.Sprintf(" %d/%d ›", m.section+1, m.sections()))
 	return xansi.Truncate(line, width, "…")
 }
 
-// renderFooter is the help line with the scroll position on the right, or
-// the full help when it is open.
+// renderFooter is the help line with the scroll position on the right.
 func (m *Model) renderFooter(f frame) []string {
-	if m.showHelp {
-		return m.fullHelp(f.text, f.footer)
-	}
 	if m.notice != "" {
 		return []string{truncate(m.styles.Warn.Render(m.notice), f.text)}
 	}
-	status := m.page().Status()
+	status := ""
+	if !m.showHelp {
+		status = m.page().Status()
+	}
 	helpW := f.text
 	if status != "" {
 		helpW -= lipgloss.Width(status) + 2
 	}
-	if helpW < 16 { // too narrow for both: help wins
-		status, helpW = "", f.text
+	if hk := m.helpKeys(); lipgloss.Width(m.help.ShortHelpView(hk.short[len(hk.short)-hk.keep:])) > helpW {
+		status, helpW = "", f.text // too narrow for both: the keys win
 	}
 	line := m.shortHelp(helpW)
 	if status != "" {
@@ -137,48 +151,89 @@ func (m *Model) renderFooter(f frame) []string {
 	return []string{line}
 }
 
-// shortHelp renders the one-line help within width. It drops bindings from
-// the middle until the line fits, so "? help" and "q quit" always stay.
+// shortHelp renders the one-line help within width. It drops the page's
+// own bindings from the end until the line fits: the last ones (the
+// theme, help and quit keys, or the form's send, leave and quit) stay.
 func (m *Model) shortHelp(width int) string {
-	bs := m.helpKeys().ShortHelp()
+	hk := m.helpKeys()
+	bs := hk.short
 	for {
 		line := m.help.ShortHelpView(bs)
 		if lipgloss.Width(line) <= width {
 			return line
 		}
-		if len(bs) <= 2 {
+		if len(bs) <= hk.keep {
 			return xansi.Truncate(line, width, "…")
 		}
-		bs = append(bs[:len(bs)-3], bs[len(bs)-2:]...)
+		cut := len(bs) - hk.keep - 1
+		bs = append(bs[:cut:cut], bs[cut+1:]...)
 	}
 }
 
-// fullHelp renders the full help within width and at most maxLines lines:
-// side by side when there is room, otherwise stacked.
-func (m *Model) fullHelp(width, maxLines int) []string {
-	groups := m.helpKeys().FullHelp()
-	view := m.help.FullHelpView(groups)
-	if lipgloss.Width(view) > width {
-		// Stacked in pairs, the last group (help, quit…) first: if the
-		// bottom is cut off for lack of rows, it is navigation that goes.
-		slices.Reverse(groups)
-		var rows []string
-		for i := 0; i < len(groups); i += 2 {
-			rows = append(rows, m.help.FullHelpView(groups[i:min(i+2, len(groups))]))
+// helpPanel is the full help: a framed panel titled "Keys" listing every
+// key that works on the current screen, in as many columns as fit, within
+// width and at most height lines.
+func (m *Model) helpPanel(width, height int) []string {
+	st := m.styles
+	var entries []string
+	for _, b := range m.helpKeys().full {
+		if !b.Enabled() {
+			continue
 		}
-		view = strings.Join(rows, "\n")
+		h := b.Help()
+		entries = append(entries, st.Help.FullKey.Render(h.Key)+" "+st.Help.FullDesc.Render(h.Desc))
 	}
-	lines := strings.Split(view, "\n")
+	inner := max(width-4, 1) // borders and one space each side
+	const gap = 2
+	maxRows := max(height-2, 1)
+	// The fewest columns that fit both the width and the height.
+	var rows int
+	var colW []int
+	for cols := 1; cols <= len(entries); cols++ {
+		rows = (len(entries) + cols - 1) / cols
+		colW = make([]int, cols)
+		for i, e := range entries {
+			colW[i/rows] = max(colW[i/rows], lipgloss.Width(e))
+		}
+		total := (cols - 1) * gap
+		for _, w := range colW {
+			total += w
+		}
+		if rows <= maxRows && total <= inner {
+			break
+		}
+	}
+	lines := make([]string, rows)
+	for i, e := range entries {
+		r, c := i%rows, i/rows
+		if c > 0 {
+			lines[r] += strings.Repeat(" ", gap)
+		}
+		lines[r] += e + strings.Repeat(" ", colW[c]-lipgloss.Width(e))
+	}
+	if len(lines) > maxRows {
+		lines = lines[:maxRows]
+	}
+	boxW := 0
 	for i, l := range lines {
-		lines[i] = xansi.Truncate(l, width, "…")
+		lines[i] = strings.TrimRight(l, " ")
+		boxW = max(boxW, lipgloss.Width(lines[i]))
 	}
-	if maxLines < 1 {
-		maxLines = 1
+	return box(st, "Keys", lines, boxW, width)
+}
+
+// box frames lines (at most inner cells wide) with a rounded border and a
+// title in its top edge, no wider than width.
+func box(st *Styles, title string, lines []string, inner, width int) []string {
+	inner = min(max(inner, lipgloss.Width(title)+2), width-4)
+	edge := st.Rule
+	top := edge.Render("╭─ ") + st.Heading.Render(title) + edge.Render(" "+strings.Repeat("─", max(inner-lipgloss.Width(title)-1, 0))+"╮")
+	out := []string{top}
+	for _, l := range lines {
+		l = truncate(l, inner)
+		out = append(out, edge.Render("│")+" "+l+strings.Repeat(" ", inner-lipgloss.Width(l))+" "+edge.Render("│"))
 	}
-	if len(lines) > maxLines {
-		lines = lines[:maxLines]
-	}
-	return lines
+	return append(out, edge.Render("╰"+strings.Repeat("─", inner+2)+"╯"))
 }
 
 // renderTooSmall explains the minimum size, fitted into whatever room there is.
@@ -199,33 +254,38 @@ func (m *Model) renderTooSmall() string {
 	return strings.Join(out, "\n")
 }
 
-// helpKeys is the help.KeyMap for the screen on show: the footer lists only
-// keys that do something here.
+// helpKeys are the keys of the screen on show: short for the footer,
+// which keeps its last keep bindings whatever the width, and full for the
+// help panel. The footer lists only keys that do something here.
 type helpKeys struct {
 	short []key.Binding
-	full  [][]key.Binding
+	keep  int
+	full  []key.Binding
 }
-
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 func (m *Model) helpKeys() helpKeys {
 	k := m.keys
 	if m.showHelp {
 		k.Help.SetHelp("?", "close help")
 	}
+	if m.formActive() {
+		k.NextField.SetHelp("tab", "next")
+		k.LeaveForm.SetHelp("esc", "leave")
+		short := []key.Binding{k.NextField, k.Send, k.LeaveForm, k.QuitAlways}
+		k.NextField.SetHelp("tab", "next field")
+		k.LeaveForm.SetHelp("esc", "leave form")
+		enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field, or a new line"))
+		return helpKeys{short: short, keep: 3,
+			full: []key.Binding{k.NextField, k.PrevField, enter, k.Send, k.LeaveForm, k.QuitAlways}}
+	}
 	k.Up.SetHelp("↑/↓", "scroll")
 	var short []key.Binding
 	switch {
-	case m.formActive():
-		return helpKeys{
-			short: []key.Binding{k.NextField, k.Send, k.LeaveForm, k.QuitAlways},
-			full:  [][]key.Binding{{k.NextField, k.PrevField}, {k.Send, k.LeaveForm, k.QuitAlways}},
-		}
 	case m.section == SectionContact && m.contact.Enabled():
 		short = []key.Binding{k.Write, k.NextSection, k.Up}
 	case m.study != nil:
-		short = []key.Binding{k.Up, k.Back}
+		k.Back.SetHelp("←", "list")
+		short = []key.Binding{k.Up, k.Back, k.NextStudy}
 	case m.section == SectionInbox && m.inbox.reading:
 		short = []key.Binding{k.Up, k.Back}
 	case m.section == SectionProjects || m.section == SectionInbox:
@@ -236,20 +296,46 @@ func (m *Model) helpKeys() helpKeys {
 	default:
 		short = []key.Binding{k.NextSection, k.Up}
 	}
-	if m.study == nil && m.section != SectionProjects && m.section != SectionInbox && !m.page().Scrollable() {
+	scrolls := m.study != nil || m.section == SectionProjects || m.section == SectionInbox || m.page().Scrollable()
+	if !scrolls {
 		short = deleteBinding(short, k.Up)
 	}
-	short = append(short, k.Help, k.Quit)
+	short = append(short, k.Theme, k.Help, k.Quit)
 
-	k.Up.SetHelp("↑/k", "up")
-	nav := []key.Binding{k.About, k.Skills, k.Projects, k.Contact, k.Inbox, k.NextSection, k.PrevSection}
-	move := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
-	act := []key.Binding{k.Open, k.Back}
-	if m.section == SectionSkills && m.study == nil {
-		act = append(act, k.Filter, k.FilterBack)
+	sections := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", "sections"))
+	if m.inbox != nil {
+		sections.SetHelp("1–5", "sections")
 	}
-	app := []key.Binding{k.Theme, k.Mouse, k.Help, k.Quit}
-	return helpKeys{short: short, full: [][]key.Binding{nav, move, act, app}}
+	next, prev := k.NextSection, k.PrevSection
+	next.SetHelp("tab/→", "next section")
+	prev.SetHelp("⇧tab/←", "prev section")
+	full := []key.Binding{sections, next, prev}
+	if m.study != nil {
+		prev.SetHelp("⇧tab", "prev section")
+		full[2] = prev
+		k.Back.SetHelp("←/esc", "back to list")
+		full = append(full, k.Back, k.NextStudy)
+	}
+	if scrolls {
+		k.Up.SetHelp("↑/↓ j/k", "scroll")
+		if m.study == nil && (m.section == SectionProjects || m.section == SectionInbox && !m.inbox.reading) {
+			k.Up.SetHelp("↑/↓ j/k", "choose")
+		}
+		full = append(full, k.Up, k.PageDown, k.Top)
+	}
+	switch {
+	case m.study != nil:
+	case m.section == SectionProjects, m.section == SectionInbox && !m.inbox.reading:
+		full = append(full, k.Open)
+	case m.section == SectionInbox:
+		full = append(full, k.Back)
+	case m.section == SectionSkills:
+		full = append(full, k.Filter)
+	case m.section == SectionContact && m.contact.Enabled():
+		full = append(full, k.Write)
+	}
+	full = append(full, k.Theme, k.Mouse, k.Help, k.Quit)
+	return helpKeys{short: short, keep: 3, full: full}
 }
 
 func deleteBinding(bs []key.Binding, b key.Binding) []key.Binding {

@@ -53,6 +53,8 @@ type Options struct {
 	// Light starts in the light theme; the background-colour query and the
 	// theme key can still change it.
 	Light bool
+	// Hyperlinks makes links clickable (OSC 8); see HyperlinksFor.
+	Hyperlinks bool
 	// Submit stores a message from the contact form; nil hides the form.
 	Submit SubmitFunc
 	// Inbox, if set, adds the owner's Inbox section. Set it only for a
@@ -70,6 +72,7 @@ type Model struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark          bool
+	hyperlinks    bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
 	styles        *Styles
 
@@ -105,12 +108,13 @@ type NoticeMsg struct {
 // not be modified.
 func New(pf *content.Portfolio, opts Options) *Model {
 	m := &Model{
-		pf:      pf,
-		keys:    DefaultKeyMap(),
-		help:    help.New(),
-		profile: opts.Profile,
-		dark:    !opts.Light,
-		section: opts.Section,
+		pf:         pf,
+		keys:       DefaultKeyMap(),
+		help:       help.New(),
+		profile:    opts.Profile,
+		dark:       !opts.Light,
+		hyperlinks: opts.Hyperlinks,
+		section:    opts.Section,
 	}
 	st := func() *Styles { return m.styles }
 	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
@@ -237,6 +241,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSection(SectionContact)
 	case key.Matches(msg, k.Inbox):
 		m.setSection(SectionInbox)
+	case m.study != nil && key.Matches(msg, k.Left, k.Back):
+		m.closeStudy()
+	case m.study != nil && key.Matches(msg, k.NextStudy):
+		m.projects.Select((m.projects.selected + 1) % len(m.projects.projects))
+		m.openStudy()
 	case key.Matches(msg, k.NextSection):
 		m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
@@ -245,7 +254,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.section == SectionInbox {
 			m.inbox.back()
 		}
-		m.study = nil
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:
@@ -294,16 +302,26 @@ func (m *Model) setSection(s Section) {
 	if s >= m.sections() {
 		return
 	}
+	body := m.frame().body
 	m.section = s
 	m.study = nil
+	if m.frame().body != body {
+		m.layout() // About has no name line
+	}
 	if s == SectionInbox {
 		m.inbox.reload()
 	}
 }
 
+func (m *Model) closeStudy() {
+	m.study = nil
+	m.layout()
+}
+
 func (m *Model) openStudy() {
-	pr := m.pf.Projects[m.projects.selected]
-	d := newCaseStudy(pr, func() *Styles { return m.styles })
+	i := m.projects.selected
+	pr, next := m.pf.Projects[i], m.pf.Projects[(i+1)%len(m.pf.Projects)]
+	d := newCaseStudy(pr, next, func() *Styles { return m.styles })
 	m.study = &d
 	m.layout()
 }
@@ -330,7 +348,7 @@ func (m *Model) page() *document {
 // pages for re-rendering.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.styles = StylesFor(m.profile, m.dark)
+	m.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
 	m.help.Styles = m.styles.Help
 	for _, d := range m.documents() {
 		d.Invalidate()
@@ -374,10 +392,11 @@ type firstScreenKey struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark, form    bool
+	links         bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled()}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}
