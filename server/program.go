@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+
+	"github.com/pragyamugale/portfolio/ui"
 )
 
 // teaMiddleware runs the Bubble Tea UI for sessions that get one (see
@@ -44,6 +47,8 @@ func (s *Server) teaMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		if msg := v.wd.endMessage(); msg != "" {
 			fmt.Fprint(sess, "\r\n"+msg+"\r\n")
+		} else if v.model.Quit() { // the visitor left: leave them a way back
+			fmt.Fprint(sess, strings.ReplaceAll(ui.Farewell(s.pf, s.sshCommand()), "\n", "\r\n")+"\r\n")
 		}
 		next(sess)
 	}

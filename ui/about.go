@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/lipgloss/v2"
 
@@ -52,17 +51,10 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
 	return b.String()
 }
 
-// wordmark is the owner's name, spaced out in capitals when there is room,
-// after an accent bar: the strongest line on the first screen.
+// wordmark is the owner's name after an accent bar, in bold: the
+// strongest line on the first screen.
 func wordmark(st *Styles, name string, width int) string {
-	upper := strings.ToUpper(name)
-	spaced := strings.Join(strings.Split(strings.Join(strings.Fields(upper), "   "), ""), " ")
-	spaced = strings.ReplaceAll(spaced, "       ", "   ") // between words: three spaces
-	mark := upper
-	if utf8.RuneCountInString(spaced)+2 <= width {
-		mark = spaced
-	}
-	return st.Marker.Render("▌") + " " + st.Name.Render(truncate(mark, width-2))
+	return st.Marker.Render("▌") + " " + st.Name.Render(truncate(name, width-2))
 }
 
 // firstName is the first word of the owner's name, for friendly lines.

@@ -422,16 +422,26 @@ func (p *contactPage) renderThanks(st *Styles, width int) string {
 	r := p.thanks
 	name := truncate(inbox.Sanitize(p.sent.Name, false), 32)
 	replyTo := truncate(inbox.Sanitize(p.sent.ReplyTo, false), 40)
-	head := "Thanks, " + name + "!"
+	what := "Sent"
 	if r.Duplicate {
-		head = "Already received. Thanks, " + name + "!"
+		what = "Already received"
 	}
 	inner := max(width-4, 8)
 	var lines []string
-	lines = append(lines, strings.Split(st.Success.Render(wrap("✓ "+head, inner)), "\n")...)
-	lines = append(lines, strings.Split(wrap(firstName(p.pf.Profile.Name)+" will reply at "+replyTo+".", inner), "\n")...)
-	lines = append(lines, strings.Split(st.Muted.Render(wrap(fmt.Sprintf("Message %s, %s UTC", r.ID, r.Time.UTC().Format("2006-01-02 15:04")), inner)), "\n")...)
-	lines = append(lines, strings.Split(st.Muted.Render(wrap("Enter: write another", inner)), "\n")...)
+	add := func(style lipgloss.Style, s string) {
+		lines = append(lines, strings.Split(style.Render(wrap(s, inner)), "\n")...)
+	}
+	add(st.Success, "Thanks, "+name+"!")
+	add(st.Text, firstName(p.pf.Profile.Name)+" will reply at "+replyTo+".")
+	receipt := fmt.Sprintf("✓ %s: message %s", what, r.ID)
+	when := "at " + r.Time.UTC().Format("2006-01-02 15:04") + " UTC"
+	if lipgloss.Width(receipt+" "+when) <= inner {
+		add(st.Muted, receipt+" "+when)
+	} else { // the time whole on its own line
+		add(st.Muted, receipt)
+		add(st.Muted, when)
+	}
+	add(st.Muted, "Press Enter to write again.")
 	boxW := 0
 	for _, l := range lines {
 		boxW = max(boxW, lipgloss.Width(l))

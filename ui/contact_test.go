@@ -234,12 +234,13 @@ func TestContactSubmitSuccess(t *testing.T) {
 			if n := len(f.calls()); n != 1 {
 				t.Fatalf("%d submissions, want 1", n)
 			}
-			what := "✓ Thanks, Jane!"
+			what := "Sent"
 			if dup {
-				what = "✓ Already received. Thanks, Jane!"
+				what = "Already received"
 			}
 			// A thank-you in place of the form, the receipt below it.
-			requireText(t, m, what, "╭─ Sent", "Pragya will reply at @jane.", "Message abcd2345, 2024-05-01 12:34 UTC", "Enter: write another")
+			requireText(t, m, "╭─ Sent", "Thanks, Jane!", "Pragya will reply at @jane.",
+				"✓ "+what+": message abcd2345 at 2024-05-01 12:34 UTC", "Press Enter to write again.")
 			forbidText(t, m, "sending…", "hello", "Name*", "[ Send ]")
 			if got := fieldValues(m); got != [3]string{} {
 				t.Errorf("form not cleared: %q", got)
@@ -307,7 +308,7 @@ func TestContactSubmitErrors(t *testing.T) {
 			f.mu.Unlock()
 			send(t, m, submitResult(t, send(t, m, ctrlS)))
 			forbidText(t, m, "✗")
-			requireText(t, m, "✓ Thanks, Jane!")
+			requireText(t, m, "Thanks, Jane!", "✓ Sent: message abcd2345")
 		})
 	}
 }
@@ -429,7 +430,7 @@ func TestContactGolden(t *testing.T) {
 			send(t, m, submitResult(t, send(t, m, ctrlS)))
 			out := output(t, m, pr.p)
 			checkFits(t, out, 40, 12, true)
-			for _, want := range []string{"╭─ Sent", "Thanks, Jane Doe!", "will reply at", "jane@example.com.", "Enter: write another", "╰"} {
+			for _, want := range []string{"╭─ Sent", "Thanks, Jane Doe!", "will reply at", "jane@example.com.", "Press Enter to write again.", "╰"} {
 				if !strings.Contains(xansi.Strip(out), want) {
 					t.Errorf("thank-you not whole on screen, %q missing:\n%s", want, xansi.Strip(out))
 				}

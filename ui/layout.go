@@ -162,6 +162,10 @@ func (m *Model) shortHelp(width int) string {
 		if lipgloss.Width(line) <= width {
 			return line
 		}
+		if len(bs) <= hk.keep && hk.compact != nil {
+			bs, hk.compact = hk.compact, nil
+			continue
+		}
 		if len(bs) <= hk.keep {
 			return xansi.Truncate(line, width, "…")
 		}
@@ -261,6 +265,9 @@ type helpKeys struct {
 	short []key.Binding
 	keep  int
 	full  []key.Binding
+	// compact, if set, is short in fewer cells, for when even the kept
+	// bindings don't fit.
+	compact []key.Binding
 }
 
 func (m *Model) helpKeys() helpKeys {
@@ -269,14 +276,12 @@ func (m *Model) helpKeys() helpKeys {
 		k.Help.SetHelp("?", "close help")
 	}
 	if m.formActive() {
-		k.NextField.SetHelp("tab", "next")
-		k.LeaveForm.SetHelp("esc", "leave")
 		short := []key.Binding{k.NextField, k.Send, k.LeaveForm, k.QuitAlways}
-		k.NextField.SetHelp("tab", "next field")
-		k.LeaveForm.SetHelp("esc", "leave form")
 		enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field, or a new line"))
-		return helpKeys{short: short, keep: 3,
-			full: []key.Binding{k.NextField, k.PrevField, enter, k.Send, k.LeaveForm, k.QuitAlways}}
+		full := []key.Binding{k.NextField, k.PrevField, enter, k.Send, k.LeaveForm, k.QuitAlways}
+		k.LeaveForm.SetHelp("esc", "leave")
+		compact := []key.Binding{k.Send, k.LeaveForm, k.QuitAlways}
+		return helpKeys{short: short, keep: 3, full: full, compact: compact}
 	}
 	k.Up.SetHelp("↑/↓", "scroll")
 	var short []key.Binding

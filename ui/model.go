@@ -86,6 +86,7 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	quit     bool   // the visitor pressed q or Ctrl+C
 	notice   string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
@@ -159,6 +160,10 @@ func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
 // model; an idle one can be set aside and resumed later.
 func (m *Model) Busy() bool { return m.contact.sending }
 
+// Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
+// to a session ended by the server: only they get Farewell.
+func (m *Model) Quit() bool { return m.quit }
+
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
 func (m *Model) Init() tea.Cmd {
@@ -195,6 +200,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = ""
 		if m.formActive() {
 			if key.Matches(msg, m.keys.QuitAlways) {
+				m.quit = true
 				return m, tea.Quit
 			}
 			return m, m.contact.Update(msg, m.keys)
@@ -222,6 +228,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		m.quit = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp

@@ -41,7 +41,7 @@ func renderSkills(sk content.Skills, st *Styles, filter, width int) string {
 	// it reads without colour.
 	choices := append([]string{"All"}, sk.Areas...)
 	items := make([]string, len(choices)+1)
-	items[0] = st.Help.ShortKey.Render("f") + st.Muted.Render(" filter:")
+	items[0] = st.Muted.Render("Filter (") + st.Help.ShortKey.Render("f") + st.Muted.Render("):")
 	for i, c := range choices {
 		if i == filter {
 			items[i+1] = st.Filter.Render("[" + c + "]")
