@@ -191,19 +191,38 @@ func (m *Model) helpPanel(width, height int) []string {
 	const gap = 2
 	maxRows := max(height-2, 1)
 	// The fewest columns that fit both the width and the height.
-	var rows int
-	var colW []int
-	for cols := 1; cols <= len(entries); cols++ {
-		rows = (len(entries) + cols - 1) / cols
+	layout := func(rows int) (colW []int, total int) {
+		cols := (len(entries) + rows - 1) / rows
 		colW = make([]int, cols)
 		for i, e := range entries {
 			colW[i/rows] = max(colW[i/rows], lipgloss.Width(e))
 		}
-		total := (cols - 1) * gap
+		total = (cols - 1) * gap
 		for _, w := range colW {
 			total += w
 		}
-		if rows <= maxRows && total <= inner {
+		return colW, total
+	}
+	rows := len(entries)
+	colW, total := layout(rows)
+	for rows > maxRows || total > inner {
+		if rows <= maxRows && rows > 1 {
+			// Doesn't fit in the fewest columns the height allows either:
+			// the columns share the width, and long entries are cut.
+			rows = maxRows
+			colW, _ = layout(rows)
+			share := (inner - (len(colW)-1)*gap) / len(colW)
+			for i := range colW {
+				colW[i] = max(min(colW[i], share), 1)
+			}
+			break
+		}
+		rows = (len(entries) + len(colW)) / (len(colW) + 1) // one more column
+		if rows < 1 {
+			rows = 1
+		}
+		colW, total = layout(rows)
+		if len(colW) >= len(entries) {
 			break
 		}
 	}
@@ -213,6 +232,7 @@ func (m *Model) helpPanel(width, height int) []string {
 		if c > 0 {
 			lines[r] += strings.Repeat(" ", gap)
 		}
+		e = truncate(e, colW[c])
 		lines[r] += e + strings.Repeat(" ", colW[c]-lipgloss.Width(e))
 	}
 	if len(lines) > maxRows {
@@ -337,6 +357,7 @@ func (m *Model) helpKeys() helpKeys {
 	case m.section == SectionSkills:
 		full = append(full, k.Filter)
 	case m.section == SectionContact && m.contact.Enabled():
+		k.Write.SetHelp("enter", "write")
 		full = append(full, k.Write)
 	}
 	full = append(full, k.Theme, k.Mouse, k.Help, k.Quit)
