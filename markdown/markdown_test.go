@@ -1,7 +1,9 @@
 package markdown
 
 import (
+	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -129,5 +131,22 @@ func TestLinks(t *testing.T) {
 	}
 	if out := Render(src, 60, Theme{Accent: "5", Hyperlinks: true}); !strings.Contains(out, "\x1b]8;;https://example.com/x") {
 		t.Errorf("no OSC 8 hyperlink: %q", out)
+	}
+}
+
+// BenchmarkRenderCold is one uncached render of a case study at 78
+// columns: what the first visitor at a new width pays.
+func BenchmarkRenderCold(b *testing.B) {
+	src, err := os.ReadFile("../content/projects/notelytix.md")
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := strings.SplitN(string(src), "\n---\n", 2)[1]
+	theme := Theme{Accent: "#B794F6"}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		Render(body+strings.Repeat("\n", i%1000+1)+strconv.Itoa(i), 78, theme)
 	}
 }

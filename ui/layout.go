@@ -20,12 +20,19 @@ type frame struct {
 	showName bool // room for the name line above the tabs
 }
 
+// frame is the geometry of the screen on show.
 func (m *Model) frame() frame {
+	return m.frameFor(m.section == SectionAbout && m.study == nil)
+}
+
+// frameFor is the geometry of About's screen (about) or any other's: they
+// differ only in the name line, which About doesn't need.
+func (m *Model) frameFor(about bool) frame {
 	fw := min(m.width, MaxWidth)
 	f := frame{pad: (m.width - fw) / 2, text: fw - 2}
 	// The name line is dropped first when space runs short, and on About,
 	// whose own header is the name.
-	f.showName = m.height >= 16 && f.text >= 50 && (m.section != SectionAbout || m.study != nil)
+	f.showName = m.height >= 16 && f.text >= 50 && !about
 	f.header = 2 // tabs + rule
 	if f.showName {
 		f.header++
@@ -55,7 +62,7 @@ func (m *Model) render() string {
 		name := st.Name.Render(m.pf.Profile.Name) + "  " + st.Muted.Render(m.pf.Profile.Title)
 		lines = append(lines, xansi.Truncate(name, f.text, "…"))
 	}
-	lines = append(lines, m.renderTabs(f.text), st.Rule.Render(strings.Repeat("─", f.text)))
+	lines = append(lines, m.chrome.tabs(m, f.text), st.Rule.Render(strings.Repeat("─", f.text)))
 	var body []string
 	if m.showHelp {
 		body = m.helpPanel(f.text, f.body)
@@ -140,10 +147,11 @@ func (m *Model) renderFooter(f frame) []string {
 	if status != "" {
 		helpW -= lipgloss.Width(status) + 2
 	}
-	if hk := m.helpKeys(); lipgloss.Width(m.help.ShortHelpView(hk.short[len(hk.short)-hk.keep:])) > helpW {
-		status, helpW = "", f.text // too narrow for both: the keys win
+	line, fits := m.chrome.help(m, helpW)
+	if !fits { // too narrow for both: the keys win
+		status, helpW = "", f.text
+		line, _ = m.chrome.help(m, helpW)
 	}
-	line := m.shortHelp(helpW)
 	if status != "" {
 		gap := f.text - lipgloss.Width(line) - lipgloss.Width(status)
 		line += strings.Repeat(" ", max(gap, 1)) + m.styles.Status.Render(status)
@@ -154,24 +162,39 @@ func (m *Model) renderFooter(f frame) []string {
 // shortHelp renders the one-line help within width. It drops the page's
 // own bindings from the end until the line fits: the last ones (the
 // theme, help and quit keys, or the form's send, leave and quit) stay.
-func (m *Model) shortHelp(width int) string {
-	hk := m.helpKeys()
+func (m *Model) shortHelp(hk helpKeys, width int) string {
 	bs := hk.short
-	for {
-		line := m.help.ShortHelpView(bs)
-		if lipgloss.Width(line) <= width {
-			return line
-		}
-		if len(bs) <= hk.keep && hk.compact != nil {
+	// Measured, not rendered, until it fits: rendering costs allocations
+	// on every frame.
+	for helpWidth(bs) > width {
+		switch {
+		case len(bs) <= hk.keep && hk.compact != nil:
 			bs, hk.compact = hk.compact, nil
 			continue
-		}
-		if len(bs) <= hk.keep {
-			return xansi.Truncate(line, width, "…")
+		case len(bs) <= hk.keep:
+			return xansi.Truncate(m.help.ShortHelpView(bs), width, "…")
 		}
 		cut := len(bs) - hk.keep - 1
 		bs = append(bs[:cut:cut], bs[cut+1:]...)
 	}
+	return m.help.ShortHelpView(bs)
+}
+
+// helpWidth is the width of ShortHelpView(bs): "key desc" items joined by
+// " • ".
+func helpWidth(bs []key.Binding) int {
+	w := 0
+	for i, b := range bs {
+		if !b.Enabled() {
+			continue
+		}
+		if i > 0 {
+			w += 3
+		}
+		h := b.Help()
+		w += xansi.StringWidth(h.Key) + 1 + xansi.StringWidth(h.Desc)
+	}
+	return w
 }
 
 // helpPanel is the full help: a framed panel titled "Keys" listing every
@@ -180,7 +203,7 @@ func (m *Model) shortHelp(width int) string {
 func (m *Model) helpPanel(width, height int) []string {
 	st := m.styles
 	var entries []string
-	for _, b := range m.helpKeys().full {
+	for _, b := range m.helpKeys(true).full {
 		if !b.Enabled() {
 			continue
 		}
@@ -290,7 +313,9 @@ type helpKeys struct {
 	compact []key.Binding
 }
 
-func (m *Model) helpKeys() helpKeys {
+// helpKeys are the keys for the footer, and with full those for the
+// panel too.
+func (m *Model) helpKeys(full bool) helpKeys {
 	k := m.keys
 	if m.showHelp {
 		k.Help.SetHelp("?", "close help")
@@ -326,6 +351,9 @@ func (m *Model) helpKeys() helpKeys {
 		short = deleteBinding(short, k.Up)
 	}
 	short = append(short, k.Theme, k.Help, k.Quit)
+	if !full {
+		return helpKeys{short: short, keep: 3}
+	}
 
 	sections := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", "sections"))
 	if m.inbox != nil {
@@ -334,34 +362,34 @@ func (m *Model) helpKeys() helpKeys {
 	next, prev := k.NextSection, k.PrevSection
 	next.SetHelp("tab/→", "next section")
 	prev.SetHelp("⇧tab/←", "prev section")
-	full := []key.Binding{sections, next, prev}
+	all := []key.Binding{sections, next, prev}
 	if m.study != nil {
 		prev.SetHelp("⇧tab", "prev section")
-		full[2] = prev
+		all[2] = prev
 		k.Back.SetHelp("←/esc", "back to list")
-		full = append(full, k.Back, k.NextStudy)
+		all = append(all, k.Back, k.NextStudy)
 	}
 	if scrolls {
 		k.Up.SetHelp("↑/↓ j/k", "scroll")
 		if m.study == nil && (m.section == SectionProjects || m.section == SectionInbox && !m.inbox.reading) {
 			k.Up.SetHelp("↑/↓ j/k", "choose")
 		}
-		full = append(full, k.Up, k.PageDown, k.Top)
+		all = append(all, k.Up, k.PageDown, k.Top)
 	}
 	switch {
 	case m.study != nil:
 	case m.section == SectionProjects, m.section == SectionInbox && !m.inbox.reading:
-		full = append(full, k.Open)
+		all = append(all, k.Open)
 	case m.section == SectionInbox:
-		full = append(full, k.Back)
+		all = append(all, k.Back)
 	case m.section == SectionSkills:
-		full = append(full, k.Filter)
+		all = append(all, k.Filter)
 	case m.section == SectionContact && m.contact.Enabled():
 		k.Write.SetHelp("enter", "write")
-		full = append(full, k.Write)
+		all = append(all, k.Write)
 	}
-	full = append(full, k.Theme, k.Mouse, k.Help, k.Quit)
-	return helpKeys{short: short, keep: 3, full: full}
+	all = append(all, k.Theme, k.Mouse, k.Help, k.Quit)
+	return helpKeys{short: short, keep: 3, full: all}
 }
 
 func deleteBinding(bs []key.Binding, b key.Binding) []key.Binding {
@@ -372,4 +400,75 @@ func deleteBinding(bs []key.Binding, b key.Binding) []key.Binding {
 		}
 	}
 	return out
+}
+
+// chrome remembers the tab bars and footer keys a visitor has seen, which
+// change with the page, not on every frame (a scroll, a section switch
+// back, a keystroke in the form). A visitor sees a handful.
+type chrome struct {
+	tabLines map[tabsKey]string
+	helps    map[helpKey]footerKeys
+}
+
+// chromeMax bounds each map against a visitor cycling window sizes.
+const chromeMax = 32
+
+type footerKeys struct {
+	line string
+	fits bool
+}
+
+type tabsKey struct {
+	styles          *Styles
+	section         Section
+	study           bool
+	selected, width int
+	unread          int
+}
+
+type helpKey struct {
+	styles                     *Styles
+	section                    Section
+	study, form, help, reading bool
+	scrolls                    bool
+	width                      int
+}
+
+// tabs is renderTabs, cached.
+func (c *chrome) tabs(m *Model, width int) string {
+	k := tabsKey{styles: m.styles, section: m.section, study: m.study != nil, selected: m.projects.selected, width: width}
+	if m.inbox != nil {
+		k.unread = m.inbox.unread
+	}
+	if l, ok := c.tabLines[k]; ok {
+		return l
+	}
+	if c.tabLines == nil || len(c.tabLines) >= chromeMax {
+		c.tabLines = make(map[tabsKey]string)
+	}
+	l := m.renderTabs(width)
+	c.tabLines[k] = l
+	return l
+}
+
+// help is the footer's keys within width, cached, and whether the kept
+// keys fit (otherwise the line is cut).
+func (c *chrome) help(m *Model, width int) (string, bool) {
+	k := helpKey{styles: m.styles, section: m.section, study: m.study != nil, form: m.formActive(),
+		help: m.showHelp, scrolls: m.page().Scrollable(), width: width}
+	if m.inbox != nil {
+		k.reading = m.inbox.reading
+	}
+	if f, ok := c.helps[k]; ok {
+		return f.line, f.fits
+	}
+	if c.helps == nil || len(c.helps) >= chromeMax {
+		c.helps = make(map[helpKey]footerKeys)
+	}
+	hk := m.helpKeys(false)
+	f := footerKeys{line: m.shortHelp(hk, width)}
+	f.fits = helpWidth(hk.short[len(hk.short)-hk.keep:]) <= width ||
+		hk.compact != nil && helpWidth(hk.compact) <= width
+	c.helps[k] = f
+	return f.line, f.fits
 }

@@ -86,6 +86,7 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
 	notice   string // a message from the server, shown until the next key
 
@@ -309,12 +310,8 @@ func (m *Model) setSection(s Section) {
 	if s >= m.sections() {
 		return
 	}
-	body := m.frame().body
 	m.section = s
 	m.study = nil
-	if m.frame().body != body {
-		m.layout() // About has no name line
-	}
 	if s == SectionInbox {
 		m.inbox.reload()
 	}
@@ -322,7 +319,6 @@ func (m *Model) setSection(s Section) {
 
 func (m *Model) closeStudy() {
 	m.study = nil
-	m.layout()
 }
 
 func (m *Model) openStudy() {
@@ -380,9 +376,14 @@ func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
-	f := m.frame()
+	// About's page has its own height: its screen has no name line.
+	f, about := m.frameFor(false), m.frameFor(true)
 	for _, d := range m.documents() {
-		d.SetSize(f.text, f.body)
+		if d == &m.about {
+			d.SetSize(about.text, about.body)
+		} else {
+			d.SetSize(f.text, f.body)
+		}
 	}
 }
 

@@ -298,7 +298,7 @@ func TestHelpPanel(t *testing.T) {
 			if !strings.Contains(s, "╭─ Keys") || !strings.Contains(s, "╰") {
 				t.Errorf("%s %v: no framed Keys panel:\n%s", sc.name, sz, s)
 			}
-			for _, b := range m.helpKeys().full {
+			for _, b := range m.helpKeys(true).full {
 				h := b.Help()
 				if !strings.Contains(s, h.Key+" "+h.Desc) {
 					t.Errorf("%s %v: panel lacks %q:\n%s", sc.name, sz, h.Key+" "+h.Desc, s)

@@ -682,8 +682,8 @@ func TestProjectSelectionScrollsIntoView(t *testing.T) {
 // emptySGR is a style immediately reset: bytes that style nothing.
 var emptySGR = regexp.MustCompile(`\x1b\[[0-9;]*m\x1b\[0?m`)
 
-// TestMarkdownNoEmptyStyling: glamour pads lines with styled spaces;
-// trimBlankLines removes the spaces but must not keep their styling.
+// TestMarkdownNoEmptyStyling: no styling is set and reset with nothing
+// between: bytes on every frame that change nothing.
 func TestMarkdownNoEmptyStyling(t *testing.T) {
 	for _, pr := range portfolio(t).Projects {
 		out := renderMarkdown(pr.Body, 78, StylesFor(colorprofile.TrueColor, true, false))
@@ -693,7 +693,7 @@ func TestMarkdownNoEmptyStyling(t *testing.T) {
 	}
 }
 
-// TestMarkdownCache checks case studies are rendered by glamour once per
+// TestMarkdownCache checks case studies are rendered once per
 // width and shared between sessions (the cache itself is tested in package
 // markdown).
 func TestMarkdownCache(t *testing.T) {
@@ -707,7 +707,7 @@ func TestMarkdownCache(t *testing.T) {
 	n1 := markdown.CacheLen()
 	b := open()
 	if n2 := markdown.CacheLen(); n2 != n1 {
-		t.Errorf("second session grew the cache %d → %d: glamour ran again", n1, n2)
+		t.Errorf("second session grew the cache %d → %d: Markdown rendered again", n1, n2)
 	}
 	if a != b {
 		t.Error("two sessions render the same case study differently")
