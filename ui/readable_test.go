@@ -436,4 +436,3 @@ func TestQuitIsRecorded(t *testing.T) {
 		}
 	}
 }
-
