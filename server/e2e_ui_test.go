@@ -11,27 +11,31 @@ import (
 )
 
 // visitorTerminal is the terminal a tmux-driven visitor has: its TERM and
-// size, and environment variables ssh sends (SetEnv).
+// size, environment variables ssh sends (SetEnv) and how many lines of
+// scrollback it keeps.
 type visitorTerminal struct {
 	term          string
 	width, height int
 	env           []string // "NAME=value", sent with ssh -o SetEnv
+	history       int
 }
 
-// visitInTmux is openSSHInTmux for a chosen terminal: the real OpenSSH
-// client, keyless, in a tmux pane of the given size whose TERM ssh
-// forwards. It returns the pane and a function that waits for ssh to exit.
-func visitInTmux(t *testing.T, ts *testServer, vt visitorTerminal, remote ...string) (*tmux, func() string) {
+// visitInTmux runs the real OpenSSH client as a keyless visitor (no
+// config, agent or keys; the server accepts an empty keyboard-interactive
+// exchange, so nothing prompts) in a new tmux pane of the terminal's size,
+// whose TERM ssh forwards, with remote as the command if given. waitExit
+// waits for ssh to end and returns "EXIT=<status>".
+func visitInTmux(t *testing.T, ts *testServer, vt visitorTerminal, remote ...string) (x *tmux, waitExit func() string) {
 	t.Helper()
 	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
 	tmp := t.TempDir()
 	conf := filepath.Join(tmp, "tmux.conf")
 	if err := os.WriteFile(conf, []byte(strings.Join([]string{
-		"set -g status off",
-		"set -g remain-on-exit on",
-		"set -g escape-time 0",
-		"set -g default-terminal " + vt.term,
-		"set -g history-limit 100",
+		"set -g status off",                  // the pane is the whole window
+		"set -g remain-on-exit on",           // keep the last screen after ssh exits
+		"set -g escape-time 0",               // Esc goes straight through
+		"set -g default-terminal " + vt.term, // TERM that ssh forwards
+		fmt.Sprint("set -g history-limit ", vt.history),
 		"",
 	}, "\n")), 0o600); err != nil {
 		t.Fatal(err)
@@ -46,9 +50,9 @@ func visitInTmux(t *testing.T, ts *testServer, vt visitorTerminal, remote ...str
 	for i, w := range words {
 		words[i] = "'" + w + "'"
 	}
-	x := &tmux{
+	x = &tmux{
 		t:          t,
-		sock:       fmt.Sprintf("e2eui-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9),
+		sock:       fmt.Sprintf("e2e-%d-%d", os.Getpid(), time.Now().UnixNano()%1e9),
 		dir:        tmp,
 		conf:       conf,
 		target:     "e2e",
@@ -91,7 +95,7 @@ func TestEndToEndUIQuitLeavesAWayBack(t *testing.T) {
 	requireTools(t, "tmux", "ssh")
 	t.Parallel()
 	ts := startServer(t, t.TempDir())
-	x, waitExit := visitInTmux(t, ts, visitorTerminal{term: "xterm-256color", width: 80, height: 24})
+	x, waitExit := visitInTmux(t, ts, visitorTerminal{term: "xterm-256color", width: 80, height: 24, history: 100})
 	x.waitScreen("▌ Pragya Mugale", "Highlights")
 	x.keys("q")
 	if exit := waitExit(); exit != "EXIT=0" {
