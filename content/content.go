@@ -62,8 +62,11 @@ type Project struct {
 	Title   string   // e.g. "NoteLytix - Real-time AI Meeting Assistant"
 	Summary string   // one line for the project list
 	Stack   []string // technology tags
-	Body    string   // the full case study, Markdown
-	Source  string   // file it was loaded from, for error messages
+	// Highlights are the project's results in a few words each, e.g.
+	// "Sub-10 ms predictable latency", shown on the first screen.
+	Highlights []string
+	Body       string // the full case study, Markdown
+	Source     string // file it was loaded from, for error messages
 }
 
 // Contact is the invitation shown on the Contact page.

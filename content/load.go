@@ -66,6 +66,8 @@ type (
 		Summary string   `yaml:"summary"`
 		Stack   []string `yaml:"stack"`
 		Order   int      `yaml:"order"`
+		// Highlights: see highlights.go.
+		Highlights []string `yaml:"highlights"`
 	}
 	contactYAML struct {
 		Heading string `yaml:"heading"`
@@ -574,6 +576,7 @@ func (l *loader) project(file string) (Project, int, bool) {
 		Body:    l.markdown(file, doc, true),
 		Source:  file,
 	}
+	p.Highlights = l.highlights(file, raw.Highlights)
 	if p.Slug == "" {
 		p.Slug = strings.ToLower(strings.TrimSuffix(path.Base(file), ".md"))
 		if !slugPattern.MatchString(p.Slug) {

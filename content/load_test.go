@@ -46,9 +46,9 @@ func TestEmbeddedFacts(t *testing.T) {
 	t.Run("skills", func(t *testing.T) {
 		checkList(t, "areas", p.Skills.Areas, []string{"Backend", "Languages", "AI/Tools", "Databases", "DevOps"})
 		want := []SkillGroup{
-			{"Programming Languages", []string{"Languages"}, []string{"Go (Golang)", "Python", "C++"}},
+			{"Programming Languages", []string{"Languages", "Backend"}, []string{"Go (Golang)", "Python", "C++"}},
 			{"Backend Frameworks", []string{"Backend"}, []string{"Django", "FastAPI", "Flask", "REST APIs", "gRPC"}},
-			{"Databases & Data Stores", []string{"Databases"}, []string{"DynamoDB", "PostgreSQL", "ScyllaDB", "MongoDB", "MySQL", "Redis"}},
+			{"Databases & Data Stores", []string{"Databases", "Backend"}, []string{"DynamoDB", "PostgreSQL", "ScyllaDB", "MongoDB", "MySQL", "Redis"}},
 			{"Cloud & DevOps", []string{"DevOps"}, []string{"AWS", "OCI", "GCP", "Docker", "Kubernetes", "Jenkins", "Grafana"}},
 			{"Version Control & Collaboration", []string{"DevOps"}, []string{"Git", "GitHub", "Bitbucket", "Jira", "Confluence"}},
 			{"AI Tools & IDEs", []string{"AI/Tools"}, []string{"Cursor", "Antigravity", "n8n", "Granola", "Whispr Flow", "Emergent"}},

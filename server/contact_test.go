@@ -256,16 +256,21 @@ func TestContactSendStoresRecord(t *testing.T) {
 				t.Errorf("time %q: want RFC 3339 UTC (…Z): %v", tstr, err)
 			}
 
-			// The form is cleared and has given the keyboard back.
+			// A thank-you replaces the form, which has given the keyboard
+			// back; Enter brings the form back, cleared.
 			scr = vt.screen()
-			for _, w := range []string{"┃ Your name", "┃ email, @handle or URL", "┃ Your message", "Press Enter to write a message"} {
+			for _, w := range []string{"Thanks, " + tc.person + "!", "will reply at jane@example.com.", "Press Enter to write again"} {
 				if !strings.Contains(scr, w) {
-					t.Errorf("after sending, the screen lacks %q (form not cleared?):\n%s", w, scr)
+					t.Errorf("after sending, the screen lacks %q:\n%s", w, scr)
 				}
 			}
+			vt.send(keyEnter)
+			scr = vt.waitScreen("┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)")
 			if strings.Contains(scr, tc.person) {
-				t.Errorf("after sending, the form still shows the name:\n%s", scr)
+				t.Errorf("the form still shows the name:\n%s", scr)
 			}
+			vt.send(keyEsc)
+			vt.waitScreen("Press Enter to write a message")
 			vt.send("1")
 			vt.waitScreen("Backend Engineer")
 			vt.send("q")

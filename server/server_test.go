@@ -398,7 +398,7 @@ func TestSessionNavigation(t *testing.T) {
 
 			m := tm.mark()
 			tm.send("3")
-			tm.waitFor(m, waitTimeout, "NoteLytix", "Activity Logging Service")
+			tm.waitFor(m, waitTimeout, "[3 Projects]", "NoteLytix", "Activity Logging Service")
 
 			m = tm.mark()
 			tm.send("\r")

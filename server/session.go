@@ -10,7 +10,6 @@ import (
 
 	"charm.land/ssh"
 	"github.com/anmitsu/go-shlex"
-	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/commands"
@@ -72,11 +71,13 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 		return ui.Options{}, false
 	}
 	pty, _, _ := sess.Pty()
+	profile := ui.ProfileFor(sess.Environ(), pty.Term)
 	opts := ui.Options{
-		Section: section,
-		Project: project,
-		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
-		Submit:  s.submitFor(sess),
+		Section:    section,
+		Project:    project,
+		Profile:    profile,
+		Hyperlinks: ui.HyperlinksFor(profile, pty.Term),
+		Submit:     s.submitFor(sess),
 	}
 	if s.isOwner(sess) {
 		opts.Inbox, opts.Stats = s.owner, s.stats

@@ -54,6 +54,8 @@ type Options struct {
 	// Light starts in the light theme; the background-colour query and the
 	// theme key can still change it.
 	Light bool
+	// Hyperlinks makes links clickable (OSC 8); see HyperlinksFor.
+	Hyperlinks bool
 	// Submit stores a message from the contact form; nil hides the form.
 	Submit SubmitFunc
 	// Inbox, if set, adds the owner's Inbox section. Set it only for a
@@ -77,6 +79,7 @@ type Model struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark          bool
+	hyperlinks    bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
 	styles        *Styles
 
@@ -91,6 +94,8 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	chrome   chrome // the tab bar and footer keys, cached
+	quit     bool   // the visitor pressed q or Ctrl+C
 	notice   string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
@@ -116,13 +121,14 @@ type NoticeMsg struct {
 // not be modified.
 func New(pf *content.Portfolio, opts Options) *Model {
 	m := &Model{
-		pf:      pf,
-		keys:    DefaultKeyMap(),
-		help:    help.New(),
-		profile: opts.Profile,
-		dark:    !opts.Light,
-		section: opts.Section,
-		onView:  opts.OnView,
+		pf:         pf,
+		keys:       DefaultKeyMap(),
+		help:       help.New(),
+		profile:    opts.Profile,
+		dark:       !opts.Light,
+		hyperlinks: opts.Hyperlinks,
+		section:    opts.Section,
+		onView:     opts.OnView,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
@@ -169,6 +175,10 @@ func (m *Model) Waiting() bool {
 func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
 	return !m.themeChosen && msg.IsDark() != m.dark
 }
+
+// Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
+// to a session ended by the server: only they get Farewell.
+func (m *Model) Quit() bool { return m.quit }
 
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
@@ -220,6 +230,7 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = ""
 		if m.formActive() {
 			if key.Matches(msg, m.keys.QuitAlways) {
+				m.quit = true
 				return m, tea.Quit
 			}
 			return m, m.contact.Update(msg, m.keys)
@@ -247,6 +258,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		m.quit = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
@@ -268,6 +280,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSection(SectionInbox)
 	case key.Matches(msg, k.Stats):
 		m.setSection(SectionStats)
+	case m.study != nil && key.Matches(msg, k.Left, k.Back):
+		m.closeStudy()
+	case m.study != nil && key.Matches(msg, k.NextStudy):
+		m.projects.Select((m.projects.selected + 1) % len(m.projects.projects))
+		m.openStudy()
 	case key.Matches(msg, k.NextSection):
 		m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
@@ -276,7 +293,6 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.section == SectionInbox {
 			m.inbox.back()
 		}
-		m.study = nil
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:
@@ -336,9 +352,14 @@ func (m *Model) setSection(s Section) {
 	}
 }
 
+func (m *Model) closeStudy() {
+	m.study = nil
+}
+
 func (m *Model) openStudy() {
-	pr := m.pf.Projects[m.projects.selected]
-	d := newCaseStudy(pr, func() *Styles { return m.styles })
+	i := m.projects.selected
+	pr, next := m.pf.Projects[i], m.pf.Projects[(i+1)%len(m.pf.Projects)]
+	d := newCaseStudy(pr, next, func() *Styles { return m.styles })
 	m.study = &d
 	m.layout()
 }
@@ -367,7 +388,7 @@ func (m *Model) page() *document {
 // pages for re-rendering.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.styles = StylesFor(m.profile, m.dark)
+	m.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
 	m.help.Styles = m.styles.Help
 	for _, d := range m.documents() {
 		d.Invalidate()
@@ -395,9 +416,14 @@ func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
-	f := m.frame()
+	// About's page has its own height: its screen has no name line.
+	f, about := m.frameFor(false), m.frameFor(true)
 	for _, d := range m.documents() {
-		d.SetSize(f.text, f.body)
+		if d == &m.about {
+			d.SetSize(about.text, about.body)
+		} else {
+			d.SetSize(f.text, f.body)
+		}
 	}
 }
 
@@ -414,10 +440,11 @@ type firstScreenKey struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark, form    bool
+	links         bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled()}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}
