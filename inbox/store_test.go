@@ -193,8 +193,8 @@ func (f *faultFile) Truncate(size int64) error {
 }
 
 func injectFault(s *Store) *faultFile {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.slot <- struct{}{}
+	defer func() { <-s.slot }()
 	ff := &faultFile{file: s.f}
 	s.f = ff
 	return ff
