@@ -39,10 +39,14 @@ func checkRegular(path string, f interface{ Stat() (os.FileInfo, error) }) error
 
 // notRegularErr explains an open that O_NOFOLLOW refused.
 func notRegularErr(path string, err error) error {
-	if st, lerr := os.Lstat(path); lerr == nil && st.Mode()&os.ModeSymlink != 0 {
+	st, lerr := os.Lstat(path)
+	switch {
+	case lerr != nil || st.Mode().IsRegular():
+		return err
+	case st.Mode()&os.ModeSymlink != 0:
 		return fmt.Errorf("%s is a symlink; refusing to follow it", path)
 	}
-	return err
+	return fmt.Errorf("%s is not a regular file (%s); refusing to use it", path, st.Mode().Type())
 }
 
 // sidePattern matches the files torn tails are moved to.
