@@ -55,6 +55,7 @@ const sidePattern = FileName + ".torn-*"
 // Quarantine is what the store has set aside as damaged: lines in the log
 // that every read skips, and records moved to side files.
 type Quarantine struct {
+	Dir       string   // the data directory
 	Skipped   int      // damaged lines left in the log (skipped on every read)
 	Moved     int      // records in the side files
 	SideFiles []string // the side files, messages.jsonl.torn-<time>
@@ -71,20 +72,20 @@ func (q Quarantine) String() string {
 	s := fmt.Sprintf("%d damaged %s quarantined", q.Total(), plural(q.Total(), "record"))
 	switch {
 	case q.Skipped > 0 && q.Moved > 0:
-		s += fmt.Sprintf(": %d skipped in %s, %d moved to %s", q.Skipped, FileName, q.Moved, sideSummary(q.SideFiles))
+		s += fmt.Sprintf(": %d skipped in %s, %d moved to %s", q.Skipped, logPath(q.Dir), q.Moved, q.sideSummary())
 	case q.Skipped > 0:
-		s += fmt.Sprintf(": skipped in %s", FileName)
+		s += fmt.Sprintf(": skipped in %s", logPath(q.Dir))
 	default:
-		s += fmt.Sprintf(": moved to %s", sideSummary(q.SideFiles))
+		s += fmt.Sprintf(": moved to %s", q.sideSummary())
 	}
 	return s
 }
 
-func sideSummary(files []string) string {
-	if len(files) == 1 {
-		return files[0]
+func (q Quarantine) sideSummary() string {
+	if len(q.SideFiles) == 1 {
+		return filepath.Join(q.Dir, q.SideFiles[0])
 	}
-	return fmt.Sprintf("%d files %s", len(files), sidePattern)
+	return fmt.Sprintf("%d files %s", len(q.SideFiles), filepath.Join(q.Dir, sidePattern))
 }
 
 func plural(n int, word string) string {

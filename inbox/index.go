@@ -231,12 +231,12 @@ func (l *Listing) Find(id string) (Message, bool, error) {
 	}
 	found, n := -1, 0
 	for i := range l.entries {
-		e := l.at(i)
-		if e.id == id {
+		eid := displayID(l.at(i).id)
+		if eid == id {
 			found, n = i, 1
 			break
 		}
-		if len(id) >= 4 && strings.HasPrefix(e.id, id) {
+		if len(id) >= 4 && strings.HasPrefix(eid, id) {
 			found = i
 			n++
 		}
@@ -249,6 +249,17 @@ func (l *Listing) Find(id string) (Message, bool, error) {
 		return Message{}, false, err
 	}
 	return msgs[0], true, nil
+}
+
+// displayID is an ID as Messages shows it: IDs Append made are plain
+// already; anything else is sanitised like every field on the way out.
+func displayID(id string) string {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return Sanitize(id, false)
+		}
+	}
+	return id
 }
 
 // ReadListing scans dir's log and returns its listing, taking no lock: it

@@ -122,6 +122,13 @@ func TestListingPages(t *testing.T) {
 	}
 }
 
+// indexSize is how far the store's index reaches, read in turn.
+func indexSize(s *Store) int64 {
+	s.slot <- struct{}{}
+	defer func() { <-s.slot }()
+	return s.idx.size
+}
+
 // The index grows from the size it last saw: records another process
 // appends are picked up by reading only them, and a replaced log is
 // indexed again from the start.
@@ -133,7 +140,7 @@ func TestIndexRefresh(t *testing.T) {
 	ids := appendN(t, other, 2, time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC))
 
 	// Only what the other store appended is scanned.
-	before := s.idx.size
+	before := indexSize(s)
 	st, err := os.Stat(s.Path())
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +150,8 @@ func TestIndexRefresh(t *testing.T) {
 	if err != nil || l.Len() != 5 || pageIDs(t, l, 0, 1)[0] != ids[1] {
 		t.Fatalf("Listing after another writer = %d, %v", l.Len(), err)
 	}
-	if s.idx.size-before != scanned {
-		t.Errorf("index moved by %d bytes, want %d", s.idx.size-before, scanned)
+	if got := indexSize(s) - before; got != scanned {
+		t.Errorf("index moved by %d bytes, want %d", got, scanned)
 	}
 
 	// Replaced by a shorter log: rebuilt.
@@ -279,7 +286,7 @@ func TestQuarantine(t *testing.T) {
 	if q.Skipped != want.Skipped || q.Moved != want.Moved || len(q.SideFiles) != 2 {
 		t.Fatalf("Quarantine = %+v, want 1 skipped, 3 moved in 2 files", q)
 	}
-	if got := q.String(); got != "4 damaged records quarantined: 1 skipped in messages.jsonl, 3 moved to 2 files messages.jsonl.torn-*" {
+	if got, want := q.String(), "4 damaged records quarantined: 1 skipped in "+filepath.Join(dir, FileName)+", 3 moved to 2 files "+filepath.Join(dir, FileName)+".torn-*"; got != want {
 		t.Errorf("String = %q", got)
 	}
 	l, err := s.Listing()

@@ -33,7 +33,7 @@ func Quarantined(dir string, l *Listing) (Quarantine, error) {
 	if err != nil {
 		return Quarantine{}, err
 	}
-	return Quarantine{Skipped: l.Report.Corrupt, Moved: moved, SideFiles: files}, nil
+	return Quarantine{Dir: dir, Skipped: l.Report.Corrupt, Moved: moved, SideFiles: files}, nil
 }
 
 // Find returns the message whose ID is id or, for ids of at least four

@@ -152,7 +152,7 @@ func OpenStore(dir string) (*Store, error) {
 		_ = s.f.Close()
 		return nil, storageErr(err)
 	}
-	s.quarantine = Quarantine{Skipped: s.idx.corrupt, Moved: moved, SideFiles: files}
+	s.quarantine = Quarantine{Dir: dir, Skipped: s.idx.corrupt, Moved: moved, SideFiles: files}
 	return s, nil
 }
 
