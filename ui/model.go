@@ -153,16 +153,38 @@ func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
 // Busy reports whether the model waits for the result of work it started
 // (a message being stored). A host must keep delivering messages to a busy
 // model; an idle one can be set aside and resumed later.
-func (m *Model) Busy() bool { return m.contact.sending }
+func (m *Model) Busy() bool { return m.contact.sending || m.inbox != nil && m.inbox.loading }
 
 // Init asks the visitor's terminal for its background colour so the theme
 // matches it; terminals that don't answer keep the default.
 func (m *Model) Init() tea.Cmd {
+	if m.inbox != nil {
+		m.inbox.reload() // the unread count in the tab
+		return tea.Batch(tea.RequestBackgroundColor, m.inbox.takeCmd())
+	}
 	return tea.RequestBackgroundColor
 }
 
-// Update handles one message.
+// Update handles one message. Work a page asks for (the owner's Inbox
+// reading the disk) leaves as a tea.Cmd, never inside Update.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	model, cmd := m.update(msg)
+	if m.inbox != nil {
+		if _, ok := msg.(tea.WindowSizeMsg); ok {
+			m.inbox.ensureLoaded() // a taller window shows more messages
+		}
+		if c := m.inbox.takeCmd(); c != nil {
+			cmd = tea.Batch(cmd, c)
+		}
+	}
+	return model, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.inbox != nil && m.inbox.handle(msg) {
+		m.screen = ""
+		return m, nil
+	}
 	switch msg.(type) {
 	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
 		// The visitor (or the server) acts: the screen is theirs now.
@@ -251,7 +273,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.section == SectionProjects:
 		m.updateList(msg, m.projects.selected, len(m.projects.projects), m.projects.Select, m.openStudy)
 	case m.section == SectionInbox && !m.inbox.reading:
-		m.updateList(msg, m.inbox.selected, len(m.inbox.msgs), m.inbox.Select, m.inbox.open)
+		m.updateList(msg, m.inbox.selected, m.inbox.total, m.inbox.Select, m.inbox.openSelected)
 	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
 		return m.contact.setFocus(fieldName)
 	case m.section == SectionSkills && key.Matches(msg, k.Filter):
