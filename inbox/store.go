@@ -30,8 +30,8 @@ const lockTimeout = 2 * time.Second
 const WriteTimeout = 10 * time.Second
 
 // closeWait is how long Close waits for a write in progress before leaving
-// the closing to it.
-const closeWait = time.Second
+// the closing to it: a shutdown's deadline is not the disk's to break.
+const closeWait = 100 * time.Millisecond
 
 // errStuck is the cause logged while the disk doesn't answer.
 var errStuck = errors.New("the disk did not answer in time")

@@ -85,18 +85,4 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	return k != nil && s.owners[string(k.Marshal())]
 }
 
-// ownerInbox is the owner's view of the stored messages.
-type ownerInbox struct {
-	dir   string
-	state *inbox.ReadState
-}
-
-func (o *ownerInbox) Messages() ([]inbox.Message, inbox.ReadReport, error) {
-	return inbox.ReadAll(o.dir)
-}
-
-func (o *ownerInbox) IsRead(id string) bool { return o.state.IsRead(id) }
-
-func (o *ownerInbox) MarkRead(id string) error { return o.state.MarkRead(id) }
-
-var _ ui.InboxSource = (*ownerInbox)(nil)
+var _ ui.InboxSource = (*inbox.Mailbox)(nil)

@@ -2,7 +2,9 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/gofrs/flock"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
@@ -939,5 +943,78 @@ func (s *screenBuf) csi(p *ansi.Parser) {
 		s.savedX, s.savedY = s.x, s.y
 	case 'u':
 		s.x, s.y = s.savedX, s.savedY
+	}
+}
+
+// TestShutdownDiskHoldsMessage: a message the disk holds up (here, another
+// process keeps the log's lock) doesn't hold up the shutdown past its
+// timeout: Shutdown returns while the message is still in flight, and the
+// sender sees no "Sent".
+func TestShutdownDiskHoldsMessage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ts := startCmdServer(t, func(c *Config) { c.DataDir = dir })
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.fill("Zoë 語", "@zoe", "held by the disk 🎉")
+	vt.waitScreen("┃ held by the disk")
+
+	lock := flock.New(filepath.Join(dir, inbox.FileName+".lock"))
+	if err := lock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	vt.send(keyCtrlS)
+	if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 1 }) {
+		t.Fatal("Ctrl+S never started storing the message")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_ = ts.Shutdown(ctx)
+	// The store gives up on the lock after 2 s; a shutdown that waited for
+	// the held write took that long.
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Fatalf("Shutdown took %s with a 200ms timeout: it waited for the held message", took)
+	}
+	if scr := vt.screen(); strings.Contains(scr, "Sent") {
+		t.Errorf("a held message shows Sent:\n%s", scr)
+	}
+}
+
+// TestStartLogsQuarantine: damaged records found at start are logged once,
+// with how many and where; a symlinked log stops the start.
+func TestStartLogsQuarantine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	storeMessage(t, dir, inbox.Message{Name: "Ann", ReplyTo: "@ann", Message: "kept", Remote: "192.0.2.1"})
+	storeMessage(t, dir, inbox.Message{Name: "Bob", ReplyTo: "@bob", Message: "kept too", Remote: "192.0.2.1"})
+	path := filepath.Join(dir, inbox.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, rest, _ := strings.Cut(string(b), "\n")
+	damaged := first + "\nnot json\n" + rest + `{"id":"torn`
+	if err := os.WriteFile(path, []byte(damaged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ts := newTestServer(t, func(c *Config) { c.DataDir = dir }, nil)
+	line := logLine(ts.logs.String(), "damaged message records quarantined")
+	for _, want := range []string{"WARN", "skipped=1", "moved=1", inbox.FileName + ".torn-", filepath.Join(dir, inbox.FileName)} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line lacks %q: %q\n%s", want, line, ts.logs.String())
+		}
+	}
+
+	linked := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, inbox.FileName), filepath.Join(linked, inbox.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	cfg.DataDir = linked
+	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
+		t.Fatalf("New with a symlinked log = %v, want a symlink error", err)
 	}
 }
