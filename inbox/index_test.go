@@ -343,3 +343,22 @@ func TestSubscribe(t *testing.T) {
 	default:
 	}
 }
+
+// A record longer than the reader's buffer (but under the limit) is read
+// whole; one over the limit is skipped; both before a good record.
+func TestLongRecords(t *testing.T) {
+	dir := t.TempDir()
+	long := testMessage(1)
+	long.ID, long.Time, long.Message = "longlong", time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), strings.Repeat("語", 100<<10)
+	short := testMessage(2)
+	short.ID, short.Time = "shortone", long.Time.Add(time.Second)
+	writeLog(t, dir, rawLine(t, long)+`{"id":"`+strings.Repeat("x", maxLine)+"\"}\n"+rawLine(t, short))
+	l, err := ReadListing(dir)
+	if err != nil || l.Len() != 2 || l.Report.Corrupt != 1 {
+		t.Fatalf("ReadListing = %d, %+v, %v; want 2 and 1 corrupt", l.Len(), l.Report, err)
+	}
+	msgs, err := l.Messages(0, 2)
+	if err != nil || msgs[1].ID != "longlong" || msgs[1].Message != long.Message {
+		t.Fatalf("long record not read whole: %v", err)
+	}
+}

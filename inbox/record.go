@@ -29,11 +29,18 @@ type line struct {
 }
 
 // readLine reads one line without ever buffering more than maxLine bytes
-// of it. It returns io.EOF only when nothing is left.
+// of it. It returns io.EOF only when nothing is left. A line that fits the
+// reader's buffer is returned in place, without a copy: it is valid only
+// until the next read.
 func readLine(r *bufio.Reader) (line, error) {
-	var ln line
-	for {
-		chunk, err := r.ReadSlice('\n')
+	chunk, err := r.ReadSlice('\n')
+	if err == nil && len(chunk) <= maxLine+1 {
+		// The common case: the whole line is in the buffer.
+		return line{data: chunk[:len(chunk)-1], n: int64(len(chunk)), complete: true}, nil
+	}
+	ln := line{n: int64(len(chunk)), data: append([]byte(nil), chunk...)}
+	for err == bufio.ErrBufferFull {
+		chunk, err = r.ReadSlice('\n')
 		ln.n += int64(len(chunk))
 		if !ln.tooLong {
 			if len(ln.data)+len(chunk) > maxLine+1 {
@@ -42,27 +49,29 @@ func readLine(r *bufio.Reader) (line, error) {
 				ln.data = append(ln.data, chunk...)
 			}
 		}
-		switch {
-		case err == bufio.ErrBufferFull:
-			continue
-		case err == nil:
-			ln.complete = true
-			if !ln.tooLong {
-				ln.data = ln.data[:len(ln.data)-1]
-			}
-			return ln, nil
-		case err == io.EOF:
-			if ln.n == 0 {
-				return ln, io.EOF
-			}
-			if len(ln.data) > maxLine {
-				ln.tooLong, ln.data = true, nil
-			}
-			return ln, nil
-		default:
-			return ln, err
-		}
 	}
+	switch {
+	case err == nil:
+		ln.complete = true
+		if len(ln.data) > maxLine+1 {
+			ln.tooLong = true
+		}
+		if ln.tooLong {
+			ln.data = nil
+		} else {
+			ln.data = ln.data[:len(ln.data)-1]
+		}
+		return ln, nil
+	case err == io.EOF:
+		if ln.n == 0 {
+			return ln, io.EOF
+		}
+		if len(ln.data) > maxLine {
+			ln.tooLong, ln.data = true, nil
+		}
+		return ln, nil
+	}
+	return ln, err
 }
 
 // scanLog reads the log from r, which starts at offset off, calling fn

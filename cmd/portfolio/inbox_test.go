@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
 // runInbox runs `portfolio args…` and returns its stdout and stderr.
@@ -395,5 +397,28 @@ func TestInboxQuarantineLine(t *testing.T) {
 	want := "warning: 2 damaged records quarantined: 1 skipped in " + filepath.Join(dir, inbox.FileName) + ", 1 moved to " + side[0] + "\n"
 	if errOut != want {
 		t.Errorf("stderr = %q, want %q", errOut, want)
+	}
+}
+
+// BenchmarkInboxList100k: `portfolio inbox` and `portfolio inbox show` on
+// 100,000 stored messages (about 70 MB), as the owner runs them.
+func BenchmarkInboxList100k(b *testing.B) {
+	dir := b.TempDir()
+	inboxtest.WriteLog(b, dir, 100_000)
+	for name, args := range map[string][]string{
+		"list": {"inbox"},
+		"show": {"inbox", "show", inboxtest.Message(5).ID},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := newRootCmd()
+				cmd.SetOut(io.Discard)
+				cmd.SetErr(io.Discard)
+				cmd.SetArgs(append(args, "--data-dir", dir))
+				if err := cmd.Execute(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
