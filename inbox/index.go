@@ -50,6 +50,17 @@ func (x *index) add(off int64, n int64, h head) {
 	}
 }
 
+// has reports whether a record with this ID is indexed. It is a scan, but
+// only of memory, and it runs once per stored message.
+func (x *index) has(id string) bool {
+	for i := range x.entries {
+		if x.entries[i].id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // sortOrder builds order: by time, newest first, and records of the same
 // second in reverse file order.
 func (x *index) sortOrder() {

@@ -103,7 +103,6 @@ type Store struct {
 	// fields below belong to the token's holder.
 	slot  chan struct{}
 	f     file
-	ids   map[string]struct{}
 	idx   *index
 	dirty bool // a rollback failed: repair the tail before the next write
 
@@ -129,7 +128,6 @@ func OpenStore(dir string) (*Store, error) {
 		dir:          dir,
 		path:         path,
 		lock:         newLock(path + ".lock"),
-		ids:          make(map[string]struct{}),
 		now:          time.Now,
 		writeTimeout: WriteTimeout,
 		slot:         make(chan struct{}, 1),
@@ -364,7 +362,6 @@ func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
 		}
 		return Message{}, err
 	}
-	s.ids[m.ID] = struct{}{}
 	if s.idx.size == size {
 		s.idx.add(size, int64(len(line)), head{ID: m.ID, Time: m.Time})
 		s.idx.size += int64(len(line))
@@ -480,8 +477,7 @@ func (s *Store) check() error {
 	return s.repair()
 }
 
-// repair scans the log (under the lock), rebuilds the index and the IDs
-// from it and moves a torn tail aside: an incomplete last line and, if it
+// repair scans the log (under the lock), rebuilds the index and moves a torn tail aside: an incomplete last line and, if it
 // doesn't parse or fails its checksum, the last complete line.
 func (s *Store) repair() error {
 	f, err := openRegular(s.path, os.O_RDONLY, 0)
@@ -494,7 +490,6 @@ func (s *Store) repair() error {
 	end, torn, err := scanLog(f, 0, func(start int64, ln line, h head, ok bool) {
 		if ok {
 			x.add(start, ln.n, h)
-			s.ids[h.ID] = struct{}{}
 		} else {
 			x.corrupt++
 		}
@@ -575,7 +570,7 @@ func (s *Store) newID() (string, error) {
 			return "", err
 		}
 		id := strings.ToLower(idEncoding.EncodeToString(b[:]))
-		if _, dup := s.ids[id]; !dup {
+		if !s.idx.has(id) {
 			return id, nil
 		}
 	}

@@ -25,7 +25,7 @@ func Message(i int) inbox.Message {
 		Time:        T0.Add(time.Duration(i) * time.Second),
 		Name:        fmt.Sprintf("Visitor %d Nguyễn 語", i),
 		ReplyTo:     fmt.Sprintf("v%d@example.com", i),
-		Message:     fmt.Sprintf("Message %d 🎉\n", i) + strings.Repeat("Hello, I enjoyed the case studies. ", 14),
+		Message:     fmt.Sprintf("Message %d 🎉\n", i) + strings.TrimSpace(strings.Repeat("Hello, I enjoyed the case studies. ", 14)),
 		Fingerprint: "SHA256:Ab3dEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg",
 		Remote:      "192.0.2.1",
 	}
