@@ -227,7 +227,7 @@ func (l *Listing) Messages(from, n int) ([]Message, error) {
 		if !ok || m.ID != e.id {
 			return nil, ErrChanged
 		}
-		msgs = append(msgs, displaySafe(m))
+		msgs = append(msgs, m.Sanitized())
 	}
 	return msgs, nil
 }

@@ -1,7 +1,5 @@
 package inbox
 
-import "strings"
-
 // ReadReport says what ReadAll had to skip.
 type ReadReport struct {
 	Corrupt int  // lines skipped: bad JSON, bad checksum or too long
@@ -36,42 +34,14 @@ func Quarantined(dir string, l *Listing) (Quarantine, error) {
 	return Quarantine{Dir: dir, Skipped: l.Report.Corrupt, Moved: moved, SideFiles: files}, nil
 }
 
-// Find returns the message whose ID is id or, for ids of at least four
-// characters, the only message whose ID starts with it.
-func Find(msgs []Message, id string) (Message, bool) {
-	id = strings.ToLower(strings.TrimSpace(id))
-	if id == "" {
-		return Message{}, false
-	}
-	for _, m := range msgs {
-		if m.ID == id {
-			return m, true
-		}
-	}
-	if len(id) < 4 {
-		return Message{}, false
-	}
-	var found Message
-	n := 0
-	for _, m := range msgs {
-		if strings.HasPrefix(m.ID, id) {
-			found = m
-			n++
-		}
-	}
-	if n != 1 {
-		return Message{}, false
-	}
-	return found, true
-}
-
-func displaySafe(m Message) Message {
+// Sanitized returns the message with every field cleaned for a terminal,
+// as it is shown (Checksum is left as stored).
+func (m Message) Sanitized() Message {
 	m.ID = Sanitize(m.ID, false)
 	m.Name = Sanitize(m.Name, false)
 	m.ReplyTo = Sanitize(m.ReplyTo, false)
 	m.Message = Sanitize(m.Message, true)
 	m.Fingerprint = Sanitize(m.Fingerprint, false)
 	m.Remote = Sanitize(m.Remote, false)
-	m.Checksum = Sanitize(m.Checksum, false)
 	return m
 }

@@ -213,14 +213,18 @@ func (s *Store) Close() error {
 	case <-time.After(closeWait):
 		return nil
 	}
+	defer func() { <-s.slot }()
 	s.mu.Lock()
+	done := s.filesDone // the slot's last holder closed them
 	s.filesDone = true
 	s.mu.Unlock()
+	if done {
+		return nil
+	}
 	err := s.f.Close()
 	if uerr := s.lock.Close(); err == nil {
 		err = uerr
 	}
-	<-s.slot
 	return err
 }
 

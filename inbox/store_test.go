@@ -626,3 +626,24 @@ func TestCloseStuckDisk(t *testing.T) {
 		t.Fatalf("Append after Close = %v", err)
 	}
 }
+
+// Close right after Append (whose write may still be handing back the
+// file) closes the files exactly once.
+func TestCloseRightAfterAppend(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 100 {
+		s, err := OpenStore(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Append(testMessage(i)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("round %d: Close = %v", i, err)
+		}
+	}
+	if got := readLines(t, filepath.Join(dir, FileName)); len(got) != 100 {
+		t.Fatalf("%d records, want 100", len(got))
+	}
+}

@@ -171,7 +171,7 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 		p.reading = false // the open message is gone
 	}
 	for i, m := range pg.Messages {
-		pg.Messages[i] = displayed(m) // sanitised again on show
+		pg.Messages[i] = m.Sanitized() // cleaned again on show
 	}
 	p.total, p.unread, p.report, p.win = pg.Total, pg.Unread, pg.Report, pg
 	p.selected = max(0, min(p.selected, p.total-1))
@@ -304,15 +304,6 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 	b.WriteString(st.Rule.Render(strings.Repeat("─", width)) + "\n")
 	b.WriteString(wrap(m.Message, width))
 	return b.String()
-}
-
-// displayed cleans every field of a message a terminal will show.
-func displayed(m inbox.Message) inbox.Message {
-	for _, f := range []*string{&m.ID, &m.Name, &m.ReplyTo, &m.Fingerprint, &m.Remote} {
-		*f = inbox.Sanitize(*f, false)
-	}
-	m.Message = inbox.Sanitize(m.Message, true)
-	return m
 }
 
 // plural returns word, with an "s" unless n is 1.
