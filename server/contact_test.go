@@ -13,12 +13,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/ui"
 )
 
 // Keys as a terminal sends them.
@@ -1016,5 +1018,50 @@ func TestStartLogsQuarantine(t *testing.T) {
 	cfg.DataDir = linked
 	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
 		t.Fatalf("New with a symlinked log = %v, want a symlink error", err)
+	}
+}
+
+// TestWatchInbox: every message stored reaches an owner's UI as
+// ui.InboxChangedMsg, with no key pressed, until the session ends.
+func TestWatchInbox(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	cfg.MessagesPerHour = 0
+	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan tea.Msg, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.watchInbox(ctx, func(m tea.Msg) { got <- m })
+	}()
+	// Subscribed once watchInbox runs: store until a change arrives.
+	sub := inbox.Submission{Name: "Zoë 語", ReplyTo: "@zoe", Message: "live 🎉", Remote: "192.0.2.9"}
+	deadline := time.After(waitTimeout)
+	for arrived := false; !arrived; {
+		sub.Message += "!"
+		if _, err := srv.inbox.Submit(sub); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m := <-got:
+			if _, ok := m.(ui.InboxChangedMsg); !ok {
+				t.Fatalf("sent %T, want ui.InboxChangedMsg", m)
+			}
+			arrived = true
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("no InboxChangedMsg after storing a message")
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(waitTimeout):
+		t.Fatal("watchInbox did not end with its context")
 	}
 }
