@@ -259,6 +259,7 @@ func benchInbox(b *testing.B, n int) (*Model, *inbox.Mailbox) {
 	m := New(portfolio(b), Options{Profile: colorprofile.TrueColor, Inbox: src})
 	runAll(b, m, m.Init())
 	runAll(b, m, send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40}))
+	runAll(b, m, press(b, m, "5"))
 	return m, src
 }
 
