@@ -362,3 +362,33 @@ func TestLongRecords(t *testing.T) {
 		t.Fatalf("long record not read whole: %v", err)
 	}
 }
+
+// The owner's pages: totals, unread marks, the kept message's new place.
+func TestMailboxPage(t *testing.T) {
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	ids := appendN(t, s, 5, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	state, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewMailbox(s, state)
+	if err := b.MarkRead(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Page(1, 2, ids[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 5 || p.Unread != 4 || p.Kept != 1 || p.From != 1 || len(p.Messages) != 2 ||
+		p.Messages[0].ID != ids[3] || !p.Read[0] || p.Read[1] {
+		t.Fatalf("Page = %+v", p)
+	}
+	appendN(t, s, 1, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if p, err = b.Page(10, 3, ids[3]); err != nil || p.Total != 6 || p.Kept != 2 || p.From != 3 || len(p.Messages) != 3 {
+		t.Fatalf("after an arrival: %+v, %v", p, err)
+	}
+	if p, err = b.Page(0, 3, "gone"); err != nil || p.Kept != -1 {
+		t.Fatalf("keep of a missing message: %+v, %v", p, err)
+	}
+}

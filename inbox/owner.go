@@ -1,5 +1,7 @@
 package inbox
 
+import "errors"
+
 // Page is a window onto the owner's inbox, newest first, with the totals
 // at the moment it was read.
 type Page struct {
@@ -33,6 +35,16 @@ func NewMailbox(store *Store, state *ReadState) *Mailbox {
 // new messages arrive above it. The cost is the n records read and a pass
 // over the index in memory, however long the log.
 func (b *Mailbox) Page(from, n int, keep string) (Page, error) {
+	p, err := b.page(from, n, keep)
+	if errors.Is(err, ErrChanged) {
+		// A repair or a replaced log between the listing and the reads:
+		// the new listing reads the new file.
+		p, err = b.page(from, n, keep)
+	}
+	return p, err
+}
+
+func (b *Mailbox) page(from, n int, keep string) (Page, error) {
 	l, err := b.store.Listing()
 	if err != nil {
 		return Page{}, err
