@@ -1065,3 +1065,20 @@ func TestWatchInbox(t *testing.T) {
 		t.Fatal("watchInbox did not end with its context")
 	}
 }
+
+// TestContactNameInvalidUTF8: bytes that aren't UTF-8 in `contact --name`
+// are dropped, not stored as U+FFFD (the command-line splitter turns them
+// into U+FFFD before the inbox sees them).
+func TestContactNameInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	r := execCmd(t, c, "contact --name 'Jo\xffsé 語' --reply-to @jose", cmdOpts{stdin: strings.NewReader("¡Hola! 🎉\n")})
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	msgs := readMessages(t, ts.cfg.DataDir)
+	if len(msgs) != 1 || msgs[0].Name != "José 語" {
+		t.Fatalf("stored %+v, want the name José 語", msgs)
+	}
+}
