@@ -37,16 +37,27 @@ type index struct {
 
 func newIndex(path string) *index { return &index{path: path} }
 
-// add records an intact line found at off.
+// add records an intact line found at off, after every indexed one.
 func (x *index) add(off int64, n int64, h head) {
 	unix := h.Time.Unix()
-	if x.order == nil && len(x.entries) > 0 && unix < x.entries[len(x.entries)-1].unix {
-		x.order = []int32{} // out of order: sort from now on
-	}
+	outOfOrder := x.order == nil && len(x.entries) > 0 && unix < x.entries[len(x.entries)-1].unix
 	x.entries = append(x.entries, entry{off: off, n: int32(n), unix: unix, id: h.ID})
-	if x.order != nil {
-		x.order = nil
+	switch {
+	case outOfOrder:
 		x.sortOrder()
+	case x.order != nil:
+		// Newest first, and first among its second (it is the latest in
+		// the file). A new slice: listings share the old one.
+		pos, _ := slices.BinarySearchFunc(x.order, unix, func(i int32, t int64) int {
+			if x.entries[i].unix > t {
+				return -1
+			}
+			return 1
+		})
+		order := make([]int32, 0, len(x.order)+1)
+		order = append(order, x.order[:pos]...)
+		order = append(order, int32(len(x.entries)-1))
+		x.order = append(order, x.order[pos:]...)
 	}
 }
 

@@ -199,6 +199,20 @@ func TestListingOutOfOrder(t *testing.T) {
 	if got := slices.Collect(l.IDs()); !slices.Equal(got, want) {
 		t.Fatalf("after an append: order %v, want %v", got, want)
 	}
+	// The same second as the newest: the later in the file comes first.
+	m.Time = base.Add(3 * time.Hour)
+	tie, err := s.Append(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, _ := s.Listing()
+	if got := slices.Collect(l2.IDs()); !slices.Equal(got, append([]string{tie.ID}, want...)) {
+		t.Fatalf("after a tie: order %v", got)
+	}
+	// The earlier listing is a snapshot: the insert didn't touch it.
+	if got := slices.Collect(l.IDs()); !slices.Equal(got, want) {
+		t.Fatalf("old listing changed to %v", got)
+	}
 }
 
 // A symlink or any other non-regular file where a data file belongs stops

@@ -379,10 +379,13 @@ func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
 // like a write.
 func (s *Store) Listing() (*Listing, error) {
 	s.mu.Lock()
-	closed := s.closed
+	closed, stuck := s.closed, s.stuck
 	s.mu.Unlock()
-	if closed {
+	switch {
+	case closed:
 		return nil, storageErr(errors.New("store is closed"))
+	case stuck:
+		return nil, storageErr(errStuck)
 	}
 	timer := time.NewTimer(s.writeTimeout)
 	defer timer.Stop()
