@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/inbox/inboxtest"
@@ -333,4 +334,36 @@ func BenchmarkInbox100kStart(b *testing.B) {
 		store.Close()
 	}
 	b.ReportMetric(heap, "heap-MB")
+}
+
+// TestInboxGolden snapshots the owner's list and an open message with
+// accents, CJK and emoji, at three sizes. Regenerate with
+//
+//	go test ./ui -run TestInboxGolden -update
+func TestInboxGolden(t *testing.T) {
+	t0 := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	msgs := []inbox.Message{
+		{ID: "c3c3c3c3", Name: "山田 太郎", ReplyTo: "taro@example.jp", Message: "こんにちは！ポートフォリオを拝見しました 🎉\nsecond line", Time: t0, Remote: "192.0.2.3"},
+		{ID: "b2b2b2b2", Name: "Nguyễn Đặng Zoë", ReplyTo: "@zoe", Message: "Xin chào — a long first line that has to be cut at the edge of the list on narrow terminals", Time: t0.Add(-time.Hour), Remote: "192.0.2.2", Fingerprint: "SHA256:abc"},
+		{ID: "a1a1a1a1", Name: "Ann", ReplyTo: "ann@example.com", Message: "Short.", Time: t0.Add(-2 * time.Hour), Remote: "192.0.2.1"},
+	}
+	for _, sz := range snapshotSizes {
+		w, h := sz[0], sz[1]
+		for _, view := range []struct {
+			name string
+			keys []string
+		}{{"list", []string{"5", "down"}}, {"message", []string{"5", "enter"}}} {
+			t.Run(fmt.Sprintf("%s-%dx%d", view.name, w, h), func(t *testing.T) {
+				src := newFake(t, msgs...)
+				src.read["a1a1a1a1"] = true
+				m := New(portfolio(t), Options{Profile: colorprofile.ANSI256, Inbox: src})
+				runCmds(t, m, src, m.Init())
+				runCmds(t, m, src, send(t, m, tea.WindowSizeMsg{Width: w, Height: h}))
+				act(t, m, src, view.keys...)
+				out := output(t, m, colorprofile.ANSI256)
+				checkFits(t, out, w, h, true)
+				golden.RequireEqual(t, []byte(out))
+			})
+		}
+	}
 }
