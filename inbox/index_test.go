@@ -268,10 +268,10 @@ func TestDataFilesMustBeRegular(t *testing.T) {
 		if err := os.Symlink(target, filepath.Join(dir, readStateFile+".lock")); err != nil {
 			t.Fatal(err)
 		}
-		r, err := LoadReadState(dir)
-		if err != nil {
-			t.Fatal(err)
+		if _, err := LoadReadState(dir); err == nil || !strings.Contains(err.Error(), "symlink") {
+			t.Fatalf("LoadReadState with a symlinked lock = %v; want a symlink error", err)
 		}
+		r := &ReadState{dir: dir, read: map[string]struct{}{}} // linked after the start
 		if err := r.MarkRead("abcd"); err == nil || !strings.Contains(err.Error(), "symlink") {
 			t.Fatalf("MarkRead = %v; want a symlink error", err)
 		}

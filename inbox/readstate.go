@@ -29,10 +29,14 @@ type readStateJSON struct {
 }
 
 // LoadReadState loads dir's read state; a missing file is an empty state.
+// Its lock file, if there is one, must be a regular file too.
 func LoadReadState(dir string) (*ReadState, error) {
 	r := &ReadState{dir: dir, read: make(map[string]struct{})}
 	if err := r.load(); err != nil {
 		return nil, err
+	}
+	if st, err := os.Lstat(r.path() + ".lock"); err == nil && !st.Mode().IsRegular() {
+		return nil, notRegularErr(r.path()+".lock", errors.New("not a regular file"))
 	}
 	return r, nil
 }
