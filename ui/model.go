@@ -151,12 +151,13 @@ func (m *Model) Restyles(msg tea.BackgroundColorMsg) bool {
 }
 
 // Busy reports whether the model waits for the result of work it started
-// (a message being stored). A host must keep delivering messages to a busy
+// (a message being stored, the owner's inbox being read). A host must keep delivering messages to a busy
 // model; an idle one can be set aside and resumed later.
 func (m *Model) Busy() bool { return m.contact.sending || m.inbox != nil && m.inbox.loading }
 
 // Init asks the visitor's terminal for its background colour so the theme
-// matches it; terminals that don't answer keep the default.
+// matches it (terminals that don't answer keep the default) and, for the
+// owner, reads the inbox for the unread count.
 func (m *Model) Init() tea.Cmd {
 	if m.inbox != nil {
 		m.inbox.reload() // the unread count in the tab
