@@ -3,12 +3,14 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -102,18 +104,21 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	return k != nil && s.owners[string(k.Marshal())]
 }
 
-// ownerInbox is the owner's view of the stored messages.
-type ownerInbox struct {
-	dir   string
-	state *inbox.ReadState
+var _ ui.InboxSource = (*inbox.Mailbox)(nil)
+
+// watchInbox tells an owner's UI about every message stored, until ctx
+// ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes
+// a sleeping program), and the open Inbox reads its page again. Bursts
+// coalesce; a slow send never holds up a visitor's message.
+func (s *Server) watchInbox(ctx context.Context, send func(tea.Msg)) {
+	changed, stop := s.store.Subscribe()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+			send(ui.InboxChangedMsg{})
+		}
+	}
 }
-
-func (o *ownerInbox) Messages() ([]inbox.Message, inbox.ReadReport, error) {
-	return inbox.ReadAll(o.dir)
-}
-
-func (o *ownerInbox) IsRead(id string) bool { return o.state.IsRead(id) }
-
-func (o *ownerInbox) MarkRead(id string) error { return o.state.MarkRead(id) }
-
-var _ ui.InboxSource = (*ownerInbox)(nil)

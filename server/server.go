@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,7 @@ type Server struct {
 	inbox    *inbox.Service
 	notifier *inbox.Notifier
 	owners   ownerKeys
-	owner    *ownerInbox // shared by the owner's sessions
+	owner    *inbox.Mailbox // shared by the owner's sessions
 	stats    *stats.Stats
 
 	mu        sync.Mutex
@@ -91,6 +92,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store.Close()
 		return nil, fmt.Errorf("--data-dir: %w", err)
 	}
+	if q := store.Quarantine(); q.Total() > 0 {
+		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
+			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))
+	}
 	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
@@ -101,7 +106,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store:    store,
 		notifier: notifier,
 		owners:   owners,
-		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
+		owner:    inbox.NewMailbox(store, state),
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
@@ -319,7 +324,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
-	// A message a visitor sent just before the goodbye is still stored.
+	// A message a visitor sent just before the goodbye is still stored,
+	// unless the disk holds it past the deadline (a store write gives up
+	// by itself after inbox.WriteTimeout).
 	for s.inflight.Load() > 0 && ctx.Err() == nil {
 		select {
 		case <-ctx.Done():

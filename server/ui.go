@@ -26,7 +26,14 @@ func (s *Server) uiHandler(sess ssh.Session) {
 	}
 	term := newSSHTerminal(sess)
 	model := ui.New(s.pf, opts)
-	err := s.host.NewVisit(term, model, host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: opts.Profile}).Run()
+	visit := s.host.NewVisit(term, model, host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: opts.Profile})
+	if opts.Inbox != nil {
+		// The owner's open Inbox shows new messages as they are stored.
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		go s.watchInbox(ctx, visit.Send)
+	}
+	err := visit.Run()
 	close(term.ended)
 	if err == nil && model.Quit() {
 		// The visitor left (the screen is restored): two lines in their

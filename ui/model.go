@@ -164,10 +164,10 @@ func New(pf *content.Portfolio, opts Options) *Model {
 }
 
 // Waiting reports whether the model waits for the result of work it
-// started (a message being stored, statistics being read), whose message
-// must reach it.
+// started (a message being stored, the inbox or statistics being read),
+// whose message must reach it.
 func (m *Model) Waiting() bool {
-	return m.contact.sending || (m.stats != nil && m.stats.loading)
+	return m.contact.sending || (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
 }
 
 // restyles reports whether the terminal's background colour would switch
@@ -181,13 +181,19 @@ func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
 func (m *Model) Quit() bool { return m.quit }
 
 // Init asks the visitor's terminal for its background colour so the theme
-// matches it; terminals that don't answer keep the default.
+// matches it (terminals that don't answer keep the default) and, for the
+// owner, reads the inbox for the unread count.
 func (m *Model) Init() tea.Cmd {
+	if m.inbox != nil {
+		m.inbox.reload() // the unread count in the tab
+		return tea.Batch(tea.RequestBackgroundColor, m.inbox.takeCmd())
+	}
 	return tea.RequestBackgroundColor
 }
 
 // Update handles one message, then reports the page on screen if it
-// changed (see pageChanged).
+// changed (see pageChanged). Work a page asks for (the owner's Inbox or
+// Stats reading the disk) leaves as a tea.Cmd, never inside Update.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if msg, ok := msg.(statsMsg); ok && m.stats != nil {
 		m.stats.loaded(msg)
@@ -195,13 +201,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	_, cmd := m.update(msg)
+	if m.inbox != nil {
+		if _, ok := msg.(tea.WindowSizeMsg); ok {
+			m.inbox.ensureLoaded() // a taller window shows more messages
+		}
+		if c := m.inbox.takeCmd(); c != nil {
+			cmd = tea.Batch(cmd, c)
+		}
+	}
 	if more := m.pageChanged(); more != nil {
-		return m, tea.Batch(cmd, more)
+		cmd = tea.Batch(cmd, more)
 	}
 	return m, cmd
 }
 
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.inbox != nil && m.inbox.handle(msg) {
+		m.screen = ""
+		return m, nil
+	}
 	switch msg.(type) {
 	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
 		// The visitor (or the server) acts: the screen is theirs now.
@@ -298,7 +316,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case m.section == SectionProjects:
 		m.updateList(msg, m.projects.selected, len(m.projects.projects), m.projects.Select, m.openStudy)
 	case m.section == SectionInbox && !m.inbox.reading:
-		m.updateList(msg, m.inbox.selected, len(m.inbox.msgs), m.inbox.Select, m.inbox.open)
+		m.updateList(msg, m.inbox.selected, m.inbox.total, m.inbox.Select, m.inbox.openSelected)
 	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
 		return m.contact.setFocus(fieldName)
 	case m.section == SectionSkills && key.Matches(msg, k.Filter):
