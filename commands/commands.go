@@ -1,6 +1,6 @@
 // Package commands is the portfolio without the full-screen UI: the text
 // and JSON commands a visitor runs as `ssh host about`, `ssh host projects
-// notelytix --json` or `echo hi | ssh host contact --name … --reply-to …`,
+// NAME --json` or `echo hi | ssh host contact --name … --reply-to …`,
 // and the plain-text portfolio printed to sessions without a terminal.
 //
 // Arguments arrive already split by the SSH library and are only ever data:
@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func Run(env Env, args []string) int {
 	if args == nil {
 		args = []string{} // cobra would read the server's own os.Args
 	}
-	root.SetArgs(args)
+	root.SetArgs(joinFlagWords(args))
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
@@ -66,7 +67,7 @@ func Run(env Env, args []string) int {
 	}
 	msg := oneLine(err.Error())
 	var ue usageError
-	if errors.As(err, &ue) || isCobraUsage(err) {
+	if errors.As(err, &ue) {
 		fmt.Fprintf(env.Stderr, "portfolio: %s\nRun '%s help' to see the commands.\n", msg, env.Host)
 		return ExitUsage
 	}
@@ -74,16 +75,38 @@ func Run(env Env, args []string) int {
 	return ExitError
 }
 
-// isCobraUsage recognises cobra's own argument errors (unknown command,
-// unknown flag, wrong number of arguments).
-func isCobraUsage(err error) bool {
-	s := err.Error()
-	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires ", "invalid argument", "flag needs an argument", "bad flag syntax"} {
-		if strings.Contains(s, p) {
-			return true
-		}
+// wordFlags are the contact flags whose value may be several words.
+var wordFlags = []string{"--name", "--reply-to"}
+
+// joinFlagWords makes `contact --name Jane Doe --reply-to …` work: SSH
+// sends the command line as one string, joined with spaces, so the quotes
+// of `--name "Jane Doe"` never arrive and the server sees two words. For
+// the contact command, the words after --name or --reply-to up to the next
+// flag are taken as its value (the message itself comes from stdin).
+func joinFlagWords(args []string) []string {
+	if len(args) == 0 || args[0] != "contact" {
+		return args
 	}
-	return false
+	out := make([]string, 0, len(args))
+	joining := false // the last element of out is a word flag's value
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		isFlag := strings.HasPrefix(a, "-")
+		switch {
+		case joining && !isFlag:
+			out[len(out)-1] += " " + a
+			continue
+		case slices.Contains(wordFlags, a) && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-"):
+			out = append(out, a, args[i+1])
+			i++
+			joining = true
+			continue
+		}
+		name, _, inline := strings.Cut(a, "=")
+		joining = inline && slices.Contains(wordFlags, name)
+		out = append(out, a)
+	}
+	return out
 }
 
 // oneLine keeps error text on one line and free of control characters.
@@ -94,12 +117,12 @@ func oneLine(s string) string {
 func newRoot(env *Env) *cobra.Command {
 	root := &cobra.Command{
 		Use:               "portfolio",
-		Short:             "Pragya Mugale's portfolio",
+		Short:             env.Portfolio.Profile.Name + "'s portfolio",
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 		// No arguments: the whole portfolio as text.
-		Args: cobra.NoArgs,
+		Args: unknownCommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := io.WriteString(cmd.OutOrStdout(), AllText(env.Portfolio, env.Width, env.Host))
 			return err
@@ -107,7 +130,9 @@ func newRoot(env *Env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.SetHelpCommand(&cobra.Command{Hidden: true}) // replaced by our own help below
-	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) { _, _ = io.WriteString(cmd.OutOrStdout(), HelpText(env.Host)) })
+	root.SetHelpFunc(func(cmd *cobra.Command, _ []string) {
+		_, _ = io.WriteString(cmd.OutOrStdout(), HelpText(env.Portfolio, env.Host))
+	})
 
 	var asJSON bool
 	jsonFlag := func(c *cobra.Command) {
@@ -124,7 +149,7 @@ func newRoot(env *Env) *cobra.Command {
 	}
 
 	about := &cobra.Command{
-		Use: "about", Short: "who Pragya is", Args: noArgs,
+		Use: "about", Short: "who " + env.Portfolio.Profile.FirstName() + " is", Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return out(cmd, AboutText(env.Portfolio, env.Width), AboutJSON(env.Portfolio))
 		},
@@ -174,7 +199,7 @@ func newRoot(env *Env) *cobra.Command {
 	help := &cobra.Command{
 		Use: "help", Short: "every command, and how to open the full app", Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := io.WriteString(cmd.OutOrStdout(), HelpText(env.Host))
+			_, err := io.WriteString(cmd.OutOrStdout(), HelpText(env.Portfolio, env.Host))
 			return err
 		},
 	}
@@ -192,6 +217,15 @@ func newRoot(env *Env) *cobra.Command {
 		c.Flags().Lookup("help").Hidden = true
 	}
 	return root
+}
+
+// unknownCommand is the root's argument validator: a word that isn't a
+// command is the visitor's mistake.
+func unknownCommand(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("unknown command %q", oneLine(args[0]))
+	}
+	return nil
 }
 
 func noArgs(_ *cobra.Command, args []string) error {
@@ -237,6 +271,7 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 	r, err := env.Submit(inbox.Submission{Name: name, ReplyTo: replyTo, Message: string(body)})
 	var verr inbox.ValidationError
 	var rerr *inbox.RateLimitError
+	var busy *inbox.BusyError
 	switch {
 	case errors.As(err, &verr):
 		parts := make([]string, len(verr))
@@ -246,6 +281,8 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 		return errors.New(strings.Join(parts, "; "))
 	case errors.As(err, &rerr):
 		return fmt.Errorf("that's the limit for now: try again in %s", rerr.RetryAfter.Round(1e9))
+	case errors.As(err, &busy):
+		return busy
 	case err != nil:
 		return errors.New("couldn't save your message, please try again later")
 	}
@@ -323,19 +360,24 @@ func slugs(pf *content.Portfolio) string {
 	return strings.Join(s, ", ")
 }
 
-// HelpText lists every command.
-func HelpText(host string) string {
+// HelpText lists every command. The owner's name and the example case
+// study come from the portfolio.
+func HelpText(pf *content.Portfolio, host string) string {
 	tty := strings.Replace(host, "ssh ", "ssh -t ", 1)
-	return fmt.Sprintf(`Pragya Mugale's portfolio, over SSH.
+	example := "projects"
+	if len(pf.Projects) > 0 {
+		example = "projects " + pf.Projects[0].Slug
+	}
+	return fmt.Sprintf(`%[3]s's portfolio, over SSH.
 
 The full app (needs a terminal):
   %[1]s
 
 Commands (plain text, for pipes, scripts and screen readers):
-  %[1]s about               who Pragya is
+  %[1]s about               who %[4]s is
   %[1]s skills              skills by group
   %[1]s projects            the case studies
-  %[1]s projects NAME       one case study in full, e.g. projects notelytix
+  %[1]s projects NAME       one case study in full, e.g. %[5]s
   %[1]s contact             how to get in touch
   %[1]s help                this help
   %[1]s version             the server's version
@@ -347,6 +389,6 @@ Leave a message:
   echo "Hello!" | %[1]s contact --name "Your Name" --reply-to you@example.com
 
 With a terminal, a command opens the full app at that page:
-  %[2]s projects notelytix
-`, host, tty)
+  %[2]s %[5]s
+`, host, tty, pf.Profile.Name, pf.Profile.FirstName(), example)
 }

@@ -162,11 +162,11 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"projects", "act"}, ProjectText(activity, w)},
 		{[]string{"projects", "Activity-Logging"}, ProjectText(activity, w)},
 		{[]string{"contact"}, ContactText(p, w, testHost)},
-		{[]string{"help"}, HelpText(testHost)},
-		{[]string{"help", "projects"}, HelpText(testHost)},
-		{[]string{"--help"}, HelpText(testHost)},
-		{[]string{"-h"}, HelpText(testHost)},
-		{[]string{"about", "--help"}, HelpText(testHost)},
+		{[]string{"help"}, HelpText(defaultPortfolio(t), testHost)},
+		{[]string{"help", "projects"}, HelpText(defaultPortfolio(t), testHost)},
+		{[]string{"--help"}, HelpText(defaultPortfolio(t), testHost)},
+		{[]string{"-h"}, HelpText(defaultPortfolio(t), testHost)},
+		{[]string{"about", "--help"}, HelpText(defaultPortfolio(t), testHost)},
 		{[]string{"version"}, "portfolio " + testVersion + "\n"},
 	} {
 		t.Run(fmt.Sprintf("%q", tc.args), func(t *testing.T) {

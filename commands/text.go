@@ -42,10 +42,10 @@ func wrap(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// plainMarkdown renders Markdown as plain text; the extra wrap catches the
-// odd line glamour's list indentation pushes one column over.
+// plainMarkdown renders Markdown as plain text: "## " headings, and "-"
+// bullets whose wrapped lines hang under their text.
 func plainMarkdown(src string, width int) string {
-	return wrap(markdown.Render(src, width, markdown.Theme{Plain: true}), width)
+	return markdown.Render(src, width, markdown.Theme{Plain: true})
 }
 
 // AboutText is the About section as plain text.

@@ -7,6 +7,8 @@
 // a directory instead so the owner can edit without rebuilding.
 package content
 
+import "strings"
+
 // Portfolio is everything a visitor can read, loaded and validated once at
 // start-up and shared read-only by every session.
 type Portfolio struct {
@@ -24,6 +26,15 @@ type Profile struct {
 	Focus   []string // short focus areas, e.g. "Architectural clarity"
 	Links   []Link   // optional ways to reach the owner (email, GitHub…)
 	Body    string   // optional Markdown shown under the introduction
+}
+
+// FirstName is the first word of the owner's name, for friendly lines
+// such as "who Jane is".
+func (p Profile) FirstName() string {
+	if f := strings.Fields(p.Name); len(f) > 0 {
+		return f[0]
+	}
+	return p.Name
 }
 
 // Link is a labelled address such as an email or a profile URL.
@@ -51,8 +62,11 @@ type Project struct {
 	Title   string   // e.g. "NoteLytix - Real-time AI Meeting Assistant"
 	Summary string   // one line for the project list
 	Stack   []string // technology tags
-	Body    string   // the full case study, Markdown
-	Source  string   // file it was loaded from, for error messages
+	// Highlights are the project's results in a few words each, e.g.
+	// "Sub-10 ms predictable latency", shown on the first screen.
+	Highlights []string
+	Body       string // the full case study, Markdown
+	Source     string // file it was loaded from, for error messages
 }
 
 // Contact is the invitation shown on the Contact page.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,6 +16,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // File names inside a content folder. They are fixed so that the owner only
@@ -63,6 +66,8 @@ type (
 		Summary string   `yaml:"summary"`
 		Stack   []string `yaml:"stack"`
 		Order   int      `yaml:"order"`
+		// Highlights: see highlights.go.
+		Highlights []string `yaml:"highlights"`
 	}
 	contactYAML struct {
 		Heading string `yaml:"heading"`
@@ -179,9 +184,12 @@ func (l *loader) split(file, text string) (document, bool) {
 // decode parses YAML strictly, so misspelt or unknown keys are reported
 // instead of silently ignored.
 func (l *loader) decode(file, what, src string, v any) bool {
-	if err := yaml.UnmarshalWithOptions([]byte(src), v, yaml.Strict()); err != nil {
-		// Without the source snippet the message stays on one line.
-		msg := friendlyYAMLError(yaml.FormatError(err, false, false))
+	err := duplicateKey([]byte(src))
+	if err == nil {
+		err = yaml.UnmarshalWithOptions([]byte(src), v, yaml.Strict())
+	}
+	if err != nil {
+		msg := friendlyYAMLError(err, v)
 		if what != "" {
 			msg = what + ": " + msg
 		}
@@ -191,29 +199,136 @@ func (l *loader) decode(file, what, src string, v any) bool {
 	return true
 }
 
+// yamlKinds names the Go types of the *YAML fields as the kind of YAML
+// value they take; yamlValues names the values go-yaml found.
 var (
-	yamlPosition = regexp.MustCompile(`^\[(\d+):(\d+)\]\s*`)
-	yamlAt       = regexp.MustCompile(`at \[(\d+):\d+\]`)
-	yamlField    = regexp.MustCompile(`Go struct field \w+\.(\w+) of type (\S+)`)
-	yamlKinds    = map[string]string{"string": "text", "int": "a whole number", "[]string": "a list"}
+	yamlKinds  = map[string]string{"string": "text", "int": "a whole number", "[]string": "a list"}
+	yamlValues = map[string]string{"[]interface {}": "a list", "map[string]interface {}": "settings"}
 )
 
-// friendlyYAMLError rewords the parser's message for a non-programmer:
-// "[3:1] ..." becomes "line 3, column 1: ..." and Go type names are
-// replaced by the YAML key and the kind of value it needs.
-func friendlyYAMLError(msg string) string {
-	msg = strings.TrimSpace(msg)
-	msg = yamlPosition.ReplaceAllString(msg, "line $1, column $2: ")
-	msg = yamlAt.ReplaceAllString(msg, "at line $1")
-	msg = strings.NewReplacer("[]interface {}", "a list", "map[string]interface {}", "settings").Replace(msg)
-	return yamlField.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := yamlField.FindStringSubmatch(m)
-		kind, ok := yamlKinds[sub[2]]
-		if !ok {
-			kind = "a list of settings"
+// friendlyYAMLError words go-yaml's error for a non-programmer, from its
+// typed fields: "line 3, column 1: …", and for a value of the wrong kind,
+// the YAML key and the kind of value it needs instead of Go type names.
+func friendlyYAMLError(err error, v any) string {
+	var (
+		ye  yaml.Error
+		te  *yaml.TypeError
+		oe  *yaml.OverflowError
+		dup *duplicateKeyError
+		msg string
+	)
+	switch {
+	case errors.As(err, &dup):
+		return fmt.Sprintf("line %d, column %d: mapping key %q already defined at line %d", dup.line, dup.column, dup.key, dup.firstLine)
+	case errors.As(err, &te):
+		msg = fmt.Sprintf("cannot unmarshal %s into %s", kindOf(te.SrcType), fieldDescription(te, reflect.TypeOf(v)))
+	case errors.As(err, &oe):
+		msg = fmt.Sprintf("the number %s is too large", oe.SrcNum)
+	case errors.As(err, &ye):
+		msg = ye.GetMessage()
+	default:
+		return strings.TrimSpace(err.Error())
+	}
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		tk := ye.GetToken()
+		msg = fmt.Sprintf("line %d, column %d: %s", tk.Position.Line, tk.Position.Column, msg)
+	}
+	return strings.TrimSpace(msg)
+}
+
+// fieldDescription names the field of a type error by its YAML key (the
+// lower-cased Go field name in every *YAML type) and the kind it needs.
+// go-yaml names the outermost field ("skillsYAML.Groups") even when the
+// wrong value sits deeper (a group's name): then the key is given as
+// where the value is, not as the field that needs the kind.
+func fieldDescription(te *yaml.TypeError, dst reflect.Type) string {
+	kind, ok := yamlKinds[te.DstType.String()]
+	if !ok {
+		kind = "a list of settings"
+	}
+	if te.StructFieldName == nil {
+		return "a value that must be " + kind
+	}
+	goName := *te.StructFieldName
+	goName = goName[strings.LastIndexByte(goName, '.')+1:]
+	key := strings.ToLower(goName)
+	for dst != nil && dst.Kind() == reflect.Pointer {
+		dst = dst.Elem()
+	}
+	if dst != nil && dst.Kind() == reflect.Struct {
+		if f, ok := dst.FieldByName(goName); ok && f.Type != te.DstType {
+			return fmt.Sprintf("a value under %q that must be %s", key, kind)
 		}
-		return fmt.Sprintf("field %q, which must be %s", strings.ToLower(sub[1]), kind)
-	})
+	}
+	return fmt.Sprintf("field %q, which must be %s", key, kind)
+}
+
+// kindOf names the kind of value go-yaml found.
+func kindOf(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	if k, ok := yamlValues[t.String()]; ok {
+		return k
+	}
+	return t.String()
+}
+
+// duplicateKeyError is a key set twice in one mapping. go-yaml's parser
+// reports it as a plain syntax error whose text carries the first key's
+// position, so it is found here, from the syntax tree, with both.
+type duplicateKeyError struct {
+	key                     string
+	line, column, firstLine int
+}
+
+func (e *duplicateKeyError) Error() string {
+	return fmt.Sprintf("[%d:%d] mapping key %q already defined at [%d]", e.line, e.column, e.key, e.firstLine)
+}
+
+// duplicateKey returns the first key set twice in one mapping of src, or
+// nil (also when src doesn't parse: decoding then reports why).
+func duplicateKey(src []byte) error {
+	f, err := parser.ParseBytes(src, 0, parser.AllowDuplicateMapKey())
+	if err != nil {
+		return nil
+	}
+	var found *duplicateKeyError
+	for _, doc := range f.Docs {
+		if doc.Body != nil && found == nil {
+			ast.Walk(dupFinder{&found}, doc.Body)
+		}
+	}
+	if found == nil {
+		return nil
+	}
+	return found
+}
+
+// dupFinder is the ast.Visitor behind duplicateKey.
+type dupFinder struct{ found **duplicateKeyError }
+
+func (d dupFinder) Visit(n ast.Node) ast.Visitor {
+	if *d.found != nil {
+		return nil
+	}
+	m, ok := n.(*ast.MappingNode)
+	if !ok {
+		return d
+	}
+	first := make(map[string]int, len(m.Values)) // key → line
+	for _, v := range m.Values {
+		tk := v.Key.GetToken()
+		if tk == nil {
+			continue
+		}
+		if line, dup := first[tk.Value]; dup {
+			*d.found = &duplicateKeyError{key: tk.Value, line: tk.Position.Line, column: tk.Position.Column, firstLine: line}
+			return nil
+		}
+		first[tk.Value] = tk.Position.Line
+	}
+	return d
 }
 
 // text trims a one-line field and rejects control characters, which could
@@ -461,6 +576,7 @@ func (l *loader) project(file string) (Project, int, bool) {
 		Body:    l.markdown(file, doc, true),
 		Source:  file,
 	}
+	p.Highlights = l.highlights(file, raw.Highlights)
 	if p.Slug == "" {
 		p.Slug = strings.ToLower(strings.TrimSuffix(path.Base(file), ".md"))
 		if !slugPattern.MatchString(p.Slug) {

@@ -46,9 +46,9 @@ func TestEmbeddedFacts(t *testing.T) {
 	t.Run("skills", func(t *testing.T) {
 		checkList(t, "areas", p.Skills.Areas, []string{"Backend", "Languages", "AI/Tools", "Databases", "DevOps"})
 		want := []SkillGroup{
-			{"Programming Languages", []string{"Languages"}, []string{"Go (Golang)", "Python", "C++"}},
+			{"Programming Languages", []string{"Languages", "Backend"}, []string{"Go (Golang)", "Python", "C++"}},
 			{"Backend Frameworks", []string{"Backend"}, []string{"Django", "FastAPI", "Flask", "REST APIs", "gRPC"}},
-			{"Databases & Data Stores", []string{"Databases"}, []string{"DynamoDB", "PostgreSQL", "ScyllaDB", "MongoDB", "MySQL", "Redis"}},
+			{"Databases & Data Stores", []string{"Databases", "Backend"}, []string{"DynamoDB", "PostgreSQL", "ScyllaDB", "MongoDB", "MySQL", "Redis"}},
 			{"Cloud & DevOps", []string{"DevOps"}, []string{"AWS", "OCI", "GCP", "Docker", "Kubernetes", "Jenkins", "Grafana"}},
 			{"Version Control & Collaboration", []string{"DevOps"}, []string{"Git", "GitHub", "Bitbucket", "Jira", "Confluence"}},
 			{"AI Tools & IDEs", []string{"AI/Tools"}, []string{"Cursor", "Antigravity", "n8n", "Granola", "Whispr Flow", "Emergent"}},
@@ -361,7 +361,19 @@ func TestBadInput(t *testing.T) {
 		}, []string{`skills.yaml: line 4, column 5: unknown field "area"`}},
 		{"duplicate key", func(f fstest.MapFS) {
 			f["contact.md"].Data = []byte("---\nheading: H\nheading: I\n---\nHi\n")
-		}, []string{`contact.md: front matter: line 3, column 1: mapping key "heading" already defined`}},
+		}, []string{`contact.md: front matter: line 3, column 1: mapping key "heading" already defined at line 2`}},
+		{"wrong type, full message", func(f fstest.MapFS) {
+			f["projects/a.md"] = project("A", "order: first\n", "Body")
+		}, []string{`projects/a.md: front matter: line 5, column 8: cannot unmarshal string into field "order", which must be a whole number`}},
+		{"list for text", func(f fstest.MapFS) {
+			f["profile.md"].Data = []byte("---\nname: [N]\ntitle: T\ntagline: Tag\n---\n")
+		}, []string{`profile.md: front matter: line 2, column 7: cannot unmarshal a list into field "name", which must be text`}},
+		{"settings for text", func(f fstest.MapFS) {
+			f["skills.yaml"].Data = []byte("areas: [A]\ngroups:\n  - {name: {x: y}, areas: [A], items: [x]}\n")
+		}, []string{`skills.yaml: line 3, column 12: cannot unmarshal settings into a value under "groups" that must be text`}},
+		{"duplicate key in a list item", func(f fstest.MapFS) {
+			f["skills.yaml"].Data = []byte("areas: [A]\ngroups:\n  - name: G\n    areas: [A]\n    name: H\n    items: [x]\n")
+		}, []string{`skills.yaml: line 5, column 5: mapping key "name" already defined at line 3`}},
 		{"duplicate slug", func(f fstest.MapFS) {
 			f["projects/b.md"] = project("Beta", "slug: a\n", "Body")
 		}, []string{`projects/b.md: duplicate project slug "a" (also in projects/a.md)`}},

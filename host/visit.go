@@ -40,6 +40,10 @@ type Options struct {
 	// Leave it nil when the first screen is the visitor's own (a deep
 	// link, a private page).
 	FirstFrame any
+	// Profile is the visitor's colour profile, when the transport knows
+	// better than the environment says (colorprofile.Env); Unknown reads
+	// it from the terminal's environment.
+	Profile colorprofile.Profile
 }
 
 // Visit is one visitor's UI for the length of their stay.
@@ -88,7 +92,10 @@ type Visit struct {
 // told its size before any program starts.
 func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
 	env := term.Environ()
-	profile := colorprofile.Env(env)
+	profile := o.Profile
+	if profile == colorprofile.Unknown {
+		profile = colorprofile.Env(env)
+	}
 	v := &Visit{
 		h:      h,
 		term:   term,

@@ -98,6 +98,31 @@ func (e *RateLimitError) Error() string {
 	return fmt.Sprintf("too many messages: try again in %s", e.RetryAfter.Round(time.Minute))
 }
 
+// BusyError means the inbox takes no more messages for now because of a
+// limit shared with others: the hourly total from everyone, or the one of
+// the sender's IPv6 network. It carries nothing about anyone's count, and
+// no time to come back (which would tell when others wrote).
+type BusyError struct {
+	// Elsewhere lists other ways to reach the owner, e.g. "GitHub
+	// (https://github.com/…)".
+	Elsewhere []string
+}
+
+func (e *BusyError) Error() string {
+	s := "the inbox is busy, please try again later"
+	if len(e.Elsewhere) > 0 {
+		s += " or use " + strings.Join(e.Elsewhere, ", ")
+	}
+	return s
+}
+
+// Sentence is the error as a sentence for a visitor: capitalised, with a
+// full stop.
+func (e *BusyError) Sentence() string {
+	s := e.Error()
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
 // ErrStorage wraps every failure to store a message (disk full, read-only
 // volume, missing directory…). Visitors are told to try again later; the
 // cause is logged for the owner.

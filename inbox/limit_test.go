@@ -173,3 +173,73 @@ func TestLimitKey(t *testing.T) {
 		t.Error("a different /64 was limited")
 	}
 }
+
+func TestLimiterTotal(t *testing.T) {
+	clk := newFakeClock()
+	l := NewLimiter(5, clk.Now).WithTotal(3)
+	for i := range 3 {
+		ip := fmt.Sprintf("192.0.2.%d", i+1)
+		if l.Busy(ip) {
+			t.Fatalf("busy before message %d of 3", i+1)
+		}
+		l.Record(ip, "")
+		clk.Advance(10 * time.Minute)
+	}
+	// A newcomer is stopped by the total, but their own limit is untouched:
+	// nothing about the others' counts reaches them through Allow.
+	if !l.Busy("198.51.100.1") {
+		t.Error("total of 3 reached, a newcomer still allowed")
+	}
+	if _, ok := l.Allow("198.51.100.1", ""); !ok {
+		t.Error("the total showed up in a newcomer's own limit")
+	}
+	// The window slides: the first message leaves it an hour after it came.
+	clk.Advance(30 * time.Minute)
+	if l.Busy("198.51.100.1") {
+		t.Error("still busy after the first message left the window")
+	}
+	// Without a per-sender limit, the total still holds.
+	u := NewLimiter(0, clk.Now).WithTotal(1)
+	u.Record("192.0.2.1", "")
+	if !u.Busy("192.0.2.2") {
+		t.Error("total ignored without a per-sender limit")
+	}
+}
+
+func TestLimiterSlash48(t *testing.T) {
+	clk := newFakeClock()
+	const perHour = 2
+	l := NewLimiter(perHour, clk.Now)
+	// Every /64 of one /48 sends within its own limit...
+	for i := range SiteFactor * perHour {
+		ip := fmt.Sprintf("2001:db8:7:%x::1", i/perHour)
+		if _, ok := l.Allow(ip, ""); !ok {
+			t.Fatalf("message %d: own limit reached", i+1)
+		}
+		if l.Busy(ip) {
+			t.Fatalf("message %d: busy before the /48 reached %d", i+1, SiteFactor*perHour)
+		}
+		l.Record(ip, "")
+	}
+	// ...until the /48 together has sent SiteFactor senders' worth.
+	fresh := "2001:db8:7:ff::1"
+	if _, ok := l.Allow(fresh, ""); !ok {
+		t.Error("a fresh /64 was limited by its own count")
+	}
+	if !l.Busy(fresh) {
+		t.Errorf("a /48 sent %d messages, a fresh /64 in it still allowed", SiteFactor*perHour)
+	}
+	if l.Busy("2001:db8:8::1") || l.Busy("192.0.2.1") {
+		t.Error("another /48, or IPv4, was stopped by this /48")
+	}
+	for in, want := range map[string]string{
+		"2001:db8:7:ff::1":   "2001:db8:7::/48",
+		"203.0.113.7":        "",
+		"::ffff:203.0.113.7": "",
+		"not an ip":          "",
+	} {
+		if got := SiteKey(in); got != want {
+			t.Errorf("SiteKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,79 +1,117 @@
 package inbox
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
-	"net/http"
-	"net/url"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 
 	"charm.land/log/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/pragyamugale/portfolio/notify"
 )
 
 const (
 	notifyQueue       = 256
-	notifyTimeout     = 10 * time.Second
+	notifyTimeout     = 30 * time.Second // one attempt, SMTP included
 	notifyMaxAttempts = 8
 	notifyMaxBackoff  = time.Minute
+
+	// What a phone's lock screen shows of a message.
+	noteMaxLines = 4
+	noteMaxRunes = 280
+	noteMaxName  = 40
 )
 
-// Notifier POSTs each stored message, as JSON, to a webhook URL from one
-// background goroutine. Send never blocks; deliveries are retried with
-// exponential backoff on network errors, 5xx and 429. The message text is
-// never logged, and neither is the URL (it often holds a secret token).
+// Notifier tells the owner about each stored message, in every service of
+// --notify-url (see package notify), from one background goroutine per
+// service so a slow one never holds up the others. Send never blocks;
+// failed attempts are retried with exponential backoff; a delivery that
+// fails for good is logged once and counted in
+// portfolio_notifications_failed_total. Neither the message text nor the
+// URLs (they hold tokens) are ever logged.
 //
 // A nil *Notifier is a valid no-op.
 type Notifier struct {
-	url     string
 	log     *log.Logger
-	client  *http.Client
 	backoff time.Duration // first retry delay; doubles each attempt
-	queue   chan Message
+	workers []*notifyWorker
+	sent    *prometheus.CounterVec
+	failed  *prometheus.CounterVec
 
 	mu      sync.Mutex
 	closing bool
-	stop    chan struct{} // closed by Close: drain the queue and exit
+	stop    chan struct{} // closed by Close: drain the queues and exit
 	ctx     context.Context
 	cancel  context.CancelFunc // aborts in-flight work when Close gives up
-	done    chan struct{}
+	wg      sync.WaitGroup
 }
 
-// NewNotifier starts a notifier for url. An empty url returns nil, a
-// notifier that does nothing. A nil logger discards logs.
-func NewNotifier(url string, logger *log.Logger) *Notifier {
-	return newNotifier(url, logger, time.Second)
+// notifyWorker delivers to one service, in order.
+type notifyWorker struct {
+	svc   notify.Service
+	queue chan Message
 }
 
-func newNotifier(url string, logger *log.Logger, backoff time.Duration) *Notifier {
-	if url == "" {
-		return nil
-	}
+// NewNotifier starts a notifier for urls, a --notify-url value (service
+// URLs separated by commas). An empty value returns nil, a notifier that
+// does nothing. URLs that don't parse are logged (without their secrets)
+// and skipped; the server's configuration check rejects them first. A nil
+// logger discards logs.
+func NewNotifier(urls string, logger *log.Logger) *Notifier {
+	return newNotifier(urls, logger, time.Second)
+}
+
+func newNotifier(urls string, logger *log.Logger, backoff time.Duration) *Notifier {
 	if logger == nil {
 		logger = log.New(io.Discard)
 	}
+	services, err := notify.Parse(urls)
+	if err != nil {
+		logger.Error("notifications: some --notify-url values are unusable", "err", err)
+	}
+	if len(services) == 0 {
+		return nil
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	n := &Notifier{
-		url:     url,
 		log:     logger,
-		client:  &http.Client{Timeout: notifyTimeout},
 		backoff: backoff,
-		queue:   make(chan Message, notifyQueue),
-		stop:    make(chan struct{}),
-		ctx:     ctx,
-		cancel:  cancel,
-		done:    make(chan struct{}),
+		sent: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portfolio_notifications_sent_total", Help: "Notifications of new messages delivered, by service.",
+		}, []string{"service"}),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "portfolio_notifications_failed_total", Help: "Notifications of new messages that failed for good (after retries), by service.",
+		}, []string{"service"}),
+		stop:   make(chan struct{}),
+		ctx:    ctx,
+		cancel: cancel,
 	}
-	go n.run()
+	for _, s := range services {
+		w := &notifyWorker{svc: s, queue: make(chan Message, notifyQueue)}
+		n.workers = append(n.workers, w)
+		n.sent.WithLabelValues(s.Name())
+		n.failed.WithLabelValues(s.Name())
+		n.wg.Add(1)
+		go n.run(w)
+	}
 	return n
 }
 
-// Send queues m for delivery and returns at once. If the queue is full,
-// or the notifier is closed, m is dropped with a warning.
+// Collectors are the notifier's metrics, for the server's registry; none
+// for a nil notifier.
+func (n *Notifier) Collectors() []prometheus.Collector {
+	if n == nil {
+		return nil
+	}
+	return []prometheus.Collector{n.sent, n.failed}
+}
+
+// Send queues m for delivery to every service and returns at once. If a
+// queue is full, or the notifier is closed, m is dropped with a warning.
 func (n *Notifier) Send(m Message) {
 	if n == nil {
 		return
@@ -85,10 +123,13 @@ func (n *Notifier) Send(m Message) {
 		n.log.Warn("notifier closed; notification dropped", "id", m.ID)
 		return
 	}
-	select {
-	case n.queue <- m:
-	default:
-		n.log.Warn("notification queue full; notification dropped", "id", m.ID)
+	for _, w := range n.workers {
+		select {
+		case w.queue <- m:
+		default:
+			n.failed.WithLabelValues(w.svc.Name()).Inc()
+			n.log.Warn("notification queue full; notification dropped", "service", w.svc.Name(), "id", m.ID)
+		}
 	}
 }
 
@@ -104,23 +145,25 @@ func (n *Notifier) Close(ctx context.Context) {
 		close(n.stop)
 	}
 	n.mu.Unlock()
+	done := make(chan struct{})
+	go func() { n.wg.Wait(); close(done) }()
 	select {
-	case <-n.done:
+	case <-done:
 	case <-ctx.Done():
 		n.cancel()
-		<-n.done
+		<-done
 	}
 	n.cancel()
 }
 
-func (n *Notifier) run() {
-	defer close(n.done)
+func (n *Notifier) run(w *notifyWorker) {
+	defer n.wg.Done()
 	for {
 		select {
-		case m := <-n.queue:
-			n.deliver(m)
+		case m := <-w.queue:
+			n.deliver(w.svc, m)
 		case <-n.stop:
-			n.drain()
+			n.drain(w)
 			return
 		}
 	}
@@ -128,98 +171,100 @@ func (n *Notifier) run() {
 
 // drain delivers what is queued until Close gives up, then drops the
 // rest with one warning.
-func (n *Notifier) drain() {
+func (n *Notifier) drain(w *notifyWorker) {
 	dropped := 0
 	for {
 		select {
-		case m := <-n.queue:
+		case m := <-w.queue:
 			if n.ctx.Err() != nil {
 				dropped++
 				continue
 			}
-			n.deliver(m)
+			n.deliver(w.svc, m)
 		default:
 			if dropped > 0 {
-				n.log.Warn("notifier stopped; notifications dropped", "count", dropped)
+				n.failed.WithLabelValues(w.svc.Name()).Add(float64(dropped))
+				n.log.Warn("notifier stopped; notifications dropped", "service", w.svc.Name(), "count", dropped)
 			}
 			return
 		}
 	}
 }
 
-// deliver POSTs m, retrying transient failures.
-func (n *Notifier) deliver(m Message) {
-	body, err := json.Marshal(m)
+// deliver sends m to svc, retrying failures that may pass, and logs a
+// final failure once.
+func (n *Notifier) deliver(svc notify.Service, m Message) {
+	note, err := noteFor(m)
 	if err != nil {
+		n.failed.WithLabelValues(svc.Name()).Inc()
 		n.log.Error("notification: encoding failed", "id", m.ID, "err", err)
 		return
 	}
 	wait := n.backoff
 	for attempt := 1; ; attempt++ {
-		retry, after, err := n.post(body)
+		ctx, cancel := context.WithTimeout(n.ctx, notifyTimeout)
+		err := svc.Send(ctx, note)
+		cancel()
 		if err == nil {
-			n.log.Debug("notification sent", "id", m.ID, "attempt", attempt)
+			n.sent.WithLabelValues(svc.Name()).Inc()
+			n.log.Debug("notification sent", "service", svc.Name(), "id", m.ID, "attempt", attempt)
 			return
 		}
-		if !retry || attempt == notifyMaxAttempts || n.ctx.Err() != nil {
-			n.log.Error("notification failed", "id", m.ID, "attempt", attempt, "err", err)
+		if notify.IsPermanent(err) || attempt == notifyMaxAttempts || n.ctx.Err() != nil {
+			n.failed.WithLabelValues(svc.Name()).Inc()
+			n.log.Error("notification failed", "service", svc.Name(), "id", m.ID, "attempts", attempt, "err", err)
 			return
 		}
-		if after > wait {
-			wait = after
-		}
-		wait = min(wait, notifyMaxBackoff)
-		n.log.Warn("notification failed; retrying", "id", m.ID, "attempt", attempt, "in", wait, "err", err)
+		wait = min(max(wait, notify.RetryAfter(err)), notifyMaxBackoff)
+		n.log.Debug("notification failed; retrying", "service", svc.Name(), "id", m.ID, "attempt", attempt, "in", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-n.ctx.Done():
 			t.Stop()
-			n.log.Error("notifier stopped; notification abandoned", "id", m.ID)
+			n.failed.WithLabelValues(svc.Name()).Inc()
+			n.log.Error("notifier stopped; notification abandoned", "service", svc.Name(), "id", m.ID)
 			return
 		}
 		wait *= 2
 	}
 }
 
-type statusError int
-
-func (e statusError) Error() string {
-	return "HTTP " + strconv.Itoa(int(e)) + " " + http.StatusText(int(e))
+// noteFor is what the owner's phone shows for m: who wrote, the first
+// lines of the message and where to reply. Never the checksum; the raw
+// JSON only for the generic webhook.
+func noteFor(m Message) (notify.Note, error) {
+	raw, err := json.Marshal(m)
+	if err != nil {
+		return notify.Note{}, err
+	}
+	name := Sanitize(m.Name, false)
+	if name == "" {
+		name = "a visitor"
+	} else if t := Truncate(name, noteMaxName); t != name {
+		name = t + "…"
+	}
+	return notify.Note{
+		Title: "New message from " + name,
+		Body:  firstLines(Sanitize(m.Message, true)) + "\n\nReply to: " + Sanitize(m.ReplyTo, false),
+		JSON:  raw,
+	}, nil
 }
 
-// post makes one attempt. retry says whether a failure is worth retrying;
-// after is the server's Retry-After, if any.
-func (n *Notifier) post(body []byte) (retry bool, after time.Duration, err error) {
-	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, n.url, bytes.NewReader(body))
-	if err != nil {
-		return false, 0, redactURL(err)
+// firstLines keeps the start of a message: at most noteMaxLines lines and
+// noteMaxRunes characters, with "…" where it was cut.
+func firstLines(s string) string {
+	lines := strings.Split(s, "\n")
+	cut := len(lines) > noteMaxLines
+	if cut {
+		lines = lines[:noteMaxLines]
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := n.client.Do(req)
-	if err != nil {
-		return true, 0, redactURL(err)
+	out := strings.TrimRight(strings.Join(lines, "\n"), "\n ")
+	if t := Truncate(out, noteMaxRunes); t != out {
+		out, cut = strings.TrimRight(t, "\n "), true
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-	_ = resp.Body.Close()
-	switch c := resp.StatusCode; {
-	case c >= 200 && c < 300:
-		return false, 0, nil
-	case c == http.StatusTooManyRequests || c >= 500:
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
-			after = time.Duration(s) * time.Second
-		}
-		return true, after, statusError(c)
-	default:
-		return false, 0, statusError(c)
+	if cut {
+		out += "…"
 	}
-}
-
-// redactURL strips the webhook URL (often a secret) from an error.
-func redactURL(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return errors.New(ue.Op + ": " + ue.Err.Error())
-	}
-	return err
+	return out
 }

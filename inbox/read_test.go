@@ -167,7 +167,18 @@ func TestReadAllWhileWriting(t *testing.T) {
 }
 
 func TestFind(t *testing.T) {
-	msgs := []Message{{ID: "abcdefgh"}, {ID: "abcdxyzw"}, {ID: "qrstuvwx"}}
+	dir := t.TempDir()
+	var b strings.Builder
+	for i, id := range []string{"abcdefgh", "abcdxyzw", "qrstuvwx"} {
+		m := testMessage(i)
+		m.ID, m.Time = id, time.Date(2025, 1, 1, 0, 0, i, 0, time.UTC)
+		b.WriteString(rawLine(t, m))
+	}
+	writeLog(t, dir, b.String())
+	l, err := ReadListing(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		id     string
 		want   string
@@ -183,8 +194,8 @@ func TestFind(t *testing.T) {
 		{"", "", false},
 	}
 	for _, tt := range tests {
-		got, ok := Find(msgs, tt.id)
-		if ok != tt.wantOK || got.ID != tt.want {
+		got, ok, err := l.Find(tt.id)
+		if err != nil || ok != tt.wantOK || got.ID != tt.want {
 			t.Errorf("Find(%q) = %q, %v; want %q, %v", tt.id, got.ID, ok, tt.want, tt.wantOK)
 		}
 	}

@@ -1,17 +1,15 @@
 package inbox
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
-	"time"
-
-	"github.com/gofrs/flock"
 )
 
 // readStateFile holds the IDs of messages the owner has read.
@@ -31,10 +29,14 @@ type readStateJSON struct {
 }
 
 // LoadReadState loads dir's read state; a missing file is an empty state.
+// Its lock file, if there is one, must be a regular file too.
 func LoadReadState(dir string) (*ReadState, error) {
 	r := &ReadState{dir: dir, read: make(map[string]struct{})}
 	if err := r.load(); err != nil {
 		return nil, err
+	}
+	if st, err := os.Lstat(r.path() + ".lock"); err == nil && !st.Mode().IsRegular() {
+		return nil, notRegularErr(r.path()+".lock", errors.New("not a regular file"))
 	}
 	return r, nil
 }
@@ -43,10 +45,15 @@ func (r *ReadState) path() string { return filepath.Join(r.dir, readStateFile) }
 
 // load merges the file's IDs into r.read.
 func (r *ReadState) load() error {
-	b, err := os.ReadFile(r.path())
+	f, err := openRegular(r.path(), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
 	if err != nil {
 		return err
 	}
@@ -73,9 +80,28 @@ func (r *ReadState) IsRead(id string) bool {
 
 // Unread counts the messages not yet read.
 func (r *ReadState) Unread(msgs []Message) int {
+	return r.UnreadOf(func(yield func(string) bool) {
+		for _, m := range msgs {
+			if !yield(m.ID) {
+				return
+			}
+		}
+	})
+}
+
+// UnreadOf counts the IDs not yet read (say, a Listing's IDs).
+func (r *ReadState) UnreadOf(ids iter.Seq[string]) int {
 	n := 0
-	for _, m := range msgs {
-		if !r.IsRead(m.ID) {
+	if r != nil {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+	}
+	for id := range ids {
+		if r == nil {
+			n++
+			continue
+		}
+		if _, ok := r.read[id]; !ok {
 			n++
 		}
 	}
@@ -93,16 +119,11 @@ func (r *ReadState) MarkRead(id string) error {
 	if err := os.MkdirAll(r.dir, 0o700); err != nil {
 		return err
 	}
-	lk := flock.New(r.path()+".lock", flock.SetPermissions(0o600))
-	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
-	defer cancel()
-	if ok, err := lk.TryLockContext(ctx, 5*time.Millisecond); !ok || err != nil {
-		if err == nil {
-			err = errors.New("couldn't lock")
-		}
-		return fmt.Errorf("locking read state: %w", err)
+	unlock, err := lockFile(newLock(r.path()+".lock"), "the read state")
+	if err != nil {
+		return err
 	}
-	defer lk.Unlock()
+	defer unlock()
 
 	// Pick up what another process saved since we loaded.
 	if err := r.load(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -55,26 +56,20 @@ func Truncate(s string, max int) string {
 }
 
 func sanitizePass(s string, multiline bool) string {
-	rs := decodeValid(s)
+	plain := stripSequences(s)
 	var b strings.Builder
-	b.Grow(len(s))
-	// Once a control string is found unterminated, every later one is
-	// too; remembering that keeps the pass linear.
-	unterminated := false
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
+	b.Grow(len(plain))
+	for i, r := range plain {
 		switch {
+		case r >= ' ' && r < 0x7f: // printable ASCII, most of any text
+			b.WriteByte(byte(r))
 		case r == '\r':
-			if i+1 < len(rs) && rs[i+1] == '\n' {
+			if strings.HasPrefix(plain[i+1:], "\n") {
 				continue // the '\n' that follows is the break
 			}
 			b.WriteRune(lineBreak(multiline))
 		case r == '\n' || r == '\u0085': // LF, NEL
 			b.WriteRune(lineBreak(multiline))
-		case r == 0x1b: // ESC
-			i += escapeLen(rs[i+1:], &unterminated)
-		case r >= 0x80 && r <= 0x9f: // C1
-			i += c1Len(r, rs[i+1:], &unterminated)
 		case removed(r):
 		case unicode.IsSpace(r):
 			b.WriteByte(' ')
@@ -113,90 +108,107 @@ func removed(r rune) bool {
 	return false
 }
 
-// decodeValid returns the runes of s, dropping bytes that aren't valid UTF-8.
-func decodeValid(s string) []rune {
-	rs := make([]rune, 0, len(s))
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r == utf8.RuneError && size == 1 {
-			continue
-		}
-		rs = append(rs, r)
-	}
-	return rs
+// c1Introducers maps the C1 controls (U+0080 to U+009F, by offset from
+// U+0080) that open or close a control sequence to their 7-bit
+// equivalents (ESC followed by the code minus 0x40), so the sequence
+// parser sees one form of each. The other C1 controls stay runes, removed
+// (or, for NEL, turned into a line break) by the policy.
+var c1Introducers = [0x20]string{
+	0x10: "\x1bP",  // DCS
+	0x18: "\x1bX",  // SOS
+	0x1b: "\x1b[",  // CSI
+	0x1c: "\x1b\\", // ST
+	0x1d: "\x1b]",  // OSC
+	0x1e: "\x1b^",  // PM
+	0x1f: "\x1b_",  // APC
 }
 
-// escapeLen returns how many runes after an ESC belong to its escape
-// sequence (all of them are dropped with the ESC).
-func escapeLen(rest []rune, unterminated *bool) int {
-	if len(rest) == 0 {
-		return 0
+// stripSequences returns s as valid UTF-8 (invalid bytes dropped) with
+// every terminal control sequence removed: CSI, OSC, DCS, SOS, PM, APC and
+// two-character escapes, in their 7-bit and C1 forms. Controls outside
+// sequences are left for the rune policy.
+//
+// The grammar is charmbracelet/x/ansi's. It works on bytes, and in a
+// control string it reads the byte 0x9c as ST, though that byte is also a
+// UTF-8 continuation byte (of "ќ", many CJK characters…). So the parser is
+// given a shape of the text in which every non-ASCII byte is 0xa0 (data
+// inside a string, the end of a CSI or ESC sequence, one byte of text
+// outside), and the C1 introducers, already rewritten to their 7-bit forms,
+// are the only way to start a sequence: the boundaries it finds are
+// UTF-8-correct and are cut from the text itself.
+func stripSequences(s string) string {
+	text, shape := c1To7Bit(s)
+	if strings.IndexByte(shape, ansi.ESC) < 0 {
+		return text
 	}
-	switch r := rest[0]; {
-	case r == '[': // CSI
-		return 1 + csiLen(rest[1:])
-	case r == ']' || r == 'P' || r == 'X' || r == '^' || r == '_': // OSC DCS SOS PM APC
-		return 1 + stringLen(rest[1:], unterminated)
-	case r >= 0x20 && r <= 0x2f: // intermediates, then a final byte
-		n := 1
-		for n < len(rest) && rest[n] >= 0x20 && rest[n] <= 0x2f {
-			n++
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(shape); {
+		j := strings.IndexByte(shape[i:], ansi.ESC)
+		if j < 0 {
+			b.WriteString(text[i:])
+			break
 		}
-		if n < len(rest) && rest[n] >= 0x30 && rest[n] <= 0x7e {
-			n++
-		}
-		return n
-	case r >= 0x30 && r <= 0x7e: // two-character escape (ESC c, ESC 7…)
-		return 1
+		b.WriteString(text[i : i+j])
+		i += j
+		i += sequenceLen(shape[i:])
 	}
-	return 0
+	return b.String()
 }
 
-// c1Len is escapeLen for 8-bit C1 introducers.
-func c1Len(r rune, rest []rune, unterminated *bool) int {
-	switch r {
-	case 0x9b: // CSI
-		return csiLen(rest)
-	case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // OSC DCS SOS PM APC
-		return stringLen(rest, unterminated)
+// sequenceLen returns how many bytes of the control sequence at the start
+// of shape (which starts with ESC) are dropped.
+func sequenceLen(shape string) int {
+	seq, _, n, state := ansi.DecodeSequence(shape, ansi.NormalState, nil)
+	if !isControlString(seq) {
+		return n // escapes, CSI; one left open at the end goes whole
 	}
-	return 0
-}
-
-// csiLen returns the length of a control sequence's parameters,
-// intermediates and final byte.
-func csiLen(rest []rune) int {
-	n := 0
-	for n < len(rest) && rest[n] >= 0x20 && rest[n] <= 0x3f {
-		n++
+	// BEL ends every control string, not only OSC: terminals differ, and
+	// a payload must never leak after what some terminal takes as its end.
+	if k := strings.IndexByte(seq[2:], ansi.BEL); k >= 0 {
+		return 2 + k + 1
 	}
-	if n < len(rest) && rest[n] >= 0x40 && rest[n] <= 0x7e {
-		n++
+	if state == ansi.StringState {
+		// Never terminated: only the introducer goes, so a stray "ESC ]"
+		// can't eat the rest of a message.
+		return 2
 	}
 	return n
 }
 
-// stringLen returns the length of a control string (OSC payload…) up to
-// and including its terminator: BEL, ESC \ or ST (U+009C). An unterminated
-// string isn't swallowed — only its introducer goes, so a stray "ESC ]"
-// can't eat the rest of a message.
-func stringLen(rest []rune, unterminated *bool) int {
-	if *unterminated {
-		return 0
-	}
-	for n := 0; n < len(rest); n++ {
-		switch rest[n] {
-		case 0x07, 0x9c:
-			return n + 1
-		case 0x1b:
-			if n+1 < len(rest) && rest[n+1] == '\\' {
-				return n + 2
+// isControlString reports whether seq opens an OSC, DCS, SOS, PM or APC
+// string (7-bit forms: c1To7Bit has rewritten the 8-bit ones).
+func isControlString(seq string) bool {
+	return len(seq) >= 2 && seq[0] == ansi.ESC && strings.IndexByte("]PX^_", seq[1]) >= 0
+}
+
+// c1To7Bit returns s without its invalid UTF-8 bytes and with the C1
+// sequence introducers in their 7-bit form, and its shape: the same bytes
+// with every non-ASCII byte replaced by 0xa0 (see stripSequences).
+func c1To7Bit(s string) (text, shape string) {
+	t := make([]byte, 0, len(s))
+	sh := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			t, sh = append(t, c), append(sh, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1: // invalid: dropped
+		case r >= 0x80 && r <= 0x9f && c1Introducers[r-0x80] != "":
+			seven := c1Introducers[r-0x80]
+			t, sh = append(t, seven...), append(sh, seven...)
+		default:
+			t = append(t, s[i:i+size]...)
+			for range size {
+				sh = append(sh, 0xa0)
 			}
 		}
+		i += size
 	}
-	*unterminated = true
-	return 0
+	return string(t), string(sh)
 }
 
 // tidyLines trims trailing spaces from each line, collapses runs of blank

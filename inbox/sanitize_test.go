@@ -48,6 +48,21 @@ func TestSanitize(t *testing.T) {
 		{"nfc across removed char", "e\u200b\u0301", false, "\u00e9"},
 		{"only junk", "\x1b[2J\u200b\n\n", true, ""},
 		{"emoji kept", "hi 👋🏽 ✌️", false, "hi 👋🏽 ✌️"},
+		// Non-ASCII text around and inside sequences. "Đ" is C4 90, "語"
+		// E8 AA 9E, "👋" F0 9F 91 8B and "ќ" D1 9C: their continuation
+		// bytes are the 8-bit DCS, PM, APC and ST codes, and must be read
+		// as text, never as controls.
+		{"cjk in csi colours", "\x1b[1;31m語学\x1b[0m 日本", false, "語学 日本"},
+		{"accents around osc", "Đặng\x1b]0;title\x07 Thị Ánh", false, "Đặng Thị Ánh"},
+		{"emoji after csi", "\x1b[2J👋🏽\x1b[H🎉 done", true, "👋🏽🎉 done"},
+		{"continuation bytes are text", "Đặng 語 👋 ќ", false, "Đặng 語 👋 ќ"},
+		{"osc payload with st byte", "前\x1b]0;ќ語 ✌️ title\x07後", false, "前後"},
+		{"apc payload with cjk", "a\x1b_語ќ👋\x1b\\b", false, "ab"},
+		{"8-bit osc with cjk", "é\u009d2;ќ窓\u009cè", false, "éè"},
+		{"csi cut by cjk", "\x1b[31語", false, "語"},
+		{"unterminated osc with cjk", "\x1b]0;タイトル ќ", false, "0;タイトル ќ"},
+		{"multiline cjk and escapes", "こんにちは\x1b[0m\r\n\x1b]8;;x\x1b\\Ngô\x1b]8;;\x1b\\ 👍", true, "こんにちは\nNgô 👍"},
+		{"bel ends an apc", "\x1b_apc\x07語", false, "語"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,4 +165,14 @@ func FuzzSanitize(f *testing.F) {
 			t.Fatalf("not idempotent: %q → %q → %q", s, out, again)
 		}
 	})
+}
+
+// BenchmarkSanitize: a 2,000-character message of mixed scripts with a
+// few escape sequences, as the form stores it.
+func BenchmarkSanitize(b *testing.B) {
+	msg := strings.Repeat("Hello there, 語学 Đặng Thị 👋🏽 \x1b[31mred\x1b[0m and a link \x1b]8;;https://x.example\x07here\x1b]8;;\x07.\n", 20)
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		Sanitize(msg, true)
+	}
 }

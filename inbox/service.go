@@ -21,6 +21,13 @@ type ServiceOptions struct {
 	Logger   *log.Logger      // nil discards logs
 	Notifier *Notifier        // nil: no notifications
 	Now      func() time.Time // nil: time.Now
+
+	// TotalPerHour caps the messages from everyone together each hour;
+	// <= 0 unlimited.
+	TotalPerHour int
+	// Elsewhere lists the owner's other ways to be reached, offered when
+	// the inbox is busy (see BusyError).
+	Elsewhere []string
 }
 
 // Service is what the contact form calls: it validates, de-duplicates,
@@ -31,6 +38,8 @@ type Service struct {
 	log    *log.Logger
 	notify *Notifier
 	now    func() time.Time
+	// elsewhere is ServiceOptions.Elsewhere.
+	elsewhere []string
 
 	mu      sync.Mutex // held for a whole Submit, so checks and writes agree
 	recents []recent   // oldest first
@@ -54,15 +63,19 @@ func NewService(store *Store, opts ServiceOptions) *Service {
 	}
 	return &Service{
 		store:  store,
-		limit:  NewLimiter(opts.PerHour, opts.Now),
+		limit:  NewLimiter(opts.PerHour, opts.Now).WithTotal(opts.TotalPerHour),
 		log:    opts.Logger,
 		notify: opts.Notifier,
 		now:    opts.Now,
+
+		elsewhere: opts.Elsewhere,
 	}
 }
 
 // Submit validates and stores a visitor's message. Errors are a
-// ValidationError, a *RateLimitError, or an error wrapping ErrStorage.
+// ValidationError, a *RateLimitError (the sender's own limit), a
+// *BusyError (a limit shared with others), or an error wrapping
+// ErrStorage.
 // Sending the same text again from the same IP or key within a minute
 // returns the first receipt with Duplicate set and stores nothing.
 func (s *Service) Submit(sub Submission) (Receipt, error) {
@@ -84,6 +97,10 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 	if wait, ok := s.limit.Allow(sub.Remote, sub.Fingerprint); !ok {
 		s.log.Warn("message rate limited", "remote", sub.Remote, "fingerprint", sub.Fingerprint, "retry_after", wait)
 		return Receipt{}, &RateLimitError{RetryAfter: wait}
+	}
+	if s.limit.Busy(sub.Remote) {
+		s.log.Warn("message refused: inbox busy", "remote", sub.Remote, "fingerprint", sub.Fingerprint)
+		return Receipt{}, &BusyError{Elsewhere: s.elsewhere}
 	}
 	m, err := s.store.Append(Message{
 		Time:        now,

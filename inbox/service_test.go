@@ -236,3 +236,43 @@ func TestServiceNotifies(t *testing.T) {
 		t.Fatalf("deliveries %+v, want one for %s", d, r.ID)
 	}
 }
+
+func TestServiceBusy(t *testing.T) {
+	dir := t.TempDir()
+	clk := newFakeClock()
+	logger, _ := testLogger()
+	svc := NewService(openTestStore(t, dir), ServiceOptions{
+		PerHour: 1, TotalPerHour: 2, Logger: logger, Now: clk.Now,
+		Elsewhere: []string{"GitHub (https://github.com/example)", "owner@example.com"},
+	})
+	sub := validSub()
+	sub.Fingerprint = "" // counted by address alone
+	for i, ip := range []string{"192.0.2.1", "192.0.2.2"} {
+		sub.Remote, sub.Message = ip, fmt.Sprintf("message %d", i)
+		if _, err := svc.Submit(sub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A sender over their own limit hears about their own limit.
+	sub.Message = "again from the first"
+	sub.Remote = "192.0.2.1"
+	var rl *RateLimitError
+	if _, err := svc.Submit(sub); !errors.As(err, &rl) {
+		t.Errorf("own limit: Submit = %v, want *RateLimitError", err)
+	}
+	// A newcomer hears the inbox is busy, and where else to go; no counts,
+	// no time.
+	sub.Remote, sub.Message = "198.51.100.9", "Bonjour, 你好 👋"
+	_, err := svc.Submit(sub)
+	var busy *BusyError
+	if !errors.As(err, &busy) {
+		t.Fatalf("newcomer: Submit = %v, want *BusyError", err)
+	}
+	const want = "The inbox is busy, please try again later or use GitHub (https://github.com/example), owner@example.com."
+	if got := busy.Sentence(); got != want {
+		t.Errorf("Sentence() = %q, want %q", got, want)
+	}
+	if msgs, _, err := ReadAll(dir); err != nil || len(msgs) != 2 {
+		t.Errorf("%d stored (%v), want 2", len(msgs), err)
+	}
+}

@@ -1,7 +1,6 @@
 package inbox
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -24,6 +23,18 @@ import (
 // lockTimeout bounds how long Append and OpenStore wait for another
 // process's lock, so a stuck peer can't hang a visitor forever.
 const lockTimeout = 2 * time.Second
+
+// WriteTimeout bounds one Append: a volume that stops answering (a frozen
+// filesystem, a hung network disk) fails the message with ErrStorage
+// after this long instead of holding the visitor forever.
+const WriteTimeout = 10 * time.Second
+
+// closeWait is how long Close waits for a write in progress before leaving
+// the closing to it: a shutdown's deadline is not the disk's to break.
+const closeWait = 100 * time.Millisecond
+
+// errStuck is the cause logged while the disk doesn't answer.
+var errStuck = errors.New("the disk did not answer in time")
 
 // Sum returns the message's checksum: "sha256:" and the hex SHA-256 of its
 // JSON encoding with Checksum empty. It returns "" if the message can't be
@@ -54,10 +65,11 @@ type file interface {
 	Close() error
 }
 
-// openFile opens the message log; tests replace it to simulate a
-// read-only volume.
+// openFile opens the message log (never through a symlink, and only a
+// regular file); tests replace it to simulate a read-only volume or a
+// disk that stops answering.
 var openFile = func(name string, flag int, perm os.FileMode) (file, error) {
-	f, err := os.OpenFile(name, flag, perm)
+	f, err := openRegular(name, flag, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -74,34 +86,52 @@ func storageErr(err error) error {
 // Store appends messages to <dir>/messages.jsonl. A message is written as
 // one JSON line and fsynced before Append returns; a failed write is
 // rolled back so the log never holds a torn line followed by good ones.
-// Appends are serialised within the process by a mutex and across
-// processes by a lock file, <dir>/messages.jsonl.lock.
+// Appends are serialised within the process and across processes by a
+// lock file, <dir>/messages.jsonl.lock. The store keeps an index of the
+// log for Listing and tells subscribers when a message is stored.
 type Store struct {
-	mu     sync.Mutex
-	dir    string
-	path   string
-	lock   *flock.Flock
-	f      file
-	ids    map[string]struct{}
-	dirty  bool // a rollback failed: repair the tail before the next write
-	closed bool
-	now    func() time.Time
+	dir          string
+	path         string
+	lock         *flock.Flock
+	now          func() time.Time
+	writeTimeout time.Duration
+	changes      changes
+	quarantine   Quarantine // what OpenStore found damaged
+
+	// slot holds one token while someone works on the file: writes and
+	// index refreshes take turns, and waiting for a turn is bounded. The
+	// fields below belong to the token's holder.
+	slot  chan struct{}
+	f     file
+	idx   *index
+	dirty bool // a rollback failed: repair the tail before the next write
+
+	mu        sync.Mutex // guards what follows
+	closed    bool
+	filesDone bool // the file and lock are closed
+	stuck     bool // an abandoned write still holds the slot
+	abandoned bool // Append gave up on the write in progress
 }
 
 // OpenStore opens (creating if needed) the message log in dir. The
-// directory is created 0700 and the log 0600. A torn tail left by a crash
-// is moved to <dir>/messages.jsonl.torn-<unix time> before the log is
-// used. Every error wraps ErrStorage.
+// directory is created 0700 and the log 0600; the log, its lock and side
+// files must be regular files (a symlink is refused). A torn tail left by
+// a crash is moved to <dir>/messages.jsonl.torn-<unix time> before the log
+// is used; Quarantine reports it and any damaged lines. Every error wraps
+// ErrStorage.
 func OpenStore(dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, storageErr(err)
 	}
+	path := logPath(dir)
 	s := &Store{
-		dir:  dir,
-		path: filepath.Join(dir, FileName),
-		lock: flock.New(filepath.Join(dir, FileName+".lock"), flock.SetPermissions(0o600)),
-		ids:  make(map[string]struct{}),
-		now:  time.Now,
+		dir:          dir,
+		path:         path,
+		lock:         newLock(path + ".lock"),
+		now:          time.Now,
+		writeTimeout: WriteTimeout,
+		slot:         make(chan struct{}, 1),
+		idx:          newIndex(path),
 	}
 	unlock, err := s.acquire()
 	if err != nil {
@@ -115,20 +145,82 @@ func OpenStore(dir string) (*Store, error) {
 		_ = s.f.Close()
 		return nil, storageErr(err)
 	}
+	files, moved, err := sideFiles(dir)
+	if err != nil {
+		_ = s.f.Close()
+		return nil, storageErr(err)
+	}
+	s.quarantine = Quarantine{Dir: dir, Skipped: s.idx.corrupt, Moved: moved, SideFiles: files}
 	return s, nil
+}
+
+func logPath(dir string) string { return filepath.Join(dir, FileName) }
+
+// newLock is a lock file opened without following a symlink.
+func newLock(path string) *flock.Flock {
+	return flock.New(path, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
 }
 
 // Path returns the message log's path.
 func (s *Store) Path() string { return s.path }
 
-// Close closes the log. Appends after Close fail with ErrStorage.
+// Quarantine reports what OpenStore found damaged: lines every read skips
+// and records in side files (including a torn tail it just moved aside).
+func (s *Store) Quarantine() Quarantine { return s.quarantine }
+
+// Subscribe returns a channel that receives a value soon after a message
+// is stored (bursts coalesce into one), and a function to stop. Storing
+// never waits for a subscriber.
+func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.changes.subscribe() }
+
+// take waits up to the write timeout for the slot.
+func (s *Store) take(timer *time.Timer) error {
+	select {
+	case s.slot <- struct{}{}:
+		return nil
+	case <-timer.C:
+		return errStuck
+	}
+}
+
+// release gives the slot back, closing the files first if Close left that
+// to the slot's holder.
+func (s *Store) release() {
+	s.mu.Lock()
+	closeFiles := s.closed && !s.filesDone
+	s.filesDone = s.filesDone || closeFiles
+	s.mu.Unlock()
+	if closeFiles {
+		_ = s.f.Close()
+		_ = s.lock.Close()
+	}
+	<-s.slot
+}
+
+// Close closes the log. Appends after Close fail with ErrStorage. A write
+// that the disk holds up doesn't hold up Close: that write closes the
+// files when it returns.
 func (s *Store) Close() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closed {
+		s.mu.Unlock()
 		return nil
 	}
 	s.closed = true
+	s.mu.Unlock()
+	select {
+	case s.slot <- struct{}{}:
+	case <-time.After(closeWait):
+		return nil
+	}
+	defer func() { <-s.slot }()
+	s.mu.Lock()
+	done := s.filesDone // the slot's last holder closed them
+	s.filesDone = true
+	s.mu.Unlock()
+	if done {
+		return nil
+	}
 	err := s.f.Close()
 	if uerr := s.lock.Close(); err == nil {
 		err = uerr
@@ -140,31 +232,105 @@ func (s *Store) Close() error {
 // (8 random lowercase base32 characters), Time defaults to now and is
 // stored in UTC to the second, Checksum is computed. Append returns nil
 // only once the record is fsynced; on any failure the log is truncated
-// back to its previous length and the error wraps ErrStorage.
+// back to its previous length and the error wraps ErrStorage. A write the
+// disk doesn't finish within WriteTimeout fails; if it completes later it
+// is rolled back, and until it returns further Appends fail at once.
 func (s *Store) Append(m Message) (Message, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	closed, stuck := s.closed, s.stuck
+	s.mu.Unlock()
+	switch {
+	case closed:
 		return Message{}, storageErr(errors.New("store is closed"))
+	case stuck:
+		return Message{}, storageErr(errStuck)
 	}
-	unlock, err := s.acquire()
+	timer := time.NewTimer(s.writeTimeout)
+	defer timer.Stop()
+	if err := s.take(timer); err != nil {
+		return Message{}, storageErr(err)
+	}
+	type result struct {
+		m   Message
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer s.release()
+		_, err := s.append(m, func(m Message) bool {
+			// The write is on disk: hand it over, unless Append gave up.
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.abandoned {
+				return false
+			}
+			done <- result{m: m}
+			return true
+		})
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.abandoned {
+			s.abandoned, s.stuck = false, false
+			return
+		}
+		if err != nil {
+			done <- result{err: err}
+		}
+	}()
+	select {
+	case r := <-done:
+		return s.delivered(r.m, r.err)
+	case <-timer.C:
+	}
+	s.mu.Lock()
+	select {
+	case r := <-done:
+		s.mu.Unlock()
+		return s.delivered(r.m, r.err)
+	default:
+	}
+	s.abandoned, s.stuck = true, true
+	s.mu.Unlock()
+	return Message{}, storageErr(fmt.Errorf("%w (%s)", errStuck, s.writeTimeout))
+}
+
+// delivered finishes an Append whose write returned in time.
+func (s *Store) delivered(m Message, err error) (Message, error) {
 	if err != nil {
 		return Message{}, storageErr(err)
 	}
+	s.changes.publish()
+	return m, nil
+}
+
+// append writes one record, holding the slot. commit is called once the
+// record is fsynced, still under the file lock; if it returns false the
+// caller gave up waiting, and the record is rolled back.
+func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
+		return Message{}, errors.New("store is closed")
+	}
+	unlock, err := s.acquire()
+	if err != nil {
+		return Message{}, err
+	}
 	defer unlock()
 	if err := s.check(); err != nil {
-		return Message{}, storageErr(err)
+		return Message{}, err
 	}
 	if s.dirty {
 		if err := s.repair(); err != nil {
-			return Message{}, storageErr(err)
+			return Message{}, err
 		}
 		s.dirty = false
 	}
 
 	m.ID, err = s.newID()
 	if err != nil {
-		return Message{}, storageErr(err)
+		return Message{}, err
 	}
 	if m.Time.IsZero() {
 		m.Time = s.now()
@@ -173,13 +339,13 @@ func (s *Store) Append(m Message) (Message, error) {
 	m.Checksum = m.Sum()
 	line, err := json.Marshal(m)
 	if err != nil || m.Checksum == "" {
-		return Message{}, storageErr(fmt.Errorf("encoding message: %v", err))
+		return Message{}, fmt.Errorf("encoding message: %v", err)
 	}
 	line = append(line, '\n')
 
 	st, err := s.f.Stat()
 	if err != nil {
-		return Message{}, storageErr(err)
+		return Message{}, err
 	}
 	size := st.Size()
 	n, err := s.f.Write(line)
@@ -191,14 +357,46 @@ func (s *Store) Append(m Message) (Message, error) {
 			err = fmt.Errorf("fsync: %w", err)
 		}
 	}
+	if err == nil && !commit(m) {
+		err = errStuck
+	}
 	if err != nil {
 		if rerr := s.rollback(size); rerr != nil {
 			err = fmt.Errorf("%v (and rolling back: %v)", err, rerr)
 		}
-		return Message{}, storageErr(err)
+		return Message{}, err
 	}
-	s.ids[m.ID] = struct{}{}
+	if s.idx.size == size {
+		s.idx.add(size, int64(len(line)), head{ID: m.ID, Time: m.Time})
+		s.idx.size += int64(len(line))
+	}
 	return m, nil
+}
+
+// Listing returns the log as it is now, for reading pages of it. The
+// store's index is brought up to date first (it reads only what another
+// process appended since); waiting for a write in progress is bounded
+// like a write.
+func (s *Store) Listing() (*Listing, error) {
+	s.mu.Lock()
+	closed, stuck := s.closed, s.stuck
+	s.mu.Unlock()
+	switch {
+	case closed:
+		return nil, storageErr(errors.New("store is closed"))
+	case stuck:
+		return nil, storageErr(errStuck)
+	}
+	timer := time.NewTimer(s.writeTimeout)
+	defer timer.Stop()
+	if err := s.take(timer); err != nil {
+		return nil, storageErr(err)
+	}
+	defer s.release()
+	if err := s.idx.refresh(); err != nil {
+		return nil, err
+	}
+	return s.idx.listing(), nil
 }
 
 // rollback truncates the log back to size after a failed write.
@@ -215,26 +413,34 @@ func (s *Store) rollback(size int64) error {
 }
 
 // acquire takes the inter-process lock, retrying for up to lockTimeout.
-func (s *Store) acquire() (func(), error) {
+func (s *Store) acquire() (func(), error) { return lockFile(s.lock, "the message log") }
+
+// lockFile takes an inter-process lock, retrying for up to lockTimeout,
+// and refuses a lock file that isn't a regular file.
+func lockFile(lk *flock.Flock, what string) (func(), error) {
 	ctx, cancel := context.WithTimeout(context.Background(), lockTimeout)
 	defer cancel()
-	ok, err := s.lock.TryLockContext(ctx, 5*time.Millisecond)
+	ok, err := lk.TryLockContext(ctx, 5*time.Millisecond)
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, errors.New("timed out waiting for the message log lock")
+			return nil, fmt.Errorf("timed out waiting for the lock on %s", what)
 		}
-		return nil, fmt.Errorf("locking message log: %w", err)
+		return nil, fmt.Errorf("locking %s: %w", what, notRegularErr(lk.Path(), err))
 	}
 	if !ok {
-		return nil, errors.New("couldn't lock the message log")
+		return nil, fmt.Errorf("couldn't lock %s", what)
 	}
-	return func() { _ = s.lock.Unlock() }, nil
+	if err := checkRegular(lk.Path(), lk); err != nil {
+		_ = lk.Unlock()
+		return nil, err
+	}
+	return func() { _ = lk.Unlock() }, nil
 }
 
 // open opens the log for appending, fsyncing the directory if the log
 // was created.
 func (s *Store) open() error {
-	_, statErr := os.Stat(s.path)
+	_, statErr := os.Lstat(s.path)
 	f, err := openFile(s.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return err
@@ -254,7 +460,7 @@ func (s *Store) open() error {
 // reopened; a missing directory is an error (it may be an unmounted
 // volume, so it is never recreated here).
 func (s *Store) check() error {
-	pst, err := os.Stat(s.path)
+	pst, err := os.Lstat(s.path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
@@ -278,56 +484,53 @@ func (s *Store) check() error {
 	return s.repair()
 }
 
-// repair scans the log (under the lock), remembers the IDs in it and
-// moves a torn tail aside: an incomplete last line and, if it doesn't
-// parse or fails its checksum, the last complete line.
+// repair scans the log (under the lock), rebuilds the index and moves a torn tail aside: an incomplete last line and, if it
+// doesn't parse or fails its checksum, the last complete line.
 func (s *Store) repair() error {
-	f, err := os.Open(s.path)
+	f, err := openRegular(s.path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var (
-		off          int64
-		lastStart    int64 = -1 // start of the last complete line
-		lastValid          = true
-		partialStart int64 = -1 // start of an incomplete final line
-	)
-	br := bufio.NewReaderSize(f, 64<<10)
-	for {
-		ln, err := readLine(br)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		start := off
-		off += ln.n
-		if !ln.complete {
-			partialStart = start
-			break
-		}
-		m, ok := parseLine(ln)
+	x := newIndex(s.path)
+	lastStart, lastValid := int64(-1), true
+	end, torn, err := scanLog(f, 0, func(start int64, ln line, h head, ok bool) {
 		if ok {
-			s.ids[m.ID] = struct{}{}
+			x.add(start, ln.n, h)
+		} else {
+			x.corrupt++
 		}
 		lastStart, lastValid = start, ok
+	})
+	if err != nil {
+		return err
 	}
-	cut := partialStart
+	cut := int64(-1)
+	if torn {
+		cut = end
+	}
 	if !lastValid {
 		cut = lastStart
+		x.corrupt--
 	}
-	if cut < 0 {
-		return nil
+	x.size = end
+	if cut >= 0 {
+		if err := s.moveAside(cut); err != nil {
+			return err
+		}
+		x.size = cut
 	}
-	return s.moveAside(cut)
+	if x.file, err = f.Stat(); err != nil {
+		return err
+	}
+	s.idx = x
+	return nil
 }
 
 // moveAside appends the log's bytes from off to the end to a side file,
 // fsyncs it and only then truncates the log to off.
 func (s *Store) moveAside(off int64) error {
-	src, err := os.Open(s.path)
+	src, err := openRegular(s.path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -337,7 +540,7 @@ func (s *Store) moveAside(off int64) error {
 		return err
 	}
 	side := s.path + ".torn-" + strconv.FormatInt(s.now().Unix(), 10)
-	dst, err := os.OpenFile(side, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	dst, err := openRegular(side, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("saving torn tail: %w", err)
 	}
@@ -374,7 +577,7 @@ func (s *Store) newID() (string, error) {
 			return "", err
 		}
 		id := strings.ToLower(idEncoding.EncodeToString(b[:]))
-		if _, dup := s.ids[id]; !dup {
+		if !s.idx.has(id) {
 			return id, nil
 		}
 	}

@@ -165,9 +165,13 @@ type faultFile struct {
 	short    bool  // write half the bytes and report no error
 	syncErr  error
 	truncErr error
+	block    chan struct{} // Write waits for this to close (a frozen disk)
 }
 
 func (f *faultFile) Write(p []byte) (int, error) {
+	if f.block != nil {
+		<-f.block
+	}
 	switch {
 	case f.writeErr != nil:
 		n, _ := f.file.Write(p[:len(p)/2])
@@ -193,8 +197,8 @@ func (f *faultFile) Truncate(size int64) error {
 }
 
 func injectFault(s *Store) *faultFile {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.slot <- struct{}{}
+	defer func() { <-s.slot }()
 	ff := &faultFile{file: s.f}
 	s.f = ff
 	return ff
@@ -548,4 +552,98 @@ func TestAppendSurvivesSIGKILL(t *testing.T) {
 		}
 	}
 	t.Logf("%d acked, %d stored", len(acked), len(msgs))
+}
+
+// A disk that stops answering fails the write after the timeout, with no
+// record acknowledged; the write that completes later is rolled back, other
+// writes fail at once meanwhile, Close doesn't wait for it, and the store
+// works again once the disk answers.
+func TestAppendStuckDisk(t *testing.T) {
+	s := openTestStore(t, t.TempDir())
+	s.writeTimeout = 50 * time.Millisecond
+	if _, err := s.Append(testMessage(1)); err != nil {
+		t.Fatal(err)
+	}
+	before := readFile(t, s.Path())
+	ff := injectFault(s)
+	ff.block = make(chan struct{})
+	m, err := s.Append(testMessage(2))
+	if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "did not answer") || m.ID != "" {
+		t.Fatalf("Append on a frozen disk = %+v, %v; want ErrStorage", m, err)
+	}
+	// While the write hangs, the next one fails without waiting.
+	if _, err := s.Append(testMessage(3)); !errors.Is(err, ErrStorage) {
+		t.Fatalf("Append while stuck = %v", err)
+	}
+	close(ff.block) // the disk thaws: the late write lands, then is undone
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		s.mu.Lock()
+		stuck := s.stuck
+		s.mu.Unlock()
+		if !stuck {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the store stayed stuck after the write returned")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if after := readFile(t, s.Path()); !bytes.Equal(before, after) {
+		t.Fatalf("a write that timed out stayed in the log:\n%q", after)
+	}
+	got, err := s.Append(testMessage(4))
+	if err != nil {
+		t.Fatalf("Append after the thaw: %v", err)
+	}
+	if msgs := readLines(t, s.Path()); len(msgs) != 2 || msgs[1].ID != got.ID {
+		t.Fatalf("log holds %+v", msgs)
+	}
+}
+
+// Close returns at once even while the disk holds a write; that write
+// closes the files when it returns.
+func TestCloseStuckDisk(t *testing.T) {
+	s, err := OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.writeTimeout = 20 * time.Millisecond
+	ff := injectFault(s)
+	ff.block = make(chan struct{})
+	defer close(ff.block)
+	if _, err := s.Append(testMessage(1)); !errors.Is(err, ErrStorage) {
+		t.Fatalf("Append = %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Close() }()
+	select {
+	case <-done:
+	case <-time.After(closeWait + 5*time.Second):
+		t.Fatal("Close hung on a stuck write")
+	}
+	if _, err := s.Append(testMessage(2)); !errors.Is(err, ErrStorage) {
+		t.Fatalf("Append after Close = %v", err)
+	}
+}
+
+// Close right after Append (whose write may still be handing back the
+// file) closes the files exactly once.
+func TestCloseRightAfterAppend(t *testing.T) {
+	dir := t.TempDir()
+	for i := range 100 {
+		s, err := OpenStore(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Append(testMessage(i)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatalf("round %d: Close = %v", i, err)
+		}
+	}
+	if got := readLines(t, filepath.Join(dir, FileName)); len(got) != 100 {
+		t.Fatalf("%d records, want 100", len(got))
+	}
 }

@@ -147,3 +147,66 @@ func TestValidateAllFieldErrors(t *testing.T) {
 		}
 	}
 }
+
+// Normalisation adds U+034F to long runs of combining marks; that doesn't
+// count against the limit, what the visitor typed does.
+func TestValidateCountsWhatWasTyped(t *testing.T) {
+	// 1,991 characters: "a" then 1,990 combining acute accents.
+	typed := "a" + strings.Repeat("\u0301", MaxMessage-10)
+	sub := validSub()
+	sub.Message = typed
+	if _, err := Validate(sub); err != nil {
+		t.Fatalf("a %d-character message was refused: %v", len([]rune(typed)), err)
+	}
+	sub.Message = typed + strings.Repeat("\u0301", 11)
+	var ve ValidationError
+	if _, err := Validate(sub); !errors.As(err, &ve) || !strings.HasPrefix(ve.For("message"), "too long") {
+		t.Fatalf("2,002 characters: %v, want too long", err)
+	}
+	// CGJs the visitor typed count.
+	sub.Message = strings.Repeat("\u034f", MaxMessage+1)
+	if _, err := Validate(sub); err == nil {
+		t.Fatal("2,001 typed U+034F accepted")
+	}
+}
+
+// Characters that show nothing don't make a name or a message.
+func TestValidateInvisibleIsBlank(t *testing.T) {
+	for _, s := range []string{"\u3164", "\u115f\u1160", "\u2800\u2800", "\uffa0", " \u3164 \u034f ", "\ufe0f"} {
+		sub := validSub()
+		sub.Name, sub.Message = s, s
+		_, err := Validate(sub)
+		var ve ValidationError
+		if !errors.As(err, &ve) || ve.For("name") != "required" || ve.For("message") != "required" {
+			t.Errorf("%+q: err = %v, want name and message required", s, err)
+		}
+	}
+	// Real text around a filler is fine: CJK, accents, emoji.
+	sub := validSub()
+	sub.Name, sub.Message = "語 Đặng 🎉", "こんにちは\u3164 ✓"
+	if _, err := Validate(sub); err != nil {
+		t.Errorf("real text refused: %v", err)
+	}
+}
+
+// Invalid UTF-8 is dropped, not stored as U+FFFD (also when a decoder
+// upstream already turned it into U+FFFD).
+func TestValidateDropsInvalidUTF8(t *testing.T) {
+	sub := validSub()
+	sub.Name = "Ja\xffne \xc3\x28Dö\ufffde 語"
+	sub.Message = "hi \xe2\x82 there"
+	got, err := Validate(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != "Jane (Döe 語" || got.Message != "hi there" && got.Message != "hi  there" {
+		t.Errorf("got %q / %q", got.Name, got.Message)
+	}
+	if strings.ContainsRune(got.Name+got.Message, '\ufffd') {
+		t.Errorf("U+FFFD stored: %q", got.Name)
+	}
+	sub.Name = "\xff\xfe"
+	if _, err := Validate(sub); err == nil {
+		t.Error("a name of invalid bytes only was accepted")
+	}
+}

@@ -189,8 +189,8 @@ func TestCommandsOverSSH(t *testing.T) {
 		{"projects NOTE", commands.ProjectText(notelytix, 80)},
 		{"projects act", commands.ProjectText(activity, 80)},
 		{"contact", commands.ContactText(pf, 80, host)},
-		{"help", commands.HelpText(host)},
-		{"--help", commands.HelpText(host)},
+		{"help", commands.HelpText(testPortfolio(t), host)},
+		{"--help", commands.HelpText(testPortfolio(t), host)},
 		{"version", "portfolio " + cmdTestVersion + "\n"},
 	} {
 		t.Run(tc.cmd, func(t *testing.T) {

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"time"
+
+	"github.com/pragyamugale/portfolio/notify"
 )
 
 // Config is everything the server is told at start. Each field has a flag
@@ -29,10 +30,16 @@ type Config struct {
 	DataDir string `env:"PORTFOLIO_DATA_DIR"`
 	// MessagesPerHour caps messages per source IP and per key; 0 = no limit.
 	MessagesPerHour int `env:"PORTFOLIO_MESSAGES_PER_HOUR"`
+	// MessagesPerHourTotal caps the messages stored each hour from everyone
+	// together; 0 = no limit.
+	MessagesPerHourTotal int `env:"PORTFOLIO_MESSAGES_PER_HOUR_TOTAL"`
 	// OwnerKeys is an authorized_keys file; sessions authenticated with one
 	// of its keys get the Inbox section.
 	OwnerKeys string `env:"PORTFOLIO_OWNER_KEYS"`
-	// NotifyURL, if set, receives each new message as a JSON POST.
+	// StatsDays is how many days of visitor statistics are kept.
+	StatsDays int `env:"PORTFOLIO_STATS_DAYS"`
+	// NotifyURL lists the services told of each new message: shoutrrr
+	// URLs and plain http(s) JSON webhooks, comma-separated (see notify).
 	NotifyURL string `env:"PORTFOLIO_NOTIFY_URL"`
 	// PublicAddr is the address visitors type, e.g. portfolio.example.com
 	// (port 22) or example.com:2222; help texts quote it. Empty means the
@@ -54,6 +61,10 @@ type Config struct {
 	IdleTimeout time.Duration `env:"PORTFOLIO_IDLE_TIMEOUT"`
 	// MaxSession is the longest a session may last; 0 = no limit.
 	MaxSession time.Duration `env:"PORTFOLIO_MAX_SESSION"`
+	// NoSessionTimeout closes a connection that has no session running for
+	// this long (ssh -N, a pty and no shell, a connection kept open after
+	// its session); 0 = never.
+	NoSessionTimeout time.Duration `env:"PORTFOLIO_NO_SESSION_TIMEOUT"`
 	// UISleep puts a visitor's UI program to sleep after this long without
 	// activity: its screen stays, its memory (the renderer's cell buffers,
 	// ~1 MiB at 120×40) is freed, and the next key wakes it. 0 = never.
@@ -96,6 +107,9 @@ func DefaultConfig() Config {
 		LogLevel:        "info",
 		DataDir:         "data",
 		MessagesPerHour: 5,
+		StatsDays:       400,
+
+		MessagesPerHourTotal: 100,
 
 		HandshakeTimeout: 10 * time.Second,
 		MaxConns:         1000,
@@ -103,6 +117,7 @@ func DefaultConfig() Config {
 		SessionRate:      30,
 		IdleTimeout:      15 * time.Minute,
 		MaxSession:       2 * time.Hour,
+		NoSessionTimeout: 30 * time.Second,
 		UISleep:          5 * time.Second,
 		UIPrestart:       128,
 		Keepalive:        30 * time.Second,
@@ -132,15 +147,19 @@ func (c Config) Validate() error {
 	if c.MessagesPerHour < 0 {
 		errs = append(errs, fmt.Errorf("--messages-per-hour %d: must not be negative (0 = no limit)", c.MessagesPerHour))
 	}
-	if c.NotifyURL != "" {
-		if u, err := url.Parse(c.NotifyURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("--notify-url %q: want an http:// or https:// URL", c.NotifyURL))
-		}
+	if c.StatsDays < 1 {
+		errs = append(errs, fmt.Errorf("--stats-days %d: must be at least 1", c.StatsDays))
+	}
+	if c.MessagesPerHourTotal < 0 {
+		errs = append(errs, fmt.Errorf("--messages-per-hour-total %d: must not be negative (0 = no limit)", c.MessagesPerHourTotal))
+	}
+	if _, err := notify.Parse(c.NotifyURL); err != nil {
+		errs = append(errs, fmt.Errorf("--notify-url: %w", err))
 	}
 	for _, d := range []struct {
 		flag string
 		v    time.Duration
-	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}, {"--ui-sleep", c.UISleep}, {"--keepalive", c.Keepalive}} {
+	}{{"--handshake-timeout", c.HandshakeTimeout}, {"--idle-timeout", c.IdleTimeout}, {"--max-session", c.MaxSession}, {"--no-session-timeout", c.NoSessionTimeout}, {"--ui-sleep", c.UISleep}, {"--keepalive", c.Keepalive}} {
 		if d.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %s: must not be negative (0 = no limit)", d.flag, d.v))
 		}

@@ -3,15 +3,18 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -37,10 +40,26 @@ func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
 	switch {
 	case err == nil && !r.Duplicate:
 		s.metrics.stored.Inc()
+		s.stats.Message()
 	case errors.Is(err, inbox.ErrStorage):
 		s.metrics.storageErrors.Inc()
 	}
 	return r, err
+}
+
+// elsewhere lists the owner's links, offered to a visitor when the inbox
+// is busy: "GitHub (https://github.com/…)", an email address bare.
+func elsewhere(pf *content.Portfolio) []string {
+	var out []string
+	for _, l := range pf.Profile.Links {
+		target, _ := strings.CutPrefix(l.URL, "mailto:")
+		if l.Label == "" || l.Label == target {
+			out = append(out, target)
+			continue
+		}
+		out = append(out, l.Label+" ("+target+")")
+	}
+	return out
 }
 
 // remoteIP is the client's address without the port.
@@ -91,18 +110,21 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	return k != nil && s.owners[string(k.Marshal())]
 }
 
-// ownerInbox is the owner's view of the stored messages.
-type ownerInbox struct {
-	dir   string
-	state *inbox.ReadState
+var _ ui.InboxSource = (*inbox.Mailbox)(nil)
+
+// watchInbox tells an owner's UI about every message stored, until ctx
+// ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes
+// a sleeping program), and the open Inbox reads its page again. Bursts
+// coalesce; a slow send never holds up a visitor's message.
+func (s *Server) watchInbox(ctx context.Context, send func(tea.Msg)) {
+	changed, stop := s.store.Subscribe()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+			send(ui.InboxChangedMsg{})
+		}
+	}
 }
-
-func (o *ownerInbox) Messages() ([]inbox.Message, inbox.ReadReport, error) {
-	return inbox.ReadAll(o.dir)
-}
-
-func (o *ownerInbox) IsRead(id string) bool { return o.state.IsRead(id) }
-
-func (o *ownerInbox) MarkRead(id string) error { return o.state.MarkRead(id) }
-
-var _ ui.InboxSource = (*ownerInbox)(nil)

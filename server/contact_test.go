@@ -2,7 +2,9 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,10 +13,14 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/gofrs/flock"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/ui"
 )
 
 // Keys as a terminal sends them.
@@ -256,16 +262,21 @@ func TestContactSendStoresRecord(t *testing.T) {
 				t.Errorf("time %q: want RFC 3339 UTC (…Z): %v", tstr, err)
 			}
 
-			// The form is cleared and has given the keyboard back.
+			// A thank-you replaces the form, which has given the keyboard
+			// back; Enter brings the form back, cleared.
 			scr = vt.screen()
-			for _, w := range []string{"┃ Your name", "┃ email, @handle or URL", "┃ Your message", "Press Enter to write a message"} {
+			for _, w := range []string{"Thanks, " + tc.person + "!", "will reply at jane@example.com.", "Press Enter to write again"} {
 				if !strings.Contains(scr, w) {
-					t.Errorf("after sending, the screen lacks %q (form not cleared?):\n%s", w, scr)
+					t.Errorf("after sending, the screen lacks %q:\n%s", w, scr)
 				}
 			}
+			vt.send(keyEnter)
+			scr = vt.waitScreen("┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)")
 			if strings.Contains(scr, tc.person) {
-				t.Errorf("after sending, the form still shows the name:\n%s", scr)
+				t.Errorf("the form still shows the name:\n%s", scr)
 			}
+			vt.send(keyEsc)
+			vt.waitScreen("Press Enter to write a message")
 			vt.send("1")
 			vt.waitScreen("Backend Engineer")
 			vt.send("q")
@@ -939,5 +950,140 @@ func (s *screenBuf) csi(p *ansi.Parser) {
 		s.savedX, s.savedY = s.x, s.y
 	case 'u':
 		s.x, s.y = s.savedX, s.savedY
+	}
+}
+
+// TestShutdownDiskHoldsMessage: a message the disk holds up (here, another
+// process keeps the log's lock) doesn't hold up the shutdown past its
+// timeout: Shutdown returns while the message is still in flight, and the
+// sender sees no "Sent".
+func TestShutdownDiskHoldsMessage(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ts := startCmdServer(t, func(c *Config) { c.DataDir = dir })
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	vt.fill("Zoë 語", "@zoe", "held by the disk 🎉")
+	vt.waitScreen("┃ held by the disk")
+
+	lock := flock.New(filepath.Join(dir, inbox.FileName+".lock"))
+	if err := lock.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	vt.send(keyCtrlS)
+	if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 1 }) {
+		t.Fatal("Ctrl+S never started storing the message")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_ = ts.Shutdown(ctx)
+	// The store gives up on the lock after 2 s; a shutdown that waited for
+	// the held write took that long.
+	if took := time.Since(start); took > 1500*time.Millisecond {
+		t.Fatalf("Shutdown took %s with a 200ms timeout: it waited for the held message", took)
+	}
+	if scr := vt.screen(); strings.Contains(scr, "Sent") {
+		t.Errorf("a held message shows Sent:\n%s", scr)
+	}
+}
+
+// TestStartLogsQuarantine: damaged records found at start are logged once,
+// with how many and where; a symlinked log stops the start.
+func TestStartLogsQuarantine(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	storeMessage(t, dir, inbox.Message{Name: "Ann", ReplyTo: "@ann", Message: "kept", Remote: "192.0.2.1"})
+	storeMessage(t, dir, inbox.Message{Name: "Bob", ReplyTo: "@bob", Message: "kept too", Remote: "192.0.2.1"})
+	path := filepath.Join(dir, inbox.FileName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, rest, _ := strings.Cut(string(b), "\n")
+	damaged := first + "\nnot json\n" + rest + `{"id":"torn`
+	if err := os.WriteFile(path, []byte(damaged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ts := newTestServer(t, func(c *Config) { c.DataDir = dir }, nil)
+	line := logLine(ts.logs.String(), "damaged message records quarantined")
+	for _, want := range []string{"WARN", "skipped=1", "moved=1", inbox.FileName + ".torn-", filepath.Join(dir, inbox.FileName)} {
+		if !strings.Contains(line, want) {
+			t.Errorf("log line lacks %q: %q\n%s", want, line, ts.logs.String())
+		}
+	}
+
+	linked := t.TempDir()
+	if err := os.Symlink(filepath.Join(dir, inbox.FileName), filepath.Join(linked, inbox.FileName)); err != nil {
+		t.Fatal(err)
+	}
+	cfg := testConfig(t)
+	cfg.DataDir = linked
+	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
+		t.Fatalf("New with a symlinked log = %v, want a symlink error", err)
+	}
+}
+
+// TestWatchInbox: every message stored reaches an owner's UI as
+// ui.InboxChangedMsg, with no key pressed, until the session ends.
+func TestWatchInbox(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig(t)
+	cfg.MessagesPerHour = 0
+	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan tea.Msg, 10)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		srv.watchInbox(ctx, func(m tea.Msg) { got <- m })
+	}()
+	// Subscribed once watchInbox runs: store until a change arrives.
+	sub := inbox.Submission{Name: "Zoë 語", ReplyTo: "@zoe", Message: "live 🎉", Remote: "192.0.2.9"}
+	deadline := time.After(waitTimeout)
+	for arrived := false; !arrived; {
+		sub.Message += "!"
+		if _, err := srv.inbox.Submit(sub); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case m := <-got:
+			if _, ok := m.(ui.InboxChangedMsg); !ok {
+				t.Fatalf("sent %T, want ui.InboxChangedMsg", m)
+			}
+			arrived = true
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("no InboxChangedMsg after storing a message")
+		}
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(waitTimeout):
+		t.Fatal("watchInbox did not end with its context")
+	}
+}
+
+// TestContactNameInvalidUTF8: bytes that aren't UTF-8 in `contact --name`
+// are dropped, not stored as U+FFFD (the command-line splitter turns them
+// into U+FFFD before the inbox sees them).
+func TestContactNameInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	r := execCmd(t, c, "contact --name 'Jo\xffsé 語' --reply-to @jose", cmdOpts{stdin: strings.NewReader("¡Hola! 🎉\n")})
+	if r.code != 0 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	msgs := readMessages(t, ts.cfg.DataDir)
+	if len(msgs) != 1 || msgs[0].Name != "José 語" {
+		t.Fatalf("stored %+v, want the name José 語", msgs)
 	}
 }

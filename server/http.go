@@ -3,8 +3,6 @@ package server
 import (
 	"net"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
@@ -14,10 +12,10 @@ import (
 // httpHandler is the HTTP side: health for the platform, metrics, and the
 // portfolio as a web page with its contact form.
 func (s *Server) httpHandler() (http.Handler, error) {
-	host, port := s.publicHostPort()
+	pub := s.publicAddr()
 	var sshfp []string
-	if net.ParseIP(host) == nil { // DNS records are for names only
-		sshfp = []string{s.hostKey.SSHFP(host)}
+	if net.ParseIP(pub.host) == nil { // DNS records are for names only
+		sshfp = []string{s.hostKey.SSHFP(pub.host)}
 	}
 	return web.Handler(web.Options{
 		Healthy:          func() bool { return !s.stopping() && s.Addr() != nil },
@@ -25,21 +23,11 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		Portfolio:        s.pf,
 		SSHCommand:       s.sshCommand(),
 		Fingerprint:      s.hostKey.Fingerprint,
-		KnownHosts:       s.hostKey.KnownHostsLine(host, port),
+		KnownHosts:       s.hostKey.KnownHostsLine(pub.host, pub.port),
 		SSHFP:            sshfp,
 		Submit:           s.storeMessage,
 		Terminal:         s.webTerminalHandler(),
 		TrustFlyClientIP: s.cfg.TrustFlyClientIP,
 		Logger:           s.log,
 	})
-}
-
-// publicHostPort is the host name and port visitors use.
-func (s *Server) publicHostPort() (string, int) {
-	cmd := strings.Fields(s.sshCommand()) // "ssh [-p PORT] HOST"
-	host, port := cmd[len(cmd)-1], 22
-	if len(cmd) == 4 {
-		port, _ = strconv.Atoi(cmd[2])
-	}
-	return strings.Trim(host, "[]"), port
 }

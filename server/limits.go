@@ -116,10 +116,18 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	// The session slot exists before any channel opens, so sessions
 	// opened at the same instant can't each make their own.
 	ctx.SetValue(sessionSlotKey, new(sessionSlot))
-	return &countedConn{Conn: conn, release: func() {
+	cc := &countedConn{Conn: conn}
+	w := newConnWatch(s.cfg.NoSessionTimeout, func() { _ = cc.Close() }, func() {
+		s.log.Debug("connection closed", "remote", ip, "reason", "no-session")
+		s.rejected("no-session")
+	})
+	cc.release = func() {
+		w.stop()
 		s.conns.releaseIP(ip)
 		s.conns.releaseGlobal()
-	}}
+	}
+	w.start(ctx) // after release is set: the grace may end at once
+	return cc
 }
 
 // rejected counts a refused connection or session by reason.
@@ -342,6 +350,13 @@ func requestFilter(in <-chan *gossh.Request, out chan<- *gossh.Request) {
 			req.Payload = clampWindowChange(req.Payload)
 		case "auth-agent-req@openssh.com", "x11-req":
 			_ = req.Reply(false, nil)
+			continue
+		case "signal":
+			// No command here takes signals, and the library never answers
+			// one: refuse it, so a client that asks for a reply gets one.
+			if req.WantReply {
+				_ = req.Reply(false, nil)
+			}
 			continue
 		}
 		out <- req

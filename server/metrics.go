@@ -19,9 +19,9 @@ type metrics struct {
 	uiStarts      prometheus.Counter
 }
 
-// newMetrics reads the sessions in progress and the UI programs running
-// from active and programs.
-func newMetrics(active, programs func() float64) *metrics {
+// newMetrics reads the sessions in progress, the UI programs running and
+// the open connections from active, programs and conns.
+func newMetrics(active, programs, conns func() float64) *metrics {
 	m := &metrics{
 		registry: prometheus.NewRegistry(),
 		sessionsTotal: prometheus.NewCounter(prometheus.CounterOpts{
@@ -39,7 +39,7 @@ func newMetrics(active, programs func() float64) *metrics {
 			Name: "portfolio_storage_errors_total", Help: "Contact messages that could not be stored.",
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused, by reason.",
+			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused (or, for no-session, closed), by reason.",
 		}, []string{"reason"}),
 		uiPrograms: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_ui_programs", Help: "UI programs running (visitors' UIs that are not asleep).",
@@ -56,12 +56,15 @@ func newMetrics(active, programs func() float64) *metrics {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "portfolio_connections_open", Help: "Open SSH connections, with or without a session (what --max-conns counts).",
+		}, conns),
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	// Every reason appears from the start, at zero, so dashboards and
 	// alerts don't see a series appear out of nowhere.
-	for _, r := range []string{"max-conns", "max-conns-per-ip", "session-rate", "extra-session"} {
+	for _, r := range []string{"max-conns", "max-conns-per-ip", "session-rate", "extra-session", "no-session"} {
 		m.rejected.WithLabelValues(r)
 	}
 	return m

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/stats"
 )
 
 // Server is the portfolio's SSH server.
@@ -36,7 +38,8 @@ type Server struct {
 	inbox    *inbox.Service
 	notifier *inbox.Notifier
 	owners   ownerKeys
-	owner    *ownerInbox // shared by the owner's sessions
+	owner    *inbox.Mailbox // shared by the owner's sessions
+	stats    *stats.Stats
 
 	mu        sync.Mutex
 	ln        net.Listener
@@ -89,6 +92,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store.Close()
 		return nil, fmt.Errorf("--data-dir: %w", err)
 	}
+	if q := store.Quarantine(); q.Total() > 0 {
+		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
+			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))
+	}
 	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
@@ -99,7 +106,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store:    store,
 		notifier: notifier,
 		owners:   owners,
-		owner:    &ownerInbox{dir: cfg.DataDir, state: state},
+		owner:    inbox.NewMailbox(store, state),
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
@@ -107,13 +114,23 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 			PerHour:  cfg.MessagesPerHour,
 			Logger:   logger,
 			Notifier: notifier,
+
+			// Shared limits: everyone together, and each IPv6 /48.
+			TotalPerHour: cfg.MessagesPerHourTotal,
+			Elsewhere:    elsewhere(pf),
 		}),
 	}
 	s.metrics = newMetrics(
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.host.Programs()) },
+		func() float64 { return float64(s.conns.open()) },
 	)
 	s.host = s.newHost()
+	if s.stats, err = openStats(cfg, logger, s.metrics.registry); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
+	}
+	s.metrics.registry.MustRegister(notifier.Collectors()...)
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -128,6 +145,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	)
 	if err != nil {
 		store.Close()
+		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	return s, nil
@@ -151,6 +169,9 @@ func (s *Server) hardening(srv *ssh.Server) error {
 		srv.IdleTimeout = 4 * s.cfg.Keepalive
 	}
 	srv.ConnCallback = s.connCallback
+	// Outside the middleware chain: a connection with no handler running
+	// is closed after --no-session-timeout (conns.go).
+	srv.Handler = trackSessions(srv.Handler)
 	srv.ServerConfigCallback = serverConfig
 	srv.ChannelHandlers = map[string]ssh.ChannelHandler{"session": s.sessionHandler}
 	srv.LocalPortForwardingCallback = nil
@@ -192,26 +213,7 @@ func (s *Server) middleware() []wish.Middleware {
 }
 
 // sshCommand is the command visitors type to connect, for help texts.
-func (s *Server) sshCommand() string {
-	addr := s.cfg.PublicAddr
-	if addr == "" {
-		addr = s.cfg.Addr
-		if a := s.Addr(); a != nil {
-			addr = a.String() // the real port when listening on :0
-		}
-	}
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		host, port = addr, "22" // a bare host name
-	}
-	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
-		host = "localhost"
-	}
-	if port == "22" {
-		return "ssh " + host
-	}
-	return "ssh -p " + port + " " + host
-}
+func (s *Server) sshCommand() string { return s.publicAddr().sshCommand() }
 
 // HostKey returns the server's host key.
 func (s *Server) HostKey() *hostkeys.Key { return s.hostKey }
@@ -300,6 +302,9 @@ func (s *Server) Serve() error {
 		s.log.Info("serving http", "addr", s.httpLn.Addr().String())
 	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
+	if len(s.pf.Profile.Links) == 0 {
+		s.log.Warn("profile.md sets no links: visitors have no way to reach you but the contact form")
+	}
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) || s.stopping() {
 		return nil
@@ -325,7 +330,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
-	// A message a visitor sent just before the goodbye is still stored.
+	// A message a visitor sent just before the goodbye is still stored,
+	// unless the disk holds it past the deadline (a store write gives up
+	// by itself after inbox.WriteTimeout).
 	for s.inflight.Load() > 0 && ctx.Err() == nil {
 		select {
 		case <-ctx.Done():
@@ -341,7 +348,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // Close stops the server at once, dropping every connection.
@@ -354,7 +361,7 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	return errors.Join(err, s.store.Close())
+	return errors.Join(err, s.store.Close(), s.stats.Close())
 }
 
 // stop starts a shutdown: it tells sessions to end and closes the listener,

@@ -118,6 +118,12 @@ type testServer struct {
 // server to answer: see waitServing.
 func newTestServer(t *testing.T, edit func(*Config), before func(*Server)) *testServer {
 	t.Helper()
+	return newTestServerWith(t, testPortfolio(t), edit, before)
+}
+
+// newTestServerWith is newTestServer serving pf.
+func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), before func(*Server)) *testServer {
+	t.Helper()
 	cfg := testConfig(t)
 	cfg.LogLevel = "debug"
 	if edit != nil {
@@ -126,7 +132,7 @@ func newTestServer(t *testing.T, edit func(*Config), before func(*Server)) *test
 	logs := &syncBuffer{}
 	logger := log.New(logs)
 	logger.SetLevel(log.DebugLevel)
-	srv, err := New(cfg, testPortfolio(t), logger)
+	srv, err := New(cfg, pf, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -392,7 +398,7 @@ func TestSessionNavigation(t *testing.T) {
 
 			m := tm.mark()
 			tm.send("3")
-			tm.waitFor(m, waitTimeout, "NoteLytix", "Activity Logging Service")
+			tm.waitFor(m, waitTimeout, "[3 Projects]", "NoteLytix", "Activity Logging Service")
 
 			m = tm.mark()
 			tm.send("\r")

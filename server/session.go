@@ -10,7 +10,6 @@ import (
 
 	"charm.land/ssh"
 	"github.com/anmitsu/go-shlex"
-	"github.com/charmbracelet/colorprofile"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/commands"
@@ -72,15 +71,18 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 		return ui.Options{}, false
 	}
 	pty, _, _ := sess.Pty()
+	profile := ui.ProfileFor(sess.Environ(), pty.Term)
 	opts := ui.Options{
-		Section: section,
-		Project: project,
-		Profile: colorprofile.Env(append(sess.Environ(), "TERM="+pty.Term)),
-		Submit:  s.submitFor(sess),
+		Section:    section,
+		Project:    project,
+		Profile:    profile,
+		Hyperlinks: ui.HyperlinksFor(profile, pty.Term),
+		Submit:     s.submitFor(sess),
 	}
 	if s.isOwner(sess) {
-		opts.Inbox = s.owner
+		opts.Inbox, opts.Stats = s.owner, s.stats
 	}
+	opts.OnView = viewsOf(sess)
 	return opts, true
 }
 
@@ -103,10 +105,11 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		_, _, tty := sess.Pty()
 		args, err := commandArgs(sess)
 		if err != nil {
-			fmt.Fprintf(sess.Stderr(), "portfolio: can't read the command (%s)\nRun '%s help' to see the commands.\n", err, s.sshCommand())
-			exitSession(sess, commands.ExitUsage)
+			s.refuseCommand(sess, err)
 			return
 		}
+		stdin, stdout, stderr, stop := s.watchCommand(sess)
+		defer stop()
 		code := commands.Run(commands.Env{
 			Portfolio: s.pf,
 			Submit:    s.submitFor(sess),
@@ -114,9 +117,9 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			Host:      s.sshCommand(),
 			Width:     textWidth(sess),
 			TTY:       tty,
-			Stdin:     sess,
-			Stdout:    sess,
-			Stderr:    sess.Stderr(),
+			Stdin:     stdin,
+			Stdout:    stdout,
+			Stderr:    stderr,
 		}, args)
 		exitSession(sess, code)
 	}
@@ -127,6 +130,11 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 // reports unbalanced quotes instead of silently dropping them.
 func commandArgs(sess ssh.Session) ([]string, error) {
 	raw := sess.RawCommand()
+	if len(raw) > maxCommandBytes {
+		// Checked before splitting, whose cost grows with the square of a
+		// word's length.
+		return nil, errCommandTooLong
+	}
 	if strings.TrimSpace(raw) == "" {
 		return nil, nil
 	}
@@ -163,18 +171,16 @@ func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 		defer s.active.Add(-1)
 		s.metrics.sessionsTotal.Inc()
 		if s.stopping() {
-			fmt.Fprint(sess, goodbye)
-			exitSession(sess, 0)
+			refuseWhileStopping(sess)
 			return
 		}
+		defer s.countVisit(sess).End() // visitor statistics (stats/)
 		next(sess)
 		if s.stopping() {
-			fmt.Fprint(sess, goodbye)
+			sayGoodbye(sess)
 		}
 	}
 }
-
-const goodbye = "\r\nThe portfolio is restarting for an update. Thanks for visiting: please reconnect in a minute.\r\n"
 
 // logMiddleware logs each session's start and end. Everything a visitor
 // controls (user name, TERM, client version) is quoted so control

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -23,8 +25,21 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		return
 	}
 	term := newSSHTerminal(sess)
-	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(opts)}).Run()
+	model := ui.New(s.pf, opts)
+	visit := s.host.NewVisit(term, model, host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: opts.Profile})
+	if opts.Inbox != nil {
+		// The owner's open Inbox shows new messages as they are stored.
+		ctx, cancel := context.WithCancel(sess.Context())
+		defer cancel()
+		go s.watchInbox(ctx, visit.Send)
+	}
+	err := visit.Run()
 	close(term.ended)
+	if err == nil && model.Quit() {
+		// The visitor left (the screen is restored): two lines in their
+		// scrollback say how to come back and how to get in touch.
+		fmt.Fprint(sess, strings.ReplaceAll(ui.Farewell(s.pf, s.sshCommand()), "\n", "\r\n")+"\r\n")
+	}
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
 		// Bubble Tea has restored the terminal and written the stack to
@@ -40,11 +55,16 @@ func (s *Server) uiHandler(sess ssh.Session) {
 // firstScreen is the host's key for a visitor's first screen, or nil when
 // it is their own: the About page is the same for every visitor with the
 // same theme and the same form, a deep link or the owner's Inbox isn't.
-func firstScreen(o ui.Options) any {
+func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	if o.Section != ui.SectionAbout || o.Project != "" || o.Inbox != nil {
 		return nil
 	}
-	return struct{ light, form bool }{o.Light, o.Submit != nil}
+	// The portfolio too: servers with other content may share a process
+	// (tests do), and so the host's cache.
+	return struct {
+		pf                      *content.Portfolio
+		light, form, hyperlinks bool
+	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
 }
 
 // newHost makes the host that runs the server's visits.

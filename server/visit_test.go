@@ -71,7 +71,7 @@ func TestSleepAndWake(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { c.UISleep = 150 * time.Millisecond })
 	vt := openVTermSize(t, ts, 91, 29)
 	vt.send("3")
-	vt.waitScreen("NoteLytix", "Activity Logging Service")
+	vt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 
 	waitSleeps(t, ts, 1)
 	if n := testutil.ToFloat64(ts.metrics.uiPrograms); n != 0 {
@@ -83,7 +83,7 @@ func TestSleepAndWake(t *testing.T) {
 	}
 
 	vt.send("j")
-	woken := vt.waitScreen("NoteLytix", "Activity Logging Service")
+	woken := vt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 	if n := strings.Count(vt.out.String(), ansi.SetModeAltScreenSaveCursor); n != 1 {
 		t.Errorf("alternate screen entered %d times, want once", n)
 	}
@@ -92,7 +92,7 @@ func TestSleepAndWake(t *testing.T) {
 	ref := startServerWith(t, func(c *Config) { c.UISleep = 0 })
 	rt := openVTermSize(t, ref, 91, 29)
 	rt.send("3")
-	rt.waitScreen("NoteLytix", "Activity Logging Service")
+	rt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 	rt.send("j")
 	want := ""
 	if !eventually(waitTimeout, func() bool { want = rt.screen(); return want == vt.screen() }) {
@@ -146,7 +146,7 @@ func TestWakeOnResize(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { c.UISleep = 150 * time.Millisecond })
 	vt := openVTermSize(t, ts, 83, 23)
 	vt.send("3")
-	vt.waitScreen("NoteLytix", "Activity Logging Service")
+	vt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 	waitSleeps(t, ts, 1)
 	if err := vt.sess.WindowChange(33, 101); err != nil {
 		t.Fatal(err)
@@ -155,7 +155,7 @@ func TestWakeOnResize(t *testing.T) {
 
 	rt := openVTermSize(t, ts, 101, 33)
 	rt.send("3")
-	want := rt.waitScreen("NoteLytix", "Activity Logging Service")
+	want := rt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 	var got string
 	if !eventually(waitTimeout, func() bool { got = vt.screen(); return got == want }) {
 		t.Errorf("after a resize while asleep the visitor sees\n%s\nwant\n%s", got, want)

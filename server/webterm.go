@@ -9,13 +9,13 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/colorprofile"
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
 	"github.com/pragyamugale/portfolio/web"
 	"github.com/pragyamugale/portfolio/webterm"
@@ -74,7 +74,7 @@ func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), err
 	}
 	busy := &webterm.Refusal{Code: websocket.StatusTryAgainLater, Reason: "The terminal is busy right now. Please try again in a minute."}
 	if s.stopping() {
-		return refuse("stopping", &webterm.Refusal{Code: websocket.StatusTryAgainLater, Reason: strings.TrimSpace(goodbye)})
+		return refuse("stopping", &webterm.Refusal{Code: websocket.StatusTryAgainLater, Reason: restarting})
 	}
 	if !wt.conns.acquireGlobal() {
 		return refuse("max-conns", busy)
@@ -109,18 +109,25 @@ func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) 
 			section, project = pageSections[page], p
 		}
 	}
+	profile := ui.ProfileFor(term.Environ(), "xterm-256color")
 	opts := ui.Options{
-		Section: section,
-		Project: project,
-		Profile: colorprofile.Env(term.Environ()),
+		Section:    section,
+		Project:    project,
+		Profile:    profile,
+		Hyperlinks: ui.HyperlinksFor(profile, "xterm-256color"),
 		Submit: func(sub inbox.Submission) (inbox.Receipt, error) {
 			sub.Remote, sub.Via = ip, inbox.ViaWebTerminal
 			return s.storeMessage(sub)
 		},
 	}
+	// Visitor statistics, as for an SSH visit (stats/).
+	vs := s.stats.Visit(stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent(),
+		Width: term.Size().Width, Height: term.Size().Height, Color: stats.ColorBucket(profile)})
+	defer vs.End()
+	opts.OnView = vs.View
 	s.log.Info("web terminal connect", "remote", ip, "size", fmt.Sprintf("%dx%d", term.Size().Width, term.Size().Height), "open", quote(open))
 	start := time.Now()
-	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(opts)}).Run()
+	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: profile}).Run()
 	s.log.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
 	if errors.Is(err, tea.ErrProgramPanic) {
 		s.log.Error("ui panic", "remote", ip)
@@ -133,7 +140,7 @@ func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) 
 // webGoodbye is what the page shows when a visit ends.
 func (s *Server) webGoodbye() string {
 	if s.stopping() {
-		return strings.TrimSpace(goodbye)
+		return restarting
 	}
 	return "You have left the portfolio. Reload the page to come back."
 }

@@ -3,32 +3,75 @@ package ui
 import (
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/pragyamugale/portfolio/content"
 )
 
-// renderAbout is the About page: who, what, focus and how to get in touch.
+// renderAbout is the first screen, built to make a visitor stay: the name
+// as a wordmark, the title and pitch, the results the case studies
+// report, the projects in one line each and how to reach the owner. Every
+// word comes from the content files.
 func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
 	p := pf.Profile
 	var b strings.Builder
-	b.WriteString(st.Name.Render(wrap(p.Name, width)) + "\n")
-	b.WriteString(st.Title.Render(wrap(p.Title, width)) + "\n\n")
-	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n\n")
-
+	b.WriteString(wordmark(st, p.Name, width) + "\n")
+	b.WriteString(st.Marker.Render("▌") + " " + st.Title.Render(truncate(p.Title, width-2)) + "\n\n")
+	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n")
 	if len(p.Focus) > 0 {
-		b.WriteString(st.Heading.Render("Focus") + "\n")
-		for _, f := range p.Focus {
-			b.WriteString(bullet(st, f, width) + "\n")
-		}
-		b.WriteString("\n")
-	}
-	if strings.TrimSpace(p.Body) != "" {
-		b.WriteString(renderMarkdown(p.Body, width, st.Dark) + "\n\n")
+		b.WriteString(tags(st, p.Focus, width) + "\n")
 	}
 
-	b.WriteString(st.Heading.Render("Get in touch") + "\n")
-	for _, l := range p.Links {
-		b.WriteString(bullet(st, l.Label+": "+l.URL, width) + "\n")
+	var highlights []string
+	for _, pr := range pf.Projects {
+		highlights = append(highlights, pr.Highlights...)
 	}
-	b.WriteString(st.Muted.Render(wrap("Press 4 for Contact, 3 to read the project case studies, 2 for skills.", width)))
+	if len(highlights) > 0 {
+		b.WriteString("\n" + st.Heading.Render("Highlights") + "\n")
+		for _, h := range highlights {
+			b.WriteString(bullet(st, h, width) + "\n")
+		}
+	}
+
+	b.WriteString("\n" + st.Heading.Render("Projects") + st.Muted.Render("  3 to read the case studies") + "\n")
+	for _, pr := range pf.Projects {
+		b.WriteString(bulletIn(st, st.Item, pr.Title, width) + "\n")
+		b.WriteString("    " + st.Text.Render(firstLine(pr.Summary, width-4)) + "\n")
+	}
+
+	if strings.TrimSpace(p.Body) != "" {
+		b.WriteString("\n" + renderMarkdown(p.Body, width, st) + "\n")
+	}
+
+	b.WriteString("\n" + st.Heading.Render("Get in touch") + "\n")
+	for _, l := range p.Links {
+		b.WriteString(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width) + "\n")
+	}
+	b.WriteString(st.Muted.Render(wrap("Press 4 to leave "+p.FirstName()+" a message from right here.", width)))
 	return b.String()
+}
+
+// wordmark is the owner's name after an accent bar, in bold: the
+// strongest line on the first screen.
+func wordmark(st *Styles, name string, width int) string {
+	return st.Marker.Render("▌") + " " + st.Name.Render(truncate(name, width-2))
+}
+
+// linkStyle is the style of a link to url: underlined, and clickable where
+// the terminal supports hyperlinks.
+func linkStyle(st *Styles, url string) lipgloss.Style {
+	if st.Hyperlinks {
+		return st.Link.Hyperlink(url)
+	}
+	return st.Link
+}
+
+// firstLine is the first line of s wrapped to width, with "…" if more
+// was cut: one line that ends on a whole word.
+func firstLine(s string, width int) string {
+	lines := strings.SplitN(wrap(s, max(width-1, 1)), "\n", 2)
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return strings.TrimRight(lines[0], " ,;:") + "…"
 }

@@ -47,9 +47,16 @@ type contactPage struct {
 	sending bool
 
 	errs   inbox.ValidationError
-	notice string // the outcome of the last send, styled
-	spans  [fieldCount][2]int
-	styled *Styles // the styles the inputs were last given
+	notice string // the outcome of the last failed send, styled
+	// sent is what the last send submitted; thanks is set once it is
+	// stored, and replaces the form with a thank-you until Enter.
+	sent   inbox.Submission
+	thanks *inbox.Receipt
+	// limited: the last send was refused by the rate limit, so the page
+	// offers the owner's other ways to be reached.
+	limited bool
+	spans   [fieldCount][2]int
+	styled  *Styles // the styles the inputs were last given
 }
 
 // submitResultMsg carries the outcome of a send back to Update.
@@ -61,15 +68,17 @@ type submitResultMsg struct {
 func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc) *contactPage {
 	p := &contactPage{pf: pf, st: st, submit: submit, focus: noField}
 
-	p.name = newInput("Your name", inbox.MaxName)
-	p.replyTo = newInput("email, @handle or URL", inbox.MaxReplyTo)
+	// Placeholders are in parentheses, so they read as hints rather than
+	// text even on terminals that show no faint colour (TERM=dumb).
+	p.name = newInput("(your name)", inbox.MaxName)
+	p.replyTo = newInput("(email, @handle or URL)", inbox.MaxReplyTo)
 	p.document = newDocument(p.render)
 	return p
 }
 
 // Placeholder and height of the message box.
 const (
-	messagePlaceholder = "Your message"
+	messagePlaceholder = "(your message)"
 	messageHeight      = 5
 )
 
@@ -119,6 +128,9 @@ func (p *contactPage) Enabled() bool { return p.submit != nil }
 // setFocus moves the keyboard to field f (or noField) and scrolls it into view.
 func (p *contactPage) setFocus(f int) tea.Cmd {
 	p.focus = f
+	if f != noField {
+		p.thanks = nil // writing another
+	}
 	if f != noField && p.message == nil {
 		p.message = newMessageArea(p.st())
 	}
@@ -137,11 +149,19 @@ func (p *contactPage) setFocus(f int) tea.Cmd {
 		cmd = p.message.Focus()
 	}
 	p.Invalidate()
-	if f != noField {
-		s := p.spans[f]
-		p.ScrollTo(s[0], s[1])
-	}
+	p.scrollToFocus()
 	return cmd
+}
+
+// scrollToFocus scrolls the focused field into view, from spans of the
+// current rendering (it may never have been shown yet).
+func (p *contactPage) scrollToFocus() {
+	if p.focus == noField {
+		return
+	}
+	p.refresh()
+	s := p.spans[p.focus]
+	p.ScrollTo(s[0], s[1])
 }
 
 // Update handles a message while the form has the keyboard.
@@ -180,10 +200,7 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 	}
 	p.enforceLimits()
 	p.Invalidate()
-	if p.focus != noField {
-		s := p.spans[p.focus]
-		p.ScrollTo(s[0], s[1])
-	}
+	p.scrollToFocus()
 	return cmd
 }
 
@@ -233,6 +250,7 @@ func (p *contactPage) send() tea.Cmd {
 		ReplyTo: p.replyTo.Value(),
 		Message: p.messageValue(),
 	}
+	p.sent = sub
 	submit := p.submit
 	return func() tea.Msg {
 		r, err := submit(sub)
@@ -244,24 +262,24 @@ func (p *contactPage) send() tea.Cmd {
 func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 	p.sending = false
 	p.errs = nil
+	p.limited = false
+	p.notice = ""
 	st := p.st()
 	var cmd tea.Cmd
 	var verr inbox.ValidationError
 	var rerr *inbox.RateLimitError
+	var busy *inbox.BusyError
 	switch {
 	case msg.err == nil:
-		what := "Sent"
-		if msg.receipt.Duplicate {
-			what = "Already received"
-		}
-		p.notice = st.Success.Render(fmt.Sprintf("✓ %s: message %s at %s UTC. Thank you!",
-			what, msg.receipt.ID, msg.receipt.Time.UTC().Format("2006-01-02 15:04")))
+		r := msg.receipt
+		p.thanks = &r
 		p.name.Reset()
 		p.replyTo.Reset()
 		if p.message != nil {
 			p.message.Reset()
 		}
 		cmd = p.setFocus(noField)
+		p.vp.GotoTop() // the thank-you is at the top
 	case errors.As(msg.err, &verr):
 		p.errs = verr
 		p.notice = st.Error.Render("✗ Please fix the marked fields.")
@@ -272,7 +290,10 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 			}
 		}
 	case errors.As(msg.err, &rerr):
+		p.limited = true
 		p.notice = st.Error.Render("✗ That's the limit for now: you can send again in " + humanDuration(rerr.RetryAfter) + ".")
+	case errors.As(msg.err, &busy):
+		p.notice = st.Error.Render("✗ " + busy.Sentence() + " Your text is still here.")
 	default:
 		p.notice = st.Error.Render("✗ Couldn't save your message, please try again later. Your text is still here.")
 	}
@@ -306,27 +327,38 @@ func (p *contactPage) restyle(st *Styles) {
 }
 
 // render draws the invitation and the form for a width, noting which lines
-// each field occupies so the focused one can be scrolled into view.
+// each field occupies so the focused one can be scrolled into view. The
+// form keeps its shape whether or not it has the keyboard, so nothing
+// jumps when the visitor enters or leaves it.
 func (p *contactPage) render(width int) string {
 	st := p.st()
 	p.restyle(st)
 	var lines []string
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
 
+	if p.thanks != nil {
+		// Alone, so it is on screen without scrolling at any size.
+		return p.renderThanks(st, width)
+	}
 	add(st.Heading.Render(wrap(p.pf.Contact.Heading, width)))
-	add("")
-	add(renderMarkdown(p.pf.Contact.Body, width, st.Dark))
+	add(renderMarkdown(p.pf.Contact.Body, width, st))
 	for _, l := range p.pf.Profile.Links {
-		add(bullet(st, l.Label+": "+l.URL, width))
+		add(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width))
 	}
 	add("")
 	if p.submit == nil {
 		return strings.Join(lines, "\n")
 	}
-	if !p.Focused() {
-		add(st.Muted.Render(wrap("Press Enter to write a message. It goes straight to "+p.pf.Profile.Name+".", width)))
-		add("")
+	// The hint above the form: how to start, or how to move and send. Both
+	// take the same number of lines.
+	idle := wrap("Press Enter to write a message. It goes straight to "+p.pf.Profile.Name+".", width)
+	busy := wrap("Tab moves between fields, ctrl+s sends from any of them, Esc leaves the form.", width)
+	hint := idle
+	if p.Focused() {
+		hint = busy
 	}
+	add(st.Muted.Render(hint) + strings.Repeat("\n", max(strings.Count(idle, "\n"), strings.Count(busy, "\n"))-strings.Count(hint, "\n")))
+	add("")
 
 	inputW := max(width-2, 8) // the prompt bar takes two columns
 	p.name.SetWidth(inputW - 1)
@@ -338,16 +370,20 @@ func (p *contactPage) render(width int) string {
 		messageView = p.message.View()
 	}
 
+	// Each label carries a focus mark (visible without colour), a "*" as
+	// every field is required, and the message's counter beside it.
 	field := func(f int, label, errKey, counter, view string) {
 		start := len(lines)
-		head := st.Label.Render(label)
+		mark := "  "
+		if p.focus == f {
+			mark = st.Marker.Render("▸") + " "
+		}
+		head := mark + st.Label.Render(label) + st.Error.Render("*")
+		if counter != "" {
+			head += " " + counter
+		}
 		if reason := p.errs.For(errKey); reason != "" {
 			head += "  " + st.Error.Render("✗ "+reason)
-		}
-		if counter != "" {
-			if gap := width - lipgloss.Width(head) - lipgloss.Width(counter); gap >= 2 {
-				head += strings.Repeat(" ", gap) + counter
-			}
 		}
 		add(wrap(head, width))
 		add(view)
@@ -360,21 +396,60 @@ func (p *contactPage) render(width int) string {
 
 	add("")
 	start := len(lines)
-	button := st.Button.Render("[ Send ]")
+	button := " " + st.Button.Render("[ Send ]")
 	if p.focus == fieldSend {
-		button = st.ButtonOn.Render("[ Send ]")
+		button = st.Marker.Render("▸") + st.ButtonOn.Render("[ Send ]")
 	}
 	if p.sending {
 		button += " " + st.Muted.Render("sending…")
-	} else if width >= 40 {
-		button += " " + st.Muted.Render("ctrl+s sends from any field")
+	} else {
+		button += " " + st.Muted.Render("ctrl+s")
 	}
 	add(button)
 	if p.notice != "" {
 		add(wrap(p.notice, width))
 	}
+	if p.limited {
+		for _, l := range p.pf.Profile.Links {
+			add(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width))
+		}
+	}
+	add(st.Muted.Render(wrap(st.Error.Render("*")+" required. Your IP address and SSH key fingerprint are stored with the message, to limit abuse.", width)))
 	p.spans[fieldSend] = [2]int{start, len(lines) - 1}
 	return strings.Join(lines, "\n")
+}
+
+// renderThanks is the panel that replaces the form once a message is
+// stored: whom it was from and where the reply will go, then the receipt.
+func (p *contactPage) renderThanks(st *Styles, width int) string {
+	r := p.thanks
+	name := truncate(inbox.Sanitize(p.sent.Name, false), 32)
+	replyTo := truncate(inbox.Sanitize(p.sent.ReplyTo, false), 40)
+	what := "Sent"
+	if r.Duplicate {
+		what = "Already received"
+	}
+	inner := max(width-4, 8)
+	var lines []string
+	add := func(style lipgloss.Style, s string) {
+		lines = append(lines, strings.Split(style.Render(wrap(s, inner)), "\n")...)
+	}
+	add(st.Success, "Thanks, "+name+"!")
+	add(st.Text, p.pf.Profile.FirstName()+" will reply at "+replyTo+".")
+	receipt := fmt.Sprintf("✓ %s: message %s", what, r.ID)
+	when := "at " + r.Time.UTC().Format("2006-01-02 15:04") + " UTC"
+	if lipgloss.Width(receipt+" "+when) <= inner {
+		add(st.Muted, receipt+" "+when)
+	} else { // the time whole on its own line
+		add(st.Muted, receipt)
+		add(st.Muted, when)
+	}
+	add(st.Muted, "Press Enter to write again.")
+	boxW := 0
+	for _, l := range lines {
+		boxW = max(boxW, lipgloss.Width(l))
+	}
+	return strings.Join(box(st, "Sent", lines, boxW, width), "\n")
 }
 
 // emptyMessageView draws the message box as an unfocused, empty textarea

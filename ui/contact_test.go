@@ -238,15 +238,22 @@ func TestContactSubmitSuccess(t *testing.T) {
 			if dup {
 				what = "Already received"
 			}
-			requireText(t, m, "✓ "+what+": message abcd2345 at 2024-05-01 12:34 UTC")
-			forbidText(t, m, "sending…", "Jane", "hello")
+			// A thank-you in place of the form, the receipt below it.
+			requireText(t, m, "╭─ Sent", "Thanks, Jane!", "Pragya will reply at @jane.",
+				"✓ "+what+": message abcd2345 at 2024-05-01 12:34 UTC", "Press Enter to write again.")
+			forbidText(t, m, "sending…", "hello", "Name*", "[ Send ]")
 			if got := fieldValues(m); got != [3]string{} {
 				t.Errorf("form not cleared: %q", got)
 			}
 			if m.contact.Focused() {
 				t.Error("form still has the keyboard after sending")
 			}
-			requireText(t, m, "Press Enter to write a message")
+			press(t, m, "enter")
+			if m.contact.focus != fieldName {
+				t.Error("Enter after sending doesn't start another message")
+			}
+			forbidText(t, m, "Thanks, Jane")
+			requireText(t, m, "▸ Name*")
 		})
 	}
 }
@@ -264,7 +271,7 @@ func TestContactSubmitErrors(t *testing.T) {
 				{Field: "reply_to", Reason: "not a valid email address"},
 				{Field: "message", Reason: "required"},
 			},
-			want:  []string{"✗ Please fix the marked fields", "Reply-to  ✗ not a valid email address", "Message  ✗ required"},
+			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not a valid email address", "Message* 5/2000  ✗ required"},
 			focus: fieldReplyTo, // the first marked field
 		},
 		{
@@ -301,7 +308,7 @@ func TestContactSubmitErrors(t *testing.T) {
 			f.mu.Unlock()
 			send(t, m, submitResult(t, send(t, m, ctrlS)))
 			forbidText(t, m, "✗")
-			requireText(t, m, "✓ Sent: message abcd2345")
+			requireText(t, m, "Thanks, Jane!", "✓ Sent: message abcd2345")
 		})
 	}
 }
@@ -412,6 +419,22 @@ func TestContactGolden(t *testing.T) {
 			typeText(t, m, "Jane Doe")
 			out := output(t, m, pr.p)
 			checkFits(t, out, 80, 24, true)
+			golden.RequireEqual(t, []byte(out))
+		})
+		// The thank-you, whole at the smallest size.
+		t.Run(pr.name+"-thanks-40x12", func(t *testing.T) {
+			f := &fakeInbox{receipt: testReceipt}
+			m := focusContact(t, pr.p, 40, 12, fieldName)
+			m.contact.submit = f.submit
+			typeText(t, m, "Jane Doe\tjane@example.com\tHello")
+			send(t, m, submitResult(t, send(t, m, ctrlS)))
+			out := output(t, m, pr.p)
+			checkFits(t, out, 40, 12, true)
+			for _, want := range []string{"╭─ Sent", "Thanks, Jane Doe!", "will reply at", "jane@example.com.", "Press Enter to write again.", "╰"} {
+				if !strings.Contains(xansi.Strip(out), want) {
+					t.Errorf("thank-you not whole on screen, %q missing:\n%s", want, xansi.Strip(out))
+				}
+			}
 			golden.RequireEqual(t, []byte(out))
 		})
 	}

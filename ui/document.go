@@ -115,6 +115,9 @@ func (d *document) Status() string {
 	if !d.Scrollable() {
 		return ""
 	}
+	if d.width < 60 { // narrow: the footer's keys need the room
+		return d.CompactStatus()
+	}
 	total := d.vp.TotalLineCount()
 	first := d.vp.YOffset() + 1
 	last := min(d.vp.YOffset()+d.height, total)
@@ -128,4 +131,14 @@ func (d *document) View() string {
 		d.view, d.viewOff = d.vp.View(), d.vp.YOffset()
 	}
 	return d.view
+}
+
+// CompactStatus is the scroll position in a few cells: "↓ 45%", with an
+// arrow to where there is more ("↑" at the end).
+func (d *document) CompactStatus() string {
+	arrow := "↓"
+	if d.vp.AtBottom() {
+		arrow = "↑"
+	}
+	return fmt.Sprintf("%s %.f%%", arrow, d.vp.ScrollPercent()*100)
 }

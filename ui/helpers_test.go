@@ -149,8 +149,9 @@ var profiles = []struct {
 	{"notty", colorprofile.NoTTY},
 }
 
-// footer is the last line of the frame, plain.
+// footer is the footer line of the frame, plain: the last line that isn't
+// blank (on a tall terminal the footer follows the content).
 func footer(m *Model) string {
-	lines := strings.Split(plain(m), "\n")
+	lines := strings.Split(strings.TrimRight(plain(m), " \n"), "\n")
 	return lines[len(lines)-1]
 }

@@ -4,94 +4,215 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // InboxSource gives the owner's Inbox section its messages. The server
 // provides it only to sessions authenticated with an owner key; for
-// everyone else the section doesn't exist.
+// everyone else the section doesn't exist. Its methods read or write the
+// disk, so the page calls them only from tea.Cmds, never in Update.
 type InboxSource interface {
-	// Messages returns every stored message, newest first, sanitised.
-	Messages() ([]inbox.Message, inbox.ReadReport, error)
-	// IsRead and MarkRead track what the owner has opened.
-	IsRead(id string) bool
+	// Page returns up to n messages from the from-th newest on, the
+	// totals, and where the message keep is now (see inbox.Mailbox.Page).
+	Page(from, n int, keep string) (inbox.Page, error)
+	// MarkRead records that the owner opened a message.
 	MarkRead(id string) error
 }
 
-// inboxPage lists the stored messages and shows one at a time.
+// InboxChangedMsg tells an owner's UI that a message was stored: the
+// Inbox reads its page and counts again (in a tea.Cmd). The server sends
+// it to every owner session when the store publishes a change.
+type InboxChangedMsg struct{}
+
+// inboxLoadedMsg carries a page the source read.
+type inboxLoadedMsg struct {
+	seq  int
+	page inbox.Page
+	err  error
+}
+
+// inboxMarkedMsg says a MarkRead finished.
+type inboxMarkedMsg struct {
+	id  string
+	err error
+}
+
+// itemLines is how many lines one message takes in the list: a blank
+// line, the name, the time and reply-to, the first line of the text.
+const itemLines = 4
+
+// minLoad is the fewest messages a load reads: a first load, before the
+// window's size is known, still fills a tall screen.
+const minLoad = 32
+
+// inboxPage lists the stored messages and shows one at a time. It holds
+// only a window of the messages around what is on screen, and renders only
+// what is on screen, so neither a key nor a reload grows with the inbox.
 type inboxPage struct {
 	document
-	src      InboxSource
-	st       func() *Styles
-	msgs     []inbox.Message
+	src InboxSource
+	st  func() *Styles
+
+	total    int // messages in the inbox
+	unread   int
 	report   inbox.ReadReport
 	err      error
-	selected int
-	reading  bool // showing msgs[selected] in full
-	spans    [][2]int
-	unread   int
+	win      inbox.Page // the loaded window
+	selected int        // index of the selected message, newest first
+	top      int        // index of the first message on screen
+	reading  bool       // showing open in full
+	open     inbox.Message
+
+	seq     int     // the latest load asked for; older answers are dropped
+	loading bool    // a load is in flight
+	pending tea.Cmd // work for the model to return from Update
 }
 
 func newInboxPage(src InboxSource, st func() *Styles) *inboxPage {
 	p := &inboxPage{src: src, st: st}
 	p.document = newDocument(p.render)
-	p.reload()
 	return p
 }
 
-// reload reads the message file again; it is small and read on demand, so
-// the owner always sees what has arrived since.
+// takeCmd returns (and forgets) the work the page asked for while
+// handling a message; the model returns it from Update.
+func (p *inboxPage) takeCmd() tea.Cmd {
+	c := p.pending
+	p.pending = nil
+	return c
+}
+
+func (p *inboxPage) queue(c tea.Cmd) { p.pending = tea.Batch(p.pending, c) }
+
+// visible is how many messages fit on screen.
+func (p *inboxPage) visible() int {
+	head := 1
+	if p.err != nil {
+		head++
+	}
+	return max(1, (p.height-head)/itemLines)
+}
+
+// reload reads the messages again, keeping the selected one selected.
 func (p *inboxPage) reload() {
-	var keep string // the selected message's id: new arrivals shift indexes
-	if p.selected < len(p.msgs) {
-		keep = p.msgs[p.selected].ID
+	k := p.visible()
+	p.load(p.top-k, max(3*k, minLoad))
+}
+
+// load asks the source for n messages from the from-th on, in a Cmd.
+func (p *inboxPage) load(from, n int) {
+	p.seq++
+	p.loading = true
+	seq, src, keep := p.seq, p.src, ""
+	if m, _, ok := p.item(p.selected); ok {
+		keep = m.ID
 	}
-	p.msgs, p.report, p.err = p.src.Messages()
-	p.selected = max(0, min(p.selected, len(p.msgs)-1))
-	found := false
-	for i, m := range p.msgs {
-		if m.ID == keep {
-			p.selected, found = i, true
-			break
+	from = max(0, from)
+	p.queue(func() tea.Msg {
+		page, err := src.Page(from, n, keep)
+		return inboxLoadedMsg{seq: seq, page: page, err: err}
+	})
+}
+
+// ensureLoaded loads the window around the screen if part of it is not
+// loaded.
+func (p *inboxPage) ensureLoaded() {
+	end := min(p.top+p.visible(), p.total)
+	if p.top >= p.win.From && end <= p.win.From+len(p.win.Messages) {
+		return
+	}
+	p.reload()
+}
+
+// item returns the i-th newest message if it is loaded.
+func (p *inboxPage) item(i int) (inbox.Message, bool, bool) {
+	j := i - p.win.From
+	if j < 0 || j >= len(p.win.Messages) || j >= len(p.win.Read) {
+		return inbox.Message{}, false, false
+	}
+	return p.win.Messages[j], p.win.Read[j], true
+}
+
+// handle takes the page's own messages. It reports whether msg was one.
+func (p *inboxPage) handle(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case InboxChangedMsg:
+		p.reload()
+	case inboxLoadedMsg:
+		if msg.seq != p.seq {
+			return true // a newer load is on its way
 		}
+		p.loading = false
+		p.loaded(msg.page, msg.err)
+	case inboxMarkedMsg:
+		if msg.err != nil {
+			p.reload() // a failed mark only keeps it unread
+		}
+	default:
+		return false
 	}
-	if !found {
+	return true
+}
+
+// loaded takes a page the source read.
+func (p *inboxPage) loaded(pg inbox.Page, err error) {
+	p.err = err
+	if err != nil {
+		p.Invalidate()
+		return
+	}
+	if pg.Kept >= 0 {
+		// New arrivals moved the selected message down: follow it.
+		p.top += pg.Kept - p.selected
+		p.selected = pg.Kept
+	} else if p.reading && p.open.ID != "" {
 		p.reading = false // the open message is gone
 	}
-	p.countUnread()
-	p.Invalidate()
-}
-
-func (p *inboxPage) countUnread() {
-	p.unread = 0
-	for _, m := range p.msgs {
-		if !p.src.IsRead(m.ID) {
-			p.unread++
-		}
+	for i, m := range pg.Messages {
+		pg.Messages[i] = m.Sanitized() // cleaned again on show
 	}
+	p.total, p.unread, p.report, p.win = pg.Total, pg.Unread, pg.Report, pg
+	p.selected = max(0, min(p.selected, p.total-1))
+	p.top = max(0, min(p.top, p.selected, p.total-p.visible()))
+	if p.selected >= p.top+p.visible() {
+		p.top = p.selected - p.visible() + 1
+	}
+	p.Invalidate()
+	p.ensureLoaded()
 }
 
-// Select moves the selection, clamped, and keeps it in view.
+// Select moves the selection, clamped, and keeps it on screen.
 func (p *inboxPage) Select(i int) {
 	if p.reading {
 		return
 	}
-	p.selected = max(0, min(i, len(p.msgs)-1))
-	p.Invalidate()
-	if p.selected < len(p.spans) {
-		s := p.spans[p.selected]
-		p.ScrollTo(s[0], s[1])
+	p.selected = max(0, min(i, p.total-1))
+	k := p.visible()
+	switch {
+	case p.selected < p.top:
+		p.top = p.selected
+	case p.selected >= p.top+k:
+		p.top = p.selected - k + 1
 	}
+	p.Invalidate()
+	p.ensureLoaded()
 }
 
-// open shows the selected message and marks it read.
-func (p *inboxPage) open() {
-	if len(p.msgs) == 0 {
-		return
+// openSelected shows the selected message and marks it read (in a Cmd).
+func (p *inboxPage) openSelected() {
+	m, read, ok := p.item(p.selected)
+	if !ok {
+		return // not loaded yet: the load is on its way
 	}
-	p.reading = true
-	_ = p.src.MarkRead(p.msgs[p.selected].ID) // a failed mark only keeps it unread
-	p.countUnread()
+	p.reading, p.open = true, m
+	if !read {
+		p.win.Read[p.selected-p.win.From] = true
+		p.unread = max(0, p.unread-1)
+		src, id := p.src, m.ID
+		p.queue(func() tea.Msg { return inboxMarkedMsg{id: id, err: src.MarkRead(id)} })
+	}
 	p.vp.GotoTop()
 	p.Invalidate()
 }
@@ -108,41 +229,53 @@ func (p *inboxPage) back() bool {
 
 func (p *inboxPage) render(width int) string {
 	st := p.st()
-	if p.reading && p.selected < len(p.msgs) {
-		return p.renderMessage(st, p.msgs[p.selected], width)
+	if p.reading {
+		return p.renderMessage(st, p.open, width)
 	}
 	var lines []string
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
-	head := fmt.Sprintf("%d %s, %d unread", len(p.msgs), plural(len(p.msgs), "message"), p.unread)
+	k := p.visible()
+	head := fmt.Sprintf("%d %s, %d unread", p.total, plural(p.total, "message"), p.unread)
+	if p.total > k {
+		head += fmt.Sprintf(" · %d–%d", p.top+1, min(p.top+k, p.total))
+	}
 	if p.report.Corrupt > 0 || p.report.Torn {
 		head += st.Warn.Render(fmt.Sprintf("  (%d unreadable lines skipped)", p.report.Corrupt+boolInt(p.report.Torn)))
 	}
-	add(st.Muted.Render(wrap(head, width)))
+	add(st.Muted.Render(truncate(head, width)))
 	if p.err != nil {
-		add(st.Error.Render(wrap("Couldn't read the messages: "+inbox.Sanitize(p.err.Error(), false), width)))
+		add(st.Error.Render(truncate("Couldn't read the messages: "+inbox.Sanitize(p.err.Error(), false), width)))
 	}
-	p.spans = make([][2]int, len(p.msgs))
-	for i, m := range p.msgs {
+	inner := width - 6
+	for i := p.top; i < min(p.top+k, p.total); i++ {
 		add("")
-		start := len(lines)
+		m, read, ok := p.item(i)
+		if !ok {
+			add(p.gutter(i, "  "+st.Muted.Render("…")))
+			add(p.gutter(i, ""))
+			add(p.gutter(i, ""))
+			continue
+		}
 		mark := "  "
-		if !p.src.IsRead(m.ID) {
+		if !read {
 			mark = st.Marker.Render("●") + " "
 		}
 		title := st.Item
 		if i == p.selected {
 			title = st.Selected
 		}
-		first, _, _ := strings.Cut(inbox.Sanitize(m.Message, true), "\n")
-		inner := width - 4
-		add(p.gutter(i, mark+title.Render(truncate(inbox.Sanitize(m.Name, false), inner-2))))
-		add(p.gutter(i, "  "+st.Muted.Render(truncate(m.Time.UTC().Format("2006-01-02 15:04")+" · "+inbox.Sanitize(m.ReplyTo, false), inner-2))))
-		add(p.gutter(i, "  "+truncate(first, inner-2)))
-		p.spans[i] = [2]int{start, len(lines) - 1}
+		first, _, _ := strings.Cut(m.Message, "\n")
+		add(p.gutter(i, mark+title.Render(truncate(m.Name, inner))))
+		add(p.gutter(i, "  "+st.Muted.Render(truncate(m.Time.UTC().Format("2006-01-02 15:04")+" · "+m.ReplyTo, inner))))
+		add(p.gutter(i, "  "+truncate(first, inner)))
 	}
-	if len(p.msgs) == 0 {
+	if p.total == 0 && p.err == nil {
 		add("")
-		add(st.Muted.Render(wrap("No messages yet.", width)))
+		if p.loading && p.win.Messages == nil {
+			add(st.Muted.Render(wrap("Reading the messages…", width)))
+		} else {
+			add(st.Muted.Render(wrap("No messages yet.", width)))
+		}
 	}
 	return strings.Join(lines, "\n")
 }
@@ -158,7 +291,7 @@ func (p *inboxPage) gutter(i int, s string) string {
 func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string {
 	var b strings.Builder
 	field := func(label, value string) {
-		b.WriteString(st.Label.Render(label) + " " + wrap(inbox.Sanitize(value, false), max(width-len(label)-1, 8)) + "\n")
+		b.WriteString(st.Label.Render(label) + " " + wrap(value, max(width-len(label)-1, 8)) + "\n")
 	}
 	field("From:    ", m.Name)
 	field("Reply-to:", m.ReplyTo)
@@ -169,7 +302,7 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 	}
 	field("Address: ", m.Remote)
 	b.WriteString(st.Rule.Render(strings.Repeat("─", width)) + "\n")
-	b.WriteString(wrap(inbox.Sanitize(m.Message, true), width))
+	b.WriteString(wrap(m.Message, width))
 	return b.String()
 }
 

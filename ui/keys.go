@@ -8,11 +8,14 @@ import "charm.land/bubbles/v2/key"
 type KeyMap struct {
 	About, Skills, Projects, Contact key.Binding // jump to a section
 	Inbox                            key.Binding // the owner's inbox; disabled for visitors
+	Stats                            key.Binding // the owner's statistics; disabled for visitors
 	NextSection, PrevSection         key.Binding
 	Up, Down                         key.Binding
 	PageUp, PageDown                 key.Binding
 	Top, Bottom                      key.Binding
 	Open, Back                       key.Binding
+	NextStudy                        key.Binding // the next case study, while reading one
+	Left                             key.Binding // back to the list from a case study
 	Filter, FilterBack               key.Binding // skills area filter
 	Theme, Mouse                     key.Binding
 	Help, Quit                       key.Binding
@@ -31,17 +34,20 @@ func DefaultKeyMap() KeyMap {
 		Projects:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "projects")),
 		Contact:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "contact")),
 		Inbox:       key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "inbox")),
+		Stats:       key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "stats")),
 		NextSection: key.NewBinding(key.WithKeys("tab", "right", "l"), key.WithHelp("→/tab", "next section")),
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←/⇧tab", "prev section")),
 		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/home", "top")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "space", "ctrl+d"), key.WithHelp("pgup/pgdn", "page")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g/G", "top/end")),
 		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G/end", "bottom")),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:        key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
-		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "filter")),
+		NextStudy:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next case study")),
+		Left:        key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "back to the list")),
+		Filter:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f/F", "filter")),
 		FilterBack:  key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "filter back")),
 		Theme:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "light/dark")),
 		Mouse:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse wheel")),

@@ -24,10 +24,11 @@ const (
 	SectionProjects
 	SectionContact
 	SectionInbox // only for the owner
+	SectionStats // only for the owner
 	sectionCount
 )
 
-var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact", "Inbox"}
+var sectionNames = [sectionCount]string{"About", "Skills", "Projects", "Contact", "Inbox", "Stats"}
 
 // String returns the section's tab label.
 func (s Section) String() string { return sectionNames[s] }
@@ -53,11 +54,19 @@ type Options struct {
 	// Light starts in the light theme; the background-colour query and the
 	// theme key can still change it.
 	Light bool
+	// Hyperlinks makes links clickable (OSC 8); see HyperlinksFor.
+	Hyperlinks bool
 	// Submit stores a message from the contact form; nil hides the form.
 	Submit SubmitFunc
 	// Inbox, if set, adds the owner's Inbox section. Set it only for a
 	// session authenticated with an owner key.
 	Inbox InboxSource
+	// Stats, if set with Inbox, adds the owner's Stats section.
+	Stats StatsSource
+	// OnView, if set, is told each page that comes on screen (see
+	// pageName), from the model's goroutine: the server counts views and
+	// the time spent on each case study from it.
+	OnView func(page string)
 }
 
 // Model is the root model: it owns the window size, the theme, the key map
@@ -70,6 +79,7 @@ type Model struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark          bool
+	hyperlinks    bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
 	styles        *Styles
 
@@ -79,16 +89,22 @@ type Model struct {
 	projects *projectsPage
 	contact  *contactPage
 	inbox    *inboxPage // nil unless the visitor is the owner
+	stats    *statsPage // nil unless the visitor is the owner
 	study    *document  // the open case study, or nil
 
 	showHelp bool
 	mouse    bool
+	chrome   chrome // the tab bar and footer keys, cached
+	quit     bool   // the visitor pressed q or Ctrl+C
 	notice   string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
 	// every message, including the many a session start brings that change
 	// nothing; those reuse it.
 	screen string
+	// onScreen is the page last reported to onView.
+	onScreen pageKey
+	onView   func(page string)
 	// pristine is true until the visitor does anything: the screen is then
 	// the same for every visitor with the same window and colours, and is
 	// shared (see firstScreens).
@@ -105,12 +121,16 @@ type NoticeMsg struct {
 // not be modified.
 func New(pf *content.Portfolio, opts Options) *Model {
 	m := &Model{
-		pf:      pf,
-		keys:    DefaultKeyMap(),
-		help:    help.New(),
-		profile: opts.Profile,
-		dark:    !opts.Light,
-		section: opts.Section,
+		pf:         pf,
+		keys:       DefaultKeyMap(),
+		help:       help.New(),
+		profile:    opts.Profile,
+		dark:       !opts.Light,
+		hyperlinks: opts.Hyperlinks,
+		section:    opts.Section,
+		onView:     opts.OnView,
+		// No page reported yet: the first is, below.
+		onScreen: pageKey{section: sectionCount},
 	}
 	st := func() *Styles { return m.styles }
 	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
@@ -120,7 +140,11 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	if opts.Inbox != nil {
 		m.inbox = newInboxPage(opts.Inbox, st)
 	}
+	if opts.Inbox != nil && opts.Stats != nil {
+		m.stats = newStatsPage(opts.Stats, st)
+	}
 	m.keys.Inbox.SetEnabled(m.inbox != nil)
+	m.keys.Stats.SetEnabled(m.stats != nil)
 	m.pristine = opts.Section == SectionAbout && opts.Project == "" && opts.Inbox == nil
 	if m.section >= m.sections() {
 		m.section = SectionAbout
@@ -135,12 +159,16 @@ func New(pf *content.Portfolio, opts Options) *Model {
 			}
 		}
 	}
+	m.pageChanged()
 	return m
 }
 
 // Waiting reports whether the model waits for the result of work it
-// started (a message being stored), whose message must reach it.
-func (m *Model) Waiting() bool { return m.contact.sending }
+// started (a message being stored, the inbox or statistics being read),
+// whose message must reach it.
+func (m *Model) Waiting() bool {
+	return m.contact.sending || (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
+}
 
 // restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
@@ -148,14 +176,50 @@ func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
 	return !m.themeChosen && msg.IsDark() != m.dark
 }
 
+// Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
+// to a session ended by the server: only they get Farewell.
+func (m *Model) Quit() bool { return m.quit }
+
 // Init asks the visitor's terminal for its background colour so the theme
-// matches it; terminals that don't answer keep the default.
+// matches it (terminals that don't answer keep the default) and, for the
+// owner, reads the inbox for the unread count.
 func (m *Model) Init() tea.Cmd {
+	if m.inbox != nil {
+		m.inbox.reload() // the unread count in the tab
+		return tea.Batch(tea.RequestBackgroundColor, m.inbox.takeCmd())
+	}
 	return tea.RequestBackgroundColor
 }
 
-// Update handles one message.
+// Update handles one message, then reports the page on screen if it
+// changed (see pageChanged). Work a page asks for (the owner's Inbox or
+// Stats reading the disk) leaves as a tea.Cmd, never inside Update.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if msg, ok := msg.(statsMsg); ok && m.stats != nil {
+		m.stats.loaded(msg)
+		m.screen = ""
+		return m, nil
+	}
+	_, cmd := m.update(msg)
+	if m.inbox != nil {
+		if _, ok := msg.(tea.WindowSizeMsg); ok {
+			m.inbox.ensureLoaded() // a taller window shows more messages
+		}
+		if c := m.inbox.takeCmd(); c != nil {
+			cmd = tea.Batch(cmd, c)
+		}
+	}
+	if more := m.pageChanged(); more != nil {
+		cmd = tea.Batch(cmd, more)
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m.inbox != nil && m.inbox.handle(msg) {
+		m.screen = ""
+		return m, nil
+	}
 	switch msg.(type) {
 	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
 		// The visitor (or the server) acts: the screen is theirs now.
@@ -184,6 +248,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = ""
 		if m.formActive() {
 			if key.Matches(msg, m.keys.QuitAlways) {
+				m.quit = true
 				return m, tea.Quit
 			}
 			return m, m.contact.Update(msg, m.keys)
@@ -211,6 +276,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
+		m.quit = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
@@ -230,6 +296,13 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setSection(SectionContact)
 	case key.Matches(msg, k.Inbox):
 		m.setSection(SectionInbox)
+	case key.Matches(msg, k.Stats):
+		m.setSection(SectionStats)
+	case m.study != nil && key.Matches(msg, k.Left, k.Back):
+		m.closeStudy()
+	case m.study != nil && key.Matches(msg, k.NextStudy):
+		m.projects.Select((m.projects.selected + 1) % len(m.projects.projects))
+		m.openStudy()
 	case key.Matches(msg, k.NextSection):
 		m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
@@ -238,13 +311,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.section == SectionInbox {
 			m.inbox.back()
 		}
-		m.study = nil
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:
 		m.updateList(msg, m.projects.selected, len(m.projects.projects), m.projects.Select, m.openStudy)
 	case m.section == SectionInbox && !m.inbox.reading:
-		m.updateList(msg, m.inbox.selected, len(m.inbox.msgs), m.inbox.Select, m.inbox.open)
+		m.updateList(msg, m.inbox.selected, m.inbox.total, m.inbox.Select, m.inbox.openSelected)
 	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
 		return m.contact.setFocus(fieldName)
 	case m.section == SectionSkills && key.Matches(msg, k.Filter):
@@ -275,8 +347,12 @@ func (m *Model) updateList(msg tea.KeyPressMsg, selected, n int, selectItem func
 	}
 }
 
-// sections is how many tabs this visitor has: the Inbox only for the owner.
+// sections is how many tabs this visitor has: the Inbox and Stats only
+// for the owner.
 func (m *Model) sections() Section {
+	if m.stats != nil {
+		return SectionStats + 1
+	}
 	if m.inbox != nil {
 		return SectionInbox + 1
 	}
@@ -294,9 +370,14 @@ func (m *Model) setSection(s Section) {
 	}
 }
 
+func (m *Model) closeStudy() {
+	m.study = nil
+}
+
 func (m *Model) openStudy() {
-	pr := m.pf.Projects[m.projects.selected]
-	d := newCaseStudy(pr, func() *Styles { return m.styles })
+	i := m.projects.selected
+	pr, next := m.pf.Projects[i], m.pf.Projects[(i+1)%len(m.pf.Projects)]
+	d := newCaseStudy(pr, next, func() *Styles { return m.styles })
 	m.study = &d
 	m.layout()
 }
@@ -315,6 +396,8 @@ func (m *Model) page() *document {
 		return &m.contact.document
 	case SectionInbox:
 		return &m.inbox.document
+	case SectionStats:
+		return &m.stats.document
 	}
 	return &m.about
 }
@@ -323,7 +406,7 @@ func (m *Model) page() *document {
 // pages for re-rendering.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.styles = StylesFor(m.profile, m.dark)
+	m.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
 	m.help.Styles = m.styles.Help
 	for _, d := range m.documents() {
 		d.Invalidate()
@@ -334,6 +417,9 @@ func (m *Model) documents() []*document {
 	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact.document}
 	if m.inbox != nil {
 		ds = append(ds, &m.inbox.document)
+	}
+	if m.stats != nil {
+		ds = append(ds, &m.stats.document)
 	}
 	if m.study != nil {
 		ds = append(ds, m.study)
@@ -348,9 +434,14 @@ func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
-	f := m.frame()
+	// About's page has its own height: its screen has no name line.
+	f, about := m.frameFor(false), m.frameFor(true)
 	for _, d := range m.documents() {
-		d.SetSize(f.text, f.body)
+		if d == &m.about {
+			d.SetSize(about.text, about.body)
+		} else {
+			d.SetSize(f.text, f.body)
+		}
 	}
 }
 
@@ -367,10 +458,11 @@ type firstScreenKey struct {
 	width, height int
 	profile       colorprofile.Profile
 	dark, form    bool
+	links         bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled()}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}

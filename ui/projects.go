@@ -55,7 +55,7 @@ func renderProjects(projects []content.Project, st *Styles, selected, width int)
 		var block []string
 		block = append(block, strings.Split(title.Render(wrap(pr.Title, inner)), "\n")...)
 		block = append(block, strings.Split(tags(st, pr.Stack, inner), "\n")...)
-		block = append(block, strings.Split(st.Muted.Render(wrap(pr.Summary, inner)), "\n")...)
+		block = append(block, strings.Split(st.Text.Render(wrap(pr.Summary, inner)), "\n")...)
 		for _, l := range block {
 			if i == selected {
 				lines = append(lines, st.Marker.Render("▌")+" "+l)

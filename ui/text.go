@@ -9,14 +9,14 @@ import (
 	"github.com/pragyamugale/portfolio/markdown"
 )
 
-// renderMarkdown renders Markdown in the theme of st, through the shared
-// cache.
-func renderMarkdown(src string, width int, dark bool) string {
-	accent := Palette.Accent.Light.True
-	if dark {
-		accent = Palette.Accent.Dark.True
-	}
-	return markdown.Render(src, width, markdown.Theme{Dark: dark, Accent: accent})
+// renderMarkdown renders Markdown in the styles' colours, through the
+// shared cache: headings in the accent of the visitor's colour depth, so
+// they match every other heading, and body text in their own foreground.
+func renderMarkdown(src string, width int, st *Styles) string {
+	return markdown.Render(src, width, markdown.Theme{
+		Accent:     Palette.Accent.spec(st.Profile, st.Dark),
+		Hyperlinks: st.Hyperlinks,
+	})
 }
 
 // wrap word-wraps plain text to width, breaking words only when a single
@@ -27,6 +27,11 @@ func wrap(s string, width int) string {
 
 // bullet renders "  • text" with continuation lines indented under the text.
 func bullet(st *Styles, text string, width int) string {
+	return bulletIn(st, st.Text, text, width)
+}
+
+// bulletIn is bullet with the text in style.
+func bulletIn(st *Styles, style lipgloss.Style, text string, width int) string {
 	const indent = "    " // the width of "  • "
 	lines := strings.Split(wrap(text, width-len(indent)), "\n")
 	var b strings.Builder
@@ -36,7 +41,7 @@ func bullet(st *Styles, text string, width int) string {
 		} else {
 			b.WriteString("\n" + indent)
 		}
-		b.WriteString(st.Text.Render(l))
+		b.WriteString(style.Render(l))
 	}
 	return b.String()
 }

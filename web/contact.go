@@ -73,6 +73,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusInternalServerError
 	var ve inbox.ValidationError
 	var rl *inbox.RateLimitError
+	var busy *inbox.BusyError
 	switch {
 	case errors.As(err, &ve):
 		status = http.StatusUnprocessableEntity
@@ -86,6 +87,11 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		minutes := int(math.Ceil(rl.RetryAfter.Minutes()))
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
 		f.Problem = fmt.Sprintf("You have sent several messages in the last hour. Please try again in %d minute%s.", minutes, plural(minutes))
+	case errors.As(err, &busy):
+		// A limit shared with others (the hourly total): no time to come
+		// back, which would tell when others wrote.
+		status = http.StatusServiceUnavailable
+		f.Problem = busy.Sentence() + " What you wrote is still below."
 	case errors.Is(err, inbox.ErrStorage):
 		status = http.StatusServiceUnavailable
 		f.Problem = "Your message couldn't be saved just now. Please try again in a few minutes; what you wrote is still below."

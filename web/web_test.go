@@ -530,6 +530,8 @@ func TestContactStorageFails(t *testing.T) {
 	}{
 		{fmt.Errorf("%w: disk full", inbox.ErrStorage), http.StatusServiceUnavailable, "couldn&#39;t be saved just now"},
 		{errors.New("boom"), http.StatusInternalServerError, "Something went wrong"},
+		{&inbox.BusyError{Elsewhere: []string{"GitHub (https://github.com/x)"}}, http.StatusServiceUnavailable,
+			"The inbox is busy, please try again later or use GitHub (https://github.com/x). What you wrote"},
 	} {
 		e := newEnv(t, 5, func(o *Options) {
 			o.Submit = func(inbox.Submission) (inbox.Receipt, error) { return inbox.Receipt{}, tc.err }

@@ -1,22 +1,30 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/server"
 )
 
+// listLimit is how many messages `portfolio inbox` lists by default.
+const listLimit = 100
+
 // newInboxCmd is `portfolio inbox`: the owner reads messages on the
-// machine, even while the server runs.
+// machine, even while the server runs. It reads only the records it
+// prints, so it stays quick however many messages there are.
 func newInboxCmd(cfg *server.Config) *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		limit  int
+	)
 	cmd := &cobra.Command{
 		Use:   "inbox",
 		Short: "List the messages visitors left, newest first",
@@ -24,7 +32,19 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			msgs, err := readInbox(cmd, cfg.DataDir)
+			l, err := readInbox(cmd, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			if asJSON && !cmd.Flags().Changed("limit") {
+				limit = 0 // machine-readable: everything unless asked
+			}
+			n := l.Len()
+			if limit > 0 && limit < n {
+				n = limit
+				fmt.Fprintf(cmd.ErrOrStderr(), "showing the newest %d of %d messages (--limit 0 lists all)\n", n, l.Len())
+			}
+			msgs, err := l.Messages(0, n)
 			if err != nil {
 				return err
 			}
@@ -42,11 +62,14 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		Short: "Print one message in full (ID or a unique prefix of it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			msgs, err := readInbox(cmd, cfg.DataDir)
+			l, err := readInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err
 			}
-			m, ok := inbox.Find(msgs, args[0])
+			m, ok, err := l.Find(args[0])
+			if err != nil {
+				return err
+			}
 			if !ok {
 				return fmt.Errorf("no message with id %q (or the prefix matches several)", inbox.Sanitize(args[0], false))
 			}
@@ -57,39 +80,63 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		},
 	}
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
+	cmd.Flags().IntVarP(&limit, "limit", "n", listLimit, "list at most this many messages, newest first; 0 lists all (--json lists all unless given)")
 	cmd.AddCommand(show)
 	return cmd
 }
 
-// readInbox reads every message, warning on stderr about skipped lines.
-func readInbox(cmd *cobra.Command, dir string) ([]inbox.Message, error) {
-	msgs, rep, err := inbox.ReadAll(dir)
+// readInbox indexes the log and says on stderr what is quarantined (one
+// line) and whether the last line is still being written.
+func readInbox(cmd *cobra.Command, dir string) (*inbox.Listing, error) {
+	l, err := inbox.ReadListing(dir)
 	if err != nil {
 		return nil, err
 	}
-	if rep.Corrupt > 0 {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: skipped %d corrupt line(s) in %s\n", rep.Corrupt, inbox.FileName)
+	q, err := inbox.Quarantined(dir, l)
+	if err != nil {
+		return nil, err
 	}
-	if rep.Torn {
+	if line := q.String(); line != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", line)
+	}
+	if l.Report.Torn {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: the last line of %s is incomplete (a write in progress or a crash); skipped\n", inbox.FileName)
 	}
-	return msgs, nil
+	return l, nil
 }
 
+// listMessages prints one row per message, in columns measured in
+// terminal cells (CJK and emoji take two).
 func listMessages(w io.Writer, msgs []inbox.Message) error {
 	if len(msgs) == 0 {
 		_, err := fmt.Fprintln(w, "No messages yet.")
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME (UTC)\tID\tNAME\tREPLY-TO\tMESSAGE")
+	rows := [][]string{{"TIME (UTC)", "ID", "NAME", "REPLY-TO", "MESSAGE"}}
 	for _, m := range msgs {
 		first, _, _ := strings.Cut(m.Message, "\n")
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n",
+		rows = append(rows, []string{
 			m.Time.UTC().Format("2006-01-02 15:04"), m.ID,
-			clip(m.Name, 24), clip(m.ReplyTo, 32), clip(first, 48))
+			clip(m.Name, 24), clip(m.ReplyTo, 32), clip(first, 48),
+		})
 	}
-	return tw.Flush()
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	bw := bufio.NewWriter(w)
+	for _, r := range rows {
+		for i, c := range r {
+			bw.WriteString(c)
+			if i < len(r)-1 {
+				bw.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)+2))
+			}
+		}
+		bw.WriteByte('\n')
+	}
+	return bw.Flush()
 }
 
 func showMessage(w io.Writer, m inbox.Message) error {
@@ -111,11 +158,5 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// clip shortens s to n characters for the list.
-func clip(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+// clip shortens s to n terminal cells for the list.
+func clip(s string, n int) string { return ansi.Truncate(s, n, "…") }

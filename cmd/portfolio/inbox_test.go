@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,7 +12,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
 // runInbox runs `portfolio args…` and returns its stdout and stderr.
@@ -94,7 +98,7 @@ func TestInboxList(t *testing.T) {
 			t.Errorf("the list shows more than first lines (%q):\n%s", notFirst, out)
 		}
 	}
-	if !strings.Contains(errOut, "warning: skipped 1 corrupt line") {
+	if !strings.Contains(errOut, "warning: 1 damaged record quarantined: skipped in "+filepath.Join(dir, inbox.FileName)+"\n") {
 		t.Errorf("stderr does not count the corrupt line: %q", errOut)
 	}
 	if !strings.Contains(errOut, "incomplete") {
@@ -116,7 +120,7 @@ func TestInboxListJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("inbox --json: %v", err)
 	}
-	if !strings.Contains(errOut, "skipped 1 corrupt line") {
+	if !strings.Contains(errOut, "1 damaged record quarantined") {
 		t.Errorf("stderr: %q", errOut)
 	}
 	var objs []map[string]any
@@ -310,6 +314,110 @@ func TestInboxHostileText(t *testing.T) {
 				}
 			} else if n := strings.Count(out, "\n"); n != 5 {
 				t.Errorf("list has %d lines, want a header and 4 rows:\n%s", n, out)
+			}
+		})
+	}
+}
+
+// Columns line up in terminal cells, whatever the names are written in:
+// CJK and emoji take two cells, accents none of their own.
+func TestInboxListWideText(t *testing.T) {
+	dir := t.TempDir()
+	s, err := inbox.OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"山田太郎", "Nguyễn Đặng", "Zoë 🎉🎉", "Ann", strings.Repeat("語", 30)} {
+		m := inbox.Message{Name: name, ReplyTo: "@x", Message: "hi " + name, Remote: "192.0.2.1", Time: inboxT0.Add(time.Duration(i) * time.Minute)}
+		if _, err := s.Append(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	out, _, err := runInbox(t, "inbox", "--data-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	col := -1
+	for i, l := range lines {
+		// The REPLY-TO column starts at the same cell on every row.
+		at := strings.Index(l, "REPLY-TO")
+		if i > 0 {
+			at = strings.Index(l, "@x")
+		}
+		cell := ansi.StringWidth(l[:at])
+		if col == -1 {
+			col = cell
+		} else if cell != col {
+			t.Errorf("row %d: reply-to at cell %d, want %d:\n%s", i, cell, col, out)
+		}
+	}
+	if name, _, _ := strings.Cut(lines[1], "@x"); !strings.Contains(name, strings.Repeat("語", 11)+"…") || strings.Count(name, "語") != 11 {
+		t.Errorf("a long CJK name is not clipped to 24 cells:\n%s", out)
+	}
+}
+
+// Only the newest messages are listed unless asked; --json lists all.
+func TestInboxListLimit(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInbox(t, dir)
+	out, errOut, err := runInbox(t, "inbox", "-n", "2", "--data-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(out, "\n"); n != 3 || !strings.Contains(out, "Newest note") || strings.Contains(out, "Oldest note") {
+		t.Errorf("-n 2 listed:\n%s", out)
+	}
+	if !strings.Contains(errOut, "showing the newest 2 of 3 messages") {
+		t.Errorf("stderr: %q", errOut)
+	}
+	out, _, err = runInbox(t, "inbox", "--json", "--data-dir", dir)
+	var v []any
+	if err != nil || json.Unmarshal([]byte(out), &v) != nil || len(v) != 3 {
+		t.Errorf("--json listed %d: %v", len(v), err)
+	}
+}
+
+// Records moved aside by a repair are counted in the one warning line,
+// with where they are.
+func TestInboxQuarantineLine(t *testing.T) {
+	dir := t.TempDir()
+	writeTestInbox(t, dir)
+	s, err := inbox.OpenStore(dir) // moves the torn tail aside
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, errOut, err := runInbox(t, "inbox", "--data-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	side, _ := filepath.Glob(filepath.Join(dir, inbox.FileName+".torn-*"))
+	want := "warning: 2 damaged records quarantined: 1 skipped in " + filepath.Join(dir, inbox.FileName) + ", 1 moved to " + side[0] + "\n"
+	if errOut != want {
+		t.Errorf("stderr = %q, want %q", errOut, want)
+	}
+}
+
+// BenchmarkInboxList100k: `portfolio inbox` and `portfolio inbox show` on
+// 100,000 stored messages (about 70 MB), as the owner runs them.
+func BenchmarkInboxList100k(b *testing.B) {
+	dir := b.TempDir()
+	inboxtest.WriteLog(b, dir, 100_000)
+	for name, args := range map[string][]string{
+		"list": {"inbox"},
+		"show": {"inbox", "show", inboxtest.Message(5).ID},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				cmd := newRootCmd()
+				cmd.SetOut(io.Discard)
+				cmd.SetErr(io.Discard)
+				cmd.SetArgs(append(args, "--data-dir", dir))
+				if err := cmd.Execute(); err != nil {
+					b.Fatal(err)
+				}
 			}
 		})
 	}

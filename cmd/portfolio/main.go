@@ -1,4 +1,4 @@
-// Command portfolio serves Pragya Mugale's portfolio over SSH.
+// Command portfolio serves the portfolio written in content/ over SSH.
 //
 //	portfolio                      # serve on localhost:23234
 //	portfolio --addr :22 --content ./content
@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/notify"
 	"github.com/pragyamugale/portfolio/server"
 )
 
@@ -42,7 +43,7 @@ func newRootCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:           "portfolio",
 		Short:         "Serve the portfolio over SSH",
-		Long:          "Serve Pragya Mugale's portfolio as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
+		Long:          "Serve the portfolio written in content/ (or --content) as an interactive terminal app over SSH.\nVisitors connect with: ssh -p 23234 localhost",
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -62,8 +63,10 @@ func newRootCmd() *cobra.Command {
 	f.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", cfg.ShutdownTimeout, "how long to wait for visitors' sessions to end on SIGINT/SIGTERM (env PORTFOLIO_SHUTDOWN_TIMEOUT)")
 	f.StringVar(&cfg.LogLevel, "log-level", cfg.LogLevel, "debug, info, warn or error (env PORTFOLIO_LOG_LEVEL)")
 	f.IntVar(&cfg.MessagesPerHour, "messages-per-hour", cfg.MessagesPerHour, "contact messages allowed per source IP and per key each hour, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR)")
+	f.IntVar(&cfg.StatsDays, "stats-days", cfg.StatsDays, "days of visitor statistics kept in the data directory (env PORTFOLIO_STATS_DAYS)")
+	f.IntVar(&cfg.MessagesPerHourTotal, "messages-per-hour-total", cfg.MessagesPerHourTotal, "contact messages stored each hour from everyone together, 0 = no limit (env PORTFOLIO_MESSAGES_PER_HOUR_TOTAL)")
 	f.StringVar(&cfg.OwnerKeys, "owner-keys", cfg.OwnerKeys, "authorized_keys file of the owner's keys; they get the Inbox section (env PORTFOLIO_OWNER_KEYS)")
-	f.StringVar(&cfg.NotifyURL, "notify-url", cfg.NotifyURL, "POST each new message as JSON to this URL (env PORTFOLIO_NOTIFY_URL)")
+	f.Var(&notify.Flag{URLs: &cfg.NotifyURL}, "notify-url", "notify the owner of each new message at these service URLs (ntfy://, slack://, discord://, telegram://, smtp://, … or an https:// JSON webhook); repeatable or comma-separated (env PORTFOLIO_NOTIFY_URL)")
 	f.StringVar(&cfg.PublicAddr, "public-addr", cfg.PublicAddr, "the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address (env PORTFOLIO_PUBLIC_ADDR)")
 	f.DurationVar(&cfg.HandshakeTimeout, "handshake-timeout", cfg.HandshakeTimeout, "close connections that haven't logged in within this time, 0 = no limit (env PORTFOLIO_HANDSHAKE_TIMEOUT)")
 	f.IntVar(&cfg.MaxConns, "max-conns", cfg.MaxConns, "maximum open connections, 0 = no limit (env PORTFOLIO_MAX_CONNS)")
@@ -73,6 +76,7 @@ func newRootCmd() *cobra.Command {
 	f.IntVar(&cfg.UIPrestart, "ui-prestart", cfg.UIPrestart, "start a new visitor's UI program with the session while fewer than this many run; beyond it they start asleep until their first key, 0 = always start asleep (env PORTFOLIO_UI_PRESTART)")
 	f.DurationVar(&cfg.IdleTimeout, "idle-timeout", cfg.IdleTimeout, "disconnect visitors after this long without input, 0 = never (env PORTFOLIO_IDLE_TIMEOUT)")
 	f.DurationVar(&cfg.MaxSession, "max-session", cfg.MaxSession, "longest a session may last, 0 = no limit (env PORTFOLIO_MAX_SESSION)")
+	f.DurationVar(&cfg.NoSessionTimeout, "no-session-timeout", cfg.NoSessionTimeout, "close a connection that has no session running for this long (ssh -N, one kept open after its session), 0 = never (env PORTFOLIO_NO_SESSION_TIMEOUT)")
 	f.BoolVar(&cfg.ProxyProtocol, "proxy-protocol", cfg.ProxyProtocol, "expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy (env PORTFOLIO_PROXY_PROTOCOL)")
 	f.DurationVar(&cfg.Keepalive, "keepalive", cfg.Keepalive, "send an SSH keepalive this often and drop clients that stop answering, 0 = off (env PORTFOLIO_KEEPALIVE)")
 	f.StringVar(&cfg.HTTPAddr, "http-addr", cfg.HTTPAddr, "serve the web page, /healthz and /metrics on this address, e.g. :8080; off when empty (env PORTFOLIO_HTTP_ADDR)")
@@ -82,7 +86,7 @@ func newRootCmd() *cobra.Command {
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")
 	cmd.PersistentFlags().StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start; PORTFOLIO_HOST_KEY (the key itself) wins (env PORTFOLIO_HOST_KEY_DIR)")
 
-	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg))
+	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg), newStatsCmd(&cfg))
 	return cmd
 }
 

@@ -42,8 +42,11 @@ var flagEnv = map[string]string{
 	"proxy-protocol":    "PORTFOLIO_PROXY_PROTOCOL",
 	"keepalive":         "PORTFOLIO_KEEPALIVE",
 	"http-addr":         "PORTFOLIO_HTTP_ADDR",
+	"stats-days":        "PORTFOLIO_STATS_DAYS",
 
-	"trust-fly-client-ip": "PORTFOLIO_TRUST_FLY_CLIENT_IP",
+	"messages-per-hour-total": "PORTFOLIO_MESSAGES_PER_HOUR_TOTAL",
+	"no-session-timeout":      "PORTFOLIO_NO_SESSION_TIMEOUT",
+	"trust-fly-client-ip":     "PORTFOLIO_TRUST_FLY_CLIENT_IP",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a
@@ -289,6 +292,8 @@ func TestInvalidSettings(t *testing.T) {
 		{"missing content env", map[string]string{"PORTFOLIO_CONTENT": missing}, nil, []string{missing}},
 		{"unknown flag", nil, []string{"--colour"}, []string{"colour"}},
 		{"positional arg", nil, []string{"serve"}, []string{"serve"}},
+		{"bad notify url", nil, []string{"--notify-url", "ntfy://ntfy.sh/ok", "--notify-url", "discrod://s3cr3t@123"}, []string{"--notify-url", "discrod://"}},
+		{"bad notify url env", map[string]string{"PORTFOLIO_NOTIFY_URL": "https://x.example/hook?t=1,smtp://u:s3cr3t@mail.example.com/?from=a@example.com"}, nil, []string{"--notify-url", "smtp://"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
@@ -322,6 +327,9 @@ func TestInvalidSettings(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
+			}
+			if strings.Contains(err.Error(), "s3cr3t") {
+				t.Errorf("error %q shows a secret of a URL", err)
 			}
 			if _, statErr := os.Stat(keys); statErr == nil {
 				t.Errorf("a failed start created the host key dir")

@@ -1,0 +1,20 @@
+package inbox_test
+
+import (
+	"testing"
+
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/inboxtest"
+)
+
+// BenchmarkReadListing100k: indexing a 100,000-message log (81 MB) from
+// scratch, as `portfolio inbox` and a server start do.
+func BenchmarkReadListing100k(b *testing.B) {
+	dir := b.TempDir()
+	inboxtest.WriteLog(b, dir, 100_000)
+	for b.Loop() {
+		if _, err := inbox.ReadListing(dir); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,74 @@
+package inbox
+
+import "errors"
+
+// Page is a window onto the owner's inbox, newest first, with the totals
+// at the moment it was read.
+type Page struct {
+	Total  int        // intact messages
+	Unread int        // of those, not yet opened
+	Report ReadReport // what was skipped
+	Kept   int        // where the message asked to keep is now, or -1
+	From   int        // the index of Messages[0]
+	// Messages are sanitised for display; Read[i] tells whether
+	// Messages[i] has been opened.
+	Messages []Message
+	Read     []bool
+}
+
+// Mailbox is the owner's reading of the store: pages of messages with
+// their read marks. Its methods read or write the disk (a UI calls them
+// from a tea.Cmd); they are safe for concurrent use.
+type Mailbox struct {
+	store *Store
+	state *ReadState
+}
+
+// NewMailbox reads store's messages and keeps read marks in state.
+func NewMailbox(store *Store, state *ReadState) *Mailbox {
+	return &Mailbox{store: store, state: state}
+}
+
+// Page returns up to n messages from the from-th newest on (the window
+// slides back to hold n at the end). If keep is the ID of a message still
+// in the log, Kept is its index now, so a UI can keep it selected while
+// new messages arrive above it. The cost is the n records read and a pass
+// over the index in memory, however long the log.
+func (b *Mailbox) Page(from, n int, keep string) (Page, error) {
+	p, err := b.page(from, n, keep)
+	if errors.Is(err, ErrChanged) {
+		// A repair or a replaced log between the listing and the reads:
+		// the new listing reads the new file.
+		p, err = b.page(from, n, keep)
+	}
+	return p, err
+}
+
+func (b *Mailbox) page(from, n int, keep string) (Page, error) {
+	l, err := b.store.Listing()
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Total: l.Len(), Report: l.Report, Kept: -1}
+	i := 0
+	for id := range l.IDs() {
+		if keep != "" && displayID(id) == keep {
+			p.Kept = i
+			break
+		}
+		i++
+	}
+	p.Unread = b.state.UnreadOf(l.IDs())
+	p.From = max(0, min(from, l.Len()-n))
+	if p.Messages, err = l.Messages(p.From, n); err != nil {
+		return Page{}, err
+	}
+	p.Read = make([]bool, len(p.Messages))
+	for i, m := range p.Messages {
+		p.Read[i] = b.state.IsRead(m.ID)
+	}
+	return p, nil
+}
+
+// MarkRead records that the owner opened a message.
+func (b *Mailbox) MarkRead(id string) error { return b.state.MarkRead(id) }

@@ -1,0 +1,139 @@
+package ui
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+)
+
+// xterm16 is xterm's default 16-colour palette: what "ANSI colour 6" looks
+// like on a terminal nobody configured (PuTTY's is close to it).
+var xterm16 = [16]color.RGBA{
+	{0x00, 0x00, 0x00, 0xff}, {0xcd, 0x00, 0x00, 0xff}, {0x00, 0xcd, 0x00, 0xff}, {0xcd, 0xcd, 0x00, 0xff},
+	{0x00, 0x00, 0xee, 0xff}, {0xcd, 0x00, 0xcd, 0xff}, {0x00, 0xcd, 0xcd, 0xff}, {0xe5, 0xe5, 0xe5, 0xff},
+	{0x7f, 0x7f, 0x7f, 0xff}, {0xff, 0x00, 0x00, 0xff}, {0x00, 0xff, 0x00, 0xff}, {0xff, 0xff, 0x00, 0xff},
+	{0x5c, 0x5c, 0xff, 0xff}, {0xff, 0x00, 0xff, 0xff}, {0x00, 0xff, 0xff, 0xff}, {0xff, 0xff, 0xff, 0xff},
+}
+
+// xterm256 is the RGB of a 256-colour index as xterm (and nearly every
+// terminal) defines the 6×6×6 cube and the grey ramp.
+func xterm256(i int) color.RGBA {
+	switch {
+	case i < 16:
+		return xterm16[i]
+	case i < 232:
+		i -= 16
+		lvl := func(v int) uint8 {
+			if v == 0 {
+				return 0
+			}
+			return uint8(55 + v*40)
+		}
+		return color.RGBA{lvl(i / 36), lvl(i / 6 % 6), lvl(i % 6), 0xff}
+	default:
+		g := uint8(8 + (i-232)*10)
+		return color.RGBA{g, g, g, 0xff}
+	}
+}
+
+func hexRGB(s string) color.RGBA {
+	var r, g, b uint8
+	fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b)
+	return color.RGBA{r, g, b, 0xff}
+}
+
+// luminance is WCAG 2's relative luminance.
+func luminance(c color.RGBA) float64 {
+	ch := func(v uint8) float64 {
+		x := float64(v) / 255
+		if x <= 0.03928 {
+			return x / 12.92
+		}
+		return math.Pow((x+0.055)/1.055, 2.4)
+	}
+	return 0.2126*ch(c.R) + 0.7152*ch(c.G) + 0.0722*ch(c.B)
+}
+
+// contrast is WCAG 2's contrast ratio, 1 to 21.
+func contrast(a, b color.RGBA) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+// TestPaletteContrast checks every palette colour, at every colour depth,
+// against the backgrounds it is meant for: at least 4.5:1 for anything read
+// as text, 3:1 for rules and separators (WCAG 2.1, 1.4.3 and 1.4.11).
+// Backgrounds are the extremes and common defaults: black, VS Code's and
+// One Dark's greys for dark; white and an off-white for light. A 16-colour
+// terminal's palette is its own: those are checked in xterm's defaults on
+// its default black or white. A tone of -1 is the terminal's own
+// foreground, legible by definition.
+func TestPaletteContrast(t *testing.T) {
+	roles := []struct {
+		name string
+		s    Shade
+		min  float64
+	}{
+		{"Accent", Palette.Accent, 4.5},
+		{"Accent2", Palette.Accent2, 4.5},
+		{"Muted", Palette.Muted, 4.5},
+		{"Warn", Palette.Warn, 4.5},
+		{"Error", Palette.Error, 4.5},
+		{"Success", Palette.Success, 4.5},
+		{"Subtle", Palette.Subtle, 3},
+	}
+	darkBgs := []string{"#000000", "#1E1E1E", "#282C34"}
+	lightBgs := []string{"#FFFFFF", "#F5F5F5"}
+	for _, r := range roles {
+		for _, dark := range []bool{true, false} {
+			tone, bgs, bg16 := r.s.Light, lightBgs, xterm16[15]
+			if dark {
+				tone, bgs, bg16 = r.s.Dark, darkBgs, xterm16[0]
+			}
+			check := func(profile string, fg, bg color.RGBA, bgName string) {
+				t.Helper()
+				if c := contrast(fg, bg); c < r.min {
+					t.Errorf("%s %s dark=%v: %.2f:1 on %s, want ≥ %.1f", r.name, profile, dark, c, bgName, r.min)
+				}
+			}
+			for _, bg := range bgs {
+				check("truecolor "+tone.True, hexRGB(tone.True), hexRGB(bg), bg)
+				check(fmt.Sprintf("256-colour %d", tone.ANSI256), xterm256(tone.ANSI256), hexRGB(bg), bg)
+			}
+			if tone.ANSI >= 0 {
+				check(fmt.Sprintf("16-colour %d", tone.ANSI), xterm16[tone.ANSI], bg16, "xterm's default")
+			}
+		}
+	}
+}
+
+// TestSixteenColourHeadingsAgree: headings drawn by the Markdown renderer
+// use the same colour as every other heading, at every depth.
+func TestSixteenColourHeadingsAgree(t *testing.T) {
+	for _, p := range []colorprofile.Profile{colorprofile.ANSI, colorprofile.ANSI256, colorprofile.TrueColor} {
+		for _, dark := range []bool{true, false} {
+			st := StylesFor(p, dark, false)
+			// As the visitor's terminal receives them.
+			sgr := func(s string) string {
+				var buf bytes.Buffer
+				w := &colorprofile.Writer{Forward: &buf, Profile: p}
+				w.WriteString(s)
+				s = buf.String()
+				return s[:strings.IndexByte(s, 'm')+1]
+			}
+			want := sgr(st.Heading.Render("X"))
+			got := sgr(renderMarkdown("## X", 20, st))
+			if got != want {
+				t.Errorf("%v dark=%v: Markdown heading %q, other headings %q", p, dark, got, want)
+			}
+		}
+	}
+}
