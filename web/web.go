@@ -80,12 +80,13 @@ type page struct {
 type terminalAssets struct{ CSS, JS, Xterm, XtermCSS, Fit, Links string }
 
 type homeView struct {
-	Tagline  string
-	Focus    []string
-	Links    []content.Link
-	Body     template.HTML
-	Skills   []content.SkillGroup
-	Projects []*projectView
+	Tagline    string
+	Focus      []string
+	Highlights []string // every case study's, as the app's first screen lists them
+	Links      []content.Link
+	Body       template.HTML
+	Skills     []content.SkillGroup
+	Projects   []*projectView
 }
 
 type projectView struct {
@@ -240,6 +241,7 @@ func (h *handler) build() error {
 		home := *v
 		home.Body = inHome
 		h.home.Projects = append(h.home.Projects, &home)
+		h.home.Highlights = append(h.home.Highlights, p.Highlights...)
 		h.projects[p.Slug] = v
 	}
 	h.homePage = h.render("home", h.homePage0())

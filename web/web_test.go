@@ -177,6 +177,9 @@ func TestHomePage(t *testing.T) {
 	// the form, and only then the ssh command and the key's details.
 	want := []string{"<h1>" + pf.Profile.Name + "</h1>", pf.Profile.Title, pf.Profile.Tagline}
 	want = append(want, pf.Profile.Focus...)
+	for _, p := range pf.Projects {
+		want = append(want, p.Highlights...)
+	}
 	want = append(want, `<section id="skills">`)
 	for _, g := range pf.Skills.Groups {
 		want = append(want, "<h3>"+g.Name+"</h3>")
