@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/web"
 )
 
@@ -29,5 +30,14 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		Terminal:         s.webTerminalHandler(),
 		TrustFlyClientIP: s.cfg.TrustFlyClientIP,
 		Logger:           s.log,
+		OnPage:           s.countWebPage,
 	})
+}
+
+// countWebPage counts a page of the web portfolio in the visitor
+// statistics: a visit on the web channel and, for a case study, its view.
+// The address is the visitor's (web.ClientIP), not the proxy's.
+func (s *Server) countWebPage(r *http.Request, page string) {
+	s.stats.Visit(stats.Visit{Channel: stats.ChannelWeb, IP: web.ClientIP(r, s.cfg.TrustFlyClientIP), Software: r.UserAgent()})
+	s.stats.CountView(page)
 }

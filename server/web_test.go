@@ -46,3 +46,23 @@ func TestWebContactStored(t *testing.T) {
 		t.Errorf("portfolio_messages_stored_total = %v, want 1", v)
 	}
 }
+
+// TestWebVisitStatistics: pages of the web portfolio and the live terminal
+// count in the visitor statistics, each on its own channel; assets,
+// health checks and metrics don't.
+func TestWebVisitStatistics(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
+	for _, p := range []string{"/", "/projects/notelytix", "/healthz", "/metrics", "/contact"} {
+		if code, _, _ := ts.httpGet(t, p); code != http.StatusOK {
+			t.Fatalf("GET %s = %d", p, code)
+		}
+	}
+	c := dialTerminal(t, ts, "")
+	c.CloseNow()
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
+	d := today(t, ts)
+	if d.ByChannel["web"] != 2 || d.ByChannel["web_terminal"] != 1 || d.Views["projects/notelytix"] != 1 {
+		t.Errorf("by channel %v, views %v; want 2 web visits, 1 in the terminal, 1 view of the case study", d.ByChannel, d.Views)
+	}
+}

@@ -48,6 +48,10 @@ type Options struct {
 	Terminal http.Handler
 	// Logger receives refused forms; nil discards.
 	Logger *log.Logger
+	// OnPage, if set, hears of every page of the portfolio served: page
+	// is "" for the home page, "projects/<slug>" for a case study (the
+	// names the app's statistics use). For visitor statistics.
+	OnPage func(r *http.Request, page string)
 }
 
 //go:embed templates
@@ -158,6 +162,7 @@ func Handler(o Options) (http.Handler, error) {
 	}
 	mux.Handle("GET /assets/{name}", assets)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		h.onPage(r, "")
 		h.writeStatic(w, r, h.homePage, h.homeGz)
 	})
 	mux.HandleFunc("GET /projects/{slug}", func(w http.ResponseWriter, r *http.Request) {
@@ -166,6 +171,7 @@ func Handler(o Options) (http.Handler, error) {
 			h.notFound(w, r)
 			return
 		}
+		h.onPage(r, "projects/"+p.Slug)
 		h.writeStatic(w, r, p.Page, p.PageGz)
 	})
 	mux.HandleFunc("GET /", h.notFound) // anything not matched below
@@ -274,6 +280,13 @@ func (h *handler) render(name string, p *page) []byte {
 		panic(fmt.Sprintf("web: template %s: %v", name, err))
 	}
 	return buf.Bytes()
+}
+
+// onPage tells Options.OnPage of a page served (not of HEAD requests).
+func (h *handler) onPage(r *http.Request, page string) {
+	if h.o.OnPage != nil && r.Method == http.MethodGet {
+		h.o.OnPage(r, page)
+	}
 }
 
 // writeStatic sends a pre-rendered page.

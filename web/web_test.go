@@ -608,3 +608,17 @@ func TestUnknownPathAndMethods(t *testing.T) {
 		}
 	}
 }
+
+// TestOnPage: the statistics hear of each page of the portfolio served,
+// by name, and of nothing else.
+func TestOnPage(t *testing.T) {
+	var pages []string
+	e := newEnv(t, 5, func(o *Options) { o.OnPage = func(_ *http.Request, p string) { pages = append(pages, p) } })
+	for _, p := range []string{"/", "/projects/notelytix", "/projects/nope", "/healthz", "/contact", "/assets/x"} {
+		e.get(t, p)
+	}
+	e.do(t, httptest.NewRequest(http.MethodHead, "/", nil))
+	if got := strings.Join(pages, ","); got != ",projects/notelytix" {
+		t.Errorf("pages heard: %q, want the home page and the case study", got)
+	}
+}
