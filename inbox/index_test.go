@@ -271,7 +271,7 @@ func TestDataFilesMustBeRegular(t *testing.T) {
 		if _, err := LoadReadState(dir); err == nil || !strings.Contains(err.Error(), "symlink") {
 			t.Fatalf("LoadReadState with a symlinked lock = %v; want a symlink error", err)
 		}
-		r := &ReadState{dir: dir, read: map[string]struct{}{}} // linked after the start
+		r := &ReadState{dir: dir, s: newStateSets()} // linked after the start
 		if err := r.MarkRead("abcd"); err == nil || !strings.Contains(err.Error(), "symlink") {
 			t.Fatalf("MarkRead = %v; want a symlink error", err)
 		}
@@ -404,5 +404,51 @@ func TestMailboxPage(t *testing.T) {
 	}
 	if p, err = b.Page(0, 3, "gone"); err != nil || p.Kept != -1 {
 		t.Fatalf("keep of a missing message: %+v, %v", p, err)
+	}
+}
+
+// Archived messages leave the owner's pages (and their counts) but not the
+// log; unarchiving brings them back where they were.
+func TestMailboxArchive(t *testing.T) {
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	ids := appendN(t, s, 5, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	state, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(logPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewMailbox(s, state)
+	if err := b.Archive(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Page(0, 5, ids[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 4 || p.Unread != 4 || p.Kept != -1 || len(p.Messages) != 4 ||
+		p.Messages[0].ID != ids[4] || p.Messages[1].ID != ids[2] {
+		t.Fatalf("Page with one archived = %+v", p)
+	}
+	if p, err = b.Page(1, 1, ids[1]); err != nil || p.Kept != 2 || p.Messages[0].ID != ids[2] {
+		t.Fatalf("Page(1, 1) = %+v, %v", p, err)
+	}
+	if after, _ := os.ReadFile(logPath(dir)); !bytes.Equal(before, after) {
+		t.Fatal("archiving rewrote the message log")
+	}
+	if err := b.MarkRead(ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.MarkUnread(ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Unarchive(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = b.Page(0, 5, ""); err != nil || p.Total != 5 || p.Unread != 5 || p.Messages[1].ID != ids[3] {
+		t.Fatalf("Page after unarchive = %+v, %v", p, err)
 	}
 }
