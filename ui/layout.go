@@ -337,8 +337,16 @@ func (m *Model) helpKeys(full bool) helpKeys {
 		k.Back.SetHelp("←", "list")
 		short = []key.Binding{k.Up, k.Back, k.NextStudy}
 	case m.section == SectionInbox && m.inbox.reading:
-		short = []key.Binding{k.Up, k.Back}
-	case m.section == SectionProjects || m.section == SectionInbox:
+		// Most wanted first: the footer drops from the end.
+		next, cp, unread := k.NextMessage, k.CopyReplyTo, k.MarkUnread
+		next.SetHelp("n/p", "next/prev")
+		cp.SetHelp("c", "copy reply-to")
+		unread.SetHelp("U", "unread")
+		short = []key.Binding{k.Back, k.Archive, next, cp, unread, k.Up}
+	case m.section == SectionInbox:
+		k.Up.SetHelp("↑/↓", "choose")
+		short = []key.Binding{k.Up, k.Open, k.Archive, k.NextSection}
+	case m.section == SectionProjects:
 		k.Up.SetHelp("↑/↓", "choose")
 		short = []key.Binding{k.Up, k.Open, k.NextSection}
 	case m.section == SectionSkills:
@@ -390,6 +398,12 @@ func (m *Model) helpKeys(full bool) helpKeys {
 	case m.section == SectionContact && m.contact.Enabled():
 		k.Write.SetHelp("enter", "write")
 		all = append(all, k.Write)
+	}
+	if m.section == SectionInbox && m.study == nil {
+		if m.inbox.reading {
+			all = append(all, k.NextMessage)
+		}
+		all = append(all, k.Archive, k.Undo, k.MarkUnread, k.CopyReplyTo)
 	}
 	all = append(all, k.Theme, k.Mouse, k.Help, k.Quit)
 	return helpKeys{short: short, keep: 3, full: all}
