@@ -31,7 +31,7 @@ type fakeSource struct {
 	// pages and most are how many pages were read, and the largest.
 	pages, most int
 	marked      []string
-	actions     []string // MarkUnread, Archive, Unarchive in order
+	actions     []string  // MarkUnread, Archive, Unarchive in order
 	others      []tea.Msg // what other Cmds returned (say, a clipboard write)
 }
 
