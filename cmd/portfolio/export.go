@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"mime"
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/server"
+)
+
+// exportFormats are what `portfolio inbox export --format` writes.
+var exportFormats = []string{"json", "csv", "mbox"}
+
+// newExportCmd is `portfolio inbox export`: every message, archived ones
+// too, oldest first, for the owner's records.
+func newExportCmd(cfg *server.Config) *cobra.Command {
+	format := "json"
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write every message (archived too), oldest first, as JSON, CSV or mbox",
+		Long: "Write every message, archived ones too, oldest first, to stdout:\n" +
+			"  json  an array of objects: the stored fields plus \"read\" and \"archived\"\n" +
+			"  csv   a header row, then one row per message (RFC 4180)\n" +
+			"  mbox  one e-mail per message, mboxrd style (\"From \" lines quoted as \">From \"),\n" +
+			"        for any mail client",
+		Args: cobra.NoArgs,
+		PreRunE: func(*cobra.Command, []string) error {
+			if !slices.Contains(exportFormats, format) {
+				return fmt.Errorf("--format %q: want one of %s", inbox.Sanitize(format, false), strings.Join(exportFormats, ", "))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := openInbox(cmd, cfg.DataDir)
+			if err != nil {
+				return err
+			}
+			msgs, err := b.list.Messages(0, b.list.Len())
+			if err != nil {
+				return err
+			}
+			slices.Reverse(msgs) // oldest first, as they came
+			recs := make([]exported, len(msgs))
+			for i, m := range msgs {
+				st := b.state.State(m.ID)
+				recs[i] = exported{Message: m, Read: st.Read, Archived: st.Archived}
+			}
+			bw := bufio.NewWriter(cmd.OutOrStdout())
+			switch format {
+			case "csv":
+				err = exportCSV(bw, recs)
+			case "mbox":
+				err = exportMbox(bw, recs)
+			default:
+				if recs == nil {
+					recs = []exported{}
+				}
+				err = writeJSON(bw, recs)
+			}
+			if err != nil {
+				return err
+			}
+			return bw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", format, "json, csv or mbox")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(exportFormats, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+// exported is one message with the owner's state of it.
+type exported struct {
+	inbox.Message
+	Read     bool `json:"read"`
+	Archived bool `json:"archived"`
+}
+
+
+func exportCSV(w io.Writer, recs []exported) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "time", "name", "reply_to", "message", "fingerprint", "remote", "read", "archived", "checksum"})
+	for _, r := range recs {
+		cw.Write([]string{r.ID, r.Time.UTC().Format(time.RFC3339), r.Name, r.ReplyTo, r.Message.Message, r.Fingerprint, r.Remote,
+			strconv.FormatBool(r.Read), strconv.FormatBool(r.Archived), r.Checksum})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// exportMbox writes an mbox (RFC 4155) in the mboxrd style: each message
+// starts with a "From " line, and body lines that read "From " after any
+// number of ">" get one more ">", so readers can undo it.
+func exportMbox(w io.Writer, recs []exported) error {
+	bw := bufio.NewWriter(w)
+	for _, r := range recs {
+		sender, from := "portfolio", mail.Address{Name: r.Name, Address: "portfolio@localhost"}
+		email := isEmail(r.ReplyTo)
+		if email {
+			sender, from.Address = r.ReplyTo, r.ReplyTo
+		}
+		t := r.Time.UTC()
+		fmt.Fprintf(bw, "From %s %s\n", sender, t.Format(time.ANSIC))
+		fmt.Fprintf(bw, "From: %s\n", from.String())
+		if email {
+			fmt.Fprintf(bw, "Reply-To: %s\n", r.ReplyTo)
+		}
+		fmt.Fprintf(bw, "Date: %s\n", t.Format(time.RFC1123Z))
+		fmt.Fprintf(bw, "Subject: %s\n", mime.QEncoding.Encode("utf-8", "Message from "+r.Name))
+		fmt.Fprintf(bw, "Message-ID: <%s@portfolio>\n", r.ID)
+		bw.WriteString("MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n")
+		fmt.Fprintf(bw, "X-Portfolio-Reply-To: %s\n", mime.QEncoding.Encode("utf-8", r.ReplyTo))
+		fmt.Fprintf(bw, "X-Portfolio-Remote: %s\n", r.Remote)
+		if r.Fingerprint != "" {
+			fmt.Fprintf(bw, "X-Portfolio-Key: %s\n", r.Fingerprint)
+		}
+		status := "O"
+		if r.Read {
+			status = "RO"
+		}
+		fmt.Fprintf(bw, "Status: %s\n\n", status)
+		for line := range strings.SplitSeq(r.Message.Message, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(line, ">"), "From ") {
+				line = ">" + line
+			}
+			bw.WriteString(line + "\n")
+		}
+		bw.WriteString("\n")
+	}
+	return bw.Flush()
+}
+
+// isEmail reports whether a reply-to is a bare e-mail address.
+func isEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s
+}
