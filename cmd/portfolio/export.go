@@ -85,7 +85,6 @@ type exported struct {
 	Archived bool `json:"archived"`
 }
 
-
 func exportCSV(w io.Writer, recs []exported) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"id", "time", "name", "reply_to", "message", "fingerprint", "remote", "read", "archived", "checksum"})

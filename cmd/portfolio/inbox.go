@@ -236,7 +236,7 @@ func termWidth(w io.Writer) int {
 // The list's columns that shrink to fit the width, most expendable first,
 // with the widths they shrink to before any is dropped.
 const (
-	colName = iota + 2 // after the marker and time, ID columns
+	colName = iota + 3 // after the marker, time and ID columns
 	colReplyTo
 	colMessage
 )
