@@ -452,3 +452,40 @@ func TestMailboxArchive(t *testing.T) {
 		t.Fatalf("Page after unarchive = %+v, %v", p, err)
 	}
 }
+
+// What another process (the portfolio inbox command) archives shows in
+// the server's Mailbox at its next page.
+func TestMailboxSeesOtherProcesses(t *testing.T) {
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	ids := appendN(t, s, 3, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	state, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewMailbox(s, state)
+	if p, err := b.Page(0, 3, ""); err != nil || p.Total != 3 {
+		t.Fatalf("Page = %+v, %v", p, err)
+	}
+	cli, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Archive(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.MarkRead(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Page(0, 3, "")
+	if err != nil || p.Total != 2 || p.Unread != 1 {
+		t.Fatalf("Page after another process's changes = %+v, %v", p, err)
+	}
+	// Damaged by someone since: the state stays as it was, with a warning.
+	if err := os.WriteFile(filepath.Join(dir, readStateFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = b.Page(0, 3, ""); err != nil || p.Total != 2 || state.Warning() == "" {
+		t.Fatalf("Page after damage = %+v, %v, warning %q", p, err, state.Warning())
+	}
+}

@@ -49,6 +49,9 @@ func (b *Mailbox) page(from, n int, keep string) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
+	if err := b.state.Refresh(); err != nil {
+		return Page{}, err
+	}
 	p := Page{Report: l.Report, Kept: -1}
 	// The inbox is the listing less what is archived: an index pass in
 	// memory, no reads.

@@ -32,6 +32,7 @@ type ReadState struct {
 	mu      sync.Mutex
 	dir     string
 	s       stateSets
+	seen    os.FileInfo // the file s was read from, or nil
 	warning string
 }
 
@@ -87,9 +88,11 @@ func (r *ReadState) Warning() string {
 
 func (r *ReadState) path() string { return filepath.Join(r.dir, readStateFile) }
 
-// load reads the file (O_NOFOLLOW, regular files only).
+// load reads the file (O_NOFOLLOW, regular files only) and notes which
+// file it read.
 func (r *ReadState) load() (stateSets, error) {
 	s := newStateSets()
+	r.seen = nil
 	f, err := openRegular(r.path(), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
@@ -98,6 +101,7 @@ func (r *ReadState) load() (stateSets, error) {
 		return s, err
 	}
 	defer f.Close()
+	r.seen, _ = f.Stat()
 	b, err := io.ReadAll(f)
 	if err != nil {
 		return s, err
@@ -113,6 +117,36 @@ func (r *ReadState) load() (stateSets, error) {
 		s.archived[id] = struct{}{}
 	}
 	return s, nil
+}
+
+// Refresh reads the file again if another process (the portfolio inbox
+// command, say) replaced it since; otherwise it costs one lstat. A file
+// damaged since keeps the state as it was, with a Warning.
+func (r *ReadState) Refresh() error {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	st, err := os.Lstat(r.path())
+	if errors.Is(err, os.ErrNotExist) && r.seen == nil {
+		return nil
+	}
+	if err == nil && r.seen != nil && os.SameFile(st, r.seen) && st.Size() == r.seen.Size() && st.ModTime().Equal(r.seen.ModTime()) {
+		return nil
+	}
+	seen := r.seen
+	s, err := r.load()
+	switch {
+	case errors.Is(err, errCorruptState):
+		r.warning = err.Error()
+		return nil
+	case err != nil:
+		r.seen = seen // try again next time
+		return err
+	}
+	r.s = s
+	return nil
 }
 
 // State is what the owner did with the message with this ID.
@@ -222,6 +256,7 @@ func (r *ReadState) change(id string, set func(stateSets) map[string]struct{}, i
 	if err := writeFileAtomic(r.dir, r.path(), st); err != nil {
 		return err
 	}
+	r.seen, _ = os.Lstat(r.path())
 	r.s, r.warning = s, ""
 	return nil
 }
