@@ -410,13 +410,7 @@ func TestMailboxPage(t *testing.T) {
 // Archived messages leave the owner's pages (and their counts) but not the
 // log; unarchiving brings them back where they were.
 func TestMailboxArchive(t *testing.T) {
-	dir := t.TempDir()
-	s := openTestStore(t, dir)
-	ids := appendN(t, s, 5, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	state, err := LoadReadState(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, s, ids, state := testMailbox(t, 5)
 	before, err := os.ReadFile(logPath(dir))
 	if err != nil {
 		t.Fatal(err)
@@ -456,13 +450,7 @@ func TestMailboxArchive(t *testing.T) {
 // What another process (the portfolio inbox command) archives shows in
 // the server's Mailbox at its next page.
 func TestMailboxSeesOtherProcesses(t *testing.T) {
-	dir := t.TempDir()
-	s := openTestStore(t, dir)
-	ids := appendN(t, s, 3, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
-	state, err := LoadReadState(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, s, ids, state := testMailbox(t, 3)
 	b := NewMailbox(s, state)
 	if p, err := b.Page(0, 3, ""); err != nil || p.Total != 3 {
 		t.Fatalf("Page = %+v, %v", p, err)
@@ -488,4 +476,17 @@ func TestMailboxSeesOtherProcesses(t *testing.T) {
 	if p, err = b.Page(0, 3, ""); err != nil || p.Total != 2 || state.Warning() == "" {
 		t.Fatalf("Page after damage = %+v, %v, warning %q", p, err, state.Warning())
 	}
+}
+
+// testMailbox is a store of n messages in a new directory, and its state.
+func testMailbox(t *testing.T, n int) (string, *Store, []string, *ReadState) {
+	t.Helper()
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	ids := appendN(t, s, n, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	state, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, s, ids, state
 }

@@ -211,3 +211,26 @@ func TestReadStateSymlinkRefused(t *testing.T) {
 		t.Fatalf("LoadReadState through a symlink = %v; want a refusal", err)
 	}
 }
+
+// A change that can't be saved says so and changes nothing: the state in
+// memory never claims what the disk doesn't hold.
+func TestReadStateFailedSave(t *testing.T) {
+	dir := t.TempDir()
+	r, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A directory where the temporary file would go: the rename fails.
+	if err := os.Mkdir(filepath.Join(dir, readStateFile), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Archive("x"); err == nil {
+		t.Fatal("Archive succeeded without saving")
+	}
+	if r.IsArchived("x") {
+		t.Error("a failed Archive left the message archived in memory")
+	}
+	if tmp, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(tmp) != 0 {
+		t.Errorf("temp files left: %v", tmp)
+	}
+}

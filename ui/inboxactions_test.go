@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -163,5 +164,21 @@ func TestInboxHelpListsKeys(t *testing.T) {
 		if !strings.Contains(s, want) {
 			t.Errorf("help panel lacks %q:\n%s", want, s)
 		}
+	}
+}
+
+// A change the disk refused is said, and the message stays.
+func TestInboxArchiveFails(t *testing.T) {
+	src := newFake(t, threeMessages()...)
+	src.fail = errors.New("read-only file system")
+	m := newOwnerModel(t, src)
+	act(t, m, src, "5", "a")
+	s := plain(m)
+	if !strings.Contains(s, "Couldn't archive the message: read-only file system") || !strings.Contains(s, "Carol") {
+		t.Fatalf("after a failed archive:\n%s", s)
+	}
+	act(t, m, src, "u") // nothing to undo
+	if len(src.actions) != 1 {
+		t.Errorf("u after a failed archive: %v", src.actions)
 	}
 }

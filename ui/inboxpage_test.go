@@ -32,6 +32,7 @@ type fakeSource struct {
 	pages, most int
 	marked      []string
 	actions     []string  // MarkUnread, Archive, Unarchive in order
+	fail        error     // what MarkUnread, Archive and Unarchive return
 	others      []tea.Msg // what other Cmds returned (say, a clipboard write)
 }
 
@@ -103,8 +104,11 @@ func (f *fakeSource) change(what string, do func()) error {
 	if f.archived == nil {
 		f.archived = map[string]bool{}
 	}
-	do()
 	f.actions = append(f.actions, what)
+	if f.fail != nil {
+		return f.fail
+	}
+	do()
 	return nil
 }
 
