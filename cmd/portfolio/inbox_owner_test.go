@@ -325,6 +325,12 @@ func TestInboxExport(t *testing.T) {
 			t.Errorf("mbox lacks the reply-to or the text:\n%s", out)
 		}
 	})
+	empty := t.TempDir()
+	for format, want := range map[string]string{"json": "[]\n", "csv": "id,time,name,reply_to,message,fingerprint,remote,read,archived,checksum\n", "mbox": ""} {
+		if out, _, err := runInbox(t, "inbox", "export", "--format", format, "--data-dir", empty); err != nil || out != want {
+			t.Errorf("export --format %s of no messages = %q, %v; want %q", format, out, err, want)
+		}
+	}
 	if _, _, err := runInbox(t, "inbox", "export", "--format", "xml", "--data-dir", dir); err == nil || !strings.Contains(err.Error(), "json, csv, mbox") {
 		t.Errorf("--format xml = %v", err)
 	}
