@@ -430,6 +430,9 @@ func TestMailboxArchive(t *testing.T) {
 	if p, err = b.Page(1, 1, ids[1]); err != nil || p.Kept != 2 || p.Messages[0].ID != ids[2] {
 		t.Fatalf("Page(1, 1) = %+v, %v", p, err)
 	}
+	if p, err = b.ArchivedPage(0, 5, ids[3]); err != nil || p.Total != 1 || p.Kept != 0 || p.Messages[0].ID != ids[3] {
+		t.Fatalf("ArchivedPage = %+v, %v", p, err)
+	}
 	if after, _ := os.ReadFile(logPath(dir)); !bytes.Equal(before, after) {
 		t.Fatal("archiving rewrote the message log")
 	}

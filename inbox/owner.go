@@ -35,16 +35,25 @@ func NewMailbox(store *Store, state *ReadState) *Mailbox {
 // new messages arrive above it. The cost is the n records read and a pass
 // over the index in memory, however long the log.
 func (b *Mailbox) Page(from, n int, keep string) (Page, error) {
-	p, err := b.page(from, n, keep)
+	return b.retry(from, n, keep, false)
+}
+
+// ArchivedPage is Page over the archived messages instead.
+func (b *Mailbox) ArchivedPage(from, n int, keep string) (Page, error) {
+	return b.retry(from, n, keep, true)
+}
+
+func (b *Mailbox) retry(from, n int, keep string, archived bool) (Page, error) {
+	p, err := b.page(from, n, keep, archived)
 	if errors.Is(err, ErrChanged) {
 		// A repair or a replaced log between the listing and the reads:
 		// the new listing reads the new file.
-		p, err = b.page(from, n, keep)
+		p, err = b.page(from, n, keep, archived)
 	}
 	return p, err
 }
 
-func (b *Mailbox) page(from, n int, keep string) (Page, error) {
+func (b *Mailbox) page(from, n int, keep string, archived bool) (Page, error) {
 	l, err := b.store.Listing()
 	if err != nil {
 		return Page{}, err
@@ -53,13 +62,13 @@ func (b *Mailbox) page(from, n int, keep string) (Page, error) {
 		return Page{}, err
 	}
 	p := Page{Report: l.Report, Kept: -1}
-	// The inbox is the listing less what is archived: an index pass in
-	// memory, no reads.
+	// The inbox is the listing less what is archived (or only that): an
+	// index pass in memory, no reads.
 	var shown []int
 	i := 0
 	for id := range l.IDs() {
 		st := b.state.State(id)
-		if !st.Archived {
+		if st.Archived == archived {
 			if keep != "" && p.Kept < 0 && displayID(id) == keep {
 				p.Kept = len(shown)
 			}

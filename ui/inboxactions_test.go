@@ -182,3 +182,29 @@ func TestInboxArchiveFails(t *testing.T) {
 		t.Errorf("u after a failed archive: %v", src.actions)
 	}
 }
+
+// A lists the archived messages (a there unarchives) and A goes back; the
+// tab keeps counting the Inbox's unread.
+func TestInboxArchivedView(t *testing.T) {
+	src := newFake(t, threeMessages()...)
+	m := newOwnerModel(t, src)
+	act(t, m, src, "5", "down", "a", "A")
+	s := plain(m)
+	if !strings.Contains(s, "Archived: 1 message") || !strings.Contains(s, "Bob") || strings.Contains(s, "Carol") {
+		t.Fatalf("archived view:\n%s", s)
+	}
+	if !strings.Contains(s, "5 Inbox (2)") {
+		t.Errorf("the tab should count the Inbox's unread:\n%s", s)
+	}
+	if f := footer(m); !strings.Contains(f, "a unarchive") {
+		t.Errorf("archived footer %q", f)
+	}
+	act(t, m, src, "a")
+	if src.archived["bbbb"] || !strings.Contains(plain(m), "back in the Inbox") || !strings.Contains(plain(m), "No archived messages.") {
+		t.Fatalf("unarchive from the archived view: %v\n%s", src.archived, plain(m))
+	}
+	act(t, m, src, "A")
+	if s := plain(m); !strings.Contains(s, "3 messages") || !strings.Contains(s, "Bob") {
+		t.Fatalf("back in the Inbox:\n%s", s)
+	}
+}

@@ -20,6 +20,8 @@ type InboxSource interface {
 	// Page returns up to n messages from the from-th newest on, the
 	// totals, and where the message keep is now (see inbox.Mailbox.Page).
 	Page(from, n int, keep string) (inbox.Page, error)
+	// ArchivedPage is Page over the archived messages.
+	ArchivedPage(from, n int, keep string) (inbox.Page, error)
 	// MarkRead records that the owner opened a message.
 	MarkRead(id string) error
 	// MarkUnread makes a message unread again.
@@ -94,9 +96,10 @@ type inboxPage struct {
 	loading bool    // a load is in flight
 	pending tea.Cmd // work for the model to return from Update
 
-	undo   string // the message the undo key unarchives, until another key
-	follow string // select this message when the next load arrives
-	notice string // one line for the footer, taken by the model
+	archived bool   // listing the archived messages instead of the Inbox
+	undo     string // the message the undo key unarchives, until another key
+	follow   string // select this message when the next load arrives
+	notice   string // one line for the footer, taken by the model
 }
 
 func newInboxPage(src InboxSource, st func() *Styles) *inboxPage {
@@ -139,8 +142,12 @@ func (p *inboxPage) load(from, n int) {
 		keep = m.ID
 	}
 	from = max(0, from)
+	read := src.Page
+	if p.archived {
+		read = src.ArchivedPage
+	}
 	p.queue(func() tea.Msg {
-		page, err := src.Page(from, n, keep)
+		page, err := read(from, n, keep)
 		return inboxLoadedMsg{seq: seq, page: page, err: err}
 	})
 }
@@ -205,7 +212,10 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 	for i, m := range pg.Messages {
 		pg.Messages[i] = m.Sanitized() // cleaned again on show
 	}
-	p.total, p.unread, p.report, p.win = pg.Total, pg.Unread, pg.Report, pg
+	p.total, p.report, p.win = pg.Total, pg.Report, pg
+	if !p.archived {
+		p.unread = pg.Unread // the tab counts the Inbox's unread only
+	}
 	p.selected = max(0, min(p.selected, p.total-1))
 	p.top = max(0, min(p.top, p.selected, p.total-p.visible()))
 	if p.selected >= p.top+p.visible() {
@@ -241,7 +251,9 @@ func (p *inboxPage) openSelected() {
 	p.reading, p.open = true, m
 	if !read {
 		p.win.Read[p.selected-p.win.From] = true
-		p.unread = max(0, p.unread-1)
+		if !p.archived {
+			p.unread = max(0, p.unread-1)
+		}
 		src, id := p.src, m.ID
 		p.queue(func() tea.Msg { return inboxMarkedMsg{id: id, err: src.MarkRead(id)} })
 	}
@@ -261,6 +273,13 @@ func (p *inboxPage) takeNotice() string {
 // change to the state runs in a tea.Cmd.
 func (p *inboxPage) handleKey(msg tea.KeyPressMsg, k KeyMap) bool {
 	switch {
+	case key.Matches(msg, k.ArchivedView):
+		p.archived = !p.archived
+		p.reading, p.selected, p.top, p.win = false, 0, 0, inbox.Page{}
+		p.reload()
+		p.Invalidate()
+	case key.Matches(msg, k.Archive) && p.archived:
+		p.act(actUnarchive, p.selectedID())
 	case key.Matches(msg, k.Archive):
 		p.act(actArchive, p.selectedID())
 	case key.Matches(msg, k.Undo):
@@ -337,6 +356,8 @@ func (p *inboxPage) acted(msg inboxActedMsg) {
 	case msg.act == actArchive:
 		p.undo = msg.id
 		p.notice = "archived · u undo"
+	case msg.act == actUnarchive && p.archived:
+		p.notice = "back in the Inbox"
 	case msg.act == actUnarchive:
 		p.follow = msg.id // select it again where it was
 		p.notice = "restored"
@@ -376,6 +397,9 @@ func (p *inboxPage) render(width int) string {
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
 	k := p.visible()
 	head := fmt.Sprintf("%d %s, %d unread", p.total, plural(p.total, "message"), p.unread)
+	if p.archived {
+		head = fmt.Sprintf("Archived: %d %s · A back to the Inbox", p.total, plural(p.total, "message"))
+	}
 	if p.total > k {
 		head += fmt.Sprintf(" · %d–%d", p.top+1, min(p.top+k, p.total))
 	}
@@ -413,6 +437,8 @@ func (p *inboxPage) render(width int) string {
 		add("")
 		if p.loading && p.win.Messages == nil {
 			add(st.Muted.Render(wrap("Reading the messages…", width)))
+		} else if p.archived {
+			add(st.Muted.Render(wrap("No archived messages.", width)))
 		} else {
 			add(st.Muted.Render(wrap("No messages yet.", width)))
 		}

@@ -47,6 +47,14 @@ func (f *fakeSource) check(what string) {
 }
 
 func (f *fakeSource) Page(from, n int, keep string) (inbox.Page, error) {
+	return f.page(from, n, keep, false)
+}
+
+func (f *fakeSource) ArchivedPage(from, n int, keep string) (inbox.Page, error) {
+	return f.page(from, n, keep, true)
+}
+
+func (f *fakeSource) page(from, n int, keep string, archived bool) (inbox.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.check("Page")
@@ -54,7 +62,7 @@ func (f *fakeSource) Page(from, n int, keep string) (inbox.Page, error) {
 	f.most = max(f.most, n)
 	var shown []inbox.Message
 	for _, m := range f.msgs {
-		if !f.archived[m.ID] {
+		if f.archived[m.ID] == archived {
 			shown = append(shown, m)
 		}
 	}
