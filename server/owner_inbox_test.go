@@ -60,6 +60,15 @@ func TestOwnerInboxArchiveAndUndo(t *testing.T) {
 	if err != nil || st.IsArchived(stored.ID) || !st.IsRead(stored.ID) {
 		t.Fatalf("undo not saved: %+v, %v", st.State(stored.ID), err)
 	}
+
+	// What the command archives meanwhile shows in the tab at its next read.
+	if err := st.Archive(stored.ID); err != nil {
+		t.Fatal(err)
+	}
+	vt.send("A")
+	vt.waitScreen("Archived: 1 message", "Zoë 山田")
+	vt.send("A")
+	vt.waitScreen("1 message, 1 unread", "Ada Lovelace")
 	if msgs := readMessages(t, dir); len(msgs) != 2 {
 		t.Errorf("the log holds %d messages, want both still", len(msgs))
 	}
