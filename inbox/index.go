@@ -218,6 +218,19 @@ func (l *Listing) Messages(from, n int) ([]Message, error) {
 	if n <= 0 {
 		return nil, nil
 	}
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = from + i
+	}
+	return l.MessagesAt(idx)
+}
+
+// MessagesAt reads the messages at these indexes (newest first, as IDs
+// yields them), sanitised for display. It reads only those records.
+func (l *Listing) MessagesAt(idx []int) ([]Message, error) {
+	if len(idx) == 0 {
+		return nil, nil
+	}
 	f, err := openRegular(l.path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
@@ -226,9 +239,12 @@ func (l *Listing) Messages(from, n int) ([]Message, error) {
 	if st, err := f.Stat(); err != nil || l.file == nil || !os.SameFile(st, l.file) {
 		return nil, ErrChanged
 	}
-	msgs := make([]Message, 0, n)
+	msgs := make([]Message, 0, len(idx))
 	var buf []byte
-	for i := from; i < from+n; i++ {
+	for _, i := range idx {
+		if i < 0 || i >= len(l.entries) {
+			return nil, fmt.Errorf("message %d of %d: out of range", i, len(l.entries))
+		}
 		e := l.at(i)
 		buf = slices.Grow(buf[:0], int(e.n))[:e.n]
 		if _, err := f.ReadAt(buf, e.off); err != nil {
@@ -243,34 +259,84 @@ func (l *Listing) Messages(from, n int) ([]Message, error) {
 	return msgs, nil
 }
 
-// Find returns the message whose ID is id or, for ids of at least four
-// characters, the only message whose ID starts with it. It reads only
-// that record.
-func (l *Listing) Find(id string) (Message, bool, error) {
+// ErrNoMessage means no message has the ID (or an ID starting with it).
+var ErrNoMessage = errors.New("no message with that id")
+
+// AmbiguousError means an ID prefix matches several messages.
+type AmbiguousError struct {
+	Prefix     string
+	Candidates []string // the matching IDs, newest first (at most maxCandidates)
+	More       int      // how many more matched
+}
+
+// maxCandidates is how many matching IDs an AmbiguousError lists.
+const maxCandidates = 10
+
+func (e *AmbiguousError) Error() string {
+	s := fmt.Sprintf("id prefix %q matches %d messages: %s", e.Prefix, len(e.Candidates)+e.More, strings.Join(e.Candidates, ", "))
+	if e.More > 0 {
+		s += fmt.Sprintf(" and %d more", e.More)
+	}
+	return s + "; give more of the id"
+}
+
+// Lookup returns the message whose ID is id or the only one whose ID
+// starts with it (a prefix of any length). No match is ErrNoMessage;
+// several are an *AmbiguousError listing them. It reads only that record.
+func (l *Listing) Lookup(id string) (Message, error) {
+	i, err := l.lookup(id)
+	if err != nil {
+		return Message{}, err
+	}
+	msgs, err := l.MessagesAt([]int{i})
+	if err != nil {
+		return Message{}, err
+	}
+	return msgs[0], nil
+}
+
+// lookup is Lookup's index.
+func (l *Listing) lookup(id string) (int, error) {
 	id = strings.ToLower(strings.TrimSpace(id))
 	if id == "" {
-		return Message{}, false, nil
+		return -1, ErrNoMessage
 	}
-	found, n := -1, 0
+	var matches []int
 	for i := range l.entries {
 		eid := displayID(l.at(i).id)
 		if eid == id {
-			found, n = i, 1
-			break
+			return i, nil
 		}
-		if len(id) >= 4 && strings.HasPrefix(eid, id) {
-			found = i
-			n++
+		if strings.HasPrefix(eid, id) {
+			matches = append(matches, i)
 		}
 	}
-	if n != 1 {
+	switch len(matches) {
+	case 0:
+		return -1, ErrNoMessage
+	case 1:
+		return matches[0], nil
+	}
+	e := &AmbiguousError{Prefix: Sanitize(id, false)}
+	for _, i := range matches {
+		if len(e.Candidates) == maxCandidates {
+			e.More++
+			continue
+		}
+		e.Candidates = append(e.Candidates, displayID(l.at(i).id))
+	}
+	return -1, e
+}
+
+// Find returns the message whose ID is id or the only message whose ID
+// starts with it; ok is false when none or several match.
+func (l *Listing) Find(id string) (Message, bool, error) {
+	m, err := l.Lookup(id)
+	var amb *AmbiguousError
+	if errors.Is(err, ErrNoMessage) || errors.As(err, &amb) {
 		return Message{}, false, nil
 	}
-	msgs, err := l.Messages(found, 1)
-	if err != nil {
-		return Message{}, false, err
-	}
-	return msgs[0], true, nil
+	return m, err == nil, err
 }
 
 // displayID is an ID as Messages shows it: IDs Append made are plain

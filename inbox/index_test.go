@@ -271,7 +271,7 @@ func TestDataFilesMustBeRegular(t *testing.T) {
 		if _, err := LoadReadState(dir); err == nil || !strings.Contains(err.Error(), "symlink") {
 			t.Fatalf("LoadReadState with a symlinked lock = %v; want a symlink error", err)
 		}
-		r := &ReadState{dir: dir, read: map[string]struct{}{}} // linked after the start
+		r := &ReadState{dir: dir, s: newStateSets()} // linked after the start
 		if err := r.MarkRead("abcd"); err == nil || !strings.Contains(err.Error(), "symlink") {
 			t.Fatalf("MarkRead = %v; want a symlink error", err)
 		}
@@ -405,4 +405,91 @@ func TestMailboxPage(t *testing.T) {
 	if p, err = b.Page(0, 3, "gone"); err != nil || p.Kept != -1 {
 		t.Fatalf("keep of a missing message: %+v, %v", p, err)
 	}
+}
+
+// Archived messages leave the owner's pages (and their counts) but not the
+// log; unarchiving brings them back where they were.
+func TestMailboxArchive(t *testing.T) {
+	dir, s, ids, state := testMailbox(t, 5)
+	before, err := os.ReadFile(logPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewMailbox(s, state)
+	if err := b.Archive(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Page(0, 5, ids[3])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 4 || p.Unread != 4 || p.Kept != -1 || len(p.Messages) != 4 ||
+		p.Messages[0].ID != ids[4] || p.Messages[1].ID != ids[2] {
+		t.Fatalf("Page with one archived = %+v", p)
+	}
+	if p, err = b.Page(1, 1, ids[1]); err != nil || p.Kept != 2 || p.Messages[0].ID != ids[2] {
+		t.Fatalf("Page(1, 1) = %+v, %v", p, err)
+	}
+	if p, err = b.ArchivedPage(0, 5, ids[3]); err != nil || p.Total != 1 || p.Kept != 0 || p.Messages[0].ID != ids[3] {
+		t.Fatalf("ArchivedPage = %+v, %v", p, err)
+	}
+	if after, _ := os.ReadFile(logPath(dir)); !bytes.Equal(before, after) {
+		t.Fatal("archiving rewrote the message log")
+	}
+	if err := b.MarkRead(ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.MarkUnread(ids[4]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Unarchive(ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = b.Page(0, 5, ""); err != nil || p.Total != 5 || p.Unread != 5 || p.Messages[1].ID != ids[3] {
+		t.Fatalf("Page after unarchive = %+v, %v", p, err)
+	}
+}
+
+// What another process (the portfolio inbox command) archives shows in
+// the server's Mailbox at its next page.
+func TestMailboxSeesOtherProcesses(t *testing.T) {
+	dir, s, ids, state := testMailbox(t, 3)
+	b := NewMailbox(s, state)
+	if p, err := b.Page(0, 3, ""); err != nil || p.Total != 3 {
+		t.Fatalf("Page = %+v, %v", p, err)
+	}
+	cli, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.Archive(ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := cli.MarkRead(ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	p, err := b.Page(0, 3, "")
+	if err != nil || p.Total != 2 || p.Unread != 1 {
+		t.Fatalf("Page after another process's changes = %+v, %v", p, err)
+	}
+	// Damaged by someone since: the state stays as it was, with a warning.
+	if err := os.WriteFile(filepath.Join(dir, readStateFile), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = b.Page(0, 3, ""); err != nil || p.Total != 2 || state.Warning() == "" {
+		t.Fatalf("Page after damage = %+v, %v, warning %q", p, err, state.Warning())
+	}
+}
+
+// testMailbox is a store of n messages in a new directory, and its state.
+func testMailbox(t *testing.T, n int) (string, *Store, []string, *ReadState) {
+	t.Helper()
+	dir := t.TempDir()
+	s := openTestStore(t, dir)
+	ids := appendN(t, s, n, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+	state, err := LoadReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, s, ids, state
 }

@@ -5,7 +5,7 @@ import "errors"
 // Page is a window onto the owner's inbox, newest first, with the totals
 // at the moment it was read.
 type Page struct {
-	Total  int        // intact messages
+	Total  int        // intact messages in the inbox (archived ones aside)
 	Unread int        // of those, not yet opened
 	Report ReadReport // what was skipped
 	Kept   int        // where the message asked to keep is now, or -1
@@ -16,8 +16,8 @@ type Page struct {
 	Read     []bool
 }
 
-// Mailbox is the owner's reading of the store: pages of messages with
-// their read marks. Its methods read or write the disk (a UI calls them
+// Mailbox is the owner's reading of the store: pages of the messages not
+// archived, with their read marks. Its methods read or write the disk (a UI calls them
 // from a tea.Cmd); they are safe for concurrent use.
 type Mailbox struct {
 	store *Store
@@ -35,32 +35,53 @@ func NewMailbox(store *Store, state *ReadState) *Mailbox {
 // new messages arrive above it. The cost is the n records read and a pass
 // over the index in memory, however long the log.
 func (b *Mailbox) Page(from, n int, keep string) (Page, error) {
-	p, err := b.page(from, n, keep)
+	return b.retry(from, n, keep, false)
+}
+
+// ArchivedPage is Page over the archived messages instead.
+func (b *Mailbox) ArchivedPage(from, n int, keep string) (Page, error) {
+	return b.retry(from, n, keep, true)
+}
+
+func (b *Mailbox) retry(from, n int, keep string, archived bool) (Page, error) {
+	p, err := b.page(from, n, keep, archived)
 	if errors.Is(err, ErrChanged) {
 		// A repair or a replaced log between the listing and the reads:
 		// the new listing reads the new file.
-		p, err = b.page(from, n, keep)
+		p, err = b.page(from, n, keep, archived)
 	}
 	return p, err
 }
 
-func (b *Mailbox) page(from, n int, keep string) (Page, error) {
+func (b *Mailbox) page(from, n int, keep string, archived bool) (Page, error) {
 	l, err := b.store.Listing()
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Total: l.Len(), Report: l.Report, Kept: -1}
+	if err := b.state.Refresh(); err != nil {
+		return Page{}, err
+	}
+	p := Page{Report: l.Report, Kept: -1}
+	// The inbox is the listing less what is archived (or only that): an
+	// index pass in memory, no reads.
+	var shown []int
 	i := 0
 	for id := range l.IDs() {
-		if keep != "" && displayID(id) == keep {
-			p.Kept = i
-			break
+		st := b.state.State(id)
+		if st.Archived == archived {
+			if keep != "" && p.Kept < 0 && displayID(id) == keep {
+				p.Kept = len(shown)
+			}
+			if !st.Read {
+				p.Unread++
+			}
+			shown = append(shown, i)
 		}
 		i++
 	}
-	p.Unread = b.state.UnreadOf(l.IDs())
-	p.From = max(0, min(from, l.Len()-n))
-	if p.Messages, err = l.Messages(p.From, n); err != nil {
+	p.Total = len(shown)
+	p.From = max(0, min(from, p.Total-n))
+	if p.Messages, err = l.MessagesAt(shown[p.From:min(p.From+n, p.Total)]); err != nil {
 		return Page{}, err
 	}
 	p.Read = make([]bool, len(p.Messages))
@@ -72,3 +93,12 @@ func (b *Mailbox) page(from, n int, keep string) (Page, error) {
 
 // MarkRead records that the owner opened a message.
 func (b *Mailbox) MarkRead(id string) error { return b.state.MarkRead(id) }
+
+// MarkUnread makes a message unread again.
+func (b *Mailbox) MarkUnread(id string) error { return b.state.MarkUnread(id) }
+
+// Archive takes a message out of the inbox; the log keeps it.
+func (b *Mailbox) Archive(id string) error { return b.state.Archive(id) }
+
+// Unarchive puts an archived message back in the inbox.
+func (b *Mailbox) Unarchive(id string) error { return b.state.Unarchive(id) }

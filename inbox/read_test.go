@@ -2,8 +2,10 @@ package inbox
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -188,8 +190,8 @@ func TestFind(t *testing.T) {
 		{"ABCDEFGH", "abcdefgh", true},
 		{"qrst", "qrstuvwx", true},
 		{"abcde", "abcdefgh", true},
-		{"abcd", "", false}, // ambiguous
-		{"qrs", "", false},  // too short
+		{"abcd", "", false},     // ambiguous
+		{"q", "qrstuvwx", true}, // a prefix of any length
 		{"zzzz", "", false},
 		{"", "", false},
 	}
@@ -198,5 +200,18 @@ func TestFind(t *testing.T) {
 		if err != nil || ok != tt.wantOK || got.ID != tt.want {
 			t.Errorf("Find(%q) = %q, %v; want %q, %v", tt.id, got.ID, ok, tt.want, tt.wantOK)
 		}
+	}
+
+	// Lookup says why: no match, or the candidates of an ambiguous prefix.
+	if _, err := l.Lookup("zzzz"); !errors.Is(err, ErrNoMessage) {
+		t.Errorf("Lookup(zzzz) = %v, want ErrNoMessage", err)
+	}
+	_, err = l.Lookup("ab")
+	var amb *AmbiguousError
+	if !errors.As(err, &amb) || !slices.Equal(amb.Candidates, []string{"abcdxyzw", "abcdefgh"}) {
+		t.Fatalf("Lookup(ab) = %v, want both candidates", err)
+	}
+	if !strings.Contains(err.Error(), "abcdxyzw, abcdefgh") {
+		t.Errorf("error %q doesn't list the candidates", err)
 	}
 }

@@ -92,6 +92,9 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store.Close()
 		return nil, fmt.Errorf("--data-dir: %w", err)
 	}
+	if w := state.Warning(); w != "" {
+		logger.Warn(w)
+	}
 	if q := store.Quarantine(); q.Total() > 0 {
 		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
 			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))

@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"net/mail"
+	"net/url"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/pragyamugale/portfolio/inbox"
@@ -17,8 +20,16 @@ type InboxSource interface {
 	// Page returns up to n messages from the from-th newest on, the
 	// totals, and where the message keep is now (see inbox.Mailbox.Page).
 	Page(from, n int, keep string) (inbox.Page, error)
+	// ArchivedPage is Page over the archived messages.
+	ArchivedPage(from, n int, keep string) (inbox.Page, error)
 	// MarkRead records that the owner opened a message.
 	MarkRead(id string) error
+	// MarkUnread makes a message unread again.
+	MarkUnread(id string) error
+	// Archive takes a message out of the inbox (the log keeps it).
+	Archive(id string) error
+	// Unarchive puts an archived message back.
+	Unarchive(id string) error
 }
 
 // InboxChangedMsg tells an owner's UI that a message was stored: the
@@ -35,6 +46,22 @@ type inboxLoadedMsg struct {
 
 // inboxMarkedMsg says a MarkRead finished.
 type inboxMarkedMsg struct {
+	id  string
+	err error
+}
+
+// inboxAction is a change the owner made to one message.
+type inboxAction int
+
+const (
+	actArchive inboxAction = iota
+	actUnarchive
+	actUnread
+)
+
+// inboxActedMsg says an Archive, Unarchive or MarkUnread finished.
+type inboxActedMsg struct {
+	act inboxAction
 	id  string
 	err error
 }
@@ -68,6 +95,11 @@ type inboxPage struct {
 	seq     int     // the latest load asked for; older answers are dropped
 	loading bool    // a load is in flight
 	pending tea.Cmd // work for the model to return from Update
+
+	archived bool   // listing the archived messages instead of the Inbox
+	undo     string // the message the undo key unarchives, until another key
+	follow   string // select this message when the next load arrives
+	notice   string // one line for the footer, taken by the model
 }
 
 func newInboxPage(src InboxSource, st func() *Styles) *inboxPage {
@@ -105,13 +137,17 @@ func (p *inboxPage) reload() {
 func (p *inboxPage) load(from, n int) {
 	p.seq++
 	p.loading = true
-	seq, src, keep := p.seq, p.src, ""
-	if m, _, ok := p.item(p.selected); ok {
+	seq, src, keep := p.seq, p.src, p.follow
+	if m, _, ok := p.item(p.selected); ok && keep == "" {
 		keep = m.ID
 	}
 	from = max(0, from)
+	read := src.Page
+	if p.archived {
+		read = src.ArchivedPage
+	}
 	p.queue(func() tea.Msg {
-		page, err := src.Page(from, n, keep)
+		page, err := read(from, n, keep)
 		return inboxLoadedMsg{seq: seq, page: page, err: err}
 	})
 }
@@ -150,6 +186,8 @@ func (p *inboxPage) handle(msg tea.Msg) bool {
 		if msg.err != nil {
 			p.reload() // a failed mark only keeps it unread
 		}
+	case inboxActedMsg:
+		p.acted(msg)
 	default:
 		return false
 	}
@@ -163,6 +201,7 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 		p.Invalidate()
 		return
 	}
+	p.follow = ""
 	if pg.Kept >= 0 {
 		// New arrivals moved the selected message down: follow it.
 		p.top += pg.Kept - p.selected
@@ -173,7 +212,10 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 	for i, m := range pg.Messages {
 		pg.Messages[i] = m.Sanitized() // cleaned again on show
 	}
-	p.total, p.unread, p.report, p.win = pg.Total, pg.Unread, pg.Report, pg
+	p.total, p.report, p.win = pg.Total, pg.Report, pg
+	if !p.archived {
+		p.unread = pg.Unread // the tab counts the Inbox's unread only
+	}
 	p.selected = max(0, min(p.selected, p.total-1))
 	p.top = max(0, min(p.top, p.selected, p.total-p.visible()))
 	if p.selected >= p.top+p.visible() {
@@ -209,12 +251,131 @@ func (p *inboxPage) openSelected() {
 	p.reading, p.open = true, m
 	if !read {
 		p.win.Read[p.selected-p.win.From] = true
-		p.unread = max(0, p.unread-1)
+		if !p.archived {
+			p.unread = max(0, p.unread-1)
+		}
 		src, id := p.src, m.ID
 		p.queue(func() tea.Msg { return inboxMarkedMsg{id: id, err: src.MarkRead(id)} })
 	}
 	p.vp.GotoTop()
 	p.Invalidate()
+}
+
+// takeNotice returns (and forgets) the line the page has for the footer.
+func (p *inboxPage) takeNotice() string {
+	n := p.notice
+	p.notice = ""
+	return n
+}
+
+// handleKey takes the Inbox's own keys (archive, undo, mark unread, copy,
+// next/previous while reading); it reports whether key was one. Every
+// change to the state runs in a tea.Cmd.
+func (p *inboxPage) handleKey(msg tea.KeyPressMsg, k KeyMap) bool {
+	switch {
+	case key.Matches(msg, k.ArchivedView):
+		p.archived = !p.archived
+		p.reading, p.selected, p.top, p.win = false, 0, 0, inbox.Page{}
+		p.reload()
+		p.Invalidate()
+	case key.Matches(msg, k.Archive) && p.archived:
+		p.act(actUnarchive, p.selectedID())
+	case key.Matches(msg, k.Archive):
+		p.act(actArchive, p.selectedID())
+	case key.Matches(msg, k.Undo):
+		if p.undo == "" {
+			return false
+		}
+		p.act(actUnarchive, p.undo)
+		p.undo = ""
+	case key.Matches(msg, k.MarkUnread):
+		p.markUnread()
+	case key.Matches(msg, k.CopyReplyTo):
+		m, _, ok := p.item(p.selected)
+		if !ok || m.ReplyTo == "" {
+			return true
+		}
+		p.queue(tea.SetClipboard(m.ReplyTo))
+		p.notice = "copied " + m.ReplyTo
+	case p.reading && key.Matches(msg, k.NextMessage):
+		p.step(1)
+	case p.reading && key.Matches(msg, k.PrevMessage):
+		p.step(-1)
+	default:
+		return false
+	}
+	return true
+}
+
+// selectedID is the selected message's ID, or "" if it isn't loaded.
+func (p *inboxPage) selectedID() string {
+	if m, _, ok := p.item(p.selected); ok {
+		return m.ID
+	}
+	return ""
+}
+
+// act archives or unarchives a message, in a Cmd; the list reads itself
+// again when it is done. Archiving from the message view goes back to
+// the list, where the next message is now selected.
+func (p *inboxPage) act(a inboxAction, id string) {
+	if id == "" {
+		return
+	}
+	p.back()
+	src := p.src
+	do := src.Archive
+	if a == actUnarchive {
+		do = src.Unarchive
+	}
+	p.queue(func() tea.Msg { return inboxActedMsg{act: a, id: id, err: do(id)} })
+}
+
+// markUnread marks the selected message unread (and leaves it, if open).
+func (p *inboxPage) markUnread() {
+	m, read, ok := p.item(p.selected)
+	if !ok {
+		return
+	}
+	p.back()
+	if read {
+		p.win.Read[p.selected-p.win.From] = false
+		p.unread++
+		p.Invalidate()
+	}
+	src, id := p.src, m.ID
+	p.queue(func() tea.Msg { return inboxActedMsg{act: actUnread, id: id, err: src.MarkUnread(id)} })
+}
+
+// acted takes the outcome of an action: a notice, and a fresh list.
+func (p *inboxPage) acted(msg inboxActedMsg) {
+	verb := map[inboxAction]string{actArchive: "archive", actUnarchive: "restore", actUnread: "mark unread"}[msg.act]
+	switch {
+	case msg.err != nil:
+		p.notice = "Couldn't " + verb + " the message: " + inbox.Sanitize(msg.err.Error(), false)
+	case msg.act == actArchive:
+		p.undo = msg.id
+		p.notice = "archived · u undo"
+	case msg.act == actUnarchive && p.archived:
+		p.notice = "back in the Inbox"
+	case msg.act == actUnarchive:
+		p.follow = msg.id // select it again where it was
+		p.notice = "restored"
+	case msg.act == actUnread:
+		p.notice = "marked unread"
+	}
+	p.reload()
+}
+
+// step opens the next (d=1) or previous (d=-1) message while reading.
+func (p *inboxPage) step(d int) {
+	i := p.selected + d
+	if i < 0 || i >= p.total {
+		return
+	}
+	p.reading = false
+	p.Select(i)
+	p.openSelected()
 }
 
 // back returns from a message to the list; it reports whether it did.
@@ -236,6 +397,9 @@ func (p *inboxPage) render(width int) string {
 	add := func(s string) { lines = append(lines, strings.Split(s, "\n")...) }
 	k := p.visible()
 	head := fmt.Sprintf("%d %s, %d unread", p.total, plural(p.total, "message"), p.unread)
+	if p.archived {
+		head = fmt.Sprintf("Archived: %d %s · A back to the Inbox", p.total, plural(p.total, "message"))
+	}
 	if p.total > k {
 		head += fmt.Sprintf(" · %d–%d", p.top+1, min(p.top+k, p.total))
 	}
@@ -273,6 +437,8 @@ func (p *inboxPage) render(width int) string {
 		add("")
 		if p.loading && p.win.Messages == nil {
 			add(st.Muted.Render(wrap("Reading the messages…", width)))
+		} else if p.archived {
+			add(st.Muted.Render(wrap("No archived messages.", width)))
 		} else {
 			add(st.Muted.Render(wrap("No messages yet.", width)))
 		}
@@ -290,20 +456,42 @@ func (p *inboxPage) gutter(i int, s string) string {
 
 func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string {
 	var b strings.Builder
+	// The message first: it is what the owner opened the message for.
+	b.WriteString(wrap(m.Message, width) + "\n")
+	b.WriteString(st.Rule.Render(strings.Repeat("─", width)) + "\n")
 	field := func(label, value string) {
 		b.WriteString(st.Label.Render(label) + " " + wrap(value, max(width-len(label)-1, 8)) + "\n")
 	}
 	field("From:    ", m.Name)
-	field("Reply-to:", m.ReplyTo)
+	if url := replyURL(m.ReplyTo); url != "" {
+		// One clickable link; wrapping would split it, so it is cut.
+		label := "Reply-to:"
+		b.WriteString(st.Label.Render(label) + " " + linkStyle(st, url).Render(truncate(m.ReplyTo, max(width-len(label)-1, 8))) + "\n")
+	} else {
+		field("Reply-to:", m.ReplyTo)
+	}
 	field("Time:    ", m.Time.UTC().Format("2006-01-02 15:04:05 UTC"))
 	field("Id:      ", m.ID)
 	if m.Fingerprint != "" {
 		field("Key:     ", m.Fingerprint)
 	}
 	field("Address: ", m.Remote)
-	b.WriteString(st.Rule.Render(strings.Repeat("─", width)) + "\n")
-	b.WriteString(wrap(m.Message, width))
-	return b.String()
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// replyURL is where a reply-to leads: mailto: for an email address, the
+// URL itself for an http(s) URL, "" for anything else (an @handle).
+func replyURL(replyTo string) string {
+	if replyTo == "" || strings.ContainsAny(replyTo, " \t") {
+		return ""
+	}
+	if u, err := url.Parse(replyTo); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
+		return u.String()
+	}
+	if a, err := mail.ParseAddress(replyTo); err == nil && a.Name == "" && a.Address == replyTo {
+		return "mailto:" + url.PathEscape(replyTo)
+	}
+	return ""
 }
 
 // plural returns word, with an "s" unless n is 1.

@@ -25,10 +25,15 @@ type fakeSource struct {
 	mu   sync.Mutex
 	msgs []inbox.Message // newest first
 	read map[string]bool
-	open bool // a Cmd is running: I/O is allowed
+	// archived messages are left out of pages, as inbox.Mailbox does.
+	archived map[string]bool
+	open     bool // a Cmd is running: I/O is allowed
 	// pages and most are how many pages were read, and the largest.
 	pages, most int
 	marked      []string
+	actions     []string  // MarkUnread, Archive, Unarchive in order
+	fail        error     // what MarkUnread, Archive and Unarchive return
+	others      []tea.Msg // what other Cmds returned (say, a clipboard write)
 }
 
 func newFake(t testing.TB, msgs ...inbox.Message) *fakeSource {
@@ -42,13 +47,27 @@ func (f *fakeSource) check(what string) {
 }
 
 func (f *fakeSource) Page(from, n int, keep string) (inbox.Page, error) {
+	return f.page(from, n, keep, false)
+}
+
+func (f *fakeSource) ArchivedPage(from, n int, keep string) (inbox.Page, error) {
+	return f.page(from, n, keep, true)
+}
+
+func (f *fakeSource) page(from, n int, keep string, archived bool) (inbox.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.check("Page")
 	f.pages++
 	f.most = max(f.most, n)
-	p := inbox.Page{Total: len(f.msgs), Kept: -1}
-	for i, m := range f.msgs {
+	var shown []inbox.Message
+	for _, m := range f.msgs {
+		if f.archived[m.ID] == archived {
+			shown = append(shown, m)
+		}
+	}
+	p := inbox.Page{Total: len(shown), Kept: -1}
+	for i, m := range shown {
 		if !f.read[m.ID] {
 			p.Unread++
 		}
@@ -56,8 +75,8 @@ func (f *fakeSource) Page(from, n int, keep string) (inbox.Page, error) {
 			p.Kept = i
 		}
 	}
-	p.From = max(0, min(from, len(f.msgs)-n))
-	p.Messages = slices.Clone(f.msgs[p.From:min(p.From+n, len(f.msgs))])
+	p.From = max(0, min(from, len(shown)-n))
+	p.Messages = slices.Clone(shown[p.From:min(p.From+n, len(shown))])
 	for _, m := range p.Messages {
 		p.Read = append(p.Read, f.read[m.ID])
 	}
@@ -70,6 +89,34 @@ func (f *fakeSource) MarkRead(id string) error {
 	f.check("MarkRead")
 	f.read[id] = true
 	f.marked = append(f.marked, id)
+	return nil
+}
+
+func (f *fakeSource) MarkUnread(id string) error {
+	return f.change("MarkUnread", func() { delete(f.read, id) })
+}
+
+func (f *fakeSource) Archive(id string) error {
+	return f.change("Archive", func() { f.archived[id] = true })
+}
+
+func (f *fakeSource) Unarchive(id string) error {
+	return f.change("Unarchive", func() { delete(f.archived, id) })
+}
+
+// change applies one state change, from a Cmd only, and records it.
+func (f *fakeSource) change(what string, do func()) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.check(what)
+	if f.archived == nil {
+		f.archived = map[string]bool{}
+	}
+	f.actions = append(f.actions, what)
+	if f.fail != nil {
+		return f.fail
+	}
+	do()
 	return nil
 }
 
@@ -104,8 +151,14 @@ func runCmds(t testing.TB, m *Model, src *fakeSource, cmd tea.Cmd) {
 		switch msg := msg.(type) {
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case inboxLoadedMsg, inboxMarkedMsg, InboxChangedMsg:
+		case inboxLoadedMsg, inboxMarkedMsg, inboxActedMsg, InboxChangedMsg:
 			queue = append(queue, send(t, m, msg))
+		default:
+			if src != nil && msg != nil {
+				src.mu.Lock()
+				src.others = append(src.others, msg)
+				src.mu.Unlock()
+			}
 		}
 	}
 }

@@ -20,6 +20,12 @@ type KeyMap struct {
 	Theme, Mouse                     key.Binding
 	Help, Quit                       key.Binding
 
+	// The owner's Inbox.
+	Archive, Undo, MarkUnread key.Binding
+	ArchivedView              key.Binding // the archived messages, and back
+	CopyReplyTo               key.Binding // to the clipboard (OSC 52)
+	NextMessage, PrevMessage  key.Binding // while reading one
+
 	// The contact form, while it has the keyboard.
 	Write                       key.Binding // enter the form
 	NextField, PrevField        key.Binding
@@ -53,6 +59,14 @@ func DefaultKeyMap() KeyMap {
 		Mouse:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse wheel")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Archive:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
+		Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo archive")),
+		MarkUnread:   key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "mark unread")),
+		ArchivedView: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "archived/inbox")),
+		CopyReplyTo:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy reply-to")),
+		NextMessage:  key.NewBinding(key.WithKeys("n", "]"), key.WithHelp("n/p", "next/prev message")),
+		PrevMessage:  key.NewBinding(key.WithKeys("p", "["), key.WithHelp("p", "previous message")),
 
 		Write:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write a message")),
 		NextField:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),

@@ -337,8 +337,22 @@ func (m *Model) helpKeys(full bool) helpKeys {
 		k.Back.SetHelp("←", "list")
 		short = []key.Binding{k.Up, k.Back, k.NextStudy}
 	case m.section == SectionInbox && m.inbox.reading:
-		short = []key.Binding{k.Up, k.Back}
-	case m.section == SectionProjects || m.section == SectionInbox:
+		// Most wanted first: the footer drops from the end.
+		next, cp, unread := k.NextMessage, k.CopyReplyTo, k.MarkUnread
+		next.SetHelp("n/p", "next/prev")
+		cp.SetHelp("c", "copy reply-to")
+		unread.SetHelp("U", "unread")
+		if m.inbox.archived {
+			k.Archive.SetHelp("a", "unarchive")
+		}
+		short = []key.Binding{k.Back, k.Archive, next, cp, unread, k.Up}
+	case m.section == SectionInbox:
+		k.Up.SetHelp("↑/↓", "choose")
+		if m.inbox.archived {
+			k.Archive.SetHelp("a", "unarchive")
+		}
+		short = []key.Binding{k.Up, k.Open, k.Archive, k.NextSection}
+	case m.section == SectionProjects:
 		k.Up.SetHelp("↑/↓", "choose")
 		short = []key.Binding{k.Up, k.Open, k.NextSection}
 	case m.section == SectionSkills:
@@ -391,6 +405,17 @@ func (m *Model) helpKeys(full bool) helpKeys {
 		k.Write.SetHelp("enter", "write")
 		all = append(all, k.Write)
 	}
+	if m.section == SectionInbox && m.study == nil {
+		if m.inbox.reading {
+			all = append(all, k.NextMessage)
+		}
+		if m.inbox.archived {
+			k.Archive.SetHelp("a", "unarchive")
+			all = append(all, k.Archive, k.MarkUnread, k.CopyReplyTo, k.ArchivedView)
+		} else {
+			all = append(all, k.Archive, k.Undo, k.MarkUnread, k.CopyReplyTo, k.ArchivedView)
+		}
+	}
 	all = append(all, k.Theme, k.Mouse, k.Help, k.Quit)
 	return helpKeys{short: short, keep: 3, full: all}
 }
@@ -433,6 +458,7 @@ type helpKey struct {
 	styles                     *Styles
 	section                    Section
 	study, form, help, reading bool
+	archived                   bool
 	scrolls                    bool
 	width                      int
 }
@@ -460,7 +486,7 @@ func (c *chrome) help(m *Model, width int) (string, bool) {
 	k := helpKey{styles: m.styles, section: m.section, study: m.study != nil, form: m.formActive(),
 		help: m.showHelp, scrolls: m.page().Scrollable(), width: width}
 	if m.inbox != nil {
-		k.reading = m.inbox.reading
+		k.reading, k.archived = m.inbox.reading, m.inbox.archived
 	}
 	if f, ok := c.helps[k]; ok {
 		return f.line, f.fits

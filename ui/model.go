@@ -218,6 +218,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if m.inbox != nil && m.inbox.handle(msg) {
 		m.screen = ""
+		if n := m.inbox.takeNotice(); n != "" {
+			m.notice = n
+		}
 		return m, nil
 	}
 	switch msg.(type) {
@@ -274,6 +277,9 @@ func (m *Model) formActive() bool {
 
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	k := m.keys
+	if m.inbox != nil && !key.Matches(msg, k.Undo) {
+		m.inbox.undo = "" // an archive's undo lasts until the next key
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quit = true
@@ -311,6 +317,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.section == SectionInbox {
 			m.inbox.back()
 		}
+	case m.section == SectionInbox && m.inbox.handleKey(msg, k):
+		m.notice = m.inbox.takeNotice()
 	case m.study != nil:
 		m.study.Update(msg, k)
 	case m.section == SectionProjects:

