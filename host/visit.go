@@ -181,13 +181,19 @@ func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
 // visit (with a line saying why), or the host shuts down. The terminal is
 // left as the visit found it. It returns the last program's error:
 // errors.Is(err, tea.ErrProgramPanic) means the model panicked (Bubble
-// Tea has restored the terminal and printed the stack to stderr).
+// Tea has restored the terminal and printed the stack to stderr);
+// ErrOutputStuck means the visitor's client stopped reading.
 func (v *Visit) Run() error {
 	defer close(v.ended)
+	stuck := v.wd.backstop(v.term.Close)
 	err := v.run()
+	stuck.end()
 	v.scr.restore()
 	if msg := v.wd.endMessage(); msg != "" {
 		v.scr.direct([]byte("\r\n" + msg + "\r\n"))
+	}
+	if stuck.stop() {
+		return ErrOutputStuck
 	}
 	return err
 }

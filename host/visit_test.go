@@ -290,3 +290,41 @@ func TestShutdownEndsVisits(t *testing.T) {
 		t.Error("terminal not restored at shutdown")
 	}
 }
+
+// blockedTerminal is a client that stopped reading: every Write waits
+// until the terminal is closed.
+type blockedTerminal struct{ *fakeTerminal }
+
+func (b blockedTerminal) Write(p []byte) (int, error) {
+	<-b.done
+	return 0, io.ErrClosedPipe
+}
+
+// TestStuckOutputEndsVisit: a visitor whose client stops reading can't
+// hold a visit past its limits: the writes the visit is stuck behind are
+// abandoned (the terminal is closed) a few seconds after the limit.
+func TestStuckOutputEndsVisit(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"idle":        {Idle: 200 * time.Millisecond, Notice: func(s string) tea.Msg { return noteMsg(s) }},
+		"max session": {MaxSession: 200 * time.Millisecond, Notice: func(s string) tea.Msg { return noteMsg(s) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			term := blockedTerminal{newFakeTerminal(40, 10)}
+			v := New(cfg).NewVisit(term, &counter{}, Options{})
+			done := make(chan error, 1)
+			go func() { done <- v.Run() }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrOutputStuck) {
+					t.Errorf("Run = %v, want ErrOutputStuck", err)
+				}
+			case <-time.After(stuckGrace + waitTimeout):
+				t.Fatal("a visit with stuck output outlived its limit")
+			}
+			if !term.closed.Load() {
+				t.Error("the terminal was not closed")
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/ui"
@@ -32,6 +33,8 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		s.log.Error("ui panic", "remote", remoteIP(sess.RemoteAddr()))
 		fmt.Fprint(sess, "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
 		exitSession(sess, 1)
+	case errors.Is(err, host.ErrOutputStuck):
+		s.log.Info("ui ended", "remote", remoteIP(sess.RemoteAddr()), "why", err.Error())
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
 		s.log.Debug("ui ended", "err", quote(err.Error()))
 	}
@@ -106,3 +109,14 @@ func (t *sshTerminal) Environ() []string         { return t.env }
 func (t *sshTerminal) Size() host.Size           { return t.size }
 func (t *sshTerminal) Resizes() <-chan host.Size { return t.resizes }
 func (t *sshTerminal) Done() <-chan struct{}     { return t.Context().Done() }
+
+// Close drops the visitor's connection: the host calls it only when their
+// client has stopped reading (output is stuck), and then closing the
+// channel alone could wait behind the same full buffers. (A connection
+// carries one session at a time.)
+func (t *sshTerminal) Close() error {
+	if conn, ok := t.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		return conn.Close()
+	}
+	return t.Session.Close()
+}
