@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,4 +270,35 @@ func TestContractFilterSeesSentMessages(t *testing.T) {
 	}
 	p.Quit()
 	wait()
+}
+
+// views counts its View calls.
+type views struct {
+	viewModel
+	n *atomic.Int64
+}
+
+func (m views) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.viewModel.Update(msg)
+	m.viewModel = next.(viewModel)
+	return m, cmd
+}
+func (m views) View() tea.View { m.n.Add(1); return m.viewModel.View() }
+
+// TestContractViewAfterEveryUpdate: a program calls View after every
+// message, however many arrive within a frame. That is why the host hands
+// a read's keys to the model as one eventBatch: a client streaming keys
+// would otherwise cost a whole render per key.
+func TestContractViewAfterEveryUpdate(t *testing.T) {
+	var n atomic.Int64
+	p, wait := startProgram(t, views{viewModel{"x"}, &n}, &writes{})
+	before := n.Load()
+	for range 50 {
+		p.Send(tea.KeyPressMsg{Code: 'a', Text: "a"})
+	}
+	p.Quit()
+	wait()
+	if got := n.Load() - before; got < 50 {
+		t.Errorf("50 messages sent within a frame cost %d Views: the library coalesces renders now, eventBatch may go", got)
+	}
 }

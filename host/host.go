@@ -70,7 +70,9 @@ type Terminal interface {
 }
 
 // Model is the model a visit drives: any Bubble Tea model that can say
-// whether it waits for the result of a command it started.
+// whether it waits for the result of a command it started. The model
+// outlives the visit's programs, so its Update must change it in place
+// and return it (a pointer model), as the portfolio's does.
 //
 // The host needs nothing else from it. It knows by itself whether the
 // model has had any message besides its size (until then the model shows

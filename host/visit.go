@@ -40,6 +40,19 @@ type Options struct {
 	// Leave it nil when the first screen is the visitor's own (a deep
 	// link, a private page).
 	FirstFrame any
+	// Events, if set, paces this visit's input events together with every
+	// visit given the same limiter (say, all of one address's sessions),
+	// so opening more sessions buys no more Updates; NewEventBudget makes
+	// one. Nil: the visit gets its own.
+	Events *rate.Limiter
+}
+
+// NewEventBudget is a pace for visitors' input events: far above typing,
+// key repeat or a fast mouse wheel, with a burst that takes a whole
+// message typed by a terminal that pastes as keys. Reading waits beyond
+// it (the transport's flow control backs up); nothing is dropped.
+func NewEventBudget() *rate.Limiter {
+	return rate.NewLimiter(eventsPerSecond, eventsBurst)
 }
 
 // Visit is one visitor's UI for the length of their stay.
@@ -95,11 +108,14 @@ func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
 		model:  model,
 		wd:     newWatchdog(h.cfg.Idle, h.cfg.MaxSession),
 		size:   term.Size(),
-		events: rate.NewLimiter(eventsPerSecond, eventsBurst),
+		events: o.Events,
 		sends:  make(chan tea.Msg),
 		ended:  make(chan struct{}),
 		frame:  frameKey{screen: o.FirstFrame, profile: profile, term: termType(env)},
 		shared: o.FirstFrame != nil,
+	}
+	if v.events == nil {
+		v.events = NewEventBudget()
 	}
 	v.scr = newScreen(term, h.obs.FirstOutput)
 	v.opts = []tea.ProgramOption{
@@ -346,7 +362,7 @@ func (v *Visit) firstFrameKey() frameKey {
 // the terminal already shows the program's first frame (the cached one).
 func (v *Visit) start(shown bool) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := tea.NewProgram(v.model, append(v.opts,
+	p := tea.NewProgram(batched{v.model}, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.size.Width, v.size.Height),
 	)...)
@@ -376,11 +392,13 @@ func (v *Visit) start(shown bool) {
 // acts on, which are also kept for programs started later. The rest
 // (mouse clicks and motion, focus, unknown sequences…) is dropped here,
 // so it can't wake a sleeping program.
+//
+// The keys, pastes and wheel steps of one read go to the model as one
+// message (eventBatch): Bubble Tea calls View after every message, so a
+// client streaming keys would otherwise cost a whole render per key.
 func (v *Visit) deliverEvents(events []uv.Event) {
+	var batch eventBatch
 	for _, ev := range events {
-		if !pace(v.events, v.term.Done(), v.h.closing) {
-			return // the visit is ending
-		}
 		switch ev := ev.(type) {
 		case uv.ModeReportEvent:
 			v.keepReport(tea.ModeReportMsg(ev))
@@ -390,13 +408,45 @@ func (v *Visit) deliverEvents(events []uv.Event) {
 		case uv.BackgroundColorEvent:
 			v.report(tea.BackgroundColorMsg(ev))
 		case uv.KeyPressEvent:
-			v.deliver(tea.KeyPressMsg(ev))
+			batch = append(batch, tea.KeyPressMsg(ev))
 		case uv.PasteEvent:
-			v.deliver(tea.PasteMsg(ev))
+			batch = append(batch, tea.PasteMsg(ev))
 		case uv.MouseWheelEvent:
-			v.deliver(tea.MouseWheelMsg(ev))
+			batch = append(batch, tea.MouseWheelMsg(ev))
 		}
 	}
+	switch {
+	case len(batch) == 0:
+	case !pace(v.events, len(batch), v.term.Done(), v.h.closing):
+		// The visit is ending.
+	case len(batch) == 1:
+		v.deliver(batch[0])
+	default:
+		v.deliver(batch)
+	}
+}
+
+// eventBatch is input events that arrived together, for one Update each
+// and one View in all (see batched).
+type eventBatch []tea.Msg
+
+// batched is the model as a program sees it: the same model, which takes
+// an eventBatch message by message.
+type batched struct{ Model }
+
+// Update hands each message of a batch to the model in turn.
+func (b batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	batch, ok := msg.(eventBatch)
+	if !ok {
+		_, cmd := b.Model.Update(msg)
+		return b, cmd
+	}
+	cmds := make([]tea.Cmd, 0, len(batch))
+	for _, m := range batch {
+		_, cmd := b.Model.Update(m)
+		cmds = append(cmds, cmd)
+	}
+	return b, tea.Batch(cmds...)
 }
 
 // report hands the model a fact about the terminal (the answer to the
@@ -421,13 +471,18 @@ func (v *Visit) report(msg tea.Msg) {
 	}
 }
 
-// pace waits for the limiter, and reports false if done or closing comes
-// first (the visit or the host is ending).
-func pace(l *rate.Limiter, done, closing <-chan struct{}) bool {
-	if l.Allow() {
+// pace waits until the limiter allows n events, and reports false if
+// done or closing comes first (the visit or the host is ending).
+func pace(l *rate.Limiter, n int, done, closing <-chan struct{}) bool {
+	if l.AllowN(time.Now(), n) {
 		return true // the common case, without a reservation
 	}
-	d := l.Reserve().Delay()
+	var d time.Duration
+	for n > 0 {
+		k := min(n, l.Burst())
+		d = max(d, l.ReserveN(time.Now(), k).Delay())
+		n -= k
+	}
 	if d <= 0 {
 		return true
 	}

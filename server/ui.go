@@ -4,13 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
 
 	"github.com/pragyamugale/portfolio/host"
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -23,8 +26,14 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		exitSession(sess, 1)
 		return
 	}
+	addr := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
+	events := s.budgets.acquire(addr)
+	defer s.budgets.release(addr)
 	term := newSSHTerminal(sess)
-	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(opts)}).Run()
+	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{
+		FirstFrame: firstScreen(opts),
+		Events:     events,
+	}).Run()
 	close(term.ended)
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
@@ -37,6 +46,46 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		s.log.Info("ui ended", "remote", remoteIP(sess.RemoteAddr()), "why", err.Error())
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
 		s.log.Debug("ui ended", "err", quote(err.Error()))
+	}
+}
+
+// eventBudgets gives the UI sessions of one address (IPv6 by /64) one
+// event budget between them: a visitor who opens five sessions to stream
+// keys gets the Updates of one.
+type eventBudgets struct {
+	mu sync.Mutex
+	m  map[string]*eventBudget
+}
+
+type eventBudget struct {
+	events   *rate.Limiter
+	sessions int
+}
+
+// acquire is addr's budget, shared with its other sessions.
+func (b *eventBudgets) acquire(addr string) *rate.Limiter {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[string]*eventBudget{}
+	}
+	e := b.m[addr]
+	if e == nil {
+		e = &eventBudget{events: host.NewEventBudget()}
+		b.m[addr] = e
+	}
+	e.sessions++
+	return e.events
+}
+
+// release forgets addr's budget with its last session.
+func (b *eventBudgets) release(addr string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e := b.m[addr]; e != nil {
+		if e.sessions--; e.sessions <= 0 {
+			delete(b.m, addr)
+		}
 	}
 }
 
