@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -415,16 +416,29 @@ func (v *Visit) deliverEvents(events []uv.Event) {
 			batch = append(batch, tea.MouseWheelMsg(ev))
 		}
 	}
-	switch {
-	case len(batch) == 0:
-	case !pace(v.events, len(batch), v.term.Done(), v.h.closing):
-		// The visit is ending.
-	case len(batch) == 1:
-		v.deliver(batch[0])
-	default:
-		v.deliver(batch)
+	for len(batch) > 0 {
+		// Small batches, so a flood's Updates come in short runs that
+		// leave room for other visitors' frames.
+		b := batch[:min(len(batch), maxBatch)]
+		batch = batch[len(b):]
+		if !pace(v.events, len(b), v.term.Done(), v.h.closing) {
+			return // the visit is ending
+		}
+		select {
+		case <-v.term.Done():
+			return // the visitor has gone: the rest of their input is moot
+		default:
+		}
+		if len(b) == 1 {
+			v.deliver(b[0])
+		} else {
+			v.deliver(b)
+		}
 	}
 }
+
+// maxBatch is the most events handed to the model as one message.
+const maxBatch = 32
 
 // eventBatch is input events that arrived together, for one Update each
 // and one View in all (see batched).
@@ -445,6 +459,9 @@ func (b batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	for _, m := range batch {
 		_, cmd := b.Model.Update(m)
 		cmds = append(cmds, cmd)
+		// Let other visitors' goroutines (a frame due) run between
+		// Updates, rather than wait out the scheduler's 10 ms slice.
+		runtime.Gosched()
 	}
 	return b, tea.Batch(cmds...)
 }
