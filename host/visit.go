@@ -110,7 +110,7 @@ func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
 		wd:     newWatchdog(h.cfg.Idle, h.cfg.MaxSession),
 		size:   term.Size(),
 		events: o.Events,
-		sends:  make(chan tea.Msg),
+		sends:  make(chan tea.Msg, 8),
 		ended:  make(chan struct{}),
 		frame:  frameKey{screen: o.FirstFrame, profile: profile, term: termType(env)},
 		shared: o.FirstFrame != nil,
@@ -151,8 +151,10 @@ func termType(env []string) string {
 }
 
 // Send delivers msg to the visit's model, waking its program if it
-// sleeps. It is safe to call from any goroutine, and returns once the
-// visit has taken the message, or at once if the visit has ended.
+// sleeps. It is safe to call from any goroutine. It returns once the
+// visit has queued the message (a few fit at once; beyond them it waits
+// for the visit, at most until the visit ends), or at once if the visit
+// has ended.
 func (v *Visit) Send(msg tea.Msg) {
 	select {
 	case v.sends <- msg:

@@ -99,6 +99,11 @@ func firstScreen(o ui.Options) any {
 	return struct{ light, form bool }{o.Light, o.Submit != nil}
 }
 
+// Host is the host that runs the server's UI visits, for other transports
+// (a browser's terminal) to run theirs beside them: one count of running
+// programs, one cache of first frames, one shutdown.
+func (s *Server) Host() *host.Host { return s.host }
+
 // newHost makes the host that runs the server's visits.
 func (s *Server) newHost() *host.Host {
 	return host.New(host.Config{
