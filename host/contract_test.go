@@ -88,7 +88,8 @@ func startProgram(t *testing.T, m tea.Model, out io.Writer, opts ...tea.ProgramO
 
 // TestContractRendererFirstWriteIsFullFrame: a program without input
 // sends no queries, so its first Write is its first frame, and that frame
-// is a full repaint that starts by entering the alternate screen. The
+// is a full repaint (or, when its renderer ticks before the first render,
+// the empty screen) that starts by entering the alternate screen. The
 // screen relies on it to cache first frames, to drop a program's first
 // frame when the terminal shows it already, and to strip the alternate
 // screen's entry when a woken program repaints in place.
@@ -102,7 +103,13 @@ func TestContractRendererFirstWriteIsFullFrame(t *testing.T) {
 	if !strings.HasPrefix(first, ansi.SetModeAltScreenSaveCursor) {
 		t.Errorf("first write doesn't start by entering the alternate screen: %q", first)
 	}
-	if !strings.Contains(first, ansi.EraseEntireScreen) || !strings.Contains(first, "hello contract") {
+	if !strings.Contains(first, ansi.EraseEntireScreen) {
+		t.Errorf("first write doesn't erase the screen: %q", first)
+	}
+	// (On a slow machine the renderer's tick can come before the first
+	// render: then the first frame is the empty screen, which the screen
+	// never caches; see visible.)
+	if visible([]byte(first)) && !strings.Contains(first, "hello contract") {
 		t.Errorf("first write isn't a full frame: %q", first)
 	}
 	p.Quit()

@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -65,7 +66,7 @@ func (s *screen) Write(p []byte) (int, error) {
 			// again would overwrite the cursor saved on the way in.
 			s.shown, s.expect = false, nil
 			p = bytes.TrimPrefix(p, []byte(ansi.SetModeAltScreenSaveCursor))
-		case record != nil && !s.touched:
+		case record != nil && !s.touched && visible(p):
 			record(bytes.Clone(p))
 		}
 	}
@@ -89,6 +90,14 @@ func (s *screen) write(p []byte) (int, error) {
 		}
 	}
 	return s.w.Write(p)
+}
+
+// visible reports whether a frame shows anything. A program's renderer
+// ticks from before its first render, so on a slow machine its first
+// frame can be the empty screen; that one must not be cached for every
+// later visitor.
+func visible(frame []byte) bool {
+	return strings.TrimSpace(ansi.Strip(string(frame))) != ""
 }
 
 var (

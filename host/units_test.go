@@ -47,6 +47,15 @@ func TestScreenWriter(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+	t.Run("an empty first frame is not recorded", func(t *testing.T) {
+		var got [][]byte
+		s := newScreen(&bytes.Buffer{}, nil)
+		s.begin(func(f []byte) { got = append(got, f) })
+		s.Write([]byte(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "  \r\n "))
+		if len(got) != 0 {
+			t.Errorf("recorded %q, an empty screen", got)
+		}
+	})
 	t.Run("recorded only when untouched", func(t *testing.T) {
 		var got [][]byte
 		record := func(f []byte) { got = append(got, f) }

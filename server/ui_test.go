@@ -81,8 +81,8 @@ func (l smallSendBuffers) Accept() (net.Conn, error) {
 func TestLimitsHoldWhenOutputIsStuck(t *testing.T) {
 	t.Parallel()
 	for name, edit := range map[string]func(*Config){
-		"max session": func(c *Config) { c.IdleTimeout, c.MaxSession, c.SessionRate = 0, 3*time.Second, 0 },
-		"idle":        func(c *Config) { c.IdleTimeout, c.MaxSession, c.SessionRate = 2*time.Second, 0, 0 },
+		"max session": func(c *Config) { c.IdleTimeout, c.MaxSession, c.SessionRate = 0, 5*time.Second, 0 },
+		"idle":        func(c *Config) { c.IdleTimeout, c.MaxSession, c.SessionRate = 4*time.Second, 0, 0 },
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -92,16 +92,19 @@ func TestLimitsHoldWhenOutputIsStuck(t *testing.T) {
 			tm.waitFor(0, waitTimeout, ownerName)
 			conn.freeze()
 			// Full repaints at the largest size, until the client's
-			// buffers are full and the UI's writes wait. (Window changes
-			// are requests the client can still send.)
-			start := time.Now()
-			for i := 0; time.Since(start) < time.Second; i++ {
-				_ = tm.sess.WindowChange(maxRows-i%2, maxCols-i%7)
-				time.Sleep(3 * time.Millisecond)
-			}
+			// buffers are full and the UI's writes wait (window changes
+			// are requests the client can still send, and aren't input),
+			// and on until the session ends.
 			ended := func() bool { return strings.Contains(ts.logs.String(), "disconnect ") }
+			go func() {
+				start := time.Now()
+				for i := 0; !ended() && time.Since(start) < 20*time.Second; i++ {
+					_ = tm.sess.WindowChange(maxRows-i%2, maxCols-i%7)
+					time.Sleep(3 * time.Millisecond)
+				}
+			}()
 			if !eventually(20*time.Second, ended) {
-				t.Fatalf("a client that stopped reading kept its session 20 s past a 2–3 s limit; logs:\n%s", tail(ts.logs.String(), 2000))
+				t.Fatalf("a client that stopped reading kept its session 20 s past a 4–5 s limit; logs:\n%s", tail(ts.logs.String(), 2000))
 			}
 			if !strings.Contains(ts.logs.String(), "stopped reading") {
 				t.Errorf("the session ended, but not for its stuck output; logs:\n%s", tail(ts.logs.String(), 2000))
