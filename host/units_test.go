@@ -47,13 +47,19 @@ func TestScreenWriter(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
-	t.Run("an empty first frame is not recorded", func(t *testing.T) {
+	t.Run("an empty first frame is recorded with the content after it", func(t *testing.T) {
 		var got [][]byte
 		s := newScreen(&bytes.Buffer{}, nil)
 		s.begin(func(f []byte) { got = append(got, f) })
-		s.Write([]byte(ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "  \r\n "))
+		empty := ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "  \r\n "
+		s.Write([]byte(empty))
 		if len(got) != 0 {
-			t.Errorf("recorded %q, an empty screen", got)
+			t.Fatalf("recorded %q, an empty screen", got)
+		}
+		s.Write([]byte("hello"))
+		s.Write([]byte("more"))
+		if len(got) != 1 || string(got[0]) != empty+"hello" {
+			t.Errorf("recorded %q, want the empty screen and the content drawn on it", got)
 		}
 	})
 	t.Run("recorded only when untouched", func(t *testing.T) {
