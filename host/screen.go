@@ -33,7 +33,7 @@ type screen struct {
 	touched bool   // the current program has had an event before its first frame
 	record  func(frame []byte)
 	pending []byte // the program's output so far, while it shows nothing
-	alt     bool // the terminal has been put in the alternate screen and not back
+	alt     bool   // the terminal has been put in the alternate screen and not back
 
 	start   time.Time
 	written bool // anything has been written: the first-frame time is taken
