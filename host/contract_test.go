@@ -87,9 +87,11 @@ func startProgram(t *testing.T, m tea.Model, out io.Writer, opts ...tea.ProgramO
 }
 
 // TestContractRendererFirstWriteIsFullFrame: a program without input
-// sends no queries, so its first Write is its first frame, and that frame
-// is a full repaint (or, when its renderer ticks before the first render,
-// the empty screen) that starts by entering the alternate screen. The
+// sends no queries of its own, so its first Write is its first frame
+// (unless a command of the model writes a query first, which the screen
+// passes through), and that frame is a full repaint (or, when its
+// renderer ticks before the first render, the empty screen) that starts
+// by entering the alternate screen. The
 // screen relies on it to cache first frames, to drop a program's first
 // frame when the terminal shows it already, and to strip the alternate
 // screen's entry when a woken program repaints in place.

@@ -81,7 +81,9 @@ type Terminal interface {
 // outlives the visit's programs, so its Update must change it in place
 // and return it (a pointer model), as the portfolio's does.
 //
-// The host needs nothing else from it. It knows by itself whether the
+// Its View must use the alternate screen (tea.View.AltScreen), which the
+// cached first frame and sleeping in place rely on. The host needs
+// nothing else from it. It knows by itself whether the
 // model has had any message besides its size (until then the model shows
 // its first screen, which [Options.FirstFrame] says may be shared), and
 // it learns whether a message changes what the model shows by comparing

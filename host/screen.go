@@ -53,8 +53,14 @@ func (s *screen) Write(p []byte) (int, error) {
 		return n, nil
 	}
 	if s.first {
-		// Bubble Tea's first write from a program is its first frame, a
-		// full repaint (the program has no input, so it sends no queries).
+		if !bytes.Contains(p, altOn) {
+			// Not a frame: a query a command of the program sent before
+			// its first frame (say, Init's background colour request).
+			return s.write(p)
+		}
+		// The program's first frame: a full repaint that enters the
+		// alternate screen (or, if the renderer ticked before the first
+		// render, the empty screen, its content following).
 		s.first = false
 		switch {
 		case s.shown && bytes.Equal(p, s.expect):

@@ -62,6 +62,25 @@ func TestScreenWriter(t *testing.T) {
 			t.Errorf("recorded %q, want the empty screen and the content drawn on it", got)
 		}
 	})
+	t.Run("a query before the first frame passes and isn't the frame", func(t *testing.T) {
+		var got [][]byte
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.present(frame)
+		s.begin(func(f []byte) { got = append(got, f) })
+		s.Write([]byte(ansi.RequestBackgroundColor))
+		s.Write(frame)
+		if want := string(frame) + ansi.RequestBackgroundColor; out.String() != want {
+			t.Errorf("got %q, want %q (the query passes, the shown frame is dropped)", out.String(), want)
+		}
+		s = newScreen(&out, nil)
+		s.begin(func(f []byte) { got = append(got, f) })
+		s.Write([]byte(ansi.RequestBackgroundColor))
+		s.Write(frame)
+		if len(got) != 1 || !bytes.Equal(got[0], frame) {
+			t.Errorf("recorded %q, want the frame alone", got)
+		}
+	})
 	t.Run("recorded only when untouched", func(t *testing.T) {
 		var got [][]byte
 		record := func(f []byte) { got = append(got, f) }
