@@ -5,8 +5,9 @@
 // the host a [Terminal] (input bytes in, output bytes out, size changes,
 // the client's environment) and a [Model]; [Visit.Run] does the rest:
 //
-//	key bytes → inputDecoder (decode.go) → paced events → the program's
-//	Update and View → its renderer → screen (screen.go) → Terminal
+//	key bytes → inputDecoder (decode.go) → batches of events, paced →
+//	the program's Update (each event) and View (each batch) → its
+//	renderer → screen (screen.go) → Terminal
 //
 // What makes it cheap, measured in BENCHMARKS.md:
 //
@@ -23,8 +24,14 @@
 //     new program on it that repaints in place. A crowd of new visitors
 //     shown the cached frame starts asleep ([Config.Prestart]). Memory
 //     freed by sleeping programs is handed back to the OS.
-//   - A visitor's events are paced and their input is capped: an open
-//     paste or control string, and bytes a minute.
+//   - A visitor's events are paced ([Options.Events] shares one pace
+//     among visits, say one address's) and handed over in batches, and
+//     their input is capped: an open paste or control string, and bytes a
+//     minute.
+//   - Limits hold whatever the client does: idle and session-length
+//     limits are announced through [Config.Notice], and a visit whose
+//     output is stuck (the client stopped reading) is ended by closing
+//     its terminal a few seconds past the limit.
 //
 // Every assumption about Bubble Tea and ultraviolet internals this relies
 // on has a contract test (contract_test.go) named for it.
@@ -70,9 +77,13 @@ type Terminal interface {
 }
 
 // Model is the model a visit drives: any Bubble Tea model that can say
-// whether it waits for the result of a command it started.
+// whether it waits for the result of a command it started. The model
+// outlives the visit's programs, so its Update must change it in place
+// and return it (a pointer model), as the portfolio's does.
 //
-// The host needs nothing else from it. It knows by itself whether the
+// Its View must use the alternate screen (tea.View.AltScreen), which the
+// cached first frame and sleeping in place rely on. The host needs
+// nothing else from it. It knows by itself whether the
 // model has had any message besides its size (until then the model shows
 // its first screen, which [Options.FirstFrame] says may be shared), and
 // it learns whether a message changes what the model shows by comparing

@@ -1,6 +1,7 @@
 package host
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -105,6 +106,108 @@ func (w *watchdog) check(now time.Time) (notice, end string, next time.Time) {
 		next = earliest(next, warn, end, w.idleWarned)
 	}
 	return notice, "", next
+}
+
+// deadline is when a limit ends the visit, as things stand: the session's
+// end or the idle end, whichever comes first; zero if neither applies.
+func (w *watchdog) deadline() time.Time {
+	var d time.Time
+	if w.max > 0 {
+		d = w.start.Add(w.max)
+	}
+	if w.idle > 0 {
+		if idle := time.Unix(0, w.lastInput.Load()).Add(w.idle); d.IsZero() || idle.Before(d) {
+			d = idle
+		}
+	}
+	return d
+}
+
+// stuckGrace is how long past a limit a visit may take to end before the
+// backstop closes its terminal: ending normally takes milliseconds (the
+// notice, the program's quit, the restore), unless the visitor's client
+// stopped reading and every write waits.
+const stuckGrace = 3 * time.Second
+
+// stuckMessage is why the backstop ended a visit (the visitor, not
+// reading, is unlikely to see it).
+const stuckMessage = "Disconnected: your terminal stopped reading what this app sends."
+
+// ErrOutputStuck is Run's error when the visit outlived a limit because
+// the visitor's client stopped reading its output, and the host closed
+// the terminal to end it.
+var ErrOutputStuck = errors.New("the visitor's terminal stopped reading its output")
+
+// backstop ends a visit whose loop can't: once a limit has passed by
+// stuckGrace (or stuckGrace after ending started) and the visit still
+// hasn't ended, it closes the terminal, which unblocks its writes. It runs
+// on its own timer, since a loop stuck behind a blocked write never sees
+// its own.
+type backstop struct {
+	w     *watchdog
+	close func() error
+
+	mu      sync.Mutex
+	t       *time.Timer
+	ending  bool // the visit is ending: the deadline is now + stuckGrace
+	endBy   time.Time
+	stopped bool
+	fired   bool // the backstop closed the terminal
+}
+
+func (w *watchdog) backstop(closeTerminal func() error) *backstop {
+	b := &backstop{w: w, close: closeTerminal}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if d := w.deadline(); !d.IsZero() {
+		b.t = time.AfterFunc(time.Until(d.Add(stuckGrace)), b.fire)
+	}
+	return b
+}
+
+func (b *backstop) fire() {
+	b.mu.Lock()
+	if b.stopped {
+		b.mu.Unlock()
+		return
+	}
+	due := b.endBy
+	if !b.ending {
+		due = b.w.deadline().Add(stuckGrace)
+	}
+	if time.Now().Before(due) {
+		b.t.Reset(time.Until(due)) // input came since: the idle end moved
+		b.mu.Unlock()
+		return
+	}
+	b.fired = true
+	b.mu.Unlock()
+	b.w.setEnd(stuckMessage)
+	_ = b.close()
+}
+
+// end says the visit is ending: what it still writes must leave within
+// stuckGrace.
+func (b *backstop) end() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ending, b.endBy = true, time.Now().Add(stuckGrace)
+	if b.t == nil {
+		b.t = time.AfterFunc(stuckGrace, b.fire)
+	} else {
+		b.t.Reset(stuckGrace)
+	}
+}
+
+// stop disarms the backstop, and reports whether it had fired.
+func (b *backstop) stop() (fired bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.stopped = true
+	if b.t != nil {
+		b.t.Stop()
+	}
+	return b.fired
 }
 
 // earliest picks the sooner of next and the coming deadline: the warning

@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,7 +32,8 @@ type screen struct {
 	discard bool   // the current program is being put to sleep
 	touched bool   // the current program has had an event before its first frame
 	record  func(frame []byte)
-	alt     bool // the terminal has been put in the alternate screen and not back
+	pending []byte // the program's output so far, while it shows nothing
+	alt     bool   // the terminal has been put in the alternate screen and not back
 
 	start   time.Time
 	written bool // anything has been written: the first-frame time is taken
@@ -51,11 +53,15 @@ func (s *screen) Write(p []byte) (int, error) {
 		return n, nil
 	}
 	if s.first {
-		// Bubble Tea's first write from a program is its first frame, a
-		// full repaint (the program has no input, so it sends no queries).
+		if !bytes.Contains(p, altOn) {
+			// Not a frame: a query a command of the program sent before
+			// its first frame (say, Init's background colour request).
+			return s.write(p)
+		}
+		// The program's first frame: a full repaint that enters the
+		// alternate screen (or, if the renderer ticked before the first
+		// render, the empty screen, its content following).
 		s.first = false
-		record := s.record
-		s.record = nil
 		switch {
 		case s.shown && bytes.Equal(p, s.expect):
 			s.shown, s.expect = false, nil
@@ -65,9 +71,10 @@ func (s *screen) Write(p []byte) (int, error) {
 			// again would overwrite the cursor saved on the way in.
 			s.shown, s.expect = false, nil
 			p = bytes.TrimPrefix(p, []byte(ansi.SetModeAltScreenSaveCursor))
-		case record != nil && !s.touched:
-			record(bytes.Clone(p))
 		}
+	}
+	if s.record != nil {
+		s.recordFrame(p)
 	}
 	if _, err := s.write(p); err != nil {
 		return 0, err
@@ -89,6 +96,34 @@ func (s *screen) write(p []byte) (int, error) {
 		}
 	}
 	return s.w.Write(p)
+}
+
+// recordFrame hands the program's first frame to record, unless an event
+// reached the program first. A renderer ticks from before its first
+// render, so on a slow machine its first frame can be the empty screen
+// followed by the content as a diff: together they are the full frame.
+func (s *screen) recordFrame(p []byte) {
+	if s.touched || len(s.pending)+len(p) > maxFirstFrame {
+		s.record, s.pending = nil, nil
+		return
+	}
+	s.pending = append(s.pending, p...)
+	if visible(s.pending) {
+		s.record(s.pending)
+		s.record, s.pending = nil, nil
+	}
+}
+
+// maxFirstFrame bounds what is kept while waiting for a first frame that
+// shows something: far above a full screen of 300×100 styled cells.
+const maxFirstFrame = 1 << 20
+
+// visible reports whether a frame shows anything. A program's renderer
+// ticks from before its first render, so on a slow machine its first
+// frame can be the empty screen; that one must not be cached for every
+// later visitor.
+func visible(frame []byte) bool {
+	return strings.TrimSpace(ansi.Strip(string(frame))) != ""
 }
 
 var (
@@ -141,7 +176,7 @@ func (s *screen) present(frame []byte) {
 func (s *screen) begin(record func(frame []byte)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.first, s.discard, s.touched, s.record = true, false, false, record
+	s.first, s.discard, s.touched, s.record, s.pending = true, false, false, record, nil
 }
 
 // touch notes that the current program has had an event.

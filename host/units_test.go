@@ -47,6 +47,40 @@ func TestScreenWriter(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+	t.Run("an empty first frame is recorded with the content after it", func(t *testing.T) {
+		var got [][]byte
+		s := newScreen(&bytes.Buffer{}, nil)
+		s.begin(func(f []byte) { got = append(got, f) })
+		empty := ansi.SetModeAltScreenSaveCursor + ansi.EraseEntireScreen + "  \r\n "
+		s.Write([]byte(empty))
+		if len(got) != 0 {
+			t.Fatalf("recorded %q, an empty screen", got)
+		}
+		s.Write([]byte("hello"))
+		s.Write([]byte("more"))
+		if len(got) != 1 || string(got[0]) != empty+"hello" {
+			t.Errorf("recorded %q, want the empty screen and the content drawn on it", got)
+		}
+	})
+	t.Run("a query before the first frame passes and isn't the frame", func(t *testing.T) {
+		var got [][]byte
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.present(frame)
+		s.begin(func(f []byte) { got = append(got, f) })
+		s.Write([]byte(ansi.RequestBackgroundColor))
+		s.Write(frame)
+		if want := string(frame) + ansi.RequestBackgroundColor; out.String() != want {
+			t.Errorf("got %q, want %q (the query passes, the shown frame is dropped)", out.String(), want)
+		}
+		s = newScreen(&out, nil)
+		s.begin(func(f []byte) { got = append(got, f) })
+		s.Write([]byte(ansi.RequestBackgroundColor))
+		s.Write(frame)
+		if len(got) != 1 || !bytes.Equal(got[0], frame) {
+			t.Errorf("recorded %q, want the frame alone", got)
+		}
+	})
 	t.Run("recorded only when untouched", func(t *testing.T) {
 		var got [][]byte
 		record := func(f []byte) { got = append(got, f) }
@@ -157,18 +191,26 @@ func TestPace(t *testing.T) {
 	l := rate.NewLimiter(100, 10)
 	start := time.Now()
 	for range 30 {
-		if !pace(l, nil, nil) {
+		if !pace(l, 1, nil, nil) {
 			t.Fatal("pace gave up with nothing ending")
 		}
 	}
 	if d := time.Since(start); d < 190*time.Millisecond {
 		t.Errorf("30 events at 100/s after a burst of 10 took %s, want ≥ 200 ms", d)
 	}
+	// A batch larger than the burst waits for all of it.
+	start = time.Now()
+	if !pace(l, 25, nil, nil) {
+		t.Fatal("pace gave up with nothing ending")
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("a batch of 25 events at 100/s took %s, want ≥ 200 ms", d)
+	}
 	closing := make(chan struct{})
 	close(closing)
 	start = time.Now()
 	for range 5 {
-		if pace(l, nil, closing) {
+		if pace(l, 1, nil, closing) {
 			t.Fatal("pace went on while the server closes")
 		}
 	}

@@ -3,6 +3,7 @@ package host
 import (
 	"bytes"
 	"context"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -44,6 +45,19 @@ type Options struct {
 	// better than the environment says (colorprofile.Env); Unknown reads
 	// it from the terminal's environment.
 	Profile colorprofile.Profile
+	// Events, if set, paces this visit's input events together with every
+	// visit given the same limiter (say, all of one address's sessions),
+	// so opening more sessions buys no more Updates; NewEventBudget makes
+	// one. Nil: the visit gets its own.
+	Events *rate.Limiter
+}
+
+// NewEventBudget is a pace for visitors' input events: far above typing,
+// key repeat or a fast mouse wheel, with a burst that takes a whole
+// message typed by a terminal that pastes as keys. Reading waits beyond
+// it (the transport's flow control backs up); nothing is dropped.
+func NewEventBudget() *rate.Limiter {
+	return rate.NewLimiter(eventsPerSecond, eventsBurst)
 }
 
 // Visit is one visitor's UI for the length of their stay.
@@ -102,11 +116,14 @@ func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
 		model:  model,
 		wd:     newWatchdog(h.cfg.Idle, h.cfg.MaxSession),
 		size:   term.Size(),
-		events: rate.NewLimiter(eventsPerSecond, eventsBurst),
-		sends:  make(chan tea.Msg),
+		events: o.Events,
+		sends:  make(chan tea.Msg, 8),
 		ended:  make(chan struct{}),
 		frame:  frameKey{screen: o.FirstFrame, profile: profile, term: termType(env)},
 		shared: o.FirstFrame != nil,
+	}
+	if v.events == nil {
+		v.events = NewEventBudget()
 	}
 	v.scr = newScreen(term, h.obs.FirstOutput)
 	v.opts = []tea.ProgramOption{
@@ -141,8 +158,10 @@ func termType(env []string) string {
 }
 
 // Send delivers msg to the visit's model, waking its program if it
-// sleeps. It is safe to call from any goroutine, and returns once the
-// visit has taken the message, or at once if the visit has ended.
+// sleeps. It is safe to call from any goroutine. It returns once the
+// visit has queued the message (a few fit at once; beyond them it waits
+// for the visit, at most until the visit ends), or at once if the visit
+// has ended.
 func (v *Visit) Send(msg tea.Msg) {
 	select {
 	case v.sends <- msg:
@@ -188,13 +207,19 @@ func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
 // visit (with a line saying why), or the host shuts down. The terminal is
 // left as the visit found it. It returns the last program's error:
 // errors.Is(err, tea.ErrProgramPanic) means the model panicked (Bubble
-// Tea has restored the terminal and printed the stack to stderr).
+// Tea has restored the terminal and printed the stack to stderr);
+// ErrOutputStuck means the visitor's client stopped reading.
 func (v *Visit) Run() error {
 	defer close(v.ended)
+	stuck := v.wd.backstop(v.term.Close)
 	err := v.run()
+	stuck.end()
 	v.scr.restore()
 	if msg := v.wd.endMessage(); msg != "" {
 		v.scr.direct([]byte("\r\n" + msg + "\r\n"))
+	}
+	if stuck.stop() {
+		return ErrOutputStuck
 	}
 	return err
 }
@@ -347,7 +372,7 @@ func (v *Visit) firstFrameKey() frameKey {
 // the terminal already shows the program's first frame (the cached one).
 func (v *Visit) start(shown bool) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := tea.NewProgram(v.model, append(v.opts,
+	p := tea.NewProgram(batched{v.model}, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.size.Width, v.size.Height),
 	)...)
@@ -377,11 +402,13 @@ func (v *Visit) start(shown bool) {
 // acts on, which are also kept for programs started later. The rest
 // (mouse clicks and motion, focus, unknown sequences…) is dropped here,
 // so it can't wake a sleeping program.
+//
+// The keys, pastes and wheel steps of one read go to the model as one
+// message (eventBatch): Bubble Tea calls View after every message, so a
+// client streaming keys would otherwise cost a whole render per key.
 func (v *Visit) deliverEvents(events []uv.Event) {
+	var batch eventBatch
 	for _, ev := range events {
-		if !pace(v.events, v.term.Done(), v.h.closing) {
-			return // the visit is ending
-		}
 		switch ev := ev.(type) {
 		case uv.ModeReportEvent:
 			v.keepReport(tea.ModeReportMsg(ev))
@@ -391,13 +418,61 @@ func (v *Visit) deliverEvents(events []uv.Event) {
 		case uv.BackgroundColorEvent:
 			v.report(tea.BackgroundColorMsg(ev))
 		case uv.KeyPressEvent:
-			v.deliver(tea.KeyPressMsg(ev))
+			batch = append(batch, tea.KeyPressMsg(ev))
 		case uv.PasteEvent:
-			v.deliver(tea.PasteMsg(ev))
+			batch = append(batch, tea.PasteMsg(ev))
 		case uv.MouseWheelEvent:
-			v.deliver(tea.MouseWheelMsg(ev))
+			batch = append(batch, tea.MouseWheelMsg(ev))
 		}
 	}
+	for len(batch) > 0 {
+		// Small batches, so a flood's Updates come in short runs that
+		// leave room for other visitors' frames.
+		b := batch[:min(len(batch), maxBatch)]
+		batch = batch[len(b):]
+		if !pace(v.events, len(b), v.term.Done(), v.h.closing) {
+			return // the visit is ending
+		}
+		select {
+		case <-v.term.Done():
+			return // the visitor has gone: the rest of their input is moot
+		default:
+		}
+		if len(b) == 1 {
+			v.deliver(b[0])
+		} else {
+			v.deliver(b)
+		}
+	}
+}
+
+// maxBatch is the most events handed to the model as one message.
+const maxBatch = 32
+
+// eventBatch is input events that arrived together, for one Update each
+// and one View in all (see batched).
+type eventBatch []tea.Msg
+
+// batched is the model as a program sees it: the same model, which takes
+// an eventBatch message by message.
+type batched struct{ Model }
+
+// Update hands each message of a batch to the model in turn.
+func (b batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	batch, ok := msg.(eventBatch)
+	if !ok {
+		_, cmd := b.Model.Update(msg)
+		return b, cmd
+	}
+	cmds := make([]tea.Cmd, 0, len(batch))
+	for _, m := range batch {
+		_, cmd := b.Model.Update(m)
+		cmds = append(cmds, cmd)
+		// Let other visitors' goroutines (a frame due) run between
+		// Updates, rather than wait out the scheduler's 10 ms slice.
+		runtime.Gosched()
+	}
+	return b, tea.Batch(cmds...)
 }
 
 // report hands the model a fact about the terminal (the answer to the
@@ -422,13 +497,18 @@ func (v *Visit) report(msg tea.Msg) {
 	}
 }
 
-// pace waits for the limiter, and reports false if done or closing comes
-// first (the visit or the host is ending).
-func pace(l *rate.Limiter, done, closing <-chan struct{}) bool {
-	if l.Allow() {
+// pace waits until the limiter allows n events, and reports false if
+// done or closing comes first (the visit or the host is ending).
+func pace(l *rate.Limiter, n int, done, closing <-chan struct{}) bool {
+	if l.AllowN(time.Now(), n) {
 		return true // the common case, without a reservation
 	}
-	d := l.Reserve().Delay()
+	var d time.Duration
+	for n > 0 {
+		k := min(n, l.Burst())
+		d = max(d, l.ReserveN(time.Now(), k).Delay())
+		n -= k
+	}
 	if d <= 0 {
 		return true
 	}

@@ -13,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"golang.org/x/time/rate"
 )
 
 // fakeTerminal is a Terminal in memory: what a transport other than SSH (a
@@ -84,6 +85,7 @@ func (f *fakeTerminal) waitOutput(t *testing.T, want string) {
 // knows its size. Its state is atomic so tests can watch it.
 type counter struct {
 	n, w, h atomic.Int64
+	views   atomic.Int64
 	note    atomic.Value
 	waiting atomic.Bool
 }
@@ -109,6 +111,7 @@ func (c *counter) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return c, nil
 }
 func (c *counter) View() tea.View {
+	c.views.Add(1)
 	v := tea.NewView(fmt.Sprintf("count %d at %dx%d", c.n.Load(), c.w.Load(), c.h.Load()))
 	v.AltScreen = true
 	return v
@@ -288,5 +291,86 @@ func TestShutdownEndsVisits(t *testing.T) {
 	}
 	if !strings.Contains(term.output(), ansi.ResetModeAltScreenSaveCursor) {
 		t.Error("terminal not restored at shutdown")
+	}
+}
+
+// blockedTerminal is a client that stopped reading: every Write waits
+// until the terminal is closed.
+type blockedTerminal struct{ *fakeTerminal }
+
+func (b blockedTerminal) Write(p []byte) (int, error) {
+	<-b.done
+	return 0, io.ErrClosedPipe
+}
+
+// TestStuckOutputEndsVisit: a visitor whose client stops reading can't
+// hold a visit past its limits: the writes the visit is stuck behind are
+// abandoned (the terminal is closed) a few seconds after the limit.
+func TestStuckOutputEndsVisit(t *testing.T) {
+	for name, cfg := range map[string]Config{
+		"idle":        {Idle: 200 * time.Millisecond, Notice: func(s string) tea.Msg { return noteMsg(s) }},
+		"max session": {MaxSession: 200 * time.Millisecond, Notice: func(s string) tea.Msg { return noteMsg(s) }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			term := blockedTerminal{newFakeTerminal(40, 10)}
+			v := New(cfg).NewVisit(term, &counter{}, Options{})
+			done := make(chan error, 1)
+			go func() { done <- v.Run() }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrOutputStuck) {
+					t.Errorf("Run = %v, want ErrOutputStuck", err)
+				}
+			case <-time.After(stuckGrace + waitTimeout):
+				t.Fatal("a visit with stuck output outlived its limit")
+			}
+			if !term.closed.Load() {
+				t.Error("the terminal was not closed")
+			}
+		})
+	}
+}
+
+// TestKeysOfOneReadCostOneView: keys that arrive together reach the model
+// one by one, for one View in all: a client streaming keys costs an Update
+// per key, not a render per key.
+func TestKeysOfOneReadCostOneView(t *testing.T) {
+	h := New(Config{})
+	term := newFakeTerminal(40, 10)
+	model := &counter{}
+	wait := run(t, h.NewVisit(term, model, Options{}))
+	term.waitOutput(t, "count 0")
+	before := model.views.Load()
+	term.send(t, strings.Repeat("+", 600))
+	model.waitState(t, "count 600 ")
+	if n := model.views.Load() - before; n > 60 {
+		t.Errorf("600 keys sent at once cost %d Views", n)
+	}
+	term.send(t, "q")
+	_ = wait()
+}
+
+// TestSharedEventBudget: visits given the same budget share its pace.
+func TestSharedEventBudget(t *testing.T) {
+	budget := rate.NewLimiter(0.1, 3) // three events, then one every 10 s
+	h := New(Config{})
+	var models []*counter
+	for range 2 {
+		term := newFakeTerminal(40, 10)
+		m := &counter{}
+		models = append(models, m)
+		wait := run(t, h.NewVisit(term, m, Options{Events: budget}))
+		term.waitOutput(t, "count 0")
+		term.send(t, "+")
+		term.send(t, "+")
+		t.Cleanup(func() { term.Close(); _ = wait() })
+	}
+	if !eventually(waitTimeout, func() bool { return models[0].n.Load()+models[1].n.Load() >= 3 }) {
+		t.Fatal("the budget's burst never arrived")
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := models[0].n.Load() + models[1].n.Load(); n != 3 {
+		t.Errorf("%d of 4 keys through a shared burst of 3 within 200 ms, want 3", n)
 	}
 }

@@ -53,7 +53,8 @@ type Server struct {
 	rejects     rejectCounts
 
 	metrics *metrics
-	host    *host.Host // runs visitors' UIs
+	host    *host.Host   // runs visitors' UIs
+	budgets eventBudgets // their input, paced per address
 	httpLn  net.Listener
 	http    *http.Server
 }

@@ -5,13 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/time/rate"
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/host"
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -24,9 +28,16 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		exitSession(sess, 1)
 		return
 	}
+	addr := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
+	events := s.budgets.acquire(addr)
+	defer s.budgets.release(addr)
 	term := newSSHTerminal(sess)
 	model := ui.New(s.pf, opts)
-	visit := s.host.NewVisit(term, model, host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: opts.Profile})
+	visit := s.host.NewVisit(term, model, host.Options{
+		FirstFrame: firstScreen(s.pf, opts),
+		Profile:    opts.Profile,
+		Events:     events,
+	})
 	if opts.Inbox != nil {
 		// The owner's open Inbox shows new messages as they are stored.
 		ctx, cancel := context.WithCancel(sess.Context())
@@ -47,8 +58,50 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		s.log.Error("ui panic", "remote", remoteIP(sess.RemoteAddr()))
 		fmt.Fprint(sess, "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
 		exitSession(sess, 1)
+	case errors.Is(err, host.ErrOutputStuck):
+		s.log.Info("ui ended", "remote", remoteIP(sess.RemoteAddr()), "why", err.Error())
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
 		s.log.Debug("ui ended", "err", quote(err.Error()))
+	}
+}
+
+// eventBudgets gives the UI sessions of one address (IPv6 by /64) one
+// event budget between them: a visitor who opens five sessions to stream
+// keys gets the Updates of one.
+type eventBudgets struct {
+	mu sync.Mutex
+	m  map[string]*eventBudget
+}
+
+type eventBudget struct {
+	events   *rate.Limiter
+	sessions int
+}
+
+// acquire is addr's budget, shared with its other sessions.
+func (b *eventBudgets) acquire(addr string) *rate.Limiter {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[string]*eventBudget{}
+	}
+	e := b.m[addr]
+	if e == nil {
+		e = &eventBudget{events: host.NewEventBudget()}
+		b.m[addr] = e
+	}
+	e.sessions++
+	return e.events
+}
+
+// release forgets addr's budget with its last session.
+func (b *eventBudgets) release(addr string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e := b.m[addr]; e != nil {
+		if e.sessions--; e.sessions <= 0 {
+			delete(b.m, addr)
+		}
 	}
 }
 
@@ -66,6 +119,11 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 		light, form, hyperlinks bool
 	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
 }
+
+// Host is the host that runs the server's UI visits, for other transports
+// (a browser's terminal) to run theirs beside them: one count of running
+// programs, one cache of first frames, one shutdown.
+func (s *Server) Host() *host.Host { return s.host }
 
 // newHost makes the host that runs the server's visits.
 func (s *Server) newHost() *host.Host {
@@ -126,3 +184,14 @@ func (t *sshTerminal) Environ() []string         { return t.env }
 func (t *sshTerminal) Size() host.Size           { return t.size }
 func (t *sshTerminal) Resizes() <-chan host.Size { return t.resizes }
 func (t *sshTerminal) Done() <-chan struct{}     { return t.Context().Done() }
+
+// Close drops the visitor's connection: the host calls it only when their
+// client has stopped reading (output is stuck), and then closing the
+// channel alone could wait behind the same full buffers. (A connection
+// carries one session at a time.)
+func (t *sshTerminal) Close() error {
+	if conn, ok := t.Context().Value(ssh.ContextKeyConn).(gossh.Conn); ok {
+		return conn.Close()
+	}
+	return t.Session.Close()
+}

@@ -127,7 +127,11 @@ func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) 
 	opts.OnView = vs.View
 	s.log.Info("web terminal connect", "remote", ip, "size", fmt.Sprintf("%dx%d", term.Size().Width, term.Size().Height), "open", quote(open))
 	start := time.Now()
-	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: profile}).Run()
+	// The same input budget as the address's SSH sessions.
+	addr := inbox.LimitKey(ip)
+	events := s.budgets.acquire(addr)
+	defer s.budgets.release(addr)
+	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: profile, Events: events}).Run()
 	s.log.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
 	if errors.Is(err, tea.ErrProgramPanic) {
 		s.log.Error("ui panic", "remote", ip)
