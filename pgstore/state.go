@@ -1,0 +1,126 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/pragyamugale/portfolio/inbox"
+)
+
+// readTimeout bounds one read or state change for the owner.
+const readTimeout = 10 * time.Second
+
+// State is the owner's marks on one message.
+type State struct {
+	Read, Archived bool
+}
+
+// Page returns up to n messages from the from-th newest on (the window
+// slides back to hold n at the end), with their read marks and the
+// totals, as inbox.Mailbox.Page does for the files. If keep is the ID of a
+// stored message, Kept is its index now. Messages are sanitised for
+// display.
+func (s *Store) Page(from, n int, keep string) (inbox.Page, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	p := inbox.Page{Kept: -1}
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE NOT coalesce(st.read, false))
+			FROM messages m LEFT JOIN message_state st USING (id)`).Scan(&p.Total, &p.Unread); err != nil {
+			return err
+		}
+		if keep != "" {
+			var kept int
+			err := tx.QueryRow(ctx, `SELECT count(*) FROM messages m, messages k
+				WHERE k.id = $1 AND (m.time, m.seq) > (k.time, k.seq)`, keep).Scan(&kept)
+			if err != nil {
+				return err
+			}
+			var exists bool
+			if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM messages WHERE id = $1)", keep).Scan(&exists); err != nil {
+				return err
+			}
+			if exists {
+				p.Kept = kept
+			}
+		}
+		p.From = max(0, min(from, p.Total-n))
+		rows, err := tx.Query(ctx, `SELECT `+prefixed("m.", messageColumns)+`, coalesce(st.read, false)
+			FROM messages m LEFT JOIN message_state st USING (id)
+			ORDER BY m.time DESC, m.seq DESC OFFSET $1 LIMIT $2`, p.From, max(n, 0))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var m inbox.Message
+			var read bool
+			if err := rows.Scan(append(messageFields(&m), &read)...); err != nil {
+				return err
+			}
+			m.Time = m.Time.UTC()
+			p.Messages = append(p.Messages, m.Sanitized())
+			p.Read = append(p.Read, read)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return inbox.Page{}, s.wrap(err)
+	}
+	return p, nil
+}
+
+// MarkRead records that the owner opened a message.
+func (s *Store) MarkRead(id string) error { return s.setState(id, "read", true) }
+
+// MarkUnread takes the read mark off a message.
+func (s *Store) MarkUnread(id string) error { return s.setState(id, "read", false) }
+
+// SetArchived archives a message, or brings it back (archived false).
+func (s *Store) SetArchived(id string, archived bool) error {
+	return s.setState(id, "archived", archived)
+}
+
+// ErrNoMessage is returned for a state change of an id that isn't stored.
+var ErrNoMessage = errors.New("no such message")
+
+// setState sets one column of a message's state, and tells every machine.
+func (s *Store) setState(id, column string, v bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	// column is one of two constants above, never input.
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO message_state (id, `+column+`)
+			SELECT id, $2 FROM messages WHERE id = $1
+			ON CONFLICT (id) DO UPDATE SET `+column+` = EXCLUDED.`+column+`, updated = now()`, id, v)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrNoMessage
+		}
+		_, err = tx.Exec(ctx, "SELECT pg_notify($1, $2)", channel, id)
+		return err
+	})
+	return s.wrap(err)
+}
+
+// StateOf returns the owner's marks on a message (zero if it has none).
+func (s *Store) StateOf(id string) (State, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	var st State
+	err := s.pool.QueryRow(ctx, "SELECT read, archived FROM message_state WHERE id = $1", id).Scan(&st.Read, &st.Archived)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return State{}, nil
+	}
+	return st, s.wrap(err)
+}
+
+func prefixed(prefix, columns string) string {
+	return prefix + strings.ReplaceAll(columns, ", ", ", "+prefix)
+}
