@@ -60,14 +60,23 @@ func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 	m.Time = m.Time.UTC().Truncate(time.Second)
 	m = m.Sanitized()
 	hash := textHash(m)
+	retried := false
 	for range 10 {
 		m.ID = newID()
 		m.Checksum = m.Sum()
 		dup, err := s.insert(ctx, m, hash)
 		var pgErr *pgconn.PgError
+		isPg := errors.As(err, &pgErr)
 		switch {
-		case errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "messages_pkey":
+		case isPg && pgErr.Code == "23505" && pgErr.ConstraintName == "messages_pkey":
 			continue // another machine took the id: draw again
+		case err != nil && !isPg && !retried && ctx.Err() == nil:
+			// A pooled connection died with the database (a restart, a
+			// failover): try once more on a fresh one. Safe even if the
+			// first commit did land: the duplicate check finds it and
+			// returns it.
+			retried = true
+			continue
 		case err != nil:
 			return inbox.Message{}, fmt.Errorf("%w: %v", inbox.ErrStorage, s.wrap(err))
 		case dup != nil:
