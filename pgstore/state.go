@@ -124,3 +124,31 @@ func (s *Store) StateOf(id string) (State, error) {
 func prefixed(prefix, columns string) string {
 	return prefix + strings.ReplaceAll(columns, ", ", ", "+prefix)
 }
+
+// Find returns the message whose id is, or uniquely starts with, prefix;
+// ok is false when none or several match. The message is sanitised for
+// display.
+func (s *Store) Find(ctx context.Context, prefix string) (m inbox.Message, ok bool, err error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+messageColumns+` FROM messages
+		WHERE starts_with(id, $1) ORDER BY id = $1 DESC LIMIT 2`, prefix)
+	if err != nil {
+		return inbox.Message{}, false, s.wrap(err)
+	}
+	defer rows.Close()
+	var found []inbox.Message
+	for rows.Next() {
+		var m inbox.Message
+		if err := rows.Scan(messageFields(&m)...); err != nil {
+			return inbox.Message{}, false, s.wrap(err)
+		}
+		m.Time = m.Time.UTC()
+		found = append(found, m.Sanitized())
+	}
+	if err := rows.Err(); err != nil {
+		return inbox.Message{}, false, s.wrap(err)
+	}
+	if len(found) == 0 || (len(found) == 2 && found[0].ID != prefix) {
+		return inbox.Message{}, false, nil
+	}
+	return found[0], true, nil
+}

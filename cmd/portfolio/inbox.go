@@ -32,6 +32,12 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.DatabaseURL != "" {
+				if asJSON && !cmd.Flags().Changed("limit") {
+					limit = 0
+				}
+				return dbInbox(cmd, cfg, limit, asJSON)
+			}
 			l, err := readInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err
@@ -62,6 +68,9 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		Short: "Print one message in full (ID or a unique prefix of it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cfg.DatabaseURL != "" {
+				return dbShow(cmd, cfg, args[0], asJSON)
+			}
 			l, err := readInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err
@@ -81,7 +90,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 	}
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
 	cmd.Flags().IntVarP(&limit, "limit", "n", listLimit, "list at most this many messages, newest first; 0 lists all (--json lists all unless given)")
-	cmd.AddCommand(show)
+	cmd.AddCommand(show, newImportCmd(cfg))
 	return cmd
 }
 

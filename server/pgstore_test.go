@@ -1,0 +1,115 @@
+package server
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pragyamugale/portfolio/internal/pgtest"
+	"github.com/pragyamugale/portfolio/pgstore"
+	"github.com/pragyamugale/portfolio/stats"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// Two servers (two machines, two regions) on one PostgreSQL: a message
+// sent through A shows live in the owner's open Inbox on B; statistics
+// from both add up; while the database is away both keep serving SSH,
+// /healthz stays 200, /metrics shows the store unavailable and a piped
+// contact exits 1 saying to try again; when it returns they reconnect by
+// themselves.
+func TestTwoServersShareOneDatabase(t *testing.T) {
+	pg := pgtest.Shared(t)
+	url := pgtest.URL(t)
+	ownerAuth, ownerPub := keyAuth(t)
+	keys := writeOwnerKeys(t, ownerPub)
+	start := func() *testServer {
+		return startCmdServer(t, func(c *Config) {
+			c.DatabaseURL, c.OwnerKeys, c.HTTPAddr = url, keys, "127.0.0.1:0"
+		})
+	}
+	a, b := start(), start()
+	if strings.Contains(a.logs.String(), url) {
+		t.Fatal("the log shows the database URL")
+	}
+
+	contact := func(ts *testServer, name, text string) cmdResult {
+		c, _ := dial(t, ts.addr, "visitor", noAuth())
+		return execCmd(t, c, "contact --name "+name+" --reply-to a@example.com", cmdOpts{stdin: strings.NewReader(text + "\n")})
+	}
+	if r := contact(a, "Zoë", "première 🎉"); r.code != 0 {
+		t.Fatalf("contact through A: exit %d, %q", r.code, r.stderr)
+	}
+	vt := openVTerm(t, b, ownerAuth)
+	vt.send("5")
+	vt.waitScreen("1 message, 1 unread", "Zoë")
+	if r := contact(a, "山田", "二通目"); r.code != 0 {
+		t.Fatalf("contact through A: exit %d, %q", r.code, r.stderr)
+	}
+	vt.waitScreen("2 messages, 2 unread", "山田")
+
+	// Statistics: two visits through A, one through B, added up.
+	c, _ := dial(t, b.addr, "visitor", noAuth())
+	if r := execCmd(t, c, "about", cmdOpts{}); r.code != 0 {
+		t.Fatalf("about: exit %d", r.code)
+	}
+	for _, ts := range []*testServer{a, b} {
+		if err := ts.stats.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := pgstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	today := stats.DateOf(time.Now())
+	days, err := ps.Stats().Days(context.Background(), today, today)
+	if err != nil || len(days) != 1 || days[0].Visits != 3 || days[0].Messages != 2 {
+		t.Fatalf("statistics of both servers: %+v, %v", days, err)
+	}
+
+	gauge := func(ts *testServer) float64 {
+		v, _ := metricValue(ts.scrape(t), "portfolio_store_available")
+		return v
+	}
+	if gauge(a) != 1 || gauge(b) != 1 {
+		t.Fatal("store not available with the database up")
+	}
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = pg.Restart()
+		}
+	})
+	if !eventually(waitTimeout, func() bool { return gauge(a) == 0 && gauge(b) == 0 }) {
+		t.Fatal("/metrics never showed the store unavailable")
+	}
+	if code, _, _ := a.httpGet(t, "/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d with the database away", code)
+	}
+	c, _ = dial(t, a.addr, "visitor", noAuth())
+	if r := execCmd(t, c, "about", cmdOpts{}); r.code != 0 || !strings.Contains(r.stdout, testPortfolio(t).Profile.Name) {
+		t.Fatalf("the portfolio while the database is away: exit %d", r.code)
+	}
+	r := contact(a, "Ana", "while away")
+	if r.code != 1 || !strings.Contains(r.stderr, "try again") {
+		t.Fatalf("contact while the database is away: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if err := pg.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	if !eventually(waitTimeout, func() bool { return gauge(a) == 1 && gauge(b) == 1 }) {
+		t.Fatal("the servers did not reconnect")
+	}
+	if r := contact(b, "Ana", "after the return"); r.code != 0 {
+		t.Fatalf("contact after the database returned: exit %d, %q", r.code, r.stderr)
+	}
+	vt.waitScreen("3 messages, 3 unread", "Ana")
+}
