@@ -33,6 +33,7 @@ type Server struct {
 	dir     string // holds data/, sock/ and the log
 	port    int
 	runAs   *user.User // nil: run as ourselves
+	durable bool       // fsync on (benchmarks); tests run with -F
 	counter atomic.Int64
 }
 
@@ -71,13 +72,17 @@ func Shared(t testing.TB) *Server {
 	t.Helper()
 	once.Do(func() { shared, sharedErr = Start() })
 	if sharedErr != nil {
-		if os.Getenv("CI") == "true" {
+		if Required() {
 			t.Fatalf("pgtest: PostgreSQL is required in CI: %v", sharedErr)
 		}
 		t.Skipf("pgtest: no PostgreSQL to test against (%v); install the postgresql package to run this test", sharedErr)
 	}
 	return shared
 }
+
+// Required reports whether tests must not skip for want of PostgreSQL:
+// under CI=true.
+func Required() bool { return os.Getenv("CI") == "true" }
 
 // findBin returns the directory holding initdb: $PGTEST_BIN, the newest
 // /usr/lib/postgresql/*/bin, or initdb on the PATH.
@@ -101,14 +106,21 @@ func version(initdb string) int {
 	return n
 }
 
-// Start initialises and starts a new server. PostgreSQL refuses to run as
-// root, so as root it runs as the postgres user, in a directory it owns.
-func Start() (*Server, error) {
+// Start initialises and starts a new server without fsync (-F), fast for
+// tests. PostgreSQL refuses to run as root, so as root it runs as the
+// postgres user, in a directory it owns.
+func Start() (*Server, error) { return start(false) }
+
+// StartDurable is Start with fsync on, as in production: for benchmarks
+// of what a commit costs.
+func StartDurable() (*Server, error) { return start(true) }
+
+func start(durable bool) (*Server, error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{bin: bin}
+	s := &Server{bin: bin, durable: durable}
 	if os.Geteuid() == 0 {
 		if s.runAs, err = user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root and no postgres user: %w", err)
@@ -163,7 +175,10 @@ func (s *Server) run(prog string, args ...string) ([]byte, error) {
 
 // Restart starts the server (again, after Stop) on the same port.
 func (s *Server) Restart() error {
-	opts := fmt.Sprintf("-k %s -h 127.0.0.1 -p %d -F -c max_connections=200", filepath.Join(s.dir, "sock"), s.port)
+	opts := fmt.Sprintf("-k %s -h 127.0.0.1 -p %d -c max_connections=200", filepath.Join(s.dir, "sock"), s.port)
+	if !s.durable {
+		opts += " -F"
+	}
 	if out, err := s.run("pg_ctl", "start", "-w", "-t", "60", "-D", s.data(), "-l", filepath.Join(s.dir, "log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
 		return fmt.Errorf("pg_ctl start: %v: %s\n%s", err, out, log)
