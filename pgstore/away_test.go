@@ -1,12 +1,15 @@
 package pgstore
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
+	"github.com/pragyamugale/portfolio/stats"
 )
 
 // While the database is away, a visitor is told their message couldn't be
@@ -69,5 +72,51 @@ func TestDatabaseAwayNothingAcknowledgedIsLost(t *testing.T) {
 	}
 	if n := count(t, a, "SELECT count(*) FROM messages"); n != len(acked) {
 		t.Fatalf("%d messages stored, %d acknowledged", n, len(acked))
+	}
+}
+
+// A server machine starting while the database is away still starts: its
+// store refuses messages until the database returns, then migrates and
+// serves by itself. A database that answers with an error still fails.
+func TestOpenServingWhileTheDatabaseIsAway(t *testing.T) {
+	srv := pgtest.Shared(t)
+	url := pgtest.URL(t)
+	if err := srv.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = srv.Restart()
+		}
+	})
+	s, warning, err := OpenServing(context.Background(), url)
+	if err != nil || warning == nil {
+		t.Fatalf("OpenServing with the database away: warning %v, err %v", warning, err)
+	}
+	defer s.Close()
+	if _, err := s.Append(inbox.Message{Name: "n", Message: "m", Remote: "r"}); !errors.Is(err, inbox.ErrStorage) {
+		t.Fatalf("Append with the database away: %v", err)
+	}
+	if err := s.Stats().Add(context.Background(), []*stats.Day{{Date: "2026-11-29", Visits: 1}}); err == nil {
+		t.Fatal("stats Add with the database away succeeded")
+	}
+	if err := srv.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	eventually(t, "the store to connect", s.Available)
+	m, err := s.Append(inbox.Message{Name: "n", Message: "m", Remote: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Page(0, 1, ""); err != nil || p.Total != 1 || p.Messages[0].ID != m.ID {
+		t.Fatalf("page: %+v, %v", p, err)
+	}
+
+	// No such database: the server answered, so it is a mistake to fix.
+	bad := url[:strings.LastIndex(url, "/")] + "/no_such_database?sslmode=disable"
+	if _, _, err := OpenServing(context.Background(), bad); err == nil {
+		t.Fatal("OpenServing of a missing database succeeded")
 	}
 }

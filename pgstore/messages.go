@@ -52,6 +52,9 @@ func textHash(m inbox.Message) []byte {
 // *inbox.DuplicateError with the stored message. Other errors wrap
 // inbox.ErrStorage.
 func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
+	if err := s.ready(); err != nil {
+		return inbox.Message{}, fmt.Errorf("%w: %v", inbox.ErrStorage, err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), inbox.WriteTimeout)
 	defer cancel()
 	if m.Time.IsZero() {

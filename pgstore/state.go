@@ -25,6 +25,9 @@ type State struct {
 // stored message, Kept is its index now. Messages are sanitised for
 // display.
 func (s *Store) Page(from, n int, keep string) (inbox.Page, error) {
+	if err := s.ready(); err != nil {
+		return inbox.Page{}, err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
 	defer cancel()
 	p := inbox.Page{Kept: -1}
@@ -90,6 +93,9 @@ var ErrNoMessage = errors.New("no such message")
 
 // setState sets one column of a message's state, and tells every machine.
 func (s *Store) setState(id, column string, v bool) error {
+	if err := s.ready(); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
 	defer cancel()
 	// column is one of two constants above, never input.

@@ -55,6 +55,9 @@ func (st statsStore) Add(ctx context.Context, days []*stats.Day) error {
 	if len(days) == 0 {
 		return nil
 	}
+	if err := st.s.ready(); err != nil {
+		return err // the counts are kept for the next flush
+	}
 	b := &pgx.Batch{}
 	for _, d := range days {
 		if _, err := time.Parse(stats.DateLayout, d.Date); err != nil {
@@ -127,6 +130,12 @@ func (st statsStore) Days(ctx context.Context, from, to string) ([]*stats.Day, e
 
 // Prune implements stats.Store.
 func (st statsStore) Prune(ctx context.Context, before string) error {
+	if st.s.ready() != nil {
+		// Away since the start: a server must still come up (stats.New
+		// prunes first), and there is nothing to prune that can't wait a
+		// day.
+		return nil
+	}
 	_, err := st.s.pool.Exec(ctx, "DELETE FROM stats_counts WHERE day < $1", before)
 	return st.s.wrap(err)
 }

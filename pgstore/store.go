@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/pragyamugale/portfolio/inbox"
@@ -41,34 +42,92 @@ type Store struct {
 	secret  string          // the URL, to keep it out of errors
 	now     func() time.Time
 
-	changes inbox.Changes
-	up      atomic.Bool // the listening connection is connected
-	cancel  context.CancelFunc
-	done    chan struct{}
+	changes  inbox.Changes
+	up       atomic.Bool // the listening connection is connected
+	migrated atomic.Bool // the schema is applied
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // Open connects to the database at rawURL, applies the schema's
 // migrations and starts listening for changes made through other
-// machines. The database must be reachable now: a wrong URL is found at
-// deploy time. Errors never contain the URL's password.
+// machines. The database must be reachable now. Errors never contain the
+// URL's password.
 func Open(ctx context.Context, rawURL string) (*Store, error) {
+	s, err := newStore(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.pool.Close()
+		return nil, err
+	}
+	s.start()
+	return s, nil
+}
+
+// OpenServing is Open for a server, which must come up even while the
+// database is away (a machine restarting during a failover): when the
+// database can't be reached, the store is returned with Available false
+// and the error as a warning; it connects and migrates by itself when the
+// database returns, and refuses messages (ErrStorage) until then. A
+// database that answers with an error (a wrong password, no such
+// database) still fails: that is a mistake to fix at deploy time.
+func OpenServing(ctx context.Context, rawURL string) (s *Store, warning, err error) {
+	if s, err = newStore(rawURL); err != nil {
+		return nil, nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			s.pool.Close()
+			return nil, nil, err
+		}
+		warning = err
+	}
+	s.start()
+	return s, warning, nil
+}
+
+func newStore(rawURL string) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("database url: %s", Redact(err.Error(), rawURL))
 	}
 	cfg.ConnConfig.ConnectTimeout = connectTimeout
 	s := &Store{connCfg: cfg.ConnConfig.Copy(), secret: rawURL, now: time.Now, done: make(chan struct{})}
-	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+	if s.pool, err = pgxpool.NewWithConfig(context.Background(), cfg); err != nil {
 		return nil, s.wrap(err)
 	}
-	if err := migrate(ctx, s.pool); err != nil {
-		s.pool.Close()
-		return nil, fmt.Errorf("database schema: %w", s.wrap(err))
-	}
-	lctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go s.listen(lctx)
 	return s, nil
+}
+
+// migrate applies the schema's migrations, once per store.
+func (s *Store) migrate(ctx context.Context) error {
+	if s.migrated.Load() {
+		return nil
+	}
+	if err := migrate(ctx, s.pool); err != nil {
+		return fmt.Errorf("database schema: %w", s.wrap(err))
+	}
+	s.migrated.Store(true)
+	return nil
+}
+
+// ready fails while the schema could not be applied yet (the database
+// has been away since the start).
+func (s *Store) ready() error {
+	if !s.migrated.Load() {
+		return errors.New("the database has not been reachable since the start")
+	}
+	return nil
+}
+
+// start starts listening for changes.
+func (s *Store) start() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go s.listen(ctx)
 }
 
 // Close stops listening and closes the connections.
@@ -118,6 +177,9 @@ func (s *Store) listenOnce(ctx context.Context, connected func()) error {
 		return err
 	}
 	defer conn.Close(context.Background())
+	if err := s.migrate(ctx); err != nil {
+		return err
+	}
 	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return err
 	}

@@ -36,15 +36,20 @@ type stores struct {
 const openTimeout = 30 * time.Second
 
 // openStores opens PostgreSQL when --database-url is set, otherwise the
-// data directory. Either must work now: the owner learns at deploy time,
-// not from a visitor whose message was refused.
+// data directory. A data directory or a database that refuses us stops
+// the start: the owner learns at deploy time, not from a visitor whose
+// message was refused. A database that can't be reached right now (a
+// failover) doesn't: the portfolio serves, and messages wait for it.
 func openStores(cfg Config, logger *log.Logger) (stores, error) {
 	if cfg.DatabaseURL != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 		defer cancel()
-		pg, err := pgstore.Open(ctx, cfg.DatabaseURL)
+		pg, warning, err := pgstore.OpenServing(ctx, cfg.DatabaseURL)
 		if err != nil {
 			return stores{}, fmt.Errorf("--database-url: %w", err)
+		}
+		if warning != nil {
+			logger.Warn("database unreachable: serving, refusing messages until it returns", "err", warning)
 		}
 		logger.Info("storing messages and statistics in PostgreSQL", "database", pgstore.RedactURL(cfg.DatabaseURL))
 		return stores{inbox: pg, owner: pg, stats: pg.Stats(), available: pg.Available}, nil

@@ -118,3 +118,48 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+// A machine (re)starting while the database is away still serves the
+// portfolio, refuses messages with "try again", and takes them once the
+// database returns, without a restart.
+func TestServerStartsWhileTheDatabaseIsAway(t *testing.T) {
+	pg := pgtest.Shared(t)
+	url := pgtest.URL(t)
+	if err := pg.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = pg.Restart()
+		}
+	})
+	ts := startCmdServer(t, func(c *Config) { c.DatabaseURL, c.HTTPAddr = url, "127.0.0.1:0" })
+	ts.waitLog(t, "database unreachable")
+	if v, _ := metricValue(ts.scrape(t), "portfolio_store_available"); v != 0 {
+		t.Fatalf("portfolio_store_available = %v with the database away", v)
+	}
+	if code, _, _ := ts.httpGet(t, "/healthz"); code != 200 {
+		t.Fatalf("/healthz = %d", code)
+	}
+	contact := func() cmdResult {
+		c, _ := dial(t, ts.addr, "visitor", noAuth())
+		return execCmd(t, c, "contact --name Zoë --reply-to z@example.com", cmdOpts{stdin: strings.NewReader("bonjour ✉\n")})
+	}
+	if r := contact(); r.code != 1 || !strings.Contains(r.stderr, "try again") {
+		t.Fatalf("contact with the database away: exit %d, %q", r.code, r.stderr)
+	}
+	if err := pg.Restart(); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	if !eventually(waitTimeout, func() bool {
+		v, _ := metricValue(ts.scrape(t), "portfolio_store_available")
+		return v == 1
+	}) {
+		t.Fatal("the server never connected to the returned database")
+	}
+	if r := contact(); r.code != 0 {
+		t.Fatalf("contact after the database returned: exit %d, %q", r.code, r.stderr)
+	}
+}
