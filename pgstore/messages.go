@@ -114,10 +114,7 @@ func (s *Store) insert(ctx context.Context, m inbox.Message, hash []byte) (*inbo
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO messages
-			(id, time, name, reply_to, message, fingerprint, remote, checksum, text_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			m.ID, m.Time, m.Name, m.ReplyTo, m.Message, m.Fingerprint, m.Remote, m.Checksum, hash); err != nil {
+		if _, err := tx.Exec(ctx, insertMessage, insertArgs(m, hash)...); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, "SELECT pg_notify($1, $2)", channel, m.ID)
@@ -132,15 +129,19 @@ func (s *Store) insert(ctx context.Context, m inbox.Message, hash []byte) (*inbo
 // It reports whether the message was new.
 func (s *Store) Import(ctx context.Context, m inbox.Message) (bool, error) {
 	m.Time = m.Time.UTC()
-	tag, err := s.pool.Exec(ctx, `INSERT INTO messages
-		(id, time, name, reply_to, message, fingerprint, remote, checksum, text_hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-		ON CONFLICT (id) DO NOTHING`,
-		m.ID, m.Time, m.Name, m.ReplyTo, m.Message, m.Fingerprint, m.Remote, m.Checksum, textHash(m))
+	tag, err := s.pool.Exec(ctx, insertMessage+" ON CONFLICT (id) DO NOTHING", insertArgs(m, textHash(m))...)
 	if err != nil {
 		return false, s.wrap(err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+const insertMessage = `INSERT INTO messages
+	(id, time, name, reply_to, message, fingerprint, remote, checksum, text_hash)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+
+func insertArgs(m inbox.Message, hash []byte) []any {
+	return []any{m.ID, m.Time, m.Name, m.ReplyTo, m.Message, m.Fingerprint, m.Remote, m.Checksum, hash}
 }
 
 const messageColumns = "id, time, name, reply_to, message, fingerprint, remote, checksum"
