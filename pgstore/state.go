@@ -83,10 +83,11 @@ func (s *Store) MarkRead(id string) error { return s.setState(id, "read", true) 
 // MarkUnread takes the read mark off a message.
 func (s *Store) MarkUnread(id string) error { return s.setState(id, "read", false) }
 
-// SetArchived archives a message, or brings it back (archived false).
-func (s *Store) SetArchived(id string, archived bool) error {
-	return s.setState(id, "archived", archived)
-}
+// Archive sets a message aside; the message itself stays as stored.
+func (s *Store) Archive(id string) error { return s.setState(id, "archived", true) }
+
+// Unarchive brings an archived message back.
+func (s *Store) Unarchive(id string) error { return s.setState(id, "archived", false) }
 
 // ErrNoMessage is returned for a state change of an id that isn't stored.
 var ErrNoMessage = errors.New("no such message")

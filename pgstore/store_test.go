@@ -188,7 +188,7 @@ func TestStateAndLiveAcrossMachines(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitWake(t, changed, "the read mark")
-	if err := a.SetArchived(m.ID, true); err != nil {
+	if err := a.Archive(m.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := b.StateOf(m.ID); err != nil || st != (State{Read: true, Archived: true}) {
@@ -200,7 +200,7 @@ func TestStateAndLiveAcrossMachines(t *testing.T) {
 	if err := b.MarkUnread(m.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SetArchived(m.ID, false); err != nil {
+	if err := b.Unarchive(m.ID); err != nil {
 		t.Fatal(err)
 	}
 	if st, _ := a.StateOf(m.ID); st != (State{}) {
