@@ -17,7 +17,6 @@ import (
 // notices, reconnects by itself when the database returns, and every
 // message acknowledged before, during and after is stored exactly once.
 func TestDatabaseAwayNothingAcknowledgedIsLost(t *testing.T) {
-	srv := pgtest.Shared(t)
 	url := pgtest.URL(t)
 	a, b := open(t, url), open(t, url)
 	svcs := []*inbox.Service{inbox.NewService(a, inbox.ServiceOptions{}), inbox.NewService(b, inbox.ServiceOptions{})}
@@ -38,15 +37,7 @@ func TestDatabaseAwayNothingAcknowledgedIsLost(t *testing.T) {
 		send(i)
 	}
 	eventually(t, "the stores listening", func() bool { return a.Available() && b.Available() })
-	if err := srv.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = srv.Restart()
-		}
-	})
+	back := pgtest.Away(t)
 	eventually(t, "the stores to notice", func() bool { return !a.Available() && !b.Available() })
 	for i := 10; i < 14; i++ {
 		send(i)
@@ -54,10 +45,7 @@ func TestDatabaseAwayNothingAcknowledgedIsLost(t *testing.T) {
 	if refused != 4 {
 		t.Fatalf("%d of 4 messages refused while the database was away", refused)
 	}
-	if err := srv.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	restarted = true
+	back()
 	eventually(t, "the stores to reconnect", func() bool { return a.Available() && b.Available() })
 	for i := 14; i < 24; i++ {
 		send(i)
@@ -79,17 +67,8 @@ func TestDatabaseAwayNothingAcknowledgedIsLost(t *testing.T) {
 // store refuses messages until the database returns, then migrates and
 // serves by itself. A database that answers with an error still fails.
 func TestOpenServingWhileTheDatabaseIsAway(t *testing.T) {
-	srv := pgtest.Shared(t)
 	url := pgtest.URL(t)
-	if err := srv.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = srv.Restart()
-		}
-	})
+	back := pgtest.Away(t)
 	s, warning, err := OpenServing(context.Background(), url)
 	if err != nil || warning == nil {
 		t.Fatalf("OpenServing with the database away: warning %v, err %v", warning, err)
@@ -101,10 +80,7 @@ func TestOpenServingWhileTheDatabaseIsAway(t *testing.T) {
 	if err := s.Stats().Add(context.Background(), []*stats.Day{{Date: "2026-11-29", Visits: 1}}); err == nil {
 		t.Fatal("stats Add with the database away succeeded")
 	}
-	if err := srv.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	restarted = true
+	back()
 	eventually(t, "the store to connect", s.Available)
 	m, err := s.Append(inbox.Message{Name: "n", Message: "m", Remote: "r"})
 	if err != nil {

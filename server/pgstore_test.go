@@ -21,7 +21,6 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // contact exits 1 saying to try again; when it returns they reconnect by
 // themselves.
 func TestTwoServersShareOneDatabase(t *testing.T) {
-	pg := pgtest.Shared(t)
 	// The test server trusts every login; the password is there to check
 	// that no log line ever shows it.
 	const password = "s3cret-pw"
@@ -78,15 +77,7 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 	if gauge(a) != 1 || gauge(b) != 1 {
 		t.Fatal("store not available with the database up")
 	}
-	if err := pg.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = pg.Restart()
-		}
-	})
+	back := pgtest.Away(t)
 	if !eventually(waitTimeout, func() bool { return gauge(a) == 0 && gauge(b) == 0 }) {
 		t.Fatal("/metrics never showed the store unavailable")
 	}
@@ -101,10 +92,7 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 	if r.code != 1 || !strings.Contains(r.stderr, "try again") {
 		t.Fatalf("contact while the database is away: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if err := pg.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	restarted = true
+	back()
 	if !eventually(waitTimeout, func() bool { return gauge(a) == 1 && gauge(b) == 1 }) {
 		t.Fatal("the servers did not reconnect")
 	}
@@ -123,17 +111,8 @@ func TestTwoServersShareOneDatabase(t *testing.T) {
 // portfolio, refuses messages with "try again", and takes them once the
 // database returns, without a restart.
 func TestServerStartsWhileTheDatabaseIsAway(t *testing.T) {
-	pg := pgtest.Shared(t)
 	url := pgtest.URL(t)
-	if err := pg.Stop(); err != nil {
-		t.Fatal(err)
-	}
-	restarted := false
-	t.Cleanup(func() {
-		if !restarted {
-			_ = pg.Restart()
-		}
-	})
+	back := pgtest.Away(t)
 	ts := startCmdServer(t, func(c *Config) { c.DatabaseURL, c.HTTPAddr = url, "127.0.0.1:0" })
 	ts.waitLog(t, "database unreachable")
 	if v, _ := metricValue(ts.scrape(t), "portfolio_store_available"); v != 0 {
@@ -149,10 +128,7 @@ func TestServerStartsWhileTheDatabaseIsAway(t *testing.T) {
 	if r := contact(); r.code != 1 || !strings.Contains(r.stderr, "try again") {
 		t.Fatalf("contact with the database away: exit %d, %q", r.code, r.stderr)
 	}
-	if err := pg.Restart(); err != nil {
-		t.Fatal(err)
-	}
-	restarted = true
+	back()
 	if !eventually(waitTimeout, func() bool {
 		v, _ := metricValue(ts.scrape(t), "portfolio_store_available")
 		return v == 1

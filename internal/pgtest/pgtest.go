@@ -232,3 +232,27 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// Away stops the package's server, as a database going away would, and
+// returns the function that brings it back; if the test ends first, the
+// server is brought back then, for the tests that follow.
+func Away(t testing.TB) (back func()) {
+	t.Helper()
+	s := Shared(t)
+	if err := s.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	restart := func() error {
+		err := errors.New("already restarted")
+		once.Do(func() { err = s.Restart() })
+		return err
+	}
+	t.Cleanup(func() { _ = restart() })
+	return func() {
+		t.Helper()
+		if err := restart(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
