@@ -183,9 +183,9 @@ func (s *Store) listenOnce(ctx context.Context, connected func()) error {
 	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return err
 	}
-	s.up.Store(true)
 	connected()
 	s.changes.Publish()
+	s.up.Store(true) // after the wake-up: a caller who sees Available sees no stale one
 	for {
 		if _, err := conn.WaitForNotification(ctx); err != nil {
 			return err
