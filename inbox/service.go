@@ -33,7 +33,7 @@ type ServiceOptions struct {
 // Service is what the contact form calls: it validates, de-duplicates,
 // rate-limits, stores and notifies. It is safe for concurrent use.
 type Service struct {
-	store  *Store
+	store  Appender
 	limit  *Limiter
 	log    *log.Logger
 	notify *Notifier
@@ -53,8 +53,9 @@ type recent struct {
 	at                  time.Time
 }
 
-// NewService returns a service storing to store.
-func NewService(store *Store, opts ServiceOptions) *Service {
+// NewService returns a service storing to store (a *Store, or a shared
+// database's store).
+func NewService(store Appender, opts ServiceOptions) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -111,6 +112,11 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 		Remote:      sub.Remote,
 		Via:         sub.Via,
 	})
+	if dup := (*DuplicateError)(nil); errors.As(err, &dup) {
+		// Stored moments ago through another machine of a shared store.
+		s.log.Info("duplicate message ignored", "id", dup.Stored.ID, "remote", sub.Remote, "fingerprint", sub.Fingerprint)
+		return Receipt{ID: dup.Stored.ID, Time: dup.Stored.Time, Duplicate: true}, nil
+	}
 	if err != nil {
 		if !errors.Is(err, ErrStorage) {
 			err = storageErr(err)

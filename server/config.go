@@ -28,6 +28,10 @@ type Config struct {
 
 	// DataDir holds messages.jsonl, the visitors' messages.
 	DataDir string `env:"PORTFOLIO_DATA_DIR"`
+	// DatabaseURL, when set, keeps messages, their state and statistics in
+	// PostgreSQL instead of DataDir, shared by every machine. A secret:
+	// never logged or shown (see pgstore.RedactURL).
+	DatabaseURL string `env:"PORTFOLIO_DATABASE_URL"`
 	// MessagesPerHour caps messages per source IP and per key; 0 = no limit.
 	MessagesPerHour int `env:"PORTFOLIO_MESSAGES_PER_HOUR"`
 	// MessagesPerHourTotal caps the messages stored each hour from everyone

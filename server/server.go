@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,6 +23,7 @@ import (
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/ui"
 )
 
 // Server is the portfolio's SSH server.
@@ -34,11 +34,11 @@ type Server struct {
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
 
-	store    *inbox.Store
+	store    inboxStore
 	inbox    *inbox.Service
 	notifier *inbox.Notifier
 	owners   ownerKeys
-	owner    *inbox.Mailbox // shared by the owner's sessions
+	owner    ui.InboxSource // shared by the owner's sessions
 	stats    *stats.Stats
 
 	mu        sync.Mutex
@@ -82,24 +82,11 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	// An unwritable data directory stops the start: the owner learns at
-	// deploy time, not from a visitor whose message was refused.
-	store, err := inbox.OpenStore(cfg.DataDir)
+	st, err := openStores(cfg, logger)
 	if err != nil {
-		return nil, fmt.Errorf("--data-dir: %w", err)
+		return nil, err
 	}
-	state, err := inbox.LoadReadState(cfg.DataDir)
-	if err != nil {
-		store.Close()
-		return nil, fmt.Errorf("--data-dir: %w", err)
-	}
-	if w := state.Warning(); w != "" {
-		logger.Warn(w)
-	}
-	if q := store.Quarantine(); q.Total() > 0 {
-		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
-			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))
-	}
+	store := st.inbox
 	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
@@ -110,7 +97,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		store:    store,
 		notifier: notifier,
 		owners:   owners,
-		owner:    inbox.NewMailbox(store, state),
+		owner:    st.owner,
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
@@ -130,7 +117,8 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.conns.open()) },
 	)
 	s.host = s.newHost()
-	if s.stats, err = openStats(cfg, logger, s.metrics.registry); err != nil {
+	s.metrics.registry.MustRegister(storeAvailable(st.available))
+	if s.stats, err = openStats(cfg, st.stats, logger, s.metrics.registry); err != nil {
 		store.Close()
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}

@@ -14,11 +14,15 @@ import (
 	"github.com/pragyamugale/portfolio/stats"
 )
 
-// openStats starts the visitor statistics in the data directory.
-func openStats(cfg Config, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
-	st, err := stats.OpenFileStore(cfg.DataDir)
-	if err != nil {
-		return nil, err
+// openStats starts the visitor statistics in st, or in the data
+// directory when st is nil.
+func openStats(cfg Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
+	if st == nil {
+		fs, err := stats.OpenFileStore(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		st = fs
 	}
 	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
 }

@@ -42,10 +42,6 @@ func newExportCmd(cfg *server.Config) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			b, err := openInbox(cmd, cfg.DataDir)
-			if err != nil {
-				return err
-			}
 			bw := bufio.NewWriter(cmd.OutOrStdout())
 			var out recordWriter
 			switch format {
@@ -55,6 +51,16 @@ func newExportCmd(cfg *server.Config) *cobra.Command {
 				out = mboxWriter{bw}
 			default:
 				out = &jsonWriter{w: bw}
+			}
+			if cfg.DatabaseURL != "" {
+				if err := dbExport(cmd, cfg, out); err != nil {
+					return err
+				}
+				return bw.Flush()
+			}
+			b, err := openInbox(cmd, cfg.DataDir)
+			if err != nil {
+				return err
 			}
 			// Oldest first, as they came, a batch at a time: memory stays
 			// flat however many messages there are.

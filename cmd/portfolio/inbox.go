@@ -40,6 +40,12 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.DatabaseURL != "" {
+				if asJSON && !cmd.Flags().Changed("limit") {
+					limit = 0
+				}
+				return dbInbox(cmd, cfg, limit, asJSON, archived)
+			}
 			b, err := openInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err
@@ -79,6 +85,9 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		Short: "Print one message in full and mark it read (ID or any unique prefix of it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cfg.DatabaseURL != "" {
+				return dbShow(cmd, cfg, args[0], asJSON)
+			}
 			b, err := openInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err
@@ -108,7 +117,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 			"archived", func(b *inboxFiles, id string) (bool, error) { return b.change(id, true, b.state.Archive) }),
 		newStateCmd(cfg, "unarchive", "Put archived messages back in the Inbox",
 			"back in the Inbox", func(b *inboxFiles, id string) (bool, error) { return b.change(id, false, b.state.Unarchive) }),
-		newExportCmd(cfg))
+		newExportCmd(cfg), newImportCmd(cfg))
 	return cmd
 }
 
@@ -119,6 +128,9 @@ func newStateCmd(cfg *server.Config, name, short, done string, do func(*inboxFil
 		Short: short + " (IDs or any unique prefixes)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if cfg.DatabaseURL != "" {
+				return dbSetState(cmd, cfg, args, name == "archive", done)
+			}
 			b, err := openInbox(cmd, cfg.DataDir)
 			if err != nil {
 				return err

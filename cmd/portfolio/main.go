@@ -84,6 +84,7 @@ func newRootCmd() *cobra.Command {
 	f.SortFlags = false
 	// Shared with the inbox and hostkey commands.
 	cmd.PersistentFlags().StringVar(&cfg.DataDir, "data-dir", cfg.DataDir, "directory of messages.jsonl (env PORTFOLIO_DATA_DIR)")
+	cmd.PersistentFlags().Var(secretURL{&cfg.DatabaseURL}, "database-url", "keep messages, their state and statistics in this PostgreSQL database, shared by every machine, instead of --data-dir; a secret: prefer the env (env PORTFOLIO_DATABASE_URL)")
 	cmd.PersistentFlags().StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start; PORTFOLIO_HOST_KEY (the key itself) wins (env PORTFOLIO_HOST_KEY_DIR)")
 
 	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg), newStatsCmd(&cfg))

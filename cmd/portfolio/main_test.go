@@ -27,6 +27,7 @@ var flagEnv = map[string]string{
 	"shutdown-timeout":  "PORTFOLIO_SHUTDOWN_TIMEOUT",
 	"log-level":         "PORTFOLIO_LOG_LEVEL",
 	"data-dir":          "PORTFOLIO_DATA_DIR",
+	"database-url":      "PORTFOLIO_DATABASE_URL",
 	"messages-per-hour": "PORTFOLIO_MESSAGES_PER_HOUR",
 	"owner-keys":        "PORTFOLIO_OWNER_KEYS",
 	"notify-url":        "PORTFOLIO_NOTIFY_URL",

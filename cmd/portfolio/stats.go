@@ -33,10 +33,18 @@ func newStatsCmd(cfg *server.Config) *cobra.Command {
 			if days < 1 {
 				return fmt.Errorf("--days %d: must be at least 1", days)
 			}
-			if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.DirName)); errors.Is(err, os.ErrNotExist) {
+			var store stats.Store = stats.ReadFileStore(cfg.DataDir)
+			if cfg.DatabaseURL != "" {
+				db, err := openDatabase(cmd.Context(), cfg)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				store = db.Stats()
+			} else if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.DirName)); errors.Is(err, os.ErrNotExist) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "warning: no statistics in %s yet (is --data-dir the server's?)\n", cfg.DataDir)
 			}
-			r, err := stats.ReadReport(cmd.Context(), stats.ReadFileStore(cfg.DataDir), time.Now(), days)
+			r, err := stats.ReadReport(cmd.Context(), store, time.Now(), days)
 			if err != nil {
 				return err
 			}
