@@ -8,46 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
-
-// openRegular opens a data file without following a symlink and accepts
-// only a regular file: a link planted in the data directory must never
-// make the server read, repair or append to another file.
-func openRegular(path string, flag int, perm os.FileMode) (*os.File, error) {
-	f, err := os.OpenFile(path, flag|noFollow, perm)
-	if err != nil {
-		return nil, notRegularErr(path, err)
-	}
-	if err := checkRegular(path, f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// checkRegular refuses an open file that isn't a regular file.
-func checkRegular(path string, f interface{ Stat() (os.FileInfo, error) }) error {
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	if !st.Mode().IsRegular() {
-		return fmt.Errorf("%s is not a regular file (%s); refusing to use it", path, st.Mode().Type())
-	}
-	return nil
-}
-
-// notRegularErr explains an open that O_NOFOLLOW refused.
-func notRegularErr(path string, err error) error {
-	st, lerr := os.Lstat(path)
-	switch {
-	case lerr != nil || st.Mode().IsRegular():
-		return err
-	case st.Mode()&os.ModeSymlink != 0:
-		return fmt.Errorf("%s is a symlink; refusing to follow it", path)
-	}
-	return fmt.Errorf("%s is not a regular file (%s); refusing to use it", path, st.Mode().Type())
-}
 
 // sidePattern matches the files torn tails are moved to.
 const sidePattern = FileName + ".torn-*"
@@ -115,7 +78,7 @@ func sideFiles(dir string) (files []string, records int, err error) {
 }
 
 func countLines(path string) (int, error) {
-	f, err := openRegular(path, os.O_RDONLY, 0)
+	f, err := datafile.Open(path, os.O_RDONLY, 0)
 	if err != nil {
 		return 0, err
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // entry locates one intact record in the log.
@@ -125,7 +127,7 @@ func (x *index) scan(f *os.File) error {
 // if it was replaced or shrank (a repair moved a tail aside). A missing
 // log is empty.
 func (x *index) refresh() error {
-	f, err := openRegular(x.path, os.O_RDONLY, 0)
+	f, err := datafile.Open(x.path, os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		*x = index{path: x.path}
 		return nil
@@ -231,7 +233,7 @@ func (l *Listing) MessagesAt(idx []int) ([]Message, error) {
 	if len(idx) == 0 {
 		return nil, nil
 	}
-	f, err := openRegular(l.path, os.O_RDONLY, 0)
+	f, err := datafile.Open(l.path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}

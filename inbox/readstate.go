@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // readStateFile holds what the owner did with each message: read, archived.
@@ -71,7 +73,7 @@ func LoadReadState(dir string) (*ReadState, error) {
 		r.s = s
 	}
 	if st, err := os.Lstat(r.path() + ".lock"); err == nil && !st.Mode().IsRegular() {
-		return nil, notRegularErr(r.path()+".lock", errors.New("not a regular file"))
+		return nil, datafile.Explain(r.path()+".lock", errors.New("not a regular file"))
 	}
 	return r, nil
 }
@@ -93,7 +95,7 @@ func (r *ReadState) path() string { return filepath.Join(r.dir, readStateFile) }
 func (r *ReadState) load() (stateSets, error) {
 	s := newStateSets()
 	r.seen = nil
-	f, err := openRegular(r.path(), os.O_RDONLY, 0)
+	f, err := datafile.Open(r.path(), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return s, nil
 	}
@@ -253,7 +255,7 @@ func (r *ReadState) change(id string, set func(stateSets) map[string]struct{}, i
 		delete(set(s), id)
 	}
 	st := readStateJSON{Read: sortedKeys(s.read), Archived: sortedKeys(s.archived)}
-	if err := writeFileAtomic(r.dir, r.path(), st); err != nil {
+	if err := datafile.WriteJSON(r.dir, r.path(), st); err != nil {
 		return err
 	}
 	r.seen, _ = os.Lstat(r.path())
@@ -267,30 +269,4 @@ func sortedKeys(m map[string]struct{}) []string {
 		ids = []string{}
 	}
 	return ids
-}
-
-func writeFileAtomic(dir, path string, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".*.tmp") // 0600
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
-	return err
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // lockTimeout bounds how long Append and OpenStore wait for another
@@ -69,7 +71,7 @@ type file interface {
 // regular file); tests replace it to simulate a read-only volume or a
 // disk that stops answering.
 var openFile = func(name string, flag int, perm os.FileMode) (file, error) {
-	f, err := openRegular(name, flag, perm)
+	f, err := datafile.Open(name, flag, perm)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +160,7 @@ func logPath(dir string) string { return filepath.Join(dir, FileName) }
 
 // newLock is a lock file opened without following a symlink.
 func newLock(path string) *flock.Flock {
-	return flock.New(path, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|noFollow))
+	return flock.New(path, flock.SetPermissions(0o600), flock.SetFlag(os.O_CREATE|os.O_RDONLY|datafile.NoFollow))
 }
 
 // Path returns the message log's path.
@@ -425,12 +427,12 @@ func lockFile(lk *flock.Flock, what string) (func(), error) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			return nil, fmt.Errorf("timed out waiting for the lock on %s", what)
 		}
-		return nil, fmt.Errorf("locking %s: %w", what, notRegularErr(lk.Path(), err))
+		return nil, fmt.Errorf("locking %s: %w", what, datafile.Explain(lk.Path(), err))
 	}
 	if !ok {
 		return nil, fmt.Errorf("couldn't lock %s", what)
 	}
-	if err := checkRegular(lk.Path(), lk); err != nil {
+	if err := datafile.CheckRegular(lk.Path(), lk); err != nil {
 		_ = lk.Unlock()
 		return nil, err
 	}
@@ -446,7 +448,7 @@ func (s *Store) open() error {
 		return err
 	}
 	if errors.Is(statErr, os.ErrNotExist) {
-		if err := syncDir(s.dir); err != nil {
+		if err := datafile.SyncDir(s.dir); err != nil {
 			_ = f.Close()
 			return err
 		}
@@ -487,7 +489,7 @@ func (s *Store) check() error {
 // repair scans the log (under the lock), rebuilds the index and moves a torn tail aside: an incomplete last line and, if it
 // doesn't parse or fails its checksum, the last complete line.
 func (s *Store) repair() error {
-	f, err := openRegular(s.path, os.O_RDONLY, 0)
+	f, err := datafile.Open(s.path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -530,7 +532,7 @@ func (s *Store) repair() error {
 // moveAside appends the log's bytes from off to the end to a side file,
 // fsyncs it and only then truncates the log to off.
 func (s *Store) moveAside(off int64) error {
-	src, err := openRegular(s.path, os.O_RDONLY, 0)
+	src, err := datafile.Open(s.path, os.O_RDONLY, 0)
 	if err != nil {
 		return err
 	}
@@ -540,7 +542,7 @@ func (s *Store) moveAside(off int64) error {
 		return err
 	}
 	side := s.path + ".torn-" + strconv.FormatInt(s.now().Unix(), 10)
-	dst, err := openRegular(side, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	dst, err := datafile.Open(side, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("saving torn tail: %w", err)
 	}
@@ -552,7 +554,7 @@ func (s *Store) moveAside(off int64) error {
 		err = cerr
 	}
 	if err == nil {
-		err = syncDir(s.dir)
+		err = datafile.SyncDir(s.dir)
 	}
 	if err != nil {
 		return fmt.Errorf("saving torn tail: %w", err)
@@ -582,19 +584,4 @@ func (s *Store) newID() (string, error) {
 		}
 	}
 	return "", errors.New("couldn't generate a unique id")
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("fsync %s: %w", dir, err)
-	}
-	return nil
 }

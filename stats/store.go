@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // Store keeps days of counts. Implementations add counts up (so several
@@ -170,7 +172,7 @@ const maxDayFile = 4 << 20
 // read loads one day's file, or nil if there is none. It never follows a
 // symbolic link and reads regular files only.
 func (f *FileStore) read(date string) (*Day, error) {
-	fd, err := os.OpenFile(f.path(date), os.O_RDONLY|noFollow, 0)
+	fd, err := datafile.Open(f.path(date), os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
@@ -178,11 +180,6 @@ func (f *FileStore) read(date string) (*Day, error) {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	defer fd.Close()
-	if fi, err := fd.Stat(); err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
-	} else if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("stats: %s: not a regular file", fd.Name())
-	}
 	b, err := io.ReadAll(io.LimitReader(fd, maxDayFile))
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
@@ -198,29 +195,7 @@ func (f *FileStore) read(date string) (*Day, error) {
 
 // write replaces a day's file atomically.
 func (f *FileStore) write(d *Day) error {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(f.dir, "."+d.Date+".*.tmp") // 0600
-	if err != nil {
-		return fmt.Errorf("stats: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), f.path(d.Date)) // replaces a link, never follows it
-	}
-	if err == nil {
-		err = syncDir(f.dir)
-	}
-	if err != nil {
+	if err := datafile.WriteJSON(f.dir, f.path(d.Date), d); err != nil {
 		return fmt.Errorf("stats: %w", err)
 	}
 	return nil
@@ -241,15 +216,6 @@ func (f *FileStore) lock(ctx context.Context) (func(), error) {
 		return nil, fmt.Errorf("stats: locking: %w", err)
 	}
 	return func() { _ = lk.Unlock() }, nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 var _ Store = (*FileStore)(nil)

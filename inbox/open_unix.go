@@ -1,9 +1,0 @@
-//go:build unix
-
-package inbox
-
-import "syscall"
-
-// noFollow makes opening a data file fail on a symlink (O_NOFOLLOW) and
-// not wait on a FIFO (O_NONBLOCK, a no-op for the regular files accepted).
-const noFollow = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
