@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,7 +44,12 @@ type contactPage struct {
 	name    textinput.Model
 	replyTo textinput.Model
 	message *textarea.Model // made when the form is first entered: it is big
-	focus   int             // a field*, or noField when the form doesn't have the keyboard
+	// messageLen is the message's length in characters, kept as it
+	// changes: counting it from the textarea builds the whole message.
+	messageLen int
+	// typed: typeKey changed the message since the box last rendered.
+	typed   bool
+	focus   int // a field*, or noField when the form doesn't have the keyboard
 	sending bool
 
 	errs   inbox.ValidationError
@@ -57,6 +63,12 @@ type contactPage struct {
 	limited bool
 	spans   [fieldCount][2]int
 	styled  *Styles // the styles the inputs were last given
+	// follow: the focused field is to be scrolled into view once the page
+	// is next rendered (see followFocus).
+	follow bool
+	// bound is the keys that the message box binds to something other
+	// than typing; any other key with text is typed straight in (typeKey).
+	bound map[string]bool
 }
 
 // submitResultMsg carries the outcome of a send back to Update.
@@ -73,6 +85,7 @@ func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc)
 	p.name = newInput("(your name)", inbox.MaxName)
 	p.replyTo = newInput("(email, @handle or URL)", inbox.MaxReplyTo)
 	p.document = newDocument(p.render)
+	p.document.rendered = p.scrollToFocus
 	return p
 }
 
@@ -110,6 +123,12 @@ func (p *contactPage) messageValue() string {
 	return p.message.Value()
 }
 
+// countMessage counts the message's characters again, after a change
+// typeKey can't follow.
+func (p *contactPage) countMessage() {
+	p.messageLen = utf8.RuneCountInString(p.messageValue())
+}
+
 func newInput(placeholder string, limit int) textinput.Model {
 	in := textinput.New()
 	in.Prompt = "┃ "
@@ -133,6 +152,7 @@ func (p *contactPage) setFocus(f int) tea.Cmd {
 	}
 	if f != noField && p.message == nil {
 		p.message = newMessageArea(p.st())
+		p.bound = boundKeys(p.message.KeyMap)
 	}
 	p.name.Blur()
 	p.replyTo.Blur()
@@ -148,18 +168,28 @@ func (p *contactPage) setFocus(f int) tea.Cmd {
 	case fieldMessage:
 		cmd = p.message.Focus()
 	}
-	p.Invalidate()
-	p.scrollToFocus()
+	p.followFocus()
 	return cmd
 }
 
-// scrollToFocus scrolls the focused field into view, from spans of the
-// current rendering (it may never have been shown yet).
+// followFocus marks the page changed and the focused field to be scrolled
+// into view. Both happen when the page is next rendered, so a burst of
+// keys between two frames renders the page once, not once a key.
+func (p *contactPage) followFocus() {
+	p.follow = true
+	p.Invalidate()
+}
+
+// scrollToFocus scrolls the focused field into view, if followFocus asked
+// for it, once the page has been rendered (the spans are that rendering's).
 func (p *contactPage) scrollToFocus() {
+	if !p.follow {
+		return
+	}
+	p.follow = false
 	if p.focus == noField {
 		return
 	}
-	p.refresh()
 	s := p.spans[p.focus]
 	p.ScrollTo(s[0], s[1])
 }
@@ -190,6 +220,9 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 		// all is capped by the server's input guard.)
 		msg.Content = inbox.Truncate(msg.Content, p.room())
 	}
+	if k, ok := msg.(tea.KeyPressMsg); ok && p.focus == fieldMessage && p.typeKey(k) {
+		return nil
+	}
 	switch p.focus {
 	case fieldName:
 		p.name, cmd = p.name.Update(msg)
@@ -197,11 +230,56 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 		p.replyTo, cmd = p.replyTo.Update(msg)
 	case fieldMessage:
 		*p.message, cmd = p.message.Update(msg)
+		p.countMessage()
 	}
 	p.enforceLimits()
-	p.Invalidate()
-	p.scrollToFocus()
+	p.followFocus()
 	return cmd
+}
+
+// typeKey types a key's text into the message box, if it is just text,
+// and reports whether it did. The textarea's own Update would do the same
+// but then render the whole box (wrapping all of the message) for every
+// key; this leaves the rendering to the next frame. Like a paste, what
+// doesn't fit is dropped before it reaches the box.
+func (p *contactPage) typeKey(k tea.KeyPressMsg) bool {
+	if k.Text == "" || p.bound[k.String()] {
+		return false
+	}
+	text := inbox.Truncate(k.Text, p.room())
+	if text == "" {
+		return true // full: nothing changes
+	}
+	if p.message.HasSelection() {
+		p.message.DeleteSelection()
+		p.countMessage()
+	}
+	row, col := p.message.Line(), p.message.Column()
+	p.message.InsertString(text)
+	if p.message.Line() == row {
+		p.messageLen += p.message.Column() - col
+	} else { // the text held a line break
+		p.countMessage()
+	}
+	p.typed = true
+	p.enforceLimits()
+	p.followFocus()
+	return true
+}
+
+// boundKeys is the set of keys bound in a bubbles key map (a struct of
+// key.Binding fields), as key.Matches compares them.
+func boundKeys(keyMap any) map[string]bool {
+	bound := map[string]bool{}
+	v := reflect.ValueOf(keyMap)
+	for i := range v.NumField() {
+		if b, ok := v.Field(i).Interface().(key.Binding); ok && b.Enabled() {
+			for _, k := range b.Keys() {
+				bound[k] = true
+			}
+		}
+	}
+	return bound
 }
 
 // room is how many more characters the focused field takes.
@@ -212,7 +290,7 @@ func (p *contactPage) room() int {
 	case fieldReplyTo:
 		return inbox.MaxReplyTo - len(p.replyTo.Value())
 	case fieldMessage:
-		return inbox.MaxMessage - utf8.RuneCountInString(p.messageValue())
+		return inbox.MaxMessage - p.messageLen
 	}
 	return 0
 }
@@ -222,8 +300,9 @@ func (p *contactPage) room() int {
 func (p *contactPage) enforceLimits() {
 	switch p.focus {
 	case fieldMessage:
-		if v := p.message.Value(); utf8.RuneCountInString(v) > inbox.MaxMessage {
-			p.message.SetValue(inbox.Truncate(v, inbox.MaxMessage))
+		if p.messageLen > inbox.MaxMessage {
+			p.message.SetValue(inbox.Truncate(p.message.Value(), inbox.MaxMessage))
+			p.countMessage()
 		}
 	case fieldReplyTo:
 		if v := p.replyTo.Value(); len(v) > inbox.MaxReplyTo {
@@ -277,6 +356,7 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 		p.replyTo.Reset()
 		if p.message != nil {
 			p.message.Reset()
+			p.countMessage()
 		}
 		cmd = p.setFocus(noField)
 		p.vp.GotoTop() // the thank-you is at the top
@@ -366,6 +446,12 @@ func (p *contactPage) render(width int) string {
 	messageView := p.emptyMessageView(st, inputW)
 	if p.message != nil {
 		p.message.SetWidth(inputW)
+		// The box scrolls to its cursor within the content it last
+		// rendered, which lacks what typeKey typed since: render it first.
+		if p.typed {
+			_ = p.message.View()
+			p.typed = false
+		}
 		p.message.SetHeight(messageHeight)
 		messageView = p.message.View()
 	}
@@ -391,7 +477,7 @@ func (p *contactPage) render(width int) string {
 	}
 	field(fieldName, "Name", "name", "", p.name.View())
 	field(fieldReplyTo, "Reply-to", "reply_to", "", p.replyTo.View())
-	count := fmt.Sprintf("%d/%d", utf8.RuneCountInString(p.messageValue()), inbox.MaxMessage)
+	count := fmt.Sprintf("%d/%d", p.messageLen, inbox.MaxMessage)
 	field(fieldMessage, "Message", "message", st.Muted.Render(count), messageView)
 
 	add("")

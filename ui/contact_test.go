@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	xansi "github.com/charmbracelet/x/ansi"
@@ -547,5 +549,138 @@ func TestContactNeverReadsServerClipboard(t *testing.T) {
 	}
 	if got := fieldValues(m); got != [3]string{} {
 		t.Errorf("fields after ctrl+v: %q", got)
+	}
+}
+
+// BenchmarkFormTyping: a visitor streaming letters into the message field,
+// as the host delivers them (a batch of 32 keys, then one View). "filling"
+// types into a message that grows to the limit and starts again; "full"
+// keeps typing into a message already at the limit.
+func BenchmarkFormTyping(b *testing.B) {
+	for _, full := range []bool{false, true} {
+		name := "filling"
+		if full {
+			name = "full"
+		}
+		b.Run(name, func(b *testing.B) {
+			m := New(portfolio(b), Options{Profile: colorprofile.TrueColor, Submit: (&fakeInbox{}).submit})
+			send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+			press(b, m, "4", "enter", "tab", "tab")
+			if full {
+				send(b, m, tea.PasteMsg{Content: strings.Repeat("abcdefgh", inbox.MaxMessage/8)})
+			}
+			_ = m.View()
+			const batch = 32
+			keys := make([]tea.KeyPressMsg, batch)
+			for i := range keys {
+				r := rune('a' + i%8)
+				keys[i] = tea.KeyPressMsg{Code: r, Text: string(r)}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if !full && m.contact.room() < batch {
+					m.contact.message.Reset()
+					m.contact.countMessage()
+				}
+				for _, k := range keys {
+					m.Update(k)
+				}
+				_ = m.View()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*batch), "ns/key")
+		})
+	}
+}
+
+// TestContactTypingIsCheap: a key typed into the message box changes the
+// text and nothing else; the page, and the box with it, is rendered when
+// the next frame is drawn. (Before, each key rendered the box inside the
+// textarea's Update and the whole page to scroll the field into view:
+// about 1,400 allocations a key into a 1,000-character message.)
+func TestContactTypingIsCheap(t *testing.T) {
+	m := newContactModel(t, colorprofile.TrueColor, 120, 40, (&fakeInbox{}).submit)
+	press(t, m, "enter", "tab", "tab")
+	send(t, m, tea.PasteMsg{Content: strings.Repeat("héllo 漢字 🙂 ", 80)})
+	_ = m.View()
+	before := utf8.RuneCountInString(fieldValues(m)[2])
+	x := tea.KeyPressMsg{Code: 'x', Text: "x"}
+	allocs := testing.AllocsPerRun(50, func() { m.Update(x) })
+	if !m.contact.stale {
+		t.Error("typing a key rendered the page inside Update")
+	}
+	if allocs > 20 {
+		t.Errorf("typing a key allocates %.0f times, want at most 20 (no rendering)", allocs)
+	}
+	after := utf8.RuneCountInString(fieldValues(m)[2])
+	if after-before != 51 {
+		t.Errorf("51 keys added %d characters", after-before)
+	}
+	requireText(t, m, fmt.Sprintf("%d/%d", after, inbox.MaxMessage))
+}
+
+// TestContactTypedLooksLikePasted: text typed key by key, with frames
+// drawn only now and then (more lines typed between two than the box
+// shows), looks at every frame as the same text pasted (the textarea's own
+// Update): the box scrolled to the cursor at the end.
+func TestContactTypedLooksLikePasted(t *testing.T) {
+	text := []rune(strings.Repeat("Grüße, 漢字 and 🙂 again; ", 40))
+	for _, w := range []int{40, 80} {
+		typed := newContactModel(t, colorprofile.TrueColor, w, 20, (&fakeInbox{}).submit)
+		pasted := newContactModel(t, colorprofile.TrueColor, w, 20, (&fakeInbox{}).submit)
+		for _, m := range []*Model{typed, pasted} {
+			press(t, m, "enter", "tab", "tab")
+			_ = m.View()
+		}
+		from := 0
+		for i, r := range text {
+			send(t, typed, tea.KeyPressMsg{Code: r, Text: string(r)})
+			if (i+1)%400 != 0 && i+1 != len(text) {
+				continue
+			}
+			send(t, pasted, tea.PasteMsg{Content: string(text[from : i+1])})
+			from = i + 1
+			if a, b := output(t, typed, colorprofile.TrueColor), output(t, pasted, colorprofile.TrueColor); a != b {
+				t.Fatalf("%d cols, %d characters: typed and pasted differ:\n%s\n---\n%s", w, i+1, xansi.Strip(a), xansi.Strip(b))
+			}
+		}
+		// Keys that edit rather than type still go to the textarea.
+		press(t, typed, "backspace", "left", "backspace")
+		want := string(text[:len(text)-3]) + ";"
+		if got := fieldValues(typed)[2]; got != want {
+			t.Errorf("%d cols: after editing keys the message ends %q, want %q", w, got[len(got)-8:], want[len(want)-8:])
+		}
+	}
+}
+
+// TestContactTypingWhenFull: at the limit, a typed key is dropped, like the
+// part of a paste that doesn't fit; it never cuts the end of the message.
+func TestContactTypingWhenFull(t *testing.T) {
+	m := newContactModel(t, colorprofile.NoTTY, 80, 24, (&fakeInbox{}).submit)
+	press(t, m, "enter", "tab", "tab")
+	full := strings.Repeat("é", inbox.MaxMessage-1) + "Z"
+	send(t, m, tea.PasteMsg{Content: full})
+	press(t, m, "up", "up")
+	typeText(t, m, "abc")
+	if got := fieldValues(m)[2]; got != full {
+		t.Errorf("typing into a full message changed it (%d characters, ends %q)", utf8.RuneCountInString(got), got[len(got)-4:])
+	}
+	requireText(t, m, fmt.Sprintf("%d/%d", inbox.MaxMessage, inbox.MaxMessage))
+}
+
+// TestBoundKeys: keys a key map binds are typed by the textarea's Update,
+// never as text; disabled bindings don't count.
+func TestBoundKeys(t *testing.T) {
+	km := textarea.DefaultKeyMap()
+	km.Paste = key.NewBinding()
+	bound := boundKeys(km)
+	for _, k := range []string{"right", "alt+f", "enter", "ctrl+k"} {
+		if !bound[k] {
+			t.Errorf("%q is not among the bound keys", k)
+		}
+	}
+	for _, k := range []string{"a", "漢", "ctrl+v", "space"} {
+		if bound[k] {
+			t.Errorf("%q is among the bound keys", k)
+		}
 	}
 }

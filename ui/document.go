@@ -17,6 +17,9 @@ type document struct {
 	width  int
 	height int
 	stale  bool // content must be rendered again before the next view
+	// rendered, if set, runs after each rendering (to scroll by what
+	// was just rendered).
+	rendered func()
 
 	// view is the last View, for viewOff: section switches show pages
 	// again unchanged, and the viewport's padding costs more than the
@@ -59,6 +62,9 @@ func (d *document) refresh() {
 	}
 	d.vp.SetContent(d.render(d.width))
 	d.stale, d.view = false, ""
+	if d.rendered != nil {
+		d.rendered()
+	}
 }
 
 // Update scrolls on the movement keys and, when the mouse is on, the wheel.
