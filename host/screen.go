@@ -186,6 +186,14 @@ func (s *screen) touch() {
 	s.mu.Unlock()
 }
 
+// showsFrame reports whether the terminal shows a frame: the current
+// program's own, or one it was shown before (a cached or a slept one).
+func (s *screen) showsFrame() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.first || s.shown
+}
+
 // sleep drops everything the current program writes from now on, so it can
 // end without restoring the terminal: its last frame stays on screen for
 // the next program to repaint in place.

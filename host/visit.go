@@ -566,6 +566,13 @@ func (v *Visit) trySleep() {
 	if v.p == nil || time.Since(time.Unix(0, v.lastMsg.Load())) < v.h.cfg.Sleep {
 		return
 	}
+	if !v.scr.showsFrame() {
+		// The program hasn't drawn yet (its renderer is slow to tick on a
+		// busy machine): asleep now, it would leave the visitor a blank
+		// screen until they press a key. Look again after a quiet spell.
+		v.lastMsg.Store(time.Now().UnixNano())
+		return
+	}
 	reply := make(chan bool, 1)
 	v.p.Send(sleepCheck{reply})
 	select {

@@ -374,3 +374,44 @@ func TestSharedEventBudget(t *testing.T) {
 		t.Errorf("%d of 4 keys through a shared burst of 3 within 200 ms, want 3", n)
 	}
 }
+
+// blank is a counter whose view is empty, outside the alternate screen,
+// until it is ready: a program whose first frame is late.
+type blank struct {
+	counter
+	ready atomic.Bool
+}
+
+func (b *blank) View() tea.View {
+	if !b.ready.Load() {
+		return tea.NewView("")
+	}
+	return b.counter.View()
+}
+
+// TestNoSleepBeforeFirstFrame: a program that hasn't drawn its first frame
+// (its renderer slow to tick on a busy machine) isn't put to sleep, or the
+// visitor would look at a blank screen until they pressed a key; once it
+// has drawn, it sleeps as usual.
+func TestNoSleepBeforeFirstFrame(t *testing.T) {
+	obs := &observer{}
+	h := New(Config{Sleep: 30 * time.Millisecond, Observer: obs})
+	term := newFakeTerminal(50, 10)
+	model := &blank{}
+	v := h.NewVisit(term, model, Options{})
+	wait := run(t, v)
+	time.Sleep(300 * time.Millisecond) // several sleep periods
+	if n := obs.sleeps.Load(); n != 0 {
+		t.Errorf("a program put to sleep %d times before its first frame", n)
+	}
+	model.ready.Store(true)
+	v.Send(noteMsg("draw"))
+	term.waitOutput(t, "count 0")
+	if !eventually(waitTimeout, func() bool { return obs.sleeps.Load() == 1 }) {
+		t.Errorf("the program never slept after its first frame")
+	}
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
