@@ -36,7 +36,8 @@ type screen struct {
 	alt     bool   // the terminal has been put in the alternate screen and not back
 
 	start   time.Time
-	written bool // anything has been written: the first-frame time is taken
+	written bool  // anything has been written: the first-frame time is taken
+	output  int64 // unix nanoseconds of the current program's last output
 	observe func(time.Duration)
 }
 
@@ -52,6 +53,7 @@ func (s *screen) Write(p []byte) (int, error) {
 	if s.discard {
 		return n, nil
 	}
+	s.output = time.Now().UnixNano()
 	if s.first {
 		if !bytes.Contains(p, altOn) {
 			// Not a frame: a query a command of the program sent before
@@ -192,6 +194,14 @@ func (s *screen) showsFrame() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return !s.first || s.shown
+}
+
+// wroteSince reports whether the current program has written anything
+// since t (unix nanoseconds).
+func (s *screen) wroteSince(t int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.output >= t
 }
 
 // sleep drops everything the current program writes from now on, so it can

@@ -415,3 +415,28 @@ func TestNoSleepBeforeFirstFrame(t *testing.T) {
 		t.Errorf("Run = %v", err)
 	}
 }
+
+// TestNoSleepBeforeKeysFrame: a program isn't put to sleep between a key
+// and the frame that shows it, or the key would seem lost until the next.
+// Frames leave on the renderer's tick; here a tick is longer than a quiet
+// spell, as it can be on a busy machine.
+func TestNoSleepBeforeKeysFrame(t *testing.T) {
+	h := New(Config{Sleep: 100 * time.Millisecond})
+	term := newFakeTerminal(50, 10)
+	model := &counter{}
+	v := h.NewVisit(term, model, Options{})
+	v.opts = append(v.opts, tea.WithFPS(2)) // a tick every 500 ms
+	wait := run(t, v)
+	term.waitOutput(t, "count 0")
+	for i := 1; i <= 4; i++ {
+		if !eventually(waitTimeout, func() bool { return h.Programs() == 0 }) {
+			t.Fatal("the idle program never slept")
+		}
+		term.send(t, "+")
+		term.waitOutput(t, fmt.Sprintf("count %d", i))
+	}
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
