@@ -36,7 +36,8 @@ type screen struct {
 	alt     bool   // the terminal has been put in the alternate screen and not back
 
 	start   time.Time
-	written bool // anything has been written: the first-frame time is taken
+	written bool  // anything has been written: the first-frame time is taken
+	output  int64 // unix nanoseconds of the current program's last output
 	observe func(time.Duration)
 }
 
@@ -52,6 +53,7 @@ func (s *screen) Write(p []byte) (int, error) {
 	if s.discard {
 		return n, nil
 	}
+	s.output = time.Now().UnixNano()
 	if s.first {
 		if !bytes.Contains(p, altOn) {
 			// Not a frame: a query a command of the program sent before
@@ -67,10 +69,19 @@ func (s *screen) Write(p []byte) (int, error) {
 			s.shown, s.expect = false, nil
 			return n, nil // already on screen
 		case s.shown:
+			expect := s.expect
+			s.shown, s.expect = false, nil
+			if modes, drawing := splitModes(p); expect != nil && bytes.Equal(drawing, drawingOf(expect)) {
+				// The same screen, its modes set in another order: a
+				// renderer that ticked before its program's first render
+				// set some of them apart (in this program or the cached
+				// frame's). Set them; the screen stays.
+				p = bytes.ReplaceAll(modes, altOn, nil)
+				break
+			}
 			// The terminal is in the alternate screen already: entering it
 			// again would overwrite the cursor saved on the way in.
-			s.shown, s.expect = false, nil
-			p = bytes.TrimPrefix(p, []byte(ansi.SetModeAltScreenSaveCursor))
+			p = bytes.TrimPrefix(p, altOn)
 		}
 	}
 	if s.record != nil {
@@ -124,6 +135,34 @@ const maxFirstFrame = 1 << 20
 // later visitor.
 func visible(frame []byte) bool {
 	return strings.TrimSpace(ansi.Strip(string(frame))) != ""
+}
+
+// splitModes separates what a frame sets (DEC private modes, and OSC
+// strings such as the window title) from what it draws.
+func splitModes(frame []byte) (modes, drawing []byte) {
+	p := ansi.NewParser()
+	var state byte
+	for len(frame) > 0 {
+		seq, _, n, next := ansi.DecodeSequence(frame, state, p)
+		if n == 0 {
+			break
+		}
+		state = next
+		cmd := ansi.Cmd(p.Command())
+		if ansi.HasOscPrefix(seq) || ansi.HasCsiPrefix(seq) && cmd.Prefix() == '?' && (cmd.Final() == 'h' || cmd.Final() == 'l') {
+			modes = append(modes, seq...)
+		} else {
+			drawing = append(drawing, seq...)
+		}
+		frame = frame[n:]
+	}
+	return modes, drawing
+}
+
+// drawingOf is what a frame draws (splitModes).
+func drawingOf(frame []byte) []byte {
+	_, drawing := splitModes(frame)
+	return drawing
 }
 
 var (
@@ -184,6 +223,22 @@ func (s *screen) touch() {
 	s.mu.Lock()
 	s.touched = true
 	s.mu.Unlock()
+}
+
+// showsFrame reports whether the terminal shows a frame: the current
+// program's own, or one it was shown before (a cached or a slept one).
+func (s *screen) showsFrame() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return !s.first || s.shown
+}
+
+// wroteSince reports whether the current program has written anything
+// since t (unix nanoseconds).
+func (s *screen) wroteSince(t int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.output >= t
 }
 
 // sleep drops everything the current program writes from now on, so it can

@@ -34,6 +34,23 @@ func TestScreenWriter(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+	t.Run("cached frame, same screen with modes in another order: modes only", func(t *testing.T) {
+		// A renderer that ticks before its program's first render sends
+		// bracketed paste apart, before the frame; the cached frame then
+		// lacks it, and a program on time sends it inside its frame.
+		title := ansi.SetWindowTitle("née 語 🎉")
+		cached := []byte(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + title + ansi.EraseEntireScreen + "hello")
+		onTime := ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste + title + ansi.EraseEntireScreen + "hello"
+		var out bytes.Buffer
+		s := newScreen(&out, nil)
+		s.present(cached)
+		s.begin(nil)
+		s.Write([]byte(onTime))
+		s.Write([]byte("diff"))
+		if got, want := out.String(), string(cached)+ansi.ResetModeTextCursorEnable+ansi.SetModeBracketedPaste+title+"diff"; got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	})
 	t.Run("asleep: nothing leaves, the next program repaints in place", func(t *testing.T) {
 		var out bytes.Buffer
 		s := newScreen(&out, nil)

@@ -21,6 +21,12 @@ import (
 // colour (models that follow the terminal's theme want it).
 const terminalQueries = ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore + ansi.RequestBackgroundColor
 
+// frameGrace is how long past a quiet spell a program may still be
+// waiting to send its last message's frame before it is put to sleep all
+// the same (the message may have changed nothing); trySleep looks again
+// every frameRetry meanwhile.
+const frameGrace, frameRetry = time.Second, 50 * time.Millisecond
+
 // fps is the programs' frame rate, Bubble Tea's highest: frames leave only
 // on the renderer's tick, so the highest rate halves the wait after a key.
 const fps = 120
@@ -100,6 +106,9 @@ type Visit struct {
 	done    chan struct{} // closed when p's Run returns
 	runErr  error         // p's Run error, once done is closed
 	lastMsg atomic.Int64  // unix nanoseconds of p's last message
+	// sleepNotBefore (unix nanoseconds) holds off the next sleep check
+	// while trySleep waits for the last message's frame.
+	sleepNotBefore int64
 }
 
 // NewVisit readies a visit of model on term; Run runs it. The model is
@@ -255,8 +264,11 @@ func (v *Visit) run() error {
 	defer sleep.Stop()
 	resetSleep := func() {
 		if v.h.cfg.Sleep > 0 && v.p != nil {
-			last := time.Unix(0, v.lastMsg.Load())
-			sleep.Reset(max(time.Until(last.Add(v.h.cfg.Sleep)), 10*time.Millisecond))
+			at := time.Unix(0, v.lastMsg.Load()).Add(v.h.cfg.Sleep)
+			if notBefore := time.Unix(0, v.sleepNotBefore); notBefore.After(at) {
+				at = notBefore
+			}
+			sleep.Reset(max(time.Until(at), 10*time.Millisecond))
 		}
 	}
 	resetSleep()
@@ -564,6 +576,21 @@ func (v *Visit) deliver(msg tea.Msg) {
 // and its model isn't waiting for work it started.
 func (v *Visit) trySleep() {
 	if v.p == nil || time.Since(time.Unix(0, v.lastMsg.Load())) < v.h.cfg.Sleep {
+		return
+	}
+	if !v.scr.showsFrame() {
+		// The program hasn't drawn yet (its renderer is slow to tick on a
+		// busy machine): asleep now, it would leave the visitor a blank
+		// screen until they press a key. Look again after a quiet spell.
+		v.lastMsg.Store(time.Now().UnixNano())
+		return
+	}
+	if last := v.lastMsg.Load(); !v.scr.wroteSince(last) && time.Since(time.Unix(0, last)) < v.h.cfg.Sleep+frameGrace {
+		// No output since the last message: either it changed nothing, or
+		// its frame hasn't left yet (a renderer slow to tick on a busy
+		// machine), and asleep the program would never send it: the
+		// visitor's key would seem lost. Wait a little for it.
+		v.sleepNotBefore = time.Now().Add(frameRetry).UnixNano()
 		return
 	}
 	reply := make(chan bool, 1)

@@ -374,3 +374,69 @@ func TestSharedEventBudget(t *testing.T) {
 		t.Errorf("%d of 4 keys through a shared burst of 3 within 200 ms, want 3", n)
 	}
 }
+
+// blank is a counter whose view is empty, outside the alternate screen,
+// until it is ready: a program whose first frame is late.
+type blank struct {
+	counter
+	ready atomic.Bool
+}
+
+func (b *blank) View() tea.View {
+	if !b.ready.Load() {
+		return tea.NewView("")
+	}
+	return b.counter.View()
+}
+
+// TestNoSleepBeforeFirstFrame: a program that hasn't drawn its first frame
+// (its renderer slow to tick on a busy machine) isn't put to sleep, or the
+// visitor would look at a blank screen until they pressed a key; once it
+// has drawn, it sleeps as usual.
+func TestNoSleepBeforeFirstFrame(t *testing.T) {
+	obs := &observer{}
+	h := New(Config{Sleep: 30 * time.Millisecond, Observer: obs})
+	term := newFakeTerminal(50, 10)
+	model := &blank{}
+	v := h.NewVisit(term, model, Options{})
+	wait := run(t, v)
+	time.Sleep(300 * time.Millisecond) // several sleep periods
+	if n := obs.sleeps.Load(); n != 0 {
+		t.Errorf("a program put to sleep %d times before its first frame", n)
+	}
+	model.ready.Store(true)
+	v.Send(noteMsg("draw"))
+	term.waitOutput(t, "count 0")
+	if !eventually(waitTimeout, func() bool { return obs.sleeps.Load() == 1 }) {
+		t.Errorf("the program never slept after its first frame")
+	}
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
+
+// TestNoSleepBeforeKeysFrame: a program isn't put to sleep between a key
+// and the frame that shows it, or the key would seem lost until the next.
+// Frames leave on the renderer's tick; here a tick is longer than a quiet
+// spell, as it can be on a busy machine.
+func TestNoSleepBeforeKeysFrame(t *testing.T) {
+	h := New(Config{Sleep: 100 * time.Millisecond})
+	term := newFakeTerminal(50, 10)
+	model := &counter{}
+	v := h.NewVisit(term, model, Options{})
+	v.opts = append(v.opts, tea.WithFPS(2)) // a tick every 500 ms
+	wait := run(t, v)
+	term.waitOutput(t, "count 0")
+	for i := 1; i <= 4; i++ {
+		if !eventually(waitTimeout, func() bool { return h.Programs() == 0 }) {
+			t.Fatal("the idle program never slept")
+		}
+		term.send(t, "+")
+		term.waitOutput(t, fmt.Sprintf("count %d", i))
+	}
+	term.send(t, "q")
+	if err := wait(); err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}

@@ -201,7 +201,7 @@ func (w *commandWatch) expire(why string) {
 	go func() {
 		defer close(polite)
 		fmt.Fprintf(w.sess.Stderr(), "portfolio: closing the session: %s.\n", why)
-		exitSession(w.sess, 1)
+		_ = w.sess.Exit(1)
 	}()
 	grace := time.NewTimer(time.Second)
 	defer grace.Stop()

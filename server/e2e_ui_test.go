@@ -102,15 +102,18 @@ func TestEndToEndUIQuitLeavesAWayBack(t *testing.T) {
 		t.Fatalf("ssh exited with %s; screen:\n%s", exit, x.capture())
 	}
 	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
-	// The scrollback too: the restored screen may scroll the first line up.
-	final := x.must("capture-pane", "-p", "-S", "-", "-t", x.target)
-	for _, want := range []string{
-		"Thanks for visiting. Come back any time: ssh -p " + port + " 127.0.0.1\n" +
-			"Get in touch with Pragya: ssh -t -p " + port + " 127.0.0.1 contact\n",
-	} {
-		if !strings.Contains(final, want) {
-			t.Errorf("scrollback lacks %q:\n%s", want, final)
-		}
+	want := "Thanks for visiting. Come back any time: ssh -p " + port + " 127.0.0.1\n" +
+		"Get in touch with Pragya: ssh -t -p " + port + " 127.0.0.1 contact\n"
+	// The exit status reaches its file as soon as ssh exits, but tmux may
+	// not have read ssh's last output from the pane yet (on a busy
+	// machine, not for a while): wait for it. The scrollback too: the
+	// restored screen may scroll the first line up.
+	var final string
+	if !eventually(waitTimeout, func() bool {
+		final = x.must("capture-pane", "-p", "-S", "-", "-t", x.target)
+		return strings.Contains(final, want)
+	}) {
+		t.Errorf("scrollback lacks %q:\n%s", want, final)
 	}
 }
 

@@ -372,29 +372,46 @@ type connValues struct {
 
 func (c connValues) Value(k any) any { return c.values[k] }
 
-// TestReleaseSessionOnlyItsOwn: a session frees the connection's slot when
-// it sends its exit status and again when its handler returns; by then
-// the client may have opened its next session, whose hold must survive.
+// nullChannel is a channel that sends nothing anywhere.
+type nullChannel struct{ gossh.Channel }
+
+func (nullChannel) SendRequest(string, bool, []byte) (bool, error) { return false, nil }
+func (nullChannel) Close() error                                   { return nil }
+
+// TestReleaseSessionOnlyItsOwn: a session frees the connection's slot just
+// before its exit status goes out, and again when its channel closes and
+// when its handler returns; by then the client may have opened its next
+// session, whose hold must survive.
 func TestReleaseSessionOnlyItsOwn(t *testing.T) {
 	slot := new(sessionSlot)
-	conn := connValues{values: map[any]any{sessionSlotKey: slot}}
 	id1, _ := slot.take()
-	first := sessionContext{Context: conn, id: id1}
-	releaseSession(first) // the exit status is on its way
+	first := &heldSession{slot: slot, id: id1}
+	ch := heldChannel{Channel: nullChannel{}, release: first.release}
+	if _, err := ch.SendRequest("exit-status", false, gossh.Marshal(struct{ Status uint32 }{0})); err != nil {
+		t.Fatal(err)
+	}
 	id2, ok := slot.take()
 	if !ok {
-		t.Fatal("the slot is still held after the first session released it")
+		t.Fatal("the slot is still held after the first session sent its exit status")
 	}
-	releaseSession(first) // the first session's handler returns, late
+	_ = ch.Close()  // the first session's channel closes, late
+	first.release() // and its handler returns
 	if got := slot.owner.Load(); got != id2 {
-		t.Fatalf("slot owner = %d after the first session's late release, want the second session's %d", got, id2)
+		t.Fatalf("slot owner = %d after the first session's late releases, want the second session's %d", got, id2)
 	}
 	if _, ok := slot.take(); ok {
 		t.Error("a third session took the slot the second holds")
 	}
-	releaseSession(sessionContext{Context: conn, id: id2})
+	second := heldChannel{Channel: nullChannel{}, release: (&heldSession{slot: slot, id: id2}).release}
+	if _, err := second.SendRequest("keepalive@openssh.com", false, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := slot.owner.Load(); got != id2 {
+		t.Errorf("slot owner = %d after another request of the second session, want still held", got)
+	}
+	_ = second.Close() // a session the server ends without an exit status
 	if got := slot.owner.Load(); got != 0 {
-		t.Errorf("slot owner = %d after the second session's release, want free", got)
+		t.Errorf("slot owner = %d after the second session's channel closed, want free", got)
 	}
 }
 

@@ -226,7 +226,7 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 			s.rejected("session-rate")
 			secs := int(wait.Seconds() + 0.999)
 			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %d s.\r\n", secs)
-			exitSession(sess, 1)
+			_ = sess.Exit(1)
 			return
 		}
 		next(sess)
@@ -250,48 +250,7 @@ func (s *sessionSlot) take() (uint64, bool) {
 // give frees the slot if session id still holds it.
 func (s *sessionSlot) give(id uint64) { s.owner.CompareAndSwap(id, 0) }
 
-var (
-	sessionSlotKey = &struct{ name string }{"session-slot"}
-	sessionIDKey   = &struct{ name string }{"session-id"}
-)
-
-// sessionContext is the connection's context as one session sees it (its
-// sess.Context()): it adds the id with which that session holds the
-// connection's slot, so the session can free its own hold and never its
-// successor's. Everything else, values set included, is the connection's.
-type sessionContext struct {
-	ssh.Context
-	id uint64
-}
-
-// Value is the session's slot id for sessionIDKey, else the connection's.
-func (c sessionContext) Value(key any) any {
-	if key == sessionIDKey {
-		return c.id
-	}
-	return c.Context.Value(key)
-}
-
-// releaseSession frees the connection's slot if the session whose context
-// this is still holds it. It runs before the client is told the session
-// ended, so the client may open the next one at once (OpenSSH's connection
-// sharing does), and again when the handler returns, when the next session
-// may already hold the slot: then it does nothing.
-func releaseSession(ctx ssh.Context) {
-	slot, ok := ctx.Value(sessionSlotKey).(*sessionSlot)
-	id, _ := ctx.Value(sessionIDKey).(uint64)
-	if ok && id != 0 {
-		slot.give(id)
-	}
-}
-
-// exitSession sends the session's exit status, freeing the connection's
-// session slot first: the client may open its next session the moment it
-// sees the status.
-func exitSession(sess ssh.Session, code int) {
-	releaseSession(sess.Context())
-	_ = sess.Exit(code)
-}
+var sessionSlotKey = &struct{ name string }{"session-slot"}
 
 // sessionHandler accepts one session channel at a time per connection and
 // hands it to the standard handler with its requests filtered.
@@ -307,27 +266,63 @@ func (s *Server) sessionHandler(srv *ssh.Server, conn *gossh.ServerConn, newChan
 		_ = newChan.Reject(gossh.Prohibited, "one session per connection")
 		return
 	}
-	// For channels that never ran a handler; a no-op if the slot has
-	// moved on to the next session already.
-	defer slot.give(id)
+	held := &heldSession{NewChannel: newChan, slot: slot, id: id}
+	// The channel has ended (or was never accepted): the session is over,
+	// whether or not it sent an exit status.
+	defer held.release()
 	// One keepalive loop per connection, started with its first session.
 	slot.keepalive.Do(func() { go keepalive(conn, s.cfg.Keepalive) })
-	ssh.DefaultSessionHandler(srv, conn, &filteredChannel{NewChannel: newChan}, sessionContext{Context: ctx, id: id})
+	ssh.DefaultSessionHandler(srv, conn, held, ctx)
 }
 
-// filteredChannel passes a session's requests through requestFilter.
-type filteredChannel struct {
+// heldSession is a session channel that holds its connection's session
+// slot. Only release frees the hold, and it comes in time: the channel
+// calls it just before the session's exit status goes out (or the server
+// closes the channel without one), so a client may open its next session
+// the moment it sees the status (OpenSSH's connection sharing does); and
+// sessionHandler calls it when the channel has ended. Called again, late,
+// release is a no-op: it can't free a successor's hold, which has another
+// id.
+type heldSession struct {
 	gossh.NewChannel
+	slot *sessionSlot
+	id   uint64
 }
 
-func (c *filteredChannel) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
+// release frees the connection's slot if this session still holds it.
+func (c *heldSession) release() { c.slot.give(c.id) }
+
+// Accept accepts the channel with its requests filtered (requestFilter),
+// as a channel that releases the slot when the session ends.
+func (c *heldSession) Accept() (gossh.Channel, <-chan *gossh.Request, error) {
 	ch, reqs, err := c.NewChannel.Accept()
 	if err != nil {
 		return ch, reqs, err
 	}
 	out := make(chan *gossh.Request)
 	go requestFilter(reqs, out)
-	return ch, out, nil
+	return heldChannel{Channel: ch, release: c.release}, out, nil
+}
+
+// heldChannel is an accepted heldSession's channel.
+type heldChannel struct {
+	gossh.Channel
+	release func()
+}
+
+// SendRequest frees the slot before the exit status leaves: the client may
+// answer it with its next session at once.
+func (c heldChannel) SendRequest(name string, wantReply bool, payload []byte) (bool, error) {
+	if name == "exit-status" || name == "exit-signal" {
+		c.release()
+	}
+	return c.Channel.SendRequest(name, wantReply, payload)
+}
+
+// Close frees the slot before the channel closes.
+func (c heldChannel) Close() error {
+	c.release()
+	return c.Channel.Close()
 }
 
 // requestFilter enforces per-session request limits: a capped environment,

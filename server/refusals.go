@@ -24,7 +24,7 @@ func (s *Server) refuseCommand(sess ssh.Session, err error) {
 	} else {
 		fmt.Fprintf(sess.Stderr(), "portfolio: can't read the command (%s)\nRun '%s help' to see the commands.\n", err, s.sshCommand())
 	}
-	exitSession(sess, commands.ExitUsage)
+	_ = sess.Exit(commands.ExitUsage)
 }
 
 // exitTempFail is the exit status of a session refused because the server
@@ -42,7 +42,7 @@ const restarting = "The portfolio is restarting for an update. Thanks for visiti
 // report a lost message as sent.
 func refuseWhileStopping(sess ssh.Session) {
 	fmt.Fprint(sess.Stderr(), lineFor(sess, restarting))
-	exitSession(sess, exitTempFail)
+	_ = sess.Exit(exitTempFail)
 }
 
 // sayGoodbye tells a visitor whose UI the shutdown ended why it ended. A

@@ -121,7 +121,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 			Stdout:    stdout,
 			Stderr:    stderr,
 		}, args)
-		exitSession(sess, code)
+		_ = sess.Exit(code)
 	}
 }
 
@@ -205,14 +205,11 @@ func (s *Server) logMiddleware(next ssh.Handler) ssh.Handler {
 // stack trace in the log; other sessions and the server carry on.
 func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		// Runs last, whatever happened: the connection may open its next
-		// session as soon as this one's exit status is sent.
-		defer releaseSession(sess.Context())
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("panic in session", "panic", quote(fmt.Sprint(r)), "stack", string(debug.Stack()))
 				fmt.Fprint(sess.Stderr(), "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
-				exitSession(sess, 1)
+				_ = sess.Exit(1)
 			}
 		}()
 		next(sess)

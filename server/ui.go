@@ -25,7 +25,7 @@ import (
 func (s *Server) uiHandler(sess ssh.Session) {
 	opts, ok := s.uiOptions(sess)
 	if !ok { // (the command middleware only passes sessions that get one)
-		exitSession(sess, 1)
+		_ = sess.Exit(1)
 		return
 	}
 	addr := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
@@ -57,7 +57,7 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		// the server's stderr; the visitor gets an apology only.
 		s.log.Error("ui panic", "remote", remoteIP(sess.RemoteAddr()))
 		fmt.Fprint(sess, "\r\nSorry, something went wrong on our side. Please try again later.\r\n")
-		exitSession(sess, 1)
+		_ = sess.Exit(1)
 	case errors.Is(err, host.ErrOutputStuck):
 		s.log.Info("ui ended", "remote", remoteIP(sess.RemoteAddr()), "why", err.Error())
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
