@@ -114,22 +114,23 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 	cmd.Flags().BoolVar(&archived, "archived", false, "list the archived messages instead")
 	cmd.AddCommand(show,
 		newStateCmd(cfg, "archive", "Archive messages: out of the Inbox, kept in the log (undo with unarchive)",
-			"archived", func(b *inboxFiles, id string) (bool, error) { return b.change(id, true, b.state.Archive) }),
+			"archived", true),
 		newStateCmd(cfg, "unarchive", "Put archived messages back in the Inbox",
-			"back in the Inbox", func(b *inboxFiles, id string) (bool, error) { return b.change(id, false, b.state.Unarchive) }),
+			"back in the Inbox", false),
 		newExportCmd(cfg), newImportCmd(cfg))
 	return cmd
 }
 
-// newStateCmd is `portfolio inbox archive|unarchive ID…`.
-func newStateCmd(cfg *server.Config, name, short, done string, do func(*inboxFiles, string) (bool, error)) *cobra.Command {
+// newStateCmd is `portfolio inbox archive|unarchive ID…`: archive says
+// which way.
+func newStateCmd(cfg *server.Config, name, short, done string, archive bool) *cobra.Command {
 	return &cobra.Command{
 		Use:   name + " ID...",
 		Short: short + " (IDs or any unique prefixes)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfg.DatabaseURL != "" {
-				return dbSetState(cmd, cfg, args, name == "archive", done)
+				return dbSetState(cmd, cfg, args, archive, done)
 			}
 			b, err := openInbox(cmd, cfg.DataDir)
 			if err != nil {
@@ -140,7 +141,11 @@ func newStateCmd(cfg *server.Config, name, short, done string, do func(*inboxFil
 				if err != nil {
 					return err
 				}
-				changed, err := do(b, m.ID)
+				set := b.state.Unarchive
+				if archive {
+					set = b.state.Archive
+				}
+				changed, err := b.change(m.ID, archive, set)
 				if err != nil {
 					return err
 				}
