@@ -46,6 +46,7 @@ type Server struct {
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
+	webActive atomic.Int64 // live terminal (browser) sessions in progress
 	inflight  atomic.Int64 // messages being stored
 
 	conns       *connLimiter
@@ -315,10 +316,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// connections accepted a moment before the listener closed.
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	for s.active.Load() > 0 && err == nil {
+	// Browsers' live terminals too: their visits end as SSH's do.
+	for s.active.Load()+s.webActive.Load() > 0 && err == nil {
 		select {
 		case <-ctx.Done():
-			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load(), ctx.Err())
+			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load()+s.webActive.Load(), ctx.Err())
 		case <-tick.C:
 		}
 	}

@@ -88,8 +88,10 @@ func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), err
 		wt.conns.releaseIP(ip)
 		wt.conns.releaseGlobal()
 		wt.active.Dec()
+		s.webActive.Add(-1)
 	}
 	wt.active.Inc()
+	s.webActive.Add(1) // a shutdown waits for it
 	if wait, ok := wt.rate.allow(ip, time.Now()); !ok {
 		release()
 		return refuse("session-rate", &webterm.Refusal{Code: websocket.StatusTryAgainLater,

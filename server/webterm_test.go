@@ -153,3 +153,23 @@ func TestWebTerminalShutdown(t *testing.T) {
 		t.Errorf("socket opened during shutdown closed with %v", ce)
 	}
 }
+
+// TestShutdownWaitsForWebTerminals: Shutdown returns only once browsers'
+// live terminals have been told goodbye, as it waits for SSH sessions.
+func TestShutdownWaitsForWebTerminals(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
+	c := dialTerminal(t, ts, "")
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 1 })
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	if n := ts.webActive.Load(); n != 0 {
+		t.Errorf("Shutdown returned with %d live terminal sessions still running", n)
+	}
+	if ce := closeOf(t, c); !strings.Contains(ce.Reason, "restarting") {
+		t.Errorf("socket closed with %v at shutdown", ce)
+	}
+}
