@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,9 +65,11 @@ func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 	m = m.Sanitized()
 	hash := textHash(m)
 	retried := false
+	var tried []string // ids drawn: a retry may find its own earlier commit
 	for range 10 {
 		m.ID = newID()
 		m.Checksum = m.Sum()
+		tried = append(tried, m.ID)
 		dup, err := s.insert(ctx, m, hash)
 		var pgErr *pgconn.PgError
 		isPg := errors.As(err, &pgErr)
@@ -77,13 +80,17 @@ func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 			// A pooled connection died with the database (a restart, a
 			// failover), and so, likely, did every other idle one: drop
 			// them all and try once more on a fresh one. Safe even if the
-			// first commit did land: the duplicate check finds it and
-			// returns it.
+			// first commit did land: the duplicate check finds it, and
+			// its id says it is this message.
 			retried = true
 			s.pool.Reset()
 			continue
 		case err != nil:
 			return inbox.Message{}, fmt.Errorf("%w: %v", inbox.ErrStorage, s.wrap(err))
+		case dup != nil && slices.Contains(tried, dup.ID):
+			// The first attempt's commit landed before its connection
+			// died: this message is stored, not a duplicate of another.
+			return *dup, nil
 		case dup != nil:
 			return inbox.Message{}, &inbox.DuplicateError{Stored: *dup}
 		}

@@ -352,11 +352,15 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 	case msg.err == nil:
 		r := msg.receipt
 		p.thanks = &r
-		p.name.Reset()
-		p.replyTo.Reset()
-		if p.message != nil {
-			p.message.Reset()
-			p.countMessage()
+		// Clear the form only if it holds what was sent: text typed
+		// while sending was not sent, and stays for the next message.
+		if p.name.Value() == p.sent.Name && p.replyTo.Value() == p.sent.ReplyTo && p.messageValue() == p.sent.Message {
+			p.name.Reset()
+			p.replyTo.Reset()
+			if p.message != nil {
+				p.message.Reset()
+				p.countMessage()
+			}
 		}
 		cmd = p.setFocus(noField)
 		p.vp.GotoTop() // the thank-you is at the top

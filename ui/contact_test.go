@@ -260,6 +260,26 @@ func TestContactSubmitSuccess(t *testing.T) {
 	}
 }
 
+// TestContactKeepsTextTypedWhileSending: what the visitor types while a
+// send is in flight was not sent, so a successful send must not wipe it.
+func TestContactKeepsTextTypedWhileSending(t *testing.T) {
+	f := &fakeInbox{receipt: testReceipt}
+	m := newContactModel(t, colorprofile.NoTTY, 80, 24, f.submit)
+	press(t, m, "enter")
+	typeText(t, m, "Jane\t@jane\thello")
+	cmd := send(t, m, ctrlS)
+	typeText(t, m, " P.S. 日本語, café 👋")
+	send(t, m, submitResult(t, cmd))
+	if got := f.calls(); len(got) != 1 || got[0].Message != "hello" {
+		t.Fatalf("submissions %+v, want one of \"hello\"", got)
+	}
+	requireText(t, m, "Thanks, Jane!")
+	want := [3]string{"Jane", "@jane", "hello P.S. 日本語, café 👋"}
+	if got := fieldValues(m); got != want {
+		t.Errorf("after sending, the form holds %q, want the text typed meanwhile %q", got, want)
+	}
+}
+
 func TestContactSubmitErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
