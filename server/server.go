@@ -349,6 +349,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) Close() error {
 	s.stop()
 	err := s.ssh.Close()
+	if errors.Is(err, net.ErrClosed) {
+		// stop closed the listener already; Serve may not have let go of
+		// it yet, and closing it twice is not a failure.
+		err = nil
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	s.notifier.Close(ctx)
