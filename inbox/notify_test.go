@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"charm.land/log/v2"
+
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test to share.
@@ -39,19 +40,6 @@ func testLogger() (*log.Logger, *syncBuffer) {
 	buf := &syncBuffer{}
 	l := log.NewWithOptions(buf, log.Options{Level: log.DebugLevel})
 	return l, buf
-}
-
-// localServer is an httptest server bound to 127.0.0.1.
-func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 type delivery struct {
@@ -226,4 +214,9 @@ func TestNotifierNil(t *testing.T) {
 	}
 	n.Send(notifyMsg)
 	n.Close(context.Background())
+}
+
+// localServer is an httptest server bound to 127.0.0.1.
+func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	return testkit.LocalServer(t, h)
 }

@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 func TestSplitURLs(t *testing.T) {
@@ -77,19 +79,6 @@ func TestFlag(t *testing.T) {
 	if want := "ntfy://ntfy.sh/a,discord://t@1,https://example.com/x"; urls != want {
 		t.Errorf("after Set: %q, want %q (the first use replaces the environment's)", urls, want)
 	}
-}
-
-// localServer is an httptest server bound to 127.0.0.1.
-func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &httptest.Server{Listener: ln, Config: &http.Server{Handler: h}}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 // request is what a stand-in receiver got.
@@ -441,4 +430,9 @@ func TestVisitorMarkupStaysText(t *testing.T) {
 	if len(want) != 0 {
 		t.Errorf("nothing received by %v", want)
 	}
+}
+
+// localServer is an httptest server bound to 127.0.0.1.
+func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
+	return testkit.LocalServer(t, h)
 }

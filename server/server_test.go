@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // waitTimeout bounds every wait in these tests. It is generous so a loaded
@@ -64,20 +65,6 @@ func (s *syncBuffer) since(n int) string {
 		n = len(b)
 	}
 	return string(b[n:])
-}
-
-// eventually polls cond until it is true or timeout passes.
-func eventually(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for {
-		if cond() {
-			return true
-		}
-		if time.Now().After(deadline) {
-			return false
-		}
-		time.Sleep(pollInterval)
-	}
 }
 
 func tail(s string, n int) string {
@@ -773,4 +760,9 @@ func TestServeBeforeListen(t *testing.T) {
 	if err := srv.Serve(); err == nil {
 		t.Error("Serve before Listen = nil, want an error")
 	}
+}
+
+// eventually polls cond until it is true or timeout passes.
+func eventually(timeout time.Duration, cond func() bool) bool {
+	return testkit.Eventually(timeout, pollInterval, cond)
 }
