@@ -5,7 +5,7 @@
 # or deploy to Fly.io with fly.toml (see README, "Deploy to Fly.io").
 
 # --- build -------------------------------------------------------------------
-FROM golang:1.26.8-bookworm AS build
+FROM golang:1.27.3-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

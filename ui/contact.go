@@ -106,11 +106,10 @@ func newMessageArea(st *Styles) *textarea.Model {
 	// own CharLimit counts cells, so wide scripts would get half as many.
 	a.CharLimit = 0
 	a.Prompt = "┃ "
-	// Never touch the server's clipboard: these bindings would run the
+	// Never touch the server's clipboard: this binding would run the
 	// server's clipboard tool on a visitor's keypress. Pasting works
 	// through the visitor's own terminal (bracketed paste).
 	a.KeyMap.Paste = key.NewBinding()
-	a.KeyMap.CopySelection = key.NewBinding()
 	a.SetStyles(st.Area)
 	return &a
 }
@@ -249,10 +248,6 @@ func (p *contactPage) typeKey(k tea.KeyPressMsg) bool {
 	text := inbox.Truncate(k.Text, p.room())
 	if text == "" {
 		return true // full: nothing changes
-	}
-	if p.message.HasSelection() {
-		p.message.DeleteSelection()
-		p.countMessage()
 	}
 	row, col := p.message.Line(), p.message.Column()
 	p.message.InsertString(text)
