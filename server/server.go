@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/notify"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -36,7 +37,7 @@ type Server struct {
 
 	store    inboxStore
 	inbox    *inbox.Service
-	notifier *inbox.Notifier
+	notifier *notify.Notifier
 	owners   ownerKeys
 	owner    ui.InboxSource // shared by the owner's sessions
 	stats    *stats.Stats
@@ -88,7 +89,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		return nil, err
 	}
 	store := st.inbox
-	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
+	notifier := notify.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
 		pf:       pf,

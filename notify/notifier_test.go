@@ -1,4 +1,4 @@
-package inbox
+package notify
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 
 	"charm.land/log/v2"
 
-	"github.com/pragyamugale/portfolio/internal/testkit"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test to share.
@@ -78,7 +78,7 @@ func closeNotifier(t *testing.T, n *Notifier) {
 	n.Close(ctx)
 }
 
-var notifyMsg = Message{
+var notifyMsg = inbox.Message{
 	ID: "abcdefgh", Time: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 	Name: "Jane", ReplyTo: "jane@example.com", Message: "secret words", Remote: "192.0.2.1",
 }
@@ -95,7 +95,7 @@ func TestNotifierDelivers(t *testing.T) {
 	if d[0].contentType != "application/json" {
 		t.Errorf("Content-Type %q", d[0].contentType)
 	}
-	var m Message
+	var m inbox.Message
 	if err := json.Unmarshal(d[0].body, &m); err != nil {
 		t.Fatalf("body %q: %v", d[0].body, err)
 	}
@@ -214,9 +214,4 @@ func TestNotifierNil(t *testing.T) {
 	}
 	n.Send(notifyMsg)
 	n.Close(context.Background())
-}
-
-// localServer is an httptest server bound to 127.0.0.1.
-func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
-	return testkit.LocalServer(t, h)
 }
