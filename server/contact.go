@@ -16,6 +16,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -110,7 +111,7 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	return k != nil && s.owners[string(k.Marshal())]
 }
 
-var _ ui.InboxSource = (*inbox.Mailbox)(nil)
+var _ ui.InboxSource = (*filestore.Mailbox)(nil)
 
 // watchInbox tells an owner's UI about every message stored, until ctx
 // ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes

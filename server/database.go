@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/pgstore"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
@@ -54,11 +55,11 @@ func openStores(cfg Config, logger *log.Logger) (stores, error) {
 		logger.Info("storing messages and statistics in PostgreSQL", "database", pgstore.RedactURL(cfg.DatabaseURL))
 		return stores{inbox: pg, owner: pg, stats: pg.Stats(), available: pg.Available}, nil
 	}
-	store, err := inbox.OpenStore(cfg.DataDir)
+	store, err := filestore.OpenStore(cfg.DataDir)
 	if err != nil {
 		return stores{}, fmt.Errorf("--data-dir: %w", err)
 	}
-	state, err := inbox.LoadReadState(cfg.DataDir)
+	state, err := filestore.LoadReadState(cfg.DataDir)
 	if err != nil {
 		store.Close()
 		return stores{}, fmt.Errorf("--data-dir: %w", err)
@@ -70,7 +71,7 @@ func openStores(cfg Config, logger *log.Logger) (stores, error) {
 		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
 			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))
 	}
-	return stores{inbox: store, owner: inbox.NewMailbox(store, state), available: func() bool { return true }}, nil
+	return stores{inbox: store, owner: filestore.NewMailbox(store, state), available: func() bool { return true }}, nil
 }
 
 // storeAvailable is the gauge of whether the message store can be

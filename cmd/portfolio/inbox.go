@@ -15,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/server"
 )
 
@@ -162,8 +163,8 @@ func newStateCmd(cfg *server.Config, name, short, done string, archive bool) *co
 
 // inboxFiles is the log's listing and the owner's state of each message.
 type inboxFiles struct {
-	list  *inbox.Listing
-	state *inbox.ReadState
+	list  *filestore.Listing
+	state *filestore.ReadState
 }
 
 // openInbox indexes the log and loads the state, and says on stderr what
@@ -174,7 +175,7 @@ func openInbox(cmd *cobra.Command, dir string) (*inboxFiles, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := inbox.LoadReadState(dir)
+	st, err := filestore.LoadReadState(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +203,7 @@ func (b *inboxFiles) indexes(archived bool) []int {
 // lists the candidates of an ambiguous one.
 func (b *inboxFiles) lookup(id string) (inbox.Message, error) {
 	m, err := b.list.Lookup(id)
-	if errors.Is(err, inbox.ErrNoMessage) {
+	if errors.Is(err, filestore.ErrNoMessage) {
 		return m, fmt.Errorf("no message with id %q", inbox.Sanitize(id, false))
 	}
 	return m, err
@@ -218,12 +219,12 @@ func (b *inboxFiles) change(id string, to bool, set func(string) error) (bool, e
 
 // readInbox indexes the log and says on stderr what is quarantined (one
 // line) and whether the last line is still being written.
-func readInbox(cmd *cobra.Command, dir string) (*inbox.Listing, error) {
-	l, err := inbox.ReadListing(dir)
+func readInbox(cmd *cobra.Command, dir string) (*filestore.Listing, error) {
+	l, err := filestore.ReadListing(dir)
 	if err != nil {
 		return nil, err
 	}
-	q, err := inbox.Quarantined(dir, l)
+	q, err := filestore.Quarantined(dir, l)
 	if err != nil {
 		return nil, err
 	}
@@ -231,7 +232,7 @@ func readInbox(cmd *cobra.Command, dir string) (*inbox.Listing, error) {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", line)
 	}
 	if l.Report.Torn {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: the last line of %s is incomplete (a write in progress or a crash); skipped\n", inbox.FileName)
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: the last line of %s is incomplete (a write in progress or a crash); skipped\n", filestore.FileName)
 	}
 	return l, nil
 }

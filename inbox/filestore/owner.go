@@ -1,20 +1,10 @@
-package inbox
+package filestore
 
-import "errors"
+import (
+	"errors"
 
-// Page is a window onto the owner's inbox, newest first, with the totals
-// at the moment it was read.
-type Page struct {
-	Total  int        // intact messages in the inbox (archived ones aside)
-	Unread int        // of those, not yet opened
-	Report ReadReport // what was skipped
-	Kept   int        // where the message asked to keep is now, or -1
-	From   int        // the index of Messages[0]
-	// Messages are sanitised for display; Read[i] tells whether
-	// Messages[i] has been opened.
-	Messages []Message
-	Read     []bool
-}
+	"github.com/pragyamugale/portfolio/inbox"
+)
 
 // Mailbox is the owner's reading of the store: pages of the messages not
 // archived, with their read marks. Its methods read or write the disk (a UI calls them
@@ -34,16 +24,16 @@ func NewMailbox(store *Store, state *ReadState) *Mailbox {
 // in the log, Kept is its index now, so a UI can keep it selected while
 // new messages arrive above it. The cost is the n records read and a pass
 // over the index in memory, however long the log.
-func (b *Mailbox) Page(from, n int, keep string) (Page, error) {
+func (b *Mailbox) Page(from, n int, keep string) (inbox.Page, error) {
 	return b.retry(from, n, keep, false)
 }
 
 // ArchivedPage is Page over the archived messages instead.
-func (b *Mailbox) ArchivedPage(from, n int, keep string) (Page, error) {
+func (b *Mailbox) ArchivedPage(from, n int, keep string) (inbox.Page, error) {
 	return b.retry(from, n, keep, true)
 }
 
-func (b *Mailbox) retry(from, n int, keep string, archived bool) (Page, error) {
+func (b *Mailbox) retry(from, n int, keep string, archived bool) (inbox.Page, error) {
 	p, err := b.page(from, n, keep, archived)
 	if errors.Is(err, ErrChanged) {
 		// A repair or a replaced log between the listing and the reads:
@@ -53,15 +43,15 @@ func (b *Mailbox) retry(from, n int, keep string, archived bool) (Page, error) {
 	return p, err
 }
 
-func (b *Mailbox) page(from, n int, keep string, archived bool) (Page, error) {
+func (b *Mailbox) page(from, n int, keep string, archived bool) (inbox.Page, error) {
 	l, err := b.store.Listing()
 	if err != nil {
-		return Page{}, err
+		return inbox.Page{}, err
 	}
 	if err := b.state.Refresh(); err != nil {
-		return Page{}, err
+		return inbox.Page{}, err
 	}
-	p := Page{Report: l.Report, Kept: -1}
+	p := inbox.Page{Report: l.Report, Kept: -1}
 	// The inbox is the listing less what is archived (or only that): an
 	// index pass in memory, no reads.
 	var shown []int
@@ -82,7 +72,7 @@ func (b *Mailbox) page(from, n int, keep string, archived bool) (Page, error) {
 	p.Total = len(shown)
 	p.From = max(0, min(from, p.Total-n))
 	if p.Messages, err = l.MessagesAt(shown[p.From:min(p.From+n, p.Total)]); err != nil {
-		return Page{}, err
+		return inbox.Page{}, err
 	}
 	p.Read = make([]bool, len(p.Messages))
 	for i, m := range p.Messages {
