@@ -24,6 +24,7 @@ import (
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/notify"
 	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/store"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -35,7 +36,7 @@ type Server struct {
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
 
-	store    inboxStore
+	store    store.Store
 	inbox    *inbox.Service
 	notifier *notify.Notifier
 	owners   ownerKeys
@@ -84,11 +85,10 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStores(cfg, logger)
+	st, err := openStore(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	store := st.inbox
 	notifier := notify.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
@@ -96,14 +96,14 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		log:      logger,
 		hostKey:  key,
 		closing:  make(chan struct{}),
-		store:    store,
+		store:    st,
 		notifier: notifier,
 		owners:   owners,
-		owner:    st.owner,
+		owner:    st,
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
-		inbox: inbox.NewService(store, inbox.ServiceOptions{
+		inbox: inbox.NewService(st, inbox.ServiceOptions{
 			PerHour:  cfg.MessagesPerHour,
 			Logger:   logger,
 			Notifier: notifier,
@@ -119,9 +119,9 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.conns.open()) },
 	)
 	s.host = s.newHost()
-	s.metrics.registry.MustRegister(storeAvailable(st.available))
-	if s.stats, err = openStats(cfg, st.stats, logger, s.metrics.registry); err != nil {
-		store.Close()
+	s.metrics.registry.MustRegister(storeAvailable(st.Available))
+	if s.stats, err = openStats(cfg, st.Stats(), logger, s.metrics.registry); err != nil {
+		st.Close()
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}
 	s.metrics.registry.MustRegister(notifier.Collectors()...)
@@ -138,7 +138,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		s.hardening,
 	)
 	if err != nil {
-		store.Close()
+		st.Close()
 		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
