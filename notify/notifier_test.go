@@ -16,6 +16,7 @@ import (
 	"charm.land/log/v2"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test to share.
@@ -214,4 +215,28 @@ func TestNotifierNil(t *testing.T) {
 	}
 	n.Send(notifyMsg)
 	n.Close(context.Background())
+}
+
+// The contact form's Service tells the notifier of each message it stores,
+// once: a duplicate is not notified again.
+func TestServiceNotifies(t *testing.T) {
+	srv, got := recordingServer(t, func(int) int { return http.StatusOK })
+	n := newNotifier(srv.URL, nil, time.Millisecond)
+	store, err := filestore.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := inbox.NewService(store, inbox.ServiceOptions{PerHour: 5, Notifier: n})
+	sub := inbox.Submission{Name: "Jane Doe", ReplyTo: "jane@example.com", Message: "Hello!\n\nLoved the portfolio.", Remote: "192.0.2.1", Fingerprint: "SHA256:abc"}
+	r, err := svc.Submit(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Submit(sub) // duplicate: not notified again
+	closeNotifier(t, n)
+	d := got()
+	if len(d) != 1 || !strings.Contains(string(d[0].body), r.ID) {
+		t.Fatalf("deliveries %+v, want one for %s", d, r.ID)
+	}
 }
