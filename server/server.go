@@ -343,7 +343,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
-	return errors.Join(err, s.store.Close(), s.stats.Close())
+	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
 }
 
 // Close stops the server at once, dropping every connection.
@@ -361,7 +361,7 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	return errors.Join(err, s.store.Close(), s.stats.Close())
+	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
 }
 
 // stop starts a shutdown: it tells sessions to end and closes the listener,

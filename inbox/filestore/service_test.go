@@ -258,7 +258,7 @@ func (n *sentNotes) Send(m inbox.Message) {
 	n.msgs = append(n.msgs, m)
 }
 
-func TestServiceNotifies(t *testing.T) {
+func TestServiceNotifiesOnce(t *testing.T) {
 	n := &sentNotes{}
 	dir := t.TempDir()
 	store := openTestStore(t, dir)
