@@ -59,7 +59,7 @@ type recent struct {
 	at                  time.Time
 }
 
-// NewService returns a service storing to store (a *Store, or a shared
+// NewService returns a service storing to store (a *filestore.Store, or a shared
 // database's store).
 func NewService(store Appender, opts ServiceOptions) *Service {
 	if opts.Now == nil {
