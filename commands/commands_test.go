@@ -17,6 +17,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 const (
@@ -774,7 +775,7 @@ func TestContactSendsStdin(t *testing.T) {
 func TestContactThroughInbox(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	store, err := inbox.OpenStore(dir)
+	store, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -788,7 +789,7 @@ func TestContactThroughInbox(t *testing.T) {
 	}
 	stored := func() []inbox.Message {
 		t.Helper()
-		msgs, rep, err := inbox.ReadAll(dir)
+		msgs, rep, err := filestore.ReadAll(dir)
 		if err != nil || rep.Corrupt != 0 || rep.Torn {
 			t.Fatalf("ReadAll: %v %+v", err, rep)
 		}

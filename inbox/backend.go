@@ -2,10 +2,10 @@ package inbox
 
 import "fmt"
 
-// Appender is where Service stores messages: the file Store, or a shared
-// database (package pgstore). Append has Store.Append's contract: it
-// returns only once the message is durable, and every error wraps
-// ErrStorage, except a *DuplicateError.
+// Appender is where Service stores messages: the data directory (package
+// inbox/filestore) or a shared database (package pgstore). Append returns
+// only once the message is durable, and every error wraps ErrStorage,
+// except a *DuplicateError.
 type Appender interface {
 	Append(Message) (Message, error)
 }
@@ -21,9 +21,9 @@ func (e *DuplicateError) Error() string {
 	return fmt.Sprintf("duplicate of message %s", e.Stored.ID)
 }
 
-// Changes tells subscribers that something changed, for stores outside
-// this package (see Store.Subscribe): bursts coalesce into one wake-up and
-// Publish never blocks. The zero value is ready to use.
+// Changes tells subscribers that something changed, for the stores
+// (their Subscribe): bursts coalesce into one wake-up and Publish never
+// blocks. The zero value is ready to use.
 type Changes struct{ c changes }
 
 // Subscribe returns a channel woken after changes, and the function that

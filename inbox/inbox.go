@@ -1,10 +1,12 @@
-// Package inbox stores the messages visitors leave through the contact
-// form, durably, and reads them back for the owner.
+// Package inbox is the domain of the messages visitors leave through the
+// contact form: what a message is, how a submission is validated and
+// sanitised, the limits on senders, and the Service the forms call, which
+// stores through an Appender (the file store, package inbox/filestore, or
+// PostgreSQL, package pgstore) and tells a Notifier (package notify).
 //
-// It is the one part of the portfolio that writes data, so it is built to
-// lose nothing: a message is acknowledged only after it is written and
-// fsynced to <data-dir>/messages.jsonl, and everything a visitor typed is
-// sanitised before it is stored and again before it is shown.
+// Nothing is acknowledged before the store says it is durable, and
+// everything a visitor typed is sanitised before it is stored and again
+// before it is shown.
 package inbox
 
 import (
@@ -20,9 +22,6 @@ const (
 	MaxReplyTo = 254  // bytes, the longest valid email address
 	MaxMessage = 2000 // characters
 )
-
-// FileName is the message log inside the data directory.
-const FileName = "messages.jsonl"
 
 // Message is one stored message, one JSON object per line of the log.
 type Message struct {

@@ -19,7 +19,7 @@ const (
 type ServiceOptions struct {
 	PerHour  int              // messages per sender per hour; <= 0 unlimited
 	Logger   *log.Logger      // nil discards logs
-	Notifier *Notifier        // nil: no notifications
+	Notifier Notifier         // nil: no notifications
 	Now      func() time.Time // nil: time.Now
 
 	// TotalPerHour caps the messages from everyone together each hour;
@@ -30,13 +30,19 @@ type ServiceOptions struct {
 	Elsewhere []string
 }
 
+// Notifier tells the owner about each stored message (package notify's
+// Notifier). Send must not block.
+type Notifier interface {
+	Send(Message)
+}
+
 // Service is what the contact form calls: it validates, de-duplicates,
 // rate-limits, stores and notifies. It is safe for concurrent use.
 type Service struct {
 	store  Appender
 	limit  *Limiter
 	log    *log.Logger
-	notify *Notifier
+	notify Notifier
 	now    func() time.Time
 	// elsewhere is ServiceOptions.Elsewhere.
 	elsewhere []string
@@ -53,7 +59,7 @@ type recent struct {
 	at                  time.Time
 }
 
-// NewService returns a service storing to store (a *Store, or a shared
+// NewService returns a service storing to store (a *filestore.Store, or a shared
 // database's store).
 func NewService(store Appender, opts ServiceOptions) *Service {
 	if opts.Now == nil {
@@ -125,7 +131,9 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 		return Receipt{}, err
 	}
 	s.limit.Record(sub.Remote, sub.Fingerprint)
-	s.notify.Send(m)
+	if s.notify != nil {
+		s.notify.Send(m)
+	}
 	r := Receipt{ID: m.ID, Time: m.Time}
 	s.recents = append(s.recents, recent{
 		remote: sub.Remote, fingerprint: sub.Fingerprint,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
 )
 
@@ -30,7 +31,7 @@ func BenchmarkAppend(b *testing.B) {
 	defer pg.Close()
 	stores := map[string]func(b *testing.B) inbox.Appender{
 		"file": func(b *testing.B) inbox.Appender {
-			s, err := inbox.OpenStore(b.TempDir())
+			s, err := filestore.OpenStore(b.TempDir())
 			if err != nil {
 				b.Fatal(err)
 			}

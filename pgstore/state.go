@@ -16,7 +16,7 @@ const readTimeout = 10 * time.Second
 
 // Page returns up to n messages from the from-th newest on (the window
 // slides back to hold n at the end), with their read marks and the
-// totals, as inbox.Mailbox.Page does for the files. If keep is the ID of a
+// totals, as filestore.Mailbox.Page does for the files. If keep is the ID of a
 // stored message, Kept is its index now. Messages are sanitised for
 // display.
 func (s *Store) Page(from, n int, keep string) (inbox.Page, error) {

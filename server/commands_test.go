@@ -20,6 +20,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 const cmdTestVersion = "v9.9.9-test"
@@ -318,7 +319,7 @@ const (
 
 func storedMessages(t *testing.T, ts *testServer) []inbox.Message {
 	t.Helper()
-	msgs, rep, err := inbox.ReadAll(ts.cfg.DataDir)
+	msgs, rep, err := filestore.ReadAll(ts.cfg.DataDir)
 	if err != nil || rep.Corrupt != 0 || rep.Torn {
 		t.Fatalf("ReadAll: %v %+v", err, rep)
 	}

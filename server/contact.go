@@ -16,6 +16,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/store"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -110,7 +111,8 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	return k != nil && s.owners[string(k.Marshal())]
 }
 
-var _ ui.InboxSource = (*inbox.Mailbox)(nil)
+// The owner's Inbox reads the store.
+var _ ui.InboxSource = store.Store(nil)
 
 // watchInbox tells an owner's UI about every message stored, until ctx
 // ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes

@@ -20,6 +20,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -122,7 +123,7 @@ func (vt *vterm) alive() bool {
 // on any line that isn't one.
 func readRecords(t *testing.T, dir string) []map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(dir, inbox.FileName))
+	b, err := os.ReadFile(filepath.Join(dir, filestore.FileName))
 	if os.IsNotExist(err) {
 		return nil
 	}
@@ -147,7 +148,7 @@ func readRecords(t *testing.T, dir string) []map[string]any {
 // its checksum.
 func readMessages(t *testing.T, dir string) []inbox.Message {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, inbox.FileName))
+	f, err := os.Open(filepath.Join(dir, filestore.FileName))
 	if os.IsNotExist(err) {
 		return nil
 	}
@@ -512,7 +513,7 @@ func writeOwnerKeys(t *testing.T, pub gossh.PublicKey) string {
 // storeMessage appends m to dir's log directly, as an earlier server did.
 func storeMessage(t *testing.T, dir string, m inbox.Message) inbox.Message {
 	t.Helper()
-	s, err := inbox.OpenStore(dir)
+	s, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +552,7 @@ func TestContactOwnerInbox(t *testing.T) {
 		}
 		vt.send(keyEsc)
 		vt.waitScreen("1 message, 0 unread", "Grace Hopper")
-		st, err := inbox.LoadReadState(dir)
+		st, err := filestore.LoadReadState(dir)
 		if err != nil || !st.IsRead(stored.ID) {
 			t.Errorf("read state does not record %s: %v", stored.ID, err)
 		}
@@ -618,7 +619,7 @@ func TestContactHostileText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, inbox.FileName), append(line, '\n'), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, filestore.FileName), append(line, '\n'), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	ts := startCmdServer(t, func(c *Config) { c.DataDir, c.OwnerKeys = dir, writeOwnerKeys(t, ownerPub) })
@@ -638,7 +639,7 @@ func TestContactHostileText(t *testing.T) {
 	if !strings.HasPrefix(visitor.Message, "paste start") || !strings.HasSuffix(visitor.Message, "paste end") {
 		t.Errorf("stored message %q, want the pasted text", visitor.Message)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, inbox.FileName))
+	b, err := os.ReadFile(filepath.Join(dir, filestore.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -966,7 +967,7 @@ func TestShutdownDiskHoldsMessage(t *testing.T) {
 	vt.fill("Zoë 語", "@zoe", "held by the disk 🎉")
 	vt.waitScreen("┃ held by the disk")
 
-	lock := flock.New(filepath.Join(dir, inbox.FileName+".lock"))
+	lock := flock.New(filepath.Join(dir, filestore.FileName+".lock"))
 	if err := lock.Lock(); err != nil {
 		t.Fatal(err)
 	}
@@ -1003,7 +1004,7 @@ func TestStartLogsQuarantine(t *testing.T) {
 	dir := t.TempDir()
 	storeMessage(t, dir, inbox.Message{Name: "Ann", ReplyTo: "@ann", Message: "kept", Remote: "192.0.2.1"})
 	storeMessage(t, dir, inbox.Message{Name: "Bob", ReplyTo: "@bob", Message: "kept too", Remote: "192.0.2.1"})
-	path := filepath.Join(dir, inbox.FileName)
+	path := filepath.Join(dir, filestore.FileName)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -1016,14 +1017,14 @@ func TestStartLogsQuarantine(t *testing.T) {
 
 	ts := newTestServer(t, func(c *Config) { c.DataDir = dir }, nil)
 	line := logLine(ts.logs.String(), "damaged message records quarantined")
-	for _, want := range []string{"WARN", "skipped=1", "moved=1", inbox.FileName + ".torn-", filepath.Join(dir, inbox.FileName)} {
+	for _, want := range []string{"WARN", "skipped=1", "moved=1", filestore.FileName + ".torn-", filepath.Join(dir, filestore.FileName)} {
 		if !strings.Contains(line, want) {
 			t.Errorf("log line lacks %q: %q\n%s", want, line, ts.logs.String())
 		}
 	}
 
 	linked := t.TempDir()
-	if err := os.Symlink(filepath.Join(dir, inbox.FileName), filepath.Join(linked, inbox.FileName)); err != nil {
+	if err := os.Symlink(filepath.Join(dir, filestore.FileName), filepath.Join(linked, filestore.FileName)); err != nil {
 		t.Fatal(err)
 	}
 	cfg := testConfig(t)

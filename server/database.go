@@ -2,75 +2,17 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"time"
 
 	"charm.land/log/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/pgstore"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/store"
 )
 
-// inboxStore is where messages are stored, as the server sees it: the
-// file store in the data directory, or PostgreSQL shared by machines.
-type inboxStore interface {
-	inbox.Appender
-	// Subscribe wakes the owner's open Inbox when messages change.
-	Subscribe() (<-chan struct{}, func())
-	Close() error
-}
-
-// stores are the stores the config chooses.
-type stores struct {
-	inbox     inboxStore
-	owner     ui.InboxSource
-	stats     stats.Store // nil: the file store in the data directory
-	available func() bool // for /metrics
-}
-
-// openTimeout bounds connecting to the database and migrating at start.
-const openTimeout = 30 * time.Second
-
-// openStores opens PostgreSQL when --database-url is set, otherwise the
-// data directory. A data directory or a database that refuses us stops
-// the start: the owner learns at deploy time, not from a visitor whose
-// message was refused. A database that can't be reached right now (a
-// failover) doesn't: the portfolio serves, and messages wait for it.
-func openStores(cfg Config, logger *log.Logger) (stores, error) {
-	if cfg.DatabaseURL != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
-		defer cancel()
-		pg, warning, err := pgstore.OpenServing(ctx, cfg.DatabaseURL)
-		if err != nil {
-			return stores{}, fmt.Errorf("--database-url: %w", err)
-		}
-		if warning != nil {
-			logger.Warn("database unreachable: serving, refusing messages until it returns", "err", warning)
-		}
-		logger.Info("storing messages and statistics in PostgreSQL", "database", pgstore.RedactURL(cfg.DatabaseURL))
-		return stores{inbox: pg, owner: pg, stats: pg.Stats(), available: pg.Available}, nil
-	}
-	store, err := inbox.OpenStore(cfg.DataDir)
-	if err != nil {
-		return stores{}, fmt.Errorf("--data-dir: %w", err)
-	}
-	state, err := inbox.LoadReadState(cfg.DataDir)
-	if err != nil {
-		store.Close()
-		return stores{}, fmt.Errorf("--data-dir: %w", err)
-	}
-	if w := state.Warning(); w != "" {
-		logger.Warn(w)
-	}
-	if q := store.Quarantine(); q.Total() > 0 {
-		logger.Warn("damaged message records quarantined", "skipped", q.Skipped, "file", store.Path(),
-			"moved", q.Moved, "side_files", strings.Join(q.SideFiles, ","))
-	}
-	return stores{inbox: store, owner: inbox.NewMailbox(store, state), available: func() bool { return true }}, nil
+// openStore opens the store the config chooses, for serving: PostgreSQL
+// with --database-url, otherwise the data directory (see store.Open).
+func openStore(cfg Config, logger *log.Logger) (store.Store, error) {
+	return store.Open(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
 }
 
 // storeAvailable is the gauge of whether the message store can be

@@ -35,6 +35,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // startServerWith is startServer with the config edited first (HTTPAddr,
@@ -174,7 +175,7 @@ func pipedContact(t *testing.T, addr, msg string) (stdout, stderr string, err er
 
 func storedMessagesIn(t *testing.T, dir string) []inbox.Message {
 	t.Helper()
-	msgs, rep, err := inbox.ReadAll(dir)
+	msgs, rep, err := filestore.ReadAll(dir)
 	if err != nil {
 		t.Fatalf("reading messages: %v", err)
 	}

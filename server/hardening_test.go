@@ -23,7 +23,7 @@ import (
 	"github.com/pires/go-proxyproto"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // ownerName is on the first frame of every UI session.
@@ -1104,7 +1104,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 
 	// Hold the store's lock so the message stays in flight: Append waits
 	// for it (up to 2 s). Shutdown must wait for the message.
-	lock := flock.New(filepath.Join(ts.cfg.DataDir, inbox.FileName+".lock"))
+	lock := flock.New(filepath.Join(ts.cfg.DataDir, filestore.FileName+".lock"))
 	if err := lock.Lock(); err != nil {
 		t.Fatal(err)
 	}

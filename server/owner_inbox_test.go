@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // The owner acts on a message over real SSH: the message comes before its
@@ -49,14 +50,14 @@ func TestOwnerInboxArchiveAndUndo(t *testing.T) {
 	if scr := vt.screen(); strings.Contains(scr, "Zoë") {
 		t.Errorf("the archived message is still listed:\n%s", scr)
 	}
-	st, err := inbox.LoadReadState(dir)
+	st, err := filestore.LoadReadState(dir)
 	if err != nil || !st.IsArchived(stored.ID) {
 		t.Fatalf("archive not saved: %v", err)
 	}
 
 	vt.send("u")
 	vt.waitScreen("restored", "2 messages", "Zoë 山田", "Ada Lovelace")
-	st, err = inbox.LoadReadState(dir)
+	st, err = filestore.LoadReadState(dir)
 	if err != nil || st.IsArchived(stored.ID) || !st.IsRead(stored.ID) {
 		t.Fatalf("undo not saved: %+v, %v", st.State(stored.ID), err)
 	}

@@ -139,3 +139,32 @@ func TestServerStartsWhileTheDatabaseIsAway(t *testing.T) {
 		t.Fatalf("contact after the database returned: exit %d, %q", r.code, r.stderr)
 	}
 }
+
+// Counts not yet flushed reach the database when the server shuts down:
+// the statistics are flushed before the store is closed.
+func TestStatsFlushedToTheDatabaseAtShutdown(t *testing.T) {
+	url := pgtest.URL(t)
+	ts := startCmdServer(t, func(c *Config) { c.DatabaseURL = url })
+	c, _ := dial(t, ts.addr, "visitor", noAuth())
+	if r := execCmd(t, c, "about", cmdOpts{}); r.code != 0 {
+		t.Fatalf("about: exit %d", r.code)
+	}
+	if !eventually(waitTimeout, func() bool { return today(t, ts).Visits == 1 }) {
+		t.Fatal("the visit was never counted")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	ps, err := pgstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.Close()
+	day := stats.DateOf(time.Now())
+	days, err := ps.Stats().Days(context.Background(), day, day)
+	if err != nil || len(days) != 1 || days[0].Visits != 1 {
+		t.Fatalf("statistics in the database after shutdown: %+v, %v", days, err)
+	}
+}

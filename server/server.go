@@ -22,7 +22,9 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/notify"
 	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/store"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -34,9 +36,9 @@ type Server struct {
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
 
-	store    inboxStore
+	store    store.Store
 	inbox    *inbox.Service
-	notifier *inbox.Notifier
+	notifier *notify.Notifier
 	owners   ownerKeys
 	owner    ui.InboxSource // shared by the owner's sessions
 	stats    *stats.Stats
@@ -83,26 +85,25 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStores(cfg, logger)
+	st, err := openStore(cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	store := st.inbox
-	notifier := inbox.NewNotifier(cfg.NotifyURL, logger)
+	notifier := notify.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
 		cfg:      cfg,
 		pf:       pf,
 		log:      logger,
 		hostKey:  key,
 		closing:  make(chan struct{}),
-		store:    store,
+		store:    st,
 		notifier: notifier,
 		owners:   owners,
-		owner:    st.owner,
+		owner:    st,
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
-		inbox: inbox.NewService(store, inbox.ServiceOptions{
+		inbox: inbox.NewService(st, inbox.ServiceOptions{
 			PerHour:  cfg.MessagesPerHour,
 			Logger:   logger,
 			Notifier: notifier,
@@ -118,9 +119,9 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		func() float64 { return float64(s.conns.open()) },
 	)
 	s.host = s.newHost()
-	s.metrics.registry.MustRegister(storeAvailable(st.available))
-	if s.stats, err = openStats(cfg, st.stats, logger, s.metrics.registry); err != nil {
-		store.Close()
+	s.metrics.registry.MustRegister(storeAvailable(st.Available))
+	if s.stats, err = openStats(cfg, st.Stats(), logger, s.metrics.registry); err != nil {
+		st.Close()
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}
 	s.metrics.registry.MustRegister(notifier.Collectors()...)
@@ -137,7 +138,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		s.hardening,
 	)
 	if err != nil {
-		store.Close()
+		st.Close()
 		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
@@ -342,7 +343,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}
-	return errors.Join(err, s.store.Close(), s.stats.Close())
+	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
 }
 
 // Close stops the server at once, dropping every connection.
@@ -360,7 +361,7 @@ func (s *Server) Close() error {
 	if s.http != nil {
 		_ = s.http.Close()
 	}
-	return errors.Join(err, s.store.Close(), s.stats.Close())
+	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
 }
 
 // stop starts a shutdown: it tells sessions to end and closes the listener,

@@ -14,16 +14,8 @@ import (
 	"github.com/pragyamugale/portfolio/stats"
 )
 
-// openStats starts the visitor statistics in st, or in the data
-// directory when st is nil.
+// openStats starts the visitor statistics in st.
 func openStats(cfg Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
-	if st == nil {
-		fs, err := stats.OpenFileStore(cfg.DataDir)
-		if err != nil {
-			return nil, err
-		}
-		st = fs
-	}
 	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/gofrs/flock"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // openVTermSize is openVTerm at a size no other test uses, so the shared
@@ -121,7 +121,7 @@ func TestNoSleepWhileBusy(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { c.UISleep = 100 * time.Millisecond })
 	// Holding the message log's lock keeps the message "sending" (the
 	// store waits up to 2 s for the lock).
-	lock := flock.New(filepath.Join(ts.cfg.DataDir, inbox.FileName+".lock"))
+	lock := flock.New(filepath.Join(ts.cfg.DataDir, filestore.FileName+".lock"))
 	if err := lock.Lock(); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // TestWebContactStored posts the web page's form to a running server: the
@@ -34,7 +35,7 @@ func TestWebContactStored(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/contact/sent?id=") {
 		t.Fatalf("POST /contact = %d, Location %q; want a redirect to the thank-you page", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	msgs, _, err := inbox.ReadAll(dataDir)
+	msgs, _, err := filestore.ReadAll(dataDir)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("stored %d messages (%v), want 1", len(msgs), err)
 	}

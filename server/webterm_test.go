@@ -11,6 +11,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // dialTerminal opens the live terminal's socket as its page does and
@@ -116,7 +117,7 @@ func TestWebTerminalContact(t *testing.T) {
 	deadline := time.Now().Add(waitTimeout)
 	for len(msgs) == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		msgs, _, _ = inbox.ReadAll(dataDir)
+		msgs, _, _ = filestore.ReadAll(dataDir)
 	}
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages stored, want 1", len(msgs))

@@ -18,7 +18,7 @@ import (
 // disk, so the page calls them only from tea.Cmds, never in Update.
 type InboxSource interface {
 	// Page returns up to n messages from the from-th newest on, the
-	// totals, and where the message keep is now (see inbox.Mailbox.Page).
+	// totals, and where the message keep is now (see store.Store.Page).
 	Page(from, n int, keep string) (inbox.Page, error)
 	// ArchivedPage is Page over the archived messages.
 	ArchivedPage(from, n int, keep string) (inbox.Page, error)

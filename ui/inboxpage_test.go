@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
@@ -25,7 +26,7 @@ type fakeSource struct {
 	mu   sync.Mutex
 	msgs []inbox.Message // newest first
 	read map[string]bool
-	// archived messages are left out of pages, as inbox.Mailbox does.
+	// archived messages are left out of pages, as filestore.Mailbox does.
 	archived map[string]bool
 	open     bool // a Cmd is running: I/O is allowed
 	// pages and most are how many pages were read, and the largest.
@@ -297,19 +298,19 @@ func TestInboxReadsOnlyAWindow(t *testing.T) {
 
 // benchInbox opens the Inbox on a real store of n messages, as the
 // server does, and returns the model and its source.
-func benchInbox(b *testing.B, n int) (*Model, *inbox.Mailbox) {
+func benchInbox(b *testing.B, n int) (*Model, *filestore.Mailbox) {
 	dir := b.TempDir()
 	inboxtest.WriteLog(b, dir, n)
-	store, err := inbox.OpenStore(dir)
+	store, err := filestore.OpenStore(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { store.Close() })
-	state, err := inbox.LoadReadState(dir)
+	state, err := filestore.LoadReadState(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	src := inbox.NewMailbox(store, state)
+	src := filestore.NewMailbox(store, state)
 	m := New(portfolio(b), Options{Profile: colorprofile.TrueColor, Inbox: src})
 	runAll(b, m, m.Init())
 	runAll(b, m, send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40}))
@@ -366,15 +367,15 @@ func BenchmarkInbox100kStart(b *testing.B) {
 		runtime.GC()
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
-		store, err := inbox.OpenStore(dir)
+		store, err := filestore.OpenStore(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
-		state, err := inbox.LoadReadState(dir)
+		state, err := filestore.LoadReadState(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := New(portfolio(b), Options{Profile: colorprofile.TrueColor, Inbox: inbox.NewMailbox(store, state)})
+		m := New(portfolio(b), Options{Profile: colorprofile.TrueColor, Inbox: filestore.NewMailbox(store, state)})
 		runAll(b, m, m.Init())
 		runAll(b, m, send(b, m, tea.WindowSizeMsg{Width: 120, Height: 40}))
 		runAll(b, m, press(b, m, "5"))

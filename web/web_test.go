@@ -19,6 +19,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // testEnv is the web side over a real inbox service storing to a temp dir.
@@ -55,7 +56,7 @@ func testOptions(t testing.TB, pf *content.Portfolio) Options {
 func newEnv(t testing.TB, perHour int, edit func(*Options)) *testEnv {
 	t.Helper()
 	dir := t.TempDir()
-	store, err := inbox.OpenStore(dir)
+	store, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func (e *testEnv) post(t testing.TB, form url.Values, hdr map[string]string) *ht
 
 func (e *testEnv) stored(t testing.TB) []inbox.Message {
 	t.Helper()
-	msgs, rep, err := inbox.ReadAll(e.dir)
+	msgs, rep, err := filestore.ReadAll(e.dir)
 	if err != nil || rep != (inbox.ReadReport{}) {
 		t.Fatalf("ReadAll: %+v %v", rep, err)
 	}

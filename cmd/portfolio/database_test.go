@@ -128,6 +128,11 @@ func TestInboxArchiveAndExportFromDatabase(t *testing.T) {
 	if err != nil || !strings.Contains(out, id) {
 		t.Fatalf("archive: %q, %v", out, err)
 	}
+	// Again: the database says what the data directory says.
+	out, _, err = runInbox(t, "inbox", "archive", id, "--database-url", url)
+	if err != nil || !strings.Contains(out, id+"  ") || !strings.HasSuffix(out, ": already archived\n") {
+		t.Fatalf("archive again: %q, %v", out, err)
+	}
 	list := func(args ...string) []inbox.Message {
 		t.Helper()
 		out, _, err := runInbox(t, append([]string{"inbox", "--json", "--database-url", url}, args...)...)

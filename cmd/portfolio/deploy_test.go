@@ -44,6 +44,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/server"
 )
 
@@ -1140,7 +1141,7 @@ func ownedBy(t *testing.T, dir string, uid, gid int) {
 
 func storedFrom(t *testing.T, dir, name string) inbox.Message {
 	t.Helper()
-	msgs, _, err := inbox.ReadAll(dir)
+	msgs, _, err := filestore.ReadAll(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1149,7 +1150,7 @@ func storedFrom(t *testing.T, dir, name string) inbox.Message {
 			return m
 		}
 	}
-	t.Fatalf("no message from %s in %s (have %d)", name, filepath.Join(dir, inbox.FileName), len(msgs))
+	t.Fatalf("no message from %s in %s (have %d)", name, filepath.Join(dir, filestore.FileName), len(msgs))
 	return inbox.Message{}
 }
 

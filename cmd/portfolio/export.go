@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/server"
 )
 
 // exportFormats are what `portfolio inbox export --format` writes.
@@ -24,7 +23,7 @@ var exportFormats = []string{"json", "csv", "mbox"}
 
 // newExportCmd is `portfolio inbox export`: every message, archived ones
 // too, oldest first, for the owner's records.
-func newExportCmd(cfg *server.Config) *cobra.Command {
+func newExportCmd(stores ownerStore) *cobra.Command {
 	format := "json"
 	cmd := &cobra.Command{
 		Use:   "export",
@@ -52,35 +51,17 @@ func newExportCmd(cfg *server.Config) *cobra.Command {
 			default:
 				out = &jsonWriter{w: bw}
 			}
-			if cfg.DatabaseURL != "" {
-				if err := dbExport(cmd, cfg, out); err != nil {
-					return err
-				}
-				return bw.Flush()
-			}
-			b, err := openInbox(cmd, cfg.DataDir)
+			st, err := stores.open(cmd)
 			if err != nil {
 				return err
 			}
-			// Oldest first, as they came, a batch at a time: memory stays
-			// flat however many messages there are.
-			n := b.list.Len()
-			idx := make([]int, 0, exportBatch)
-			for end := n; end > 0; end -= exportBatch {
-				idx = idx[:0]
-				for i := end - 1; i >= max(0, end-exportBatch); i-- {
-					idx = append(idx, i)
-				}
-				msgs, err := b.list.MessagesAt(idx)
-				if err != nil {
-					return err
-				}
-				for _, m := range msgs {
-					st := b.state.State(m.ID)
-					if err := out.write(exported{Message: m, Read: st.Read, Archived: st.Archived}); err != nil {
-						return err
-					}
-				}
+			defer st.Close()
+			// Oldest first, as they came.
+			err = st.All(cmd.Context(), func(m inbox.Message, state inbox.MessageState) error {
+				return out.write(exported{Message: m, Read: state.Read, Archived: state.Archived})
+			})
+			if err != nil {
+				return err
 			}
 			if err := out.close(); err != nil {
 				return err
@@ -99,9 +80,6 @@ type exported struct {
 	Read     bool `json:"read"`
 	Archived bool `json:"archived"`
 }
-
-// exportBatch is how many messages export reads at a time.
-const exportBatch = 1024
 
 // recordWriter writes one export format, a record at a time.
 type recordWriter interface {

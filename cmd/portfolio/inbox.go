@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,17 +15,38 @@ import (
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/store"
 )
 
 // listLimit is how many messages `portfolio inbox` lists by default.
 const listLimit = 100
 
+// ownerStore is how the owner's commands open the store: the data
+// directory, or the database of --database-url (read when the command
+// runs, after the flags are parsed).
+type ownerStore func() store.Options
+
+// storeOf is the store of cfg's --data-dir and --database-url.
+func storeOf(cfg *server.Config) ownerStore {
+	return func() store.Options {
+		return store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL}
+	}
+}
+
+// open opens the store for one command; what the owner should know about
+// it goes to stderr as "warning: …" lines.
+func (o ownerStore) open(cmd *cobra.Command) (store.Store, error) {
+	opts := o()
+	opts.Warn = func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", s) }
+	return store.Open(cmd.Context(), opts)
+}
+
 // newInboxCmd is `portfolio inbox`: the owner reads and tidies messages on
 // the machine, even while the server runs. It reads only the records it
 // prints, so it stays quick however many messages there are. Archiving and
-// read marks live in <data-dir>/read-state.json; the log is never
-// rewritten.
-func newInboxCmd(cfg *server.Config) *cobra.Command {
+// read marks live in <data-dir>/read-state.json (or the database); the log
+// is never rewritten.
+func newInboxCmd(stores ownerStore) *cobra.Command {
 	var (
 		asJSON   bool
 		limit    int
@@ -40,29 +60,31 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if cfg.DatabaseURL != "" {
-				if asJSON && !cmd.Flags().Changed("limit") {
-					limit = 0
-				}
-				return dbInbox(cmd, cfg, limit, asJSON, archived)
-			}
-			b, err := openInbox(cmd, cfg.DataDir)
+			st, err := stores.open(cmd)
 			if err != nil {
 				return err
 			}
+			defer st.Close()
 			if asJSON && !cmd.Flags().Changed("limit") {
 				limit = 0 // machine-readable: everything unless asked
 			}
-			idx := b.indexes(archived)
-			n := len(idx)
-			if limit > 0 && limit < n {
-				n = limit
-				fmt.Fprintf(cmd.ErrOrStderr(), "showing the newest %d of %d messages (--limit 0 lists all)\n", n, len(idx))
+			page := st.Page
+			if archived {
+				page = st.ArchivedPage
 			}
-			msgs, err := b.list.MessagesAt(idx[:n])
+			p, err := page(0, 1, "")
 			if err != nil {
 				return err
 			}
+			n := p.Total
+			if limit > 0 && limit < n {
+				n = limit
+				fmt.Fprintf(cmd.ErrOrStderr(), "showing the newest %d of %d messages (--limit 0 lists all)\n", n, p.Total)
+			}
+			if p, err = page(0, n, ""); err != nil {
+				return err
+			}
+			msgs := p.Messages
 			if asJSON {
 				if msgs == nil {
 					msgs = []inbox.Message{} // [] rather than null
@@ -73,11 +95,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 				_, err := fmt.Fprintln(cmd.OutOrStdout(), "No archived messages.")
 				return err
 			}
-			read := make([]bool, len(msgs))
-			for i, m := range msgs {
-				read[i] = b.state.IsRead(m.ID)
-			}
-			return listMessages(cmd.OutOrStdout(), msgs, read, termWidth(cmd.OutOrStdout()))
+			return listMessages(cmd.OutOrStdout(), msgs, p.Read, termWidth(cmd.OutOrStdout()))
 		},
 	}
 	show := &cobra.Command{
@@ -85,155 +103,72 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		Short: "Print one message in full and mark it read (ID or any unique prefix of it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cfg.DatabaseURL != "" {
-				return dbShow(cmd, cfg, args[0], asJSON)
-			}
-			b, err := openInbox(cmd, cfg.DataDir)
+			st, err := stores.open(cmd)
 			if err != nil {
 				return err
 			}
-			m, err := b.lookup(args[0])
+			defer st.Close()
+			m, state, err := st.Find(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
-			st := b.state.State(m.ID)
-			if !st.Read {
+			if !state.Read {
 				// Best effort: a read-only data directory still shows.
-				if err := b.state.MarkRead(m.ID); err != nil {
+				if err := st.MarkRead(m.ID); err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "warning: couldn't mark it read: %v\n", err)
 				}
 			}
 			if asJSON {
 				return writeJSON(cmd.OutOrStdout(), m)
 			}
-			return showMessage(cmd.OutOrStdout(), m, st, termWidth(cmd.OutOrStdout()))
+			return showMessage(cmd.OutOrStdout(), m, state, termWidth(cmd.OutOrStdout()))
 		},
 	}
 	cmd.PersistentFlags().BoolVar(&asJSON, "json", false, "print JSON instead of text")
 	cmd.Flags().IntVarP(&limit, "limit", "n", listLimit, "list at most this many messages, newest first; 0 lists all (--json lists all unless given)")
 	cmd.Flags().BoolVar(&archived, "archived", false, "list the archived messages instead")
 	cmd.AddCommand(show,
-		newStateCmd(cfg, "archive", "Archive messages: out of the Inbox, kept in the log (undo with unarchive)",
+		newStateCmd(stores, "archive", "Archive messages: out of the Inbox, kept in the log (undo with unarchive)",
 			"archived", true),
-		newStateCmd(cfg, "unarchive", "Put archived messages back in the Inbox",
+		newStateCmd(stores, "unarchive", "Put archived messages back in the Inbox",
 			"back in the Inbox", false),
-		newExportCmd(cfg), newImportCmd(cfg))
+		newExportCmd(stores), newImportCmd(stores))
 	return cmd
 }
 
 // newStateCmd is `portfolio inbox archive|unarchive ID…`: archive says
 // which way.
-func newStateCmd(cfg *server.Config, name, short, done string, archive bool) *cobra.Command {
+func newStateCmd(stores ownerStore, name, short, done string, archive bool) *cobra.Command {
 	return &cobra.Command{
 		Use:   name + " ID...",
 		Short: short + " (IDs or any unique prefixes)",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if cfg.DatabaseURL != "" {
-				return dbSetState(cmd, cfg, args, archive, done)
-			}
-			b, err := openInbox(cmd, cfg.DataDir)
+			st, err := stores.open(cmd)
 			if err != nil {
 				return err
 			}
+			defer st.Close()
+			set := st.Unarchive
+			if archive {
+				set = st.Archive
+			}
 			for _, arg := range args {
-				m, err := b.lookup(arg)
-				if err != nil {
-					return err
-				}
-				set := b.state.Unarchive
-				if archive {
-					set = b.state.Archive
-				}
-				changed, err := b.change(m.ID, archive, set)
+				m, state, err := st.Find(cmd.Context(), arg)
 				if err != nil {
 					return err
 				}
 				note := done
-				if !changed {
+				if state.Archived == archive {
 					note = "already " + done
+				} else if err := set(m.ID); err != nil {
+					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "%s  %s: %s\n", m.ID, m.Name, note)
 			}
 			return nil
 		},
 	}
-}
-
-// inboxFiles is the log's listing and the owner's state of each message.
-type inboxFiles struct {
-	list  *inbox.Listing
-	state *inbox.ReadState
-}
-
-// openInbox indexes the log and loads the state, and says on stderr what
-// is quarantined (one line), whether the last line is still being
-// written, and whether the state was lost.
-func openInbox(cmd *cobra.Command, dir string) (*inboxFiles, error) {
-	l, err := readInbox(cmd, dir)
-	if err != nil {
-		return nil, err
-	}
-	st, err := inbox.LoadReadState(dir)
-	if err != nil {
-		return nil, err
-	}
-	if w := st.Warning(); w != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
-	}
-	return &inboxFiles{list: l, state: st}, nil
-}
-
-// indexes returns the indexes (newest first) of the messages in the
-// Inbox, or of the archived ones.
-func (b *inboxFiles) indexes(archived bool) []int {
-	var idx []int
-	i := 0
-	for id := range b.list.IDs() {
-		if b.state.IsArchived(id) == archived {
-			idx = append(idx, i)
-		}
-		i++
-	}
-	return idx
-}
-
-// lookup finds a message by ID or any unique prefix, with an error that
-// lists the candidates of an ambiguous one.
-func (b *inboxFiles) lookup(id string) (inbox.Message, error) {
-	m, err := b.list.Lookup(id)
-	if errors.Is(err, inbox.ErrNoMessage) {
-		return m, fmt.Errorf("no message with id %q", inbox.Sanitize(id, false))
-	}
-	return m, err
-}
-
-// change sets one state of a message; it reports whether it changed.
-func (b *inboxFiles) change(id string, to bool, set func(string) error) (bool, error) {
-	if b.state.IsArchived(id) == to {
-		return false, nil
-	}
-	return true, set(id)
-}
-
-// readInbox indexes the log and says on stderr what is quarantined (one
-// line) and whether the last line is still being written.
-func readInbox(cmd *cobra.Command, dir string) (*inbox.Listing, error) {
-	l, err := inbox.ReadListing(dir)
-	if err != nil {
-		return nil, err
-	}
-	q, err := inbox.Quarantined(dir, l)
-	if err != nil {
-		return nil, err
-	}
-	if line := q.String(); line != "" {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", line)
-	}
-	if l.Report.Torn {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: the last line of %s is incomplete (a write in progress or a crash); skipped\n", inbox.FileName)
-	}
-	return l, nil
 }
 
 // termWidth is the width to print for: $COLUMNS, then the terminal's

@@ -16,13 +16,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // writeWorldInbox stores messages in many scripts (oldest first) and
 // returns them newest first.
 func writeWorldInbox(t *testing.T, dir string) []inbox.Message {
 	t.Helper()
-	s, err := inbox.OpenStore(dir)
+	s, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func writeWorldInbox(t *testing.T, dir string) []inbox.Message {
 func TestInboxArchiveUnarchive(t *testing.T) {
 	dir := t.TempDir()
 	msgs := writeWorldInbox(t, dir)
-	logBefore, _ := os.ReadFile(filepath.Join(dir, inbox.FileName))
+	logBefore, _ := os.ReadFile(filepath.Join(dir, filestore.FileName))
 	target := msgs[1]
 
 	out, _, err := runInbox(t, "inbox", "archive", target.ID[:5], "--data-dir", dir)
@@ -85,7 +86,7 @@ func TestInboxArchiveUnarchive(t *testing.T) {
 	if arch, _, _ := runInbox(t, "inbox", "--archived", "--data-dir", dir); !strings.Contains(arch, "No archived messages.") {
 		t.Errorf("--archived after unarchive:\n%s", arch)
 	}
-	if logAfter, _ := os.ReadFile(filepath.Join(dir, inbox.FileName)); !bytes.Equal(logBefore, logAfter) {
+	if logAfter, _ := os.ReadFile(filepath.Join(dir, filestore.FileName)); !bytes.Equal(logBefore, logAfter) {
 		t.Error("archiving rewrote the message log")
 	}
 	if _, _, err := runInbox(t, "inbox", "archive", "--data-dir", dir); err == nil {
@@ -111,7 +112,7 @@ func TestInboxIDPrefix(t *testing.T) {
 		}
 		log.Write(append(b, '\n'))
 	}
-	if err := os.WriteFile(filepath.Join(dir, inbox.FileName), []byte(log.String()), 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, filestore.FileName), []byte(log.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	for prefix, want := range map[string]string{"q": "qxyz3333", "abcd2": "abcd2222", "ABCD1111": "abcd1111"} {
@@ -192,7 +193,7 @@ func TestInboxListFitsWidth(t *testing.T) {
 // show wraps the message at word boundaries to the width.
 func TestInboxShowWraps(t *testing.T) {
 	dir := t.TempDir()
-	s, err := inbox.OpenStore(dir)
+	s, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

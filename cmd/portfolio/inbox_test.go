@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
@@ -47,7 +48,7 @@ var inboxT0 = time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 // first, and the log's bytes.
 func writeTestInbox(t *testing.T, dir string) ([]inbox.Message, []byte) {
 	t.Helper()
-	s, err := inbox.OpenStore(dir)
+	s, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +68,7 @@ func writeTestInbox(t *testing.T, dir string) ([]inbox.Message, []byte) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, inbox.FileName)
+	path := filepath.Join(dir, filestore.FileName)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +107,7 @@ func TestInboxList(t *testing.T) {
 			t.Errorf("the list shows more than first lines (%q):\n%s", notFirst, out)
 		}
 	}
-	if !strings.Contains(errOut, "warning: 1 damaged record quarantined: skipped in "+filepath.Join(dir, inbox.FileName)+"\n") {
+	if !strings.Contains(errOut, "warning: 1 damaged record quarantined: skipped in "+filepath.Join(dir, filestore.FileName)+"\n") {
 		t.Errorf("stderr does not count the corrupt line: %q", errOut)
 	}
 	if !strings.Contains(errOut, "incomplete") {
@@ -116,7 +117,7 @@ func TestInboxList(t *testing.T) {
 		t.Errorf("warnings on stdout:\n%s", out)
 	}
 	// Reading never repairs or rewrites the log: the server may be writing.
-	if b, _ := os.ReadFile(filepath.Join(dir, inbox.FileName)); !bytes.Equal(b, raw) {
+	if b, _ := os.ReadFile(filepath.Join(dir, filestore.FileName)); !bytes.Equal(b, raw) {
 		t.Error("inbox changed the message log")
 	}
 }
@@ -278,7 +279,7 @@ func TestInboxHostileText(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, inbox.FileName)
+	path := filepath.Join(dir, filestore.FileName)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -331,7 +332,7 @@ func TestInboxHostileText(t *testing.T) {
 // CJK and emoji take two cells, accents none of their own.
 func TestInboxListWideText(t *testing.T) {
 	dir := t.TempDir()
-	s, err := inbox.OpenStore(dir)
+	s, err := filestore.OpenStore(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,7 +393,7 @@ func TestInboxListLimit(t *testing.T) {
 func TestInboxQuarantineLine(t *testing.T) {
 	dir := t.TempDir()
 	writeTestInbox(t, dir)
-	s, err := inbox.OpenStore(dir) // moves the torn tail aside
+	s, err := filestore.OpenStore(dir) // moves the torn tail aside
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,8 +402,8 @@ func TestInboxQuarantineLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	side, _ := filepath.Glob(filepath.Join(dir, inbox.FileName+".torn-*"))
-	want := "warning: 2 damaged records quarantined: 1 skipped in " + filepath.Join(dir, inbox.FileName) + ", 1 moved to " + side[0] + "\n"
+	side, _ := filepath.Glob(filepath.Join(dir, filestore.FileName+".torn-*"))
+	want := "warning: 2 damaged records quarantined: 1 skipped in " + filepath.Join(dir, filestore.FileName) + ", 1 moved to " + side[0] + "\n"
 	if errOut != want {
 		t.Errorf("stderr = %q, want %q", errOut, want)
 	}

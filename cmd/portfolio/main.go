@@ -87,7 +87,7 @@ func newRootCmd() *cobra.Command {
 	cmd.PersistentFlags().Var(secretURL{&cfg.DatabaseURL}, "database-url", "keep messages, their state and statistics in this PostgreSQL database, shared by every machine, instead of --data-dir; a secret: prefer the env (env PORTFOLIO_DATABASE_URL)")
 	cmd.PersistentFlags().StringVar(&cfg.HostKeyDir, "host-key-dir", cfg.HostKeyDir, "directory of the ed25519 host key, created on first start; PORTFOLIO_HOST_KEY (the key itself) wins (env PORTFOLIO_HOST_KEY_DIR)")
 
-	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg), newStatsCmd(&cfg))
+	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
 	return cmd
 }
 

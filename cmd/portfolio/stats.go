@@ -1,22 +1,19 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/server"
 	"github.com/pragyamugale/portfolio/stats"
 )
 
 // newStatsCmd is `portfolio stats`: the owner reads the visitor statistics
 // on the machine, even while the server runs (it reads the flushed files).
-func newStatsCmd(cfg *server.Config) *cobra.Command {
+func newStatsCmd(stores ownerStore) *cobra.Command {
 	var (
 		asJSON bool
 		days   int
@@ -33,18 +30,12 @@ func newStatsCmd(cfg *server.Config) *cobra.Command {
 			if days < 1 {
 				return fmt.Errorf("--days %d: must be at least 1", days)
 			}
-			var store stats.Store = stats.ReadFileStore(cfg.DataDir)
-			if cfg.DatabaseURL != "" {
-				db, err := openDatabase(cmd.Context(), cfg)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				store = db.Stats()
-			} else if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.DirName)); errors.Is(err, os.ErrNotExist) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "warning: no statistics in %s yet (is --data-dir the server's?)\n", cfg.DataDir)
+			st, err := stores.open(cmd)
+			if err != nil {
+				return err
 			}
-			r, err := stats.ReadReport(cmd.Context(), store, time.Now(), days)
+			defer st.Close()
+			r, err := stats.ReadReport(cmd.Context(), st.Stats(), time.Now(), days)
 			if err != nil {
 				return err
 			}

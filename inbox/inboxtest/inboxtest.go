@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // T0 is the time of the first message WriteLog writes.
@@ -37,7 +38,7 @@ func Message(i int) inbox.Message {
 // and returns the log's path.
 func WriteLog(tb testing.TB, dir string, n int) string {
 	tb.Helper()
-	path := filepath.Join(dir, inbox.FileName)
+	path := filepath.Join(dir, filestore.FileName)
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		tb.Fatal(err)

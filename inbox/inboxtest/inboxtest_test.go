@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // TestWriteLog checks the generated log reads back whole. With
@@ -23,7 +24,7 @@ func TestWriteLog(t *testing.T) {
 		}
 	}
 	WriteLog(t, dir, n)
-	l, err := inbox.ReadListing(dir)
+	l, err := filestore.ReadListing(dir)
 	if err != nil || l.Len() != n || l.Report != (inbox.ReadReport{}) {
 		t.Fatalf("ReadListing = %d, %+v, %v; want %d clean", l.Len(), l.Report, err, n)
 	}

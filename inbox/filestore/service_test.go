@@ -1,18 +1,45 @@
-package inbox
+package filestore
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"charm.land/log/v2"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
+// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func testLogger() (*log.Logger, *syncBuffer) {
+	buf := &syncBuffer{}
+	return log.NewWithOptions(buf, log.Options{Level: log.DebugLevel}), buf
+}
+
 type serviceEnv struct {
-	svc   *Service
+	svc   *inbox.Service
 	store *Store
 	dir   string
 	clock *fakeClock
@@ -25,14 +52,14 @@ func newServiceEnv(t *testing.T, perHour int) *serviceEnv {
 	store := openTestStore(t, dir)
 	clk := newFakeClock()
 	logger, logs := testLogger()
-	svc := NewService(store, ServiceOptions{PerHour: perHour, Logger: logger, Now: clk.Now})
+	svc := inbox.NewService(store, inbox.ServiceOptions{PerHour: perHour, Logger: logger, Now: clk.Now})
 	return &serviceEnv{svc: svc, store: store, dir: dir, clock: clk, logs: logs}
 }
 
-func (e *serviceEnv) stored(t *testing.T) []Message {
+func (e *serviceEnv) stored(t *testing.T) []inbox.Message {
 	t.Helper()
 	msgs, rep, err := ReadAll(e.dir)
-	if err != nil || rep != (ReadReport{}) {
+	if err != nil || rep != (inbox.ReadReport{}) {
 		t.Fatalf("ReadAll: %+v, %v", rep, err)
 	}
 	return msgs
@@ -65,8 +92,8 @@ func TestServiceSubmit(t *testing.T) {
 
 func TestServiceValidation(t *testing.T) {
 	e := newServiceEnv(t, 5)
-	_, err := e.svc.Submit(Submission{Remote: "192.0.2.1"})
-	var ve ValidationError
+	_, err := e.svc.Submit(inbox.Submission{Remote: "192.0.2.1"})
+	var ve inbox.ValidationError
 	if !errors.As(err, &ve) || len(ve) != 3 {
 		t.Fatalf("Submit = %v, want 3 field errors", err)
 	}
@@ -167,7 +194,7 @@ func TestServiceRateLimit(t *testing.T) {
 	}
 	sub.Message = "one too many"
 	_, err := e.svc.Submit(sub)
-	var rl *RateLimitError
+	var rl *inbox.RateLimitError
 	if !errors.As(err, &rl) {
 		t.Fatalf("Submit = %v, want *RateLimitError", err)
 	}
@@ -191,7 +218,7 @@ func TestServiceStorageFailure(t *testing.T) {
 	for i := range 3 {
 		sub.Message = fmt.Sprintf("attempt %d with private text", i)
 		r, err := e.svc.Submit(sub)
-		if !errors.Is(err, ErrStorage) {
+		if !errors.Is(err, inbox.ErrStorage) {
 			t.Fatalf("Submit = %+v, %v; want ErrStorage", r, err)
 		}
 	}
@@ -214,26 +241,35 @@ func TestServiceStorageFailure(t *testing.T) {
 		t.Fatalf("after the fault cleared: %+v, %v", r, err)
 	}
 	sub.Message = "another"
-	if _, err := e.svc.Submit(sub); !errors.As(err, new(*RateLimitError)) {
+	if _, err := e.svc.Submit(sub); !errors.As(err, new(*inbox.RateLimitError)) {
 		t.Fatalf("second message = %v, want the limit to apply now", err)
 	}
 }
 
-func TestServiceNotifies(t *testing.T) {
-	srv, got := recordingServer(t, func(int) int { return http.StatusOK })
-	n := newNotifier(srv.URL, nil, time.Millisecond)
+// sentNotes records what the Service hands its notifier.
+type sentNotes struct {
+	mu   sync.Mutex
+	msgs []inbox.Message
+}
+
+func (n *sentNotes) Send(m inbox.Message) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.msgs = append(n.msgs, m)
+}
+
+func TestServiceNotifiesOnce(t *testing.T) {
+	n := &sentNotes{}
 	dir := t.TempDir()
 	store := openTestStore(t, dir)
-	svc := NewService(store, ServiceOptions{PerHour: 5, Notifier: n})
+	svc := inbox.NewService(store, inbox.ServiceOptions{PerHour: 5, Notifier: n})
 	r, err := svc.Submit(validSub())
 	if err != nil {
 		t.Fatal(err)
 	}
 	svc.Submit(validSub()) // duplicate: not notified again
-	closeNotifier(t, n)
-	d := got()
-	if len(d) != 1 || !strings.Contains(string(d[0].body), r.ID) {
-		t.Fatalf("deliveries %+v, want one for %s", d, r.ID)
+	if len(n.msgs) != 1 || n.msgs[0].ID != r.ID || n.msgs[0].Message != validSub().Message {
+		t.Fatalf("notified %+v, want one for %s", n.msgs, r.ID)
 	}
 }
 
@@ -241,7 +277,7 @@ func TestServiceBusy(t *testing.T) {
 	dir := t.TempDir()
 	clk := newFakeClock()
 	logger, _ := testLogger()
-	svc := NewService(openTestStore(t, dir), ServiceOptions{
+	svc := inbox.NewService(openTestStore(t, dir), inbox.ServiceOptions{
 		PerHour: 1, TotalPerHour: 2, Logger: logger, Now: clk.Now,
 		Elsewhere: []string{"GitHub (https://github.com/example)", "owner@example.com"},
 	})
@@ -256,7 +292,7 @@ func TestServiceBusy(t *testing.T) {
 	// A sender over their own limit hears about their own limit.
 	sub.Message = "again from the first"
 	sub.Remote = "192.0.2.1"
-	var rl *RateLimitError
+	var rl *inbox.RateLimitError
 	if _, err := svc.Submit(sub); !errors.As(err, &rl) {
 		t.Errorf("own limit: Submit = %v, want *RateLimitError", err)
 	}
@@ -264,7 +300,7 @@ func TestServiceBusy(t *testing.T) {
 	// no time.
 	sub.Remote, sub.Message = "198.51.100.9", "Bonjour, 你好 👋"
 	_, err := svc.Submit(sub)
-	var busy *BusyError
+	var busy *inbox.BusyError
 	if !errors.As(err, &busy) {
 		t.Fatalf("newcomer: Submit = %v, want *BusyError", err)
 	}

@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"encoding/json"
@@ -12,19 +12,13 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // readStateFile holds what the owner did with each message: read, archived.
 // The message log is never rewritten for this; the state lives beside it.
 const readStateFile = "read-state.json"
-
-// MessageState is what the owner did with one message. A message with no
-// state is unread and in the inbox.
-type MessageState struct {
-	Read     bool
-	Archived bool
-}
 
 // ReadState is the owner's state of every message (read, archived),
 // stored in <dir>/read-state.json. It is safe for concurrent use, and
@@ -152,15 +146,15 @@ func (r *ReadState) Refresh() error {
 }
 
 // State is what the owner did with the message with this ID.
-func (r *ReadState) State(id string) MessageState {
+func (r *ReadState) State(id string) inbox.MessageState {
 	if r == nil {
-		return MessageState{}
+		return inbox.MessageState{}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	_, read := r.s.read[id]
 	_, archived := r.s.archived[id]
-	return MessageState{Read: read, Archived: archived}
+	return inbox.MessageState{Read: read, Archived: archived}
 }
 
 // IsRead reports whether the message with this ID has been read.
@@ -170,7 +164,7 @@ func (r *ReadState) IsRead(id string) bool { return r.State(id).Read }
 func (r *ReadState) IsArchived(id string) bool { return r.State(id).Archived }
 
 // Unread counts the messages not yet read.
-func (r *ReadState) Unread(msgs []Message) int {
+func (r *ReadState) Unread(msgs []inbox.Message) int {
 	return r.UnreadOf(func(yield func(string) bool) {
 		for _, m := range msgs {
 			if !yield(m.ID) {

@@ -1,9 +1,9 @@
-package inbox_test
+package filestore_test
 
 import (
 	"testing"
 
-	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/inbox/inboxtest"
 )
 
@@ -13,7 +13,7 @@ func BenchmarkReadListing100k(b *testing.B) {
 	dir := b.TempDir()
 	inboxtest.WriteLog(b, dir, 100_000)
 	for b.Loop() {
-		if _, err := inbox.ReadListing(dir); err != nil {
+		if _, err := filestore.ReadListing(dir); err != nil {
 			b.Fatal(err)
 		}
 	}

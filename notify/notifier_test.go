@@ -1,4 +1,4 @@
-package inbox
+package notify
 
 import (
 	"bytes"
@@ -15,7 +15,8 @@ import (
 
 	"charm.land/log/v2"
 
-	"github.com/pragyamugale/portfolio/internal/testkit"
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test to share.
@@ -78,7 +79,7 @@ func closeNotifier(t *testing.T, n *Notifier) {
 	n.Close(ctx)
 }
 
-var notifyMsg = Message{
+var notifyMsg = inbox.Message{
 	ID: "abcdefgh", Time: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC),
 	Name: "Jane", ReplyTo: "jane@example.com", Message: "secret words", Remote: "192.0.2.1",
 }
@@ -95,7 +96,7 @@ func TestNotifierDelivers(t *testing.T) {
 	if d[0].contentType != "application/json" {
 		t.Errorf("Content-Type %q", d[0].contentType)
 	}
-	var m Message
+	var m inbox.Message
 	if err := json.Unmarshal(d[0].body, &m); err != nil {
 		t.Fatalf("body %q: %v", d[0].body, err)
 	}
@@ -216,7 +217,26 @@ func TestNotifierNil(t *testing.T) {
 	n.Close(context.Background())
 }
 
-// localServer is an httptest server bound to 127.0.0.1.
-func localServer(t *testing.T, h http.HandlerFunc) *httptest.Server {
-	return testkit.LocalServer(t, h)
+// The contact form's Service tells the notifier of each message it stores,
+// once: a duplicate is not notified again.
+func TestServiceNotifies(t *testing.T) {
+	srv, got := recordingServer(t, func(int) int { return http.StatusOK })
+	n := newNotifier(srv.URL, nil, time.Millisecond)
+	store, err := filestore.OpenStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := inbox.NewService(store, inbox.ServiceOptions{PerHour: 5, Notifier: n})
+	sub := inbox.Submission{Name: "Jane Doe", ReplyTo: "jane@example.com", Message: "Hello!\n\nLoved the portfolio.", Remote: "192.0.2.1", Fingerprint: "SHA256:abc"}
+	r, err := svc.Submit(sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Submit(sub) // duplicate: not notified again
+	closeNotifier(t, n)
+	d := got()
+	if len(d) != 1 || !strings.Contains(string(d[0].body), r.ID) {
+		t.Fatalf("deliveries %+v, want one for %s", d, r.ID)
+	}
 }

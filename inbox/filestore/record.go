@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"bufio"
@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"io"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // maxLine is the longest line the log parser accepts; longer ones are
@@ -116,10 +118,10 @@ func parseHead(ln line) (head, bool) {
 }
 
 // decodeRecord decodes a record in full and checks its checksum.
-func decodeRecord(data []byte) (Message, bool) {
-	var m Message
+func decodeRecord(data []byte) (inbox.Message, bool) {
+	var m inbox.Message
 	if err := json.Unmarshal(data, &m); err != nil {
-		return Message{}, false
+		return inbox.Message{}, false
 	}
 	return m, m.Valid()
 }

@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"bufio"
@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 func openTestStore(t *testing.T, dir string) *Store {
@@ -27,8 +29,8 @@ func openTestStore(t *testing.T, dir string) *Store {
 	return s
 }
 
-func testMessage(i int) Message {
-	return Message{
+func testMessage(i int) inbox.Message {
+	return inbox.Message{
 		Name:        fmt.Sprintf("Visitor %d", i),
 		ReplyTo:     fmt.Sprintf("v%d@example.com", i),
 		Message:     fmt.Sprintf("Message number %d.\nSecond line.", i),
@@ -47,9 +49,9 @@ func readFile(t *testing.T, path string) []byte {
 }
 
 // readLines parses every line of the log strictly.
-func readLines(t *testing.T, path string) []Message {
+func readLines(t *testing.T, path string) []inbox.Message {
 	t.Helper()
-	var msgs []Message
+	var msgs []inbox.Message
 	for i, l := range strings.SplitAfter(string(readFile(t, path)), "\n") {
 		if l == "" {
 			continue
@@ -57,7 +59,7 @@ func readLines(t *testing.T, path string) []Message {
 		if !strings.HasSuffix(l, "\n") {
 			t.Fatalf("line %d is torn: %q", i+1, l)
 		}
-		var m Message
+		var m inbox.Message
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatalf("line %d: %v: %q", i+1, err, l)
 		}
@@ -224,7 +226,7 @@ func TestAppendFaults(t *testing.T) {
 			inject(ff)
 			for i := range 3 {
 				m, err := s.Append(testMessage(10 + i))
-				if !errors.Is(err, ErrStorage) {
+				if !errors.Is(err, inbox.ErrStorage) {
 					t.Fatalf("Append = %v, want ErrStorage", err)
 				}
 				if m.ID != "" {
@@ -255,7 +257,7 @@ func TestAppendRollbackFails(t *testing.T) {
 	}
 	ff := injectFault(s)
 	ff.writeErr, ff.truncErr = syscall.EIO, syscall.EIO
-	if _, err := s.Append(testMessage(2)); !errors.Is(err, ErrStorage) {
+	if _, err := s.Append(testMessage(2)); !errors.Is(err, inbox.ErrStorage) {
 		t.Fatalf("Append = %v, want ErrStorage", err)
 	}
 	*ff = faultFile{file: ff.file}
@@ -286,7 +288,7 @@ func TestOpenStoreReadOnlyDir(t *testing.T) {
 		defer os.Chmod(dir, 0o700)
 	}
 	s, err := OpenStore(dir)
-	if !errors.Is(err, ErrStorage) {
+	if !errors.Is(err, inbox.ErrStorage) {
 		t.Fatalf("OpenStore = %v, %v; want ErrStorage", s, err)
 	}
 }
@@ -301,7 +303,7 @@ func TestStoreMissingDir(t *testing.T) {
 		if err := os.RemoveAll(dir); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Append(testMessage(2)); !errors.Is(err, ErrStorage) {
+		if _, err := s.Append(testMessage(2)); !errors.Is(err, inbox.ErrStorage) {
 			t.Fatalf("Append = %v, want ErrStorage", err)
 		}
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -313,7 +315,7 @@ func TestStoreMissingDir(t *testing.T) {
 		if err := os.WriteFile(notDir, nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := OpenStore(filepath.Join(notDir, "inbox")); !errors.Is(err, ErrStorage) {
+		if _, err := OpenStore(filepath.Join(notDir, "inbox")); !errors.Is(err, inbox.ErrStorage) {
 			t.Fatalf("OpenStore = %v, want ErrStorage", err)
 		}
 	})
@@ -337,7 +339,7 @@ func TestStoreMissingDir(t *testing.T) {
 	t.Run("closed", func(t *testing.T) {
 		s := openTestStore(t, t.TempDir())
 		s.Close()
-		if _, err := s.Append(testMessage(1)); !errors.Is(err, ErrStorage) {
+		if _, err := s.Append(testMessage(1)); !errors.Is(err, inbox.ErrStorage) {
 			t.Fatalf("Append after Close = %v, want ErrStorage", err)
 		}
 	})
@@ -388,21 +390,21 @@ func TestAppendConcurrent(t *testing.T) {
 }
 
 func TestOpenStoreMovesTornTail(t *testing.T) {
-	tails := map[string]func(good Message) string{
-		"incomplete line": func(Message) string { return `{"id":"abcd","time":"2024-` },
-		"bad checksum": func(good Message) string {
+	tails := map[string]func(good inbox.Message) string{
+		"incomplete line": func(inbox.Message) string { return `{"id":"abcd","time":"2024-` },
+		"bad checksum": func(good inbox.Message) string {
 			good.Message = "altered"
 			b, _ := json.Marshal(good)
 			return string(b) + "\n"
 		},
-		"not json":              func(Message) string { return "\x00\x00\x00\x00\n" },
-		"bad line then partial": func(Message) string { return "garbage\n{\"id\":" },
+		"not json":              func(inbox.Message) string { return "\x00\x00\x00\x00\n" },
+		"bad line then partial": func(inbox.Message) string { return "garbage\n{\"id\":" },
 	}
 	for name, tail := range tails {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			s := openTestStore(t, dir)
-			var good Message
+			var good inbox.Message
 			for i := range 3 {
 				m, err := s.Append(testMessage(i))
 				if err != nil {
@@ -438,7 +440,7 @@ func TestOpenStoreMovesTornTail(t *testing.T) {
 				t.Fatal(err)
 			}
 			msgs, rep, err := ReadAll(dir)
-			if err != nil || len(msgs) != 4 || rep != (ReadReport{}) {
+			if err != nil || len(msgs) != 4 || rep != (inbox.ReadReport{}) {
 				t.Fatalf("ReadAll = %d msgs, %+v, %v; want 4 clean", len(msgs), rep, err)
 			}
 		})
@@ -568,11 +570,11 @@ func TestAppendStuckDisk(t *testing.T) {
 	ff := injectFault(s)
 	ff.block = make(chan struct{})
 	m, err := s.Append(testMessage(2))
-	if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "did not answer") || m.ID != "" {
+	if !errors.Is(err, inbox.ErrStorage) || !strings.Contains(err.Error(), "did not answer") || m.ID != "" {
 		t.Fatalf("Append on a frozen disk = %+v, %v; want ErrStorage", m, err)
 	}
 	// While the write hangs, the next one fails without waiting.
-	if _, err := s.Append(testMessage(3)); !errors.Is(err, ErrStorage) {
+	if _, err := s.Append(testMessage(3)); !errors.Is(err, inbox.ErrStorage) {
 		t.Fatalf("Append while stuck = %v", err)
 	}
 	close(ff.block) // the disk thaws: the late write lands, then is undone
@@ -612,7 +614,7 @@ func TestCloseStuckDisk(t *testing.T) {
 	ff := injectFault(s)
 	ff.block = make(chan struct{})
 	defer close(ff.block)
-	if _, err := s.Append(testMessage(1)); !errors.Is(err, ErrStorage) {
+	if _, err := s.Append(testMessage(1)); !errors.Is(err, inbox.ErrStorage) {
 		t.Fatalf("Append = %v", err)
 	}
 	done := make(chan error, 1)
@@ -622,7 +624,7 @@ func TestCloseStuckDisk(t *testing.T) {
 	case <-time.After(closeWait + 5*time.Second):
 		t.Fatal("Close hung on a stuck write")
 	}
-	if _, err := s.Append(testMessage(2)); !errors.Is(err, ErrStorage) {
+	if _, err := s.Append(testMessage(2)); !errors.Is(err, inbox.ErrStorage) {
 		t.Fatalf("Append after Close = %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"os"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // A record written before the via field existed keeps a valid checksum:
@@ -13,7 +15,7 @@ import (
 func TestViaOldRecordsStayValid(t *testing.T) {
 	dir := t.TempDir()
 	// Written by the release before "via": every field, checksum over them.
-	old := Message{ID: "6dj7abcd", Time: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC),
+	old := inbox.Message{ID: "6dj7abcd", Time: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC),
 		Name: "Jane", ReplyTo: "jane@example.com", Message: "Hello", Remote: "192.0.2.1"}
 	old.Checksum = old.Sum()
 	line := `{"id":"6dj7abcd","time":"2026-11-01T09:00:00Z","name":"Jane","reply_to":"jane@example.com","message":"Hello","fingerprint":"","remote":"192.0.2.1","checksum":"` + old.Checksum + `"}` + "\n"
@@ -21,7 +23,7 @@ func TestViaOldRecordsStayValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	msgs, rep, err := ReadAll(dir)
-	if err != nil || rep != (ReadReport{}) || len(msgs) != 1 || msgs[0].Via != "" || !msgs[0].Valid() {
+	if err != nil || rep != (inbox.ReadReport{}) || len(msgs) != 1 || msgs[0].Via != "" || !msgs[0].Valid() {
 		t.Fatalf("old record: %+v %+v %v", msgs, rep, err)
 	}
 }
@@ -31,12 +33,12 @@ func TestViaOldRecordsStayValid(t *testing.T) {
 func TestViaStoredAndChecked(t *testing.T) {
 	e := newServiceEnv(t, 5)
 	sub := validSub()
-	sub.Via = ViaWeb
+	sub.Via = inbox.ViaWeb
 	if _, err := e.svc.Submit(sub); err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
 	msgs := e.stored(t)
-	if len(msgs) != 1 || msgs[0].Via != ViaWeb || !msgs[0].Valid() {
+	if len(msgs) != 1 || msgs[0].Via != inbox.ViaWeb || !msgs[0].Valid() {
 		t.Fatalf("stored %+v", msgs)
 	}
 	raw, err := os.ReadFile(filepath.Join(e.dir, FileName))

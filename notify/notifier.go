@@ -1,4 +1,4 @@
-package inbox
+package notify
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"charm.land/log/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pragyamugale/portfolio/notify"
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 const (
@@ -52,8 +52,8 @@ type Notifier struct {
 
 // notifyWorker delivers to one service, in order.
 type notifyWorker struct {
-	svc   notify.Service
-	queue chan Message
+	svc   Service
+	queue chan inbox.Message
 }
 
 // NewNotifier starts a notifier for urls, a --notify-url value (service
@@ -69,7 +69,7 @@ func newNotifier(urls string, logger *log.Logger, backoff time.Duration) *Notifi
 	if logger == nil {
 		logger = log.New(io.Discard)
 	}
-	services, err := notify.Parse(urls)
+	services, err := Parse(urls)
 	if err != nil {
 		logger.Error("notifications: some --notify-url values are unusable", "err", err)
 	}
@@ -91,7 +91,7 @@ func newNotifier(urls string, logger *log.Logger, backoff time.Duration) *Notifi
 		cancel: cancel,
 	}
 	for _, s := range services {
-		w := &notifyWorker{svc: s, queue: make(chan Message, notifyQueue)}
+		w := &notifyWorker{svc: s, queue: make(chan inbox.Message, notifyQueue)}
 		n.workers = append(n.workers, w)
 		n.sent.WithLabelValues(s.Name())
 		n.failed.WithLabelValues(s.Name())
@@ -112,7 +112,7 @@ func (n *Notifier) Collectors() []prometheus.Collector {
 
 // Send queues m for delivery to every service and returns at once. If a
 // queue is full, or the notifier is closed, m is dropped with a warning.
-func (n *Notifier) Send(m Message) {
+func (n *Notifier) Send(m inbox.Message) {
 	if n == nil {
 		return
 	}
@@ -193,7 +193,7 @@ func (n *Notifier) drain(w *notifyWorker) {
 
 // deliver sends m to svc, retrying failures that may pass, and logs a
 // final failure once.
-func (n *Notifier) deliver(svc notify.Service, m Message) {
+func (n *Notifier) deliver(svc Service, m inbox.Message) {
 	note, err := noteFor(m)
 	if err != nil {
 		n.failed.WithLabelValues(svc.Name()).Inc()
@@ -210,12 +210,12 @@ func (n *Notifier) deliver(svc notify.Service, m Message) {
 			n.log.Debug("notification sent", "service", svc.Name(), "id", m.ID, "attempt", attempt)
 			return
 		}
-		if notify.IsPermanent(err) || attempt == notifyMaxAttempts || n.ctx.Err() != nil {
+		if IsPermanent(err) || attempt == notifyMaxAttempts || n.ctx.Err() != nil {
 			n.failed.WithLabelValues(svc.Name()).Inc()
 			n.log.Error("notification failed", "service", svc.Name(), "id", m.ID, "attempts", attempt, "err", err)
 			return
 		}
-		wait = min(max(wait, notify.RetryAfter(err)), notifyMaxBackoff)
+		wait = min(max(wait, RetryAfter(err)), notifyMaxBackoff)
 		n.log.Debug("notification failed; retrying", "service", svc.Name(), "id", m.ID, "attempt", attempt, "in", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
@@ -233,20 +233,20 @@ func (n *Notifier) deliver(svc notify.Service, m Message) {
 // noteFor is what the owner's phone shows for m: who wrote, the first
 // lines of the message and where to reply. Never the checksum; the raw
 // JSON only for the generic webhook.
-func noteFor(m Message) (notify.Note, error) {
+func noteFor(m inbox.Message) (Note, error) {
 	raw, err := json.Marshal(m)
 	if err != nil {
-		return notify.Note{}, err
+		return Note{}, err
 	}
-	name := Sanitize(m.Name, false)
+	name := inbox.Sanitize(m.Name, false)
 	if name == "" {
 		name = "a visitor"
-	} else if t := Truncate(name, noteMaxName); t != name {
+	} else if t := inbox.Truncate(name, noteMaxName); t != name {
 		name = t + "…"
 	}
-	return notify.Note{
+	return Note{
 		Title: "New message from " + name,
-		Body:  firstLines(Sanitize(m.Message, true)) + "\n\nReply to: " + Sanitize(m.ReplyTo, false),
+		Body:  firstLines(inbox.Sanitize(m.Message, true)) + "\n\nReply to: " + inbox.Sanitize(m.ReplyTo, false),
 		JSON:  raw,
 	}, nil
 }
@@ -260,7 +260,7 @@ func firstLines(s string) string {
 		lines = lines[:noteMaxLines]
 	}
 	out := strings.TrimRight(strings.Join(lines, "\n"), "\n ")
-	if t := Truncate(out, noteMaxRunes); t != out {
+	if t := inbox.Truncate(out, noteMaxRunes); t != out {
 		out, cut = strings.TrimRight(t, "\n "), true
 	}
 	if cut {

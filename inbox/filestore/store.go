@@ -1,11 +1,17 @@
-package inbox
+// Package filestore keeps the messages in the data directory: the log
+// <data-dir>/messages.jsonl, one JSON line per message, and the owner's
+// read and archive marks beside it in read-state.json.
+//
+// It is the one part of the portfolio that writes messages to disk, so it
+// is built to lose nothing: a message is acknowledged only after it is
+// written and fsynced, a failed write is rolled back, and a torn tail
+// left by a crash is moved aside, never dropped.
+package filestore
 
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base32"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,17 +25,16 @@ import (
 
 	"github.com/gofrs/flock"
 
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/datafile"
 )
+
+// FileName is the message log inside the data directory.
+const FileName = "messages.jsonl"
 
 // lockTimeout bounds how long Append and OpenStore wait for another
 // process's lock, so a stuck peer can't hang a visitor forever.
 const lockTimeout = 2 * time.Second
-
-// WriteTimeout bounds one Append: a volume that stops answering (a frozen
-// filesystem, a hung network disk) fails the message with ErrStorage
-// after this long instead of holding the visitor forever.
-const WriteTimeout = 10 * time.Second
 
 // closeWait is how long Close waits for a write in progress before leaving
 // the closing to it: a shutdown's deadline is not the disk's to break.
@@ -37,25 +42,6 @@ const closeWait = 100 * time.Millisecond
 
 // errStuck is the cause logged while the disk doesn't answer.
 var errStuck = errors.New("the disk did not answer in time")
-
-// Sum returns the message's checksum: "sha256:" and the hex SHA-256 of its
-// JSON encoding with Checksum empty. It returns "" if the message can't be
-// encoded (a time outside years 0–9999).
-func (m Message) Sum() string {
-	m.Checksum = ""
-	b, err := json.Marshal(m)
-	if err != nil {
-		return ""
-	}
-	h := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(h[:])
-}
-
-// Valid reports whether the message's checksum matches its fields.
-func (m Message) Valid() bool {
-	sum := m.Sum()
-	return sum != "" && m.Checksum == sum
-}
 
 // file is the part of *os.File the store writes through, so tests can
 // inject faults (ENOSPC, short writes, fsync errors).
@@ -79,10 +65,10 @@ var openFile = func(name string, flag int, perm os.FileMode) (file, error) {
 }
 
 func storageErr(err error) error {
-	if errors.Is(err, ErrStorage) {
+	if errors.Is(err, inbox.ErrStorage) {
 		return err
 	}
-	return fmt.Errorf("%w: %v", ErrStorage, err)
+	return fmt.Errorf("%w: %v", inbox.ErrStorage, err)
 }
 
 // Store appends messages to <dir>/messages.jsonl. A message is written as
@@ -97,7 +83,7 @@ type Store struct {
 	lock         *flock.Flock
 	now          func() time.Time
 	writeTimeout time.Duration
-	changes      changes
+	changes      inbox.Changes
 	quarantine   Quarantine // what OpenStore found damaged
 
 	// slot holds one token while someone works on the file: writes and
@@ -131,7 +117,7 @@ func OpenStore(dir string) (*Store, error) {
 		path:         path,
 		lock:         newLock(path + ".lock"),
 		now:          time.Now,
-		writeTimeout: WriteTimeout,
+		writeTimeout: inbox.WriteTimeout,
 		slot:         make(chan struct{}, 1),
 		idx:          newIndex(path),
 	}
@@ -173,7 +159,7 @@ func (s *Store) Quarantine() Quarantine { return s.quarantine }
 // Subscribe returns a channel that receives a value soon after a message
 // is stored (bursts coalesce into one), and a function to stop. Storing
 // never waits for a subscriber.
-func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.changes.subscribe() }
+func (s *Store) Subscribe() (<-chan struct{}, func()) { return s.changes.Subscribe() }
 
 // take waits up to the write timeout for the slot.
 func (s *Store) take(timer *time.Timer) error {
@@ -237,29 +223,29 @@ func (s *Store) Close() error {
 // back to its previous length and the error wraps ErrStorage. A write the
 // disk doesn't finish within WriteTimeout fails; if it completes later it
 // is rolled back, and until it returns further Appends fail at once.
-func (s *Store) Append(m Message) (Message, error) {
+func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 	s.mu.Lock()
 	closed, stuck := s.closed, s.stuck
 	s.mu.Unlock()
 	switch {
 	case closed:
-		return Message{}, storageErr(errors.New("store is closed"))
+		return inbox.Message{}, storageErr(errors.New("store is closed"))
 	case stuck:
-		return Message{}, storageErr(errStuck)
+		return inbox.Message{}, storageErr(errStuck)
 	}
 	timer := time.NewTimer(s.writeTimeout)
 	defer timer.Stop()
 	if err := s.take(timer); err != nil {
-		return Message{}, storageErr(err)
+		return inbox.Message{}, storageErr(err)
 	}
 	type result struct {
-		m   Message
+		m   inbox.Message
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
 		defer s.release()
-		_, err := s.append(m, func(m Message) bool {
+		_, err := s.append(m, func(m inbox.Message) bool {
 			// The write is on disk: hand it over, unless Append gave up.
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -293,46 +279,46 @@ func (s *Store) Append(m Message) (Message, error) {
 	}
 	s.abandoned, s.stuck = true, true
 	s.mu.Unlock()
-	return Message{}, storageErr(fmt.Errorf("%w (%s)", errStuck, s.writeTimeout))
+	return inbox.Message{}, storageErr(fmt.Errorf("%w (%s)", errStuck, s.writeTimeout))
 }
 
 // delivered finishes an Append whose write returned in time.
-func (s *Store) delivered(m Message, err error) (Message, error) {
+func (s *Store) delivered(m inbox.Message, err error) (inbox.Message, error) {
 	if err != nil {
-		return Message{}, storageErr(err)
+		return inbox.Message{}, storageErr(err)
 	}
-	s.changes.publish()
+	s.changes.Publish()
 	return m, nil
 }
 
 // append writes one record, holding the slot. commit is called once the
 // record is fsynced, still under the file lock; if it returns false the
 // caller gave up waiting, and the record is rolled back.
-func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
+func (s *Store) append(m inbox.Message, commit func(inbox.Message) bool) (inbox.Message, error) {
 	s.mu.Lock()
 	closed := s.closed
 	s.mu.Unlock()
 	if closed {
-		return Message{}, errors.New("store is closed")
+		return inbox.Message{}, errors.New("store is closed")
 	}
 	unlock, err := s.acquire()
 	if err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	defer unlock()
 	if err := s.check(); err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	if s.dirty {
 		if err := s.repair(); err != nil {
-			return Message{}, err
+			return inbox.Message{}, err
 		}
 		s.dirty = false
 	}
 
 	m.ID, err = s.newID()
 	if err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	if m.Time.IsZero() {
 		m.Time = s.now()
@@ -341,13 +327,13 @@ func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
 	m.Checksum = m.Sum()
 	line, err := json.Marshal(m)
 	if err != nil || m.Checksum == "" {
-		return Message{}, fmt.Errorf("encoding message: %v", err)
+		return inbox.Message{}, fmt.Errorf("encoding message: %v", err)
 	}
 	line = append(line, '\n')
 
 	st, err := s.f.Stat()
 	if err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	size := st.Size()
 	n, err := s.f.Write(line)
@@ -366,7 +352,7 @@ func (s *Store) append(m Message, commit func(Message) bool) (Message, error) {
 		if rerr := s.rollback(size); rerr != nil {
 			err = fmt.Errorf("%v (and rolling back: %v)", err, rerr)
 		}
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	if s.idx.size == size {
 		s.idx.add(size, int64(len(line)), head{ID: m.ID, Time: m.Time})

@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"fmt"
@@ -7,11 +7,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 func TestReadState(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "inbox")
-	msgs := []Message{{ID: "aaaaaaaa"}, {ID: "bbbbbbbb"}, {ID: "cccccccc"}}
+	msgs := []inbox.Message{{ID: "aaaaaaaa"}, {ID: "bbbbbbbb"}, {ID: "cccccccc"}}
 
 	r, err := LoadReadState(dir)
 	if err != nil {
@@ -74,11 +76,11 @@ func TestReadStateConcurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var msgs []Message
+	var msgs []inbox.Message
 	var wg sync.WaitGroup
 	for i := range 20 {
 		id := fmt.Sprintf("id%06d", i)
-		msgs = append(msgs, Message{ID: id})
+		msgs = append(msgs, inbox.Message{ID: id})
 		wg.Go(func() {
 			if err := r.MarkRead(id); err != nil {
 				t.Error(err)
@@ -129,7 +131,7 @@ func TestReadStateCorrupt(t *testing.T) {
 	}
 
 	var nilState *ReadState
-	if nilState.IsRead("x") || nilState.Unread([]Message{{ID: "x"}}) != 1 {
+	if nilState.IsRead("x") || nilState.Unread([]inbox.Message{{ID: "x"}}) != 1 {
 		t.Fatal("nil ReadState should treat everything as unread")
 	}
 }
@@ -186,7 +188,7 @@ func TestMessageStateDurable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]MessageState{"m1": {Read: true}, "m2": {Archived: true}}
+	want := map[string]inbox.MessageState{"m1": {Read: true}, "m2": {Archived: true}}
 	for id, w := range want {
 		if got := c.State(id); got != w {
 			t.Errorf("State(%s) = %+v, want %+v", id, got, w)

@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
@@ -169,7 +170,7 @@ func (x *index) listing() *Listing {
 		file:    x.file,
 		entries: x.entries[:len(x.entries):len(x.entries)],
 		order:   x.order,
-		Report:  ReadReport{Corrupt: x.corrupt, Torn: x.torn},
+		Report:  inbox.ReadReport{Corrupt: x.corrupt, Torn: x.torn},
 	}
 }
 
@@ -183,7 +184,7 @@ type Listing struct {
 	entries []entry
 	order   []int32
 	// Report says what the scan skipped.
-	Report ReadReport
+	Report inbox.ReadReport
 }
 
 // Len is the number of intact messages.
@@ -214,7 +215,7 @@ var ErrChanged = errors.New("the message log changed; read it again")
 
 // Messages reads n messages from the from-th newest on (fewer at the
 // end), sanitised for display. It reads only those records.
-func (l *Listing) Messages(from, n int) ([]Message, error) {
+func (l *Listing) Messages(from, n int) ([]inbox.Message, error) {
 	from = max(0, from)
 	n = min(n, len(l.entries)-from)
 	if n <= 0 {
@@ -229,7 +230,7 @@ func (l *Listing) Messages(from, n int) ([]Message, error) {
 
 // MessagesAt reads the messages at these indexes (newest first, as IDs
 // yields them), sanitised for display. It reads only those records.
-func (l *Listing) MessagesAt(idx []int) ([]Message, error) {
+func (l *Listing) MessagesAt(idx []int) ([]inbox.Message, error) {
 	if len(idx) == 0 {
 		return nil, nil
 	}
@@ -241,7 +242,7 @@ func (l *Listing) MessagesAt(idx []int) ([]Message, error) {
 	if st, err := f.Stat(); err != nil || l.file == nil || !os.SameFile(st, l.file) {
 		return nil, ErrChanged
 	}
-	msgs := make([]Message, 0, len(idx))
+	msgs := make([]inbox.Message, 0, len(idx))
 	var buf []byte
 	for _, i := range idx {
 		if i < 0 || i >= len(l.entries) {
@@ -285,14 +286,14 @@ func (e *AmbiguousError) Error() string {
 // Lookup returns the message whose ID is id or the only one whose ID
 // starts with it (a prefix of any length). No match is ErrNoMessage;
 // several are an *AmbiguousError listing them. It reads only that record.
-func (l *Listing) Lookup(id string) (Message, error) {
+func (l *Listing) Lookup(id string) (inbox.Message, error) {
 	i, err := l.lookup(id)
 	if err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	msgs, err := l.MessagesAt([]int{i})
 	if err != nil {
-		return Message{}, err
+		return inbox.Message{}, err
 	}
 	return msgs[0], nil
 }
@@ -319,7 +320,7 @@ func (l *Listing) lookup(id string) (int, error) {
 	case 1:
 		return matches[0], nil
 	}
-	e := &AmbiguousError{Prefix: Sanitize(id, false)}
+	e := &AmbiguousError{Prefix: inbox.Sanitize(id, false)}
 	for _, i := range matches {
 		if len(e.Candidates) == maxCandidates {
 			e.More++
@@ -332,11 +333,11 @@ func (l *Listing) lookup(id string) (int, error) {
 
 // Find returns the message whose ID is id or the only message whose ID
 // starts with it; ok is false when none or several match.
-func (l *Listing) Find(id string) (Message, bool, error) {
+func (l *Listing) Find(id string) (inbox.Message, bool, error) {
 	m, err := l.Lookup(id)
 	var amb *AmbiguousError
 	if errors.Is(err, ErrNoMessage) || errors.As(err, &amb) {
-		return Message{}, false, nil
+		return inbox.Message{}, false, nil
 	}
 	return m, err == nil, err
 }
@@ -346,7 +347,7 @@ func (l *Listing) Find(id string) (Message, bool, error) {
 func displayID(id string) string {
 	for i := 0; i < len(id); i++ {
 		if c := id[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			return Sanitize(id, false)
+			return inbox.Sanitize(id, false)
 		}
 	}
 	return id

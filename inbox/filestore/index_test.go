@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // The fast path and the full decode agree on every record Append writes,
@@ -230,7 +232,7 @@ func TestDataFilesMustBeRegular(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := OpenStore(dir)
-			if !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "symlink") {
+			if !errors.Is(err, inbox.ErrStorage) || !strings.Contains(err.Error(), "symlink") {
 				t.Fatalf("OpenStore = %v; want a storage error naming the symlink", err)
 			}
 			if got := string(readFile(t, target)); got != orig {
@@ -246,7 +248,7 @@ func TestDataFilesMustBeRegular(t *testing.T) {
 		if err := syscall.Mkfifo(filepath.Join(dir, FileName), 0o600); err != nil {
 			t.Skip("no mkfifo:", err)
 		}
-		if _, err := OpenStore(dir); !errors.Is(err, ErrStorage) || !strings.Contains(err.Error(), "not a regular file") {
+		if _, err := OpenStore(dir); !errors.Is(err, inbox.ErrStorage) || !strings.Contains(err.Error(), "not a regular file") {
 			t.Fatalf("OpenStore = %v; want not a regular file", err)
 		}
 	})

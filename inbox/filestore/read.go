@@ -1,10 +1,6 @@
-package inbox
+package filestore
 
-// ReadReport says what ReadAll had to skip.
-type ReadReport struct {
-	Corrupt int  // lines skipped: bad JSON, bad checksum or too long
-	Torn    bool // the last line is incomplete (a crash, or a write in progress)
-}
+import "github.com/pragyamugale/portfolio/inbox"
 
 // ReadAll returns every intact message in dir's log, newest first (by
 // Time; messages with the same Time in reverse file order). A missing log
@@ -12,10 +8,10 @@ type ReadReport struct {
 // ReadAll takes no lock, so it can run while the server is writing. Every
 // text field is sanitised again on the way out; Checksum is left as
 // stored, so Valid may be false for a message whose text that changed.
-func ReadAll(dir string) ([]Message, ReadReport, error) {
+func ReadAll(dir string) ([]inbox.Message, inbox.ReadReport, error) {
 	l, err := ReadListing(dir)
 	if err != nil {
-		return nil, ReadReport{}, err
+		return nil, inbox.ReadReport{}, err
 	}
 	msgs, err := l.Messages(0, l.Len())
 	if err != nil {
@@ -32,17 +28,4 @@ func Quarantined(dir string, l *Listing) (Quarantine, error) {
 		return Quarantine{}, err
 	}
 	return Quarantine{Dir: dir, Skipped: l.Report.Corrupt, Moved: moved, SideFiles: files}, nil
-}
-
-// Sanitized returns the message with every field cleaned for a terminal,
-// as it is shown (Checksum is left as stored).
-func (m Message) Sanitized() Message {
-	m.ID = Sanitize(m.ID, false)
-	m.Name = Sanitize(m.Name, false)
-	m.ReplyTo = Sanitize(m.ReplyTo, false)
-	m.Message = Sanitize(m.Message, true)
-	m.Fingerprint = Sanitize(m.Fingerprint, false)
-	m.Remote = Sanitize(m.Remote, false)
-	m.Via = Sanitize(m.Via, false)
-	return m
 }

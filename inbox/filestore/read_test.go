@@ -1,4 +1,4 @@
-package inbox
+package filestore
 
 import (
 	"encoding/json"
@@ -10,10 +10,12 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // rawLine encodes m as a log line with a valid checksum, bypassing Append.
-func rawLine(t *testing.T, m Message) string {
+func rawLine(t *testing.T, m inbox.Message) string {
 	t.Helper()
 	m.Checksum = m.Sum()
 	b, err := json.Marshal(m)
@@ -32,7 +34,7 @@ func writeLog(t *testing.T, dir string, content string) {
 
 func TestReadAllMissing(t *testing.T) {
 	msgs, rep, err := ReadAll(filepath.Join(t.TempDir(), "nope"))
-	if err != nil || len(msgs) != 0 || rep != (ReadReport{}) {
+	if err != nil || len(msgs) != 0 || rep != (inbox.ReadReport{}) {
 		t.Fatalf("ReadAll = %v, %+v, %v; want empty", msgs, rep, err)
 	}
 }
@@ -53,7 +55,7 @@ func TestReadAllNewestFirst(t *testing.T) {
 		ids = append(ids, got.ID)
 	}
 	msgs, rep, err := ReadAll(dir)
-	if err != nil || rep != (ReadReport{}) {
+	if err != nil || rep != (inbox.ReadReport{}) {
 		t.Fatalf("ReadAll: %+v, %v", rep, err)
 	}
 	// By time descending; the two at +1h in reverse file order.
@@ -106,7 +108,7 @@ func TestReadAllSkipsBadLines(t *testing.T) {
 
 func TestReadAllSanitises(t *testing.T) {
 	dir := t.TempDir()
-	evil := Message{
+	evil := inbox.Message{
 		ID:          "eeeeeeee",
 		Time:        time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 		Name:        "\x1b]0;owned\x07Mallory\u202e",
