@@ -20,7 +20,6 @@ type rawClient struct {
 	*gossh.Client
 	keepalives atomic.Int64
 	answer     atomic.Bool // reply to keepalives
-	read       atomic.Bool // take requests off the channel at all
 	closed     chan struct{}
 	wg         sync.WaitGroup
 }
