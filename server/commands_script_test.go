@@ -113,4 +113,3 @@ func scriptStatus(s *testscript.TestScript, neg bool, args []string) {
 		s.Fatalf("exit status %s, want %s", got, args[0])
 	}
 }
-
