@@ -16,10 +16,11 @@ import (
 // command surface as a visitor's shell session would show it. Each script
 // gets:
 //
-//	ssh [-stdin FILE] [-env K=V]... WORDS...
+//	ssh [-stdin FILE] [-env K=V]... [WORDS...]
 //	    runs WORDS as one command line (joined by spaces, as OpenSSH does)
-//	    in a session without a pty, as `ssh -T host WORDS...`; stdin from
-//	    FILE. Fails unless the exit status is 0.
+//	    in a session without a pty, as `ssh -T host WORDS...` (no words: a
+//	    shell request, as `ssh -T host`); stdin from FILE. Fails unless the
+//	    exit status is 0.
 //	status N
 //	    the last ssh command's exit status was N.
 //
@@ -62,9 +63,6 @@ func scriptSSH(s *testscript.TestScript, neg bool, args []string, addr string) {
 		}
 		args = args[2:]
 	}
-	if len(args) == 0 {
-		s.Fatalf("usage: ssh [-stdin FILE] [-env K=V]... WORDS...")
-	}
 	c, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
 		User:            "visitor",
 		Auth:            noAuth(),
@@ -82,7 +80,13 @@ func scriptSSH(s *testscript.TestScript, neg bool, args []string, addr string) {
 	sess.Stdin = strings.NewReader(stdin)
 	sess.Stdout, sess.Stderr = s.Stdout(), s.Stderr()
 	res := make(chan error, 1)
-	go func() { res <- sess.Run(strings.Join(args, " ")) }()
+	go func() {
+		if len(args) == 0 { // ssh -T host: a shell request, no command
+			res <- errors.Join(sess.Shell(), sess.Wait())
+			return
+		}
+		res <- sess.Run(strings.Join(args, " "))
+	}()
 	select {
 	case err = <-res:
 	case <-time.After(waitTimeout):
