@@ -62,12 +62,14 @@ func (vt *vterm) screen() string {
 func emulate(out string, w, h int) string {
 	e := xvt.NewEmulator(w, h)
 	// The emulator answers the program's queries (background colour,
-	// cursor position) on its input pipe; drain it so a write never blocks.
+	// cursor position) on its input pipe; drain it so a write never blocks,
+	// and end the drain by closing the pipe's writing end (Emulator.Close
+	// would race with the drain's Read: x/vt v0.1.0 doesn't lock there).
 	drained := make(chan struct{})
 	go func() { _, _ = io.Copy(io.Discard, e); close(drained) }()
 	_, _ = e.WriteString(out)
 	scr := e.String()
-	_ = e.Close()
+	_ = e.InputPipe().(io.Closer).Close()
 	<-drained
 	return scr
 }
