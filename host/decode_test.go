@@ -1,6 +1,7 @@
 package host
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"reflect"
@@ -482,4 +483,86 @@ func TestDecoderBufferStaysSmall(t *testing.T) {
 			t.Errorf("after 10,000 keys: len(buf) = %d, cap(buf) = %d; want 0 and < 1 KiB", len(d.buf), cap(d.buf))
 		}
 	})
+}
+
+func TestDecoderPendingCap(t *testing.T) {
+	var d inputDecoder
+	d.feed([]byte("\xff"))
+	for range 3 * maxPending / 1000 {
+		d.feed(bytes.Repeat([]byte("a"), 1000))
+	}
+	if len(d.buf) > maxPending || cap(d.buf) > 4*maxPending {
+		t.Errorf("buffer len %d cap %d after 10 KB behind a stray byte", len(d.buf), cap(d.buf))
+	}
+}
+
+func TestDecoderOpenString(t *testing.T) {
+	for in, want := range map[string]bool{
+		"\x1b]11;rgb:00": true, "\x1bP+q": true, "\x1b_Gabc": true, "\x9d52;c;": true,
+		"\x1b": false, "\x1b[": false, "\x1b[1;": false, "\xff": false, "\xe6\x97": false,
+	} {
+		var d inputDecoder
+		d.feed([]byte(in))
+		if got := d.openString(); got != want {
+			t.Errorf("%q: openString %v, want %v", in, got, want)
+		}
+	}
+}
+
+// TestDecoderOverflow: the decoder ends a visit only for a paste or
+// control string left open past maxOpenSequence. Text in any script
+// (whose UTF-8 bytes include 0x90–0x9f, the 8-bit control-string
+// starts) and any number of closed pastes and strings never trip it.
+func TestDecoderOverflow(t *testing.T) {
+	big := strings.Repeat("x", maxOpenSequence+1)
+	multibyte := "語Đặng🙂 "
+	for _, tc := range []struct {
+		name  string
+		input []string // chunks, fed in order
+		flood bool
+	}{
+		{"typing", []string{"hello", "jjjkk", "\x1b[A\x1b[B", "q"}, false},
+		{"CJK, Vietnamese and emoji, then a lot more", append([]string{"語", "Đặng", "🙂", "\xe8\xaa", "\x9e"}, chunks(strings.Repeat(multibyte, 30<<10), 1024)...), false},
+		{"a finished paste", []string{"\x1b[200~" + strings.Repeat("y", 8000) + "\x1b[201~"}, false},
+		{"many finished multibyte pastes", chunks(strings.Repeat("\x1b[200~"+strings.Repeat(multibyte, 3000)+"\x1b[201~", 10), 1024), false},
+		{"a wheel stream", chunks(strings.Repeat("\x1b[<65;10;10M", 20000), 1024), false},
+		{"an endless paste", []string{"\x1b[200~", big}, true},
+		{"an endless multibyte paste in pieces", append([]string{"\x1b[2", "00~"}, chunks(strings.Repeat(multibyte, 8<<10), 1024)...), true},
+		{"a paste that ends across chunks", []string{"\x1b[200~" + strings.Repeat("y", 60<<10) + "\x1b[20", "1~" + strings.Repeat("k", 60<<10)}, false},
+		{"an endless OSC", append([]string{"\x1b]52;c;"}, chunks(big, 1024)...), true},
+		{"an endless DCS", append([]string{"\x1bP"}, chunks(big, 1024)...), true},
+		{"OSC ended by BEL", repeat("\x1b]0;"+strings.Repeat("t", 30<<10)+"\x07", 5), false},
+		{"OSC ended by ST", repeat("\x1b]0;"+strings.Repeat("t", 30<<10)+"\x1b\\", 5), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var d inputDecoder
+			flood := false
+			for _, c := range tc.input {
+				d.feed([]byte(c))
+				flood = flood || d.overflow()
+			}
+			if flood != tc.flood {
+				t.Errorf("overflow = %v, want %v", flood, tc.flood)
+			}
+		})
+	}
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// chunks cuts s into pieces of n bytes, wherever that falls (inside a
+// character or a sequence), as reads do.
+func chunks(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		out = append(out, s[:n])
+		s = s[n:]
+	}
+	return append(out, s)
 }

@@ -440,3 +440,41 @@ func TestNoSleepBeforeKeysFrame(t *testing.T) {
 		t.Errorf("Run = %v", err)
 	}
 }
+
+func TestPace(t *testing.T) {
+	l := rate.NewLimiter(100, 10)
+	start := time.Now()
+	for range 30 {
+		if !pace(l, 1, nil, nil) {
+			t.Fatal("pace gave up with nothing ending")
+		}
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("30 events at 100/s after a burst of 10 took %s, want ≥ 200 ms", d)
+	}
+	// A batch larger than the burst waits for all of it.
+	start = time.Now()
+	if !pace(l, 25, nil, nil) {
+		t.Fatal("pace gave up with nothing ending")
+	}
+	if d := time.Since(start); d < 190*time.Millisecond {
+		t.Errorf("a batch of 25 events at 100/s took %s, want ≥ 200 ms", d)
+	}
+	// A closing server ends the wait. The limiter is one whose next token
+	// is 10 s away, so no token comes while this runs however late a busy
+	// machine runs it (the limiter above refills every 10 ms), and a pace
+	// that ignored closing would return true after 10 s.
+	slow := rate.NewLimiter(rate.Every(10*time.Second), 1)
+	slow.Allow()
+	closing := make(chan struct{})
+	close(closing)
+	start = time.Now()
+	for range 5 {
+		if pace(slow, 1, nil, closing) {
+			t.Fatal("pace went on while the server closes")
+		}
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("pace held a closing server for %s", d)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
+	xvt "github.com/charmbracelet/x/vt"
 	"github.com/gofrs/flock"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -53,7 +54,25 @@ func openVTerm(t *testing.T, ts *testServer, auth []gossh.AuthMethod) *vterm {
 
 // screen is the emulated screen now, one line per row, right-trimmed.
 func (vt *vterm) screen() string {
-	return emulate(vt.out.String(), vt.w, vt.h).String()
+	return emulate(vt.out.String(), vt.w, vt.h)
+}
+
+// emulate replays a terminal's output on an emulated w×h terminal
+// (charmbracelet/x/vt) and returns its screen, one line per row,
+// right-trimmed.
+func emulate(out string, w, h int) string {
+	e := xvt.NewEmulator(w, h)
+	// The emulator answers the program's queries (background colour,
+	// cursor position) on its input pipe; drain it so a write never blocks,
+	// and end the drain by closing the pipe's writing end (Emulator.Close
+	// would race with the drain's Read: x/vt v0.1.0 doesn't lock there).
+	drained := make(chan struct{})
+	go func() { _, _ = io.Copy(io.Discard, e); close(drained) }()
+	_, _ = e.WriteString(out)
+	scr := e.String()
+	_ = e.InputPipe().(io.Closer).Close()
+	<-drained
+	return scr
 }
 
 // waitScreen waits until the emulated screen shows every substr at once.
@@ -671,286 +690,6 @@ func TestContactHostileText(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("the owner's terminal received %q", bad)
 		}
-	}
-}
-
-// screenBuf is a minimal terminal emulator: enough of VT100/xterm for
-// Bubble Tea's renderer (cursor movement, erase, insert/delete lines,
-// scroll regions, the alternate screen) to rebuild what the visitor sees.
-type screenBuf struct {
-	w, h      int
-	cells     [][]string
-	main      [][]string // the main screen while the alternate one is shown
-	x, y      int
-	top, bot  int // scroll region, inclusive
-	pending   bool
-	autowrap  bool
-	savedX    int
-	savedY    int
-	lastPrint string
-}
-
-func emulate(out string, w, h int) *screenBuf {
-	s := &screenBuf{w: w, h: h, bot: h - 1, autowrap: true}
-	s.cells = s.blank()
-	p := ansi.NewParser()
-	var state byte
-	for len(out) > 0 {
-		seq, width, n, newState := ansi.DecodeSequence(out, state, p)
-		state = newState
-		out = out[n:]
-		if n == 0 {
-			break
-		}
-		s.apply(seq, width, p)
-	}
-	return s
-}
-
-func (s *screenBuf) blank() [][]string {
-	c := make([][]string, s.h)
-	for i := range c {
-		c[i] = s.blankLine()
-	}
-	return c
-}
-
-func (s *screenBuf) blankLine() []string {
-	l := make([]string, s.w)
-	for i := range l {
-		l[i] = " "
-	}
-	return l
-}
-
-// String is the screen, each row right-trimmed.
-func (s *screenBuf) String() string {
-	rows := make([]string, s.h)
-	for i, r := range s.cells {
-		rows[i] = strings.TrimRight(strings.Join(r, ""), " ")
-	}
-	return strings.Join(rows, "\n")
-}
-
-func (s *screenBuf) apply(seq string, width int, p *ansi.Parser) {
-	switch {
-	case width > 0:
-		s.print(seq, width)
-		return
-	case len(seq) == 1:
-		switch seq[0] {
-		case '\r':
-			s.x, s.pending = 0, false
-		case '\n', '\v', '\f':
-			s.lineFeed()
-		case '\b':
-			s.x, s.pending = max(s.x-1, 0), false
-		case '\t':
-			s.x = min((s.x/8+1)*8, s.w-1)
-		}
-		return
-	case len(seq) < 2 || seq[0] != 0x1b:
-		return
-	}
-	switch seq[1] {
-	case '[':
-		s.csi(p)
-	case '7':
-		s.savedX, s.savedY = s.x, s.y
-	case '8':
-		s.x, s.y, s.pending = s.savedX, s.savedY, false
-	case 'D':
-		s.lineFeed()
-	case 'E':
-		s.x = 0
-		s.lineFeed()
-	case 'M':
-		if s.y == s.top {
-			s.scrollDown(s.top, 1)
-		} else if s.y > 0 {
-			s.y--
-		}
-		s.pending = false
-	}
-}
-
-func (s *screenBuf) print(g string, width int) {
-	if s.pending && s.autowrap {
-		s.x = 0
-		s.lineFeed()
-	}
-	s.pending = false
-	if s.x+width > s.w {
-		if !s.autowrap {
-			return
-		}
-		s.x = 0
-		s.lineFeed()
-	}
-	s.cells[s.y][s.x] = g
-	for i := 1; i < width; i++ {
-		s.cells[s.y][s.x+i] = ""
-	}
-	s.lastPrint = g
-	s.x += width
-	if s.x >= s.w {
-		s.x = s.w - 1
-		s.pending = true
-	}
-}
-
-func (s *screenBuf) lineFeed() {
-	s.pending = false
-	switch {
-	case s.y == s.bot:
-		s.scrollUp(s.top, 1)
-	case s.y < s.h-1:
-		s.y++
-	}
-}
-
-// scrollUp moves the lines from row down to the region's bottom up by n.
-func (s *screenBuf) scrollUp(row, n int) {
-	for range n {
-		copy(s.cells[row:s.bot+1], s.cells[row+1:s.bot+1])
-		s.cells[s.bot] = s.blankLine()
-	}
-}
-
-// scrollDown moves the lines from row down to the region's bottom down by n.
-func (s *screenBuf) scrollDown(row, n int) {
-	for range n {
-		copy(s.cells[row+1:s.bot+1], s.cells[row:s.bot])
-		s.cells[row] = s.blankLine()
-	}
-}
-
-func (s *screenBuf) erase(row, from, to int) {
-	for i := max(from, 0); i < min(to, s.w); i++ {
-		s.cells[row][i] = " "
-	}
-}
-
-func (s *screenBuf) csi(p *ansi.Parser) {
-	cmd := ansi.Cmd(p.Command())
-	n, _ := p.Param(0, 1)
-	n1 := max(n, 1)
-	if cmd.Intermediate() != 0 {
-		return
-	}
-	if cmd.Prefix() == '?' {
-		on := cmd.Final() == 'h'
-		if cmd.Final() != 'h' && cmd.Final() != 'l' {
-			return
-		}
-		for _, prm := range p.Params() {
-			switch prm.Param(0) {
-			case 7:
-				s.autowrap = on
-			case 47, 1047, 1049:
-				if on && s.main == nil {
-					s.main, s.cells = s.cells, s.blank()
-				} else if !on && s.main != nil {
-					s.cells, s.main = s.main, nil
-				}
-			}
-		}
-		return
-	}
-	if cmd.Prefix() != 0 {
-		return
-	}
-	s.pending = false
-	switch cmd.Final() {
-	case 'A':
-		s.y = max(s.y-n1, 0)
-	case 'B', 'e':
-		s.y = min(s.y+n1, s.h-1)
-	case 'C', 'a':
-		s.x = min(s.x+n1, s.w-1)
-	case 'D':
-		s.x = max(s.x-n1, 0)
-	case 'E':
-		s.x, s.y = 0, min(s.y+n1, s.h-1)
-	case 'F':
-		s.x, s.y = 0, max(s.y-n1, 0)
-	case 'G', '`':
-		s.x = min(n1-1, s.w-1)
-	case 'd':
-		s.y = min(n1-1, s.h-1)
-	case 'H', 'f':
-		col, _ := p.Param(1, 1)
-		s.y, s.x = min(n1-1, s.h-1), min(max(col, 1)-1, s.w-1)
-	case 'J':
-		n, _ := p.Param(0, 0)
-		switch n {
-		case 0:
-			s.erase(s.y, s.x, s.w)
-			for r := s.y + 1; r < s.h; r++ {
-				s.erase(r, 0, s.w)
-			}
-		case 1:
-			s.erase(s.y, 0, s.x+1)
-			for r := range s.y {
-				s.erase(r, 0, s.w)
-			}
-		default:
-			s.cells = s.blank()
-		}
-	case 'K':
-		n, _ := p.Param(0, 0)
-		switch n {
-		case 0:
-			s.erase(s.y, s.x, s.w)
-		case 1:
-			s.erase(s.y, 0, s.x+1)
-		default:
-			s.erase(s.y, 0, s.w)
-		}
-	case 'X':
-		s.erase(s.y, s.x, s.x+n1)
-	case 'P':
-		row := s.cells[s.y]
-		k := min(n1, s.w-s.x)
-		copy(row[s.x:], row[s.x+k:])
-		s.erase(s.y, s.w-k, s.w)
-	case '@':
-		row := s.cells[s.y]
-		k := min(n1, s.w-s.x)
-		copy(row[s.x+k:], row[s.x:s.w-k])
-		s.erase(s.y, s.x, s.x+k)
-	case 'L':
-		if s.y >= s.top && s.y <= s.bot {
-			s.scrollDown(s.y, min(n1, s.bot-s.y+1))
-			s.x = 0
-		}
-	case 'M':
-		if s.y >= s.top && s.y <= s.bot {
-			s.scrollUp(s.y, min(n1, s.bot-s.y+1))
-			s.x = 0
-		}
-	case 'S':
-		s.scrollUp(s.top, n1)
-	case 'T':
-		s.scrollDown(s.top, n1)
-	case 'r':
-		top, _ := p.Param(0, 1)
-		bot, _ := p.Param(1, s.h)
-		s.top, s.bot = max(top, 1)-1, min(max(bot, 1), s.h)-1
-		if s.top >= s.bot {
-			s.top, s.bot = 0, s.h-1
-		}
-		s.x, s.y = 0, 0
-	case 'b':
-		for range n1 {
-			if s.lastPrint != "" {
-				s.print(s.lastPrint, 1)
-			}
-		}
-	case 's':
-		s.savedX, s.savedY = s.x, s.y
-	case 'u':
-		s.x, s.y = s.savedX, s.savedY
 	}
 }
 

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 
@@ -77,10 +76,4 @@ func viewsOf(sess ssh.Session) func(page string) {
 		vs, _ := sess.Context().Value(visitStatsKey).(*stats.Session)
 		vs.View(page)
 	}
-}
-
-// CountWebVisit counts a visit to the HTML page (stats.ChannelWeb) or the
-// terminal in a browser (stats.ChannelWebTerminal): for the web handler.
-func (s *Server) CountWebVisit(r *http.Request, ch stats.Channel) {
-	s.stats.Visit(stats.HTTPVisit(r, ch))
 }

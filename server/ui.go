@@ -120,11 +120,6 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
 }
 
-// Host is the host that runs the server's UI visits, for other transports
-// (a browser's terminal) to run theirs beside them: one count of running
-// programs, one cache of first frames, one shutdown.
-func (s *Server) Host() *host.Host { return s.host }
-
 // newHost makes the host that runs the server's visits.
 func (s *Server) newHost() *host.Host {
 	return host.New(host.Config{

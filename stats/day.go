@@ -76,12 +76,6 @@ func (d *Day) init() {
 	}
 }
 
-// empty reports whether the day counts nothing.
-func (d *Day) empty() bool {
-	return d.Visits == 0 && d.UniqueVisitors == 0 && d.Messages == 0 &&
-		len(d.ByChannel) == 0 && len(d.Views) == 0 && len(d.StudyTime) == 0
-}
-
 // Add adds o's counts to d.
 func (d *Day) Add(o *Day) {
 	d.init()

@@ -7,8 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -409,14 +407,4 @@ func (vs *Session) leave(now time.Time) {
 // IsCaseStudy reports whether a page name is a case study's.
 func IsCaseStudy(page string) bool {
 	return strings.HasPrefix(page, "projects/")
-}
-
-// HTTPVisit describes a visit over HTTP: the client's address and its
-// User-Agent, hashed for the unique count like an SSH visit's.
-func HTTPVisit(r *http.Request, ch Channel) Visit {
-	ip, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		ip = r.RemoteAddr
-	}
-	return Visit{Channel: ch, IP: ip, Software: r.UserAgent()}
 }

@@ -140,15 +140,6 @@ var screens = []struct {
 	{"casestudy", []string{"3", "enter"}},
 }
 
-var profiles = []struct {
-	name string
-	p    colorprofile.Profile
-}{
-	{"truecolor", colorprofile.TrueColor},
-	{"ansi256", colorprofile.ANSI256},
-	{"notty", colorprofile.NoTTY},
-}
-
 // footer is the footer line of the frame, plain: the last line that isn't
 // blank (on a tall terminal the footer follows the content).
 func footer(m *Model) string {
