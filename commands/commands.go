@@ -194,7 +194,7 @@ func newRoot(env *Env) *cobra.Command {
 		},
 	}
 	contact.Flags().StringVar(&name, "name", "", "your name")
-	contact.Flags().StringVar(&replyTo, "reply-to", "", "an email address, @handle or URL to reply to")
+	contact.Flags().StringVar(&replyTo, "reply-to", "", "where to reply: an "+inbox.ReplyToHint)
 
 	help := &cobra.Command{
 		Use: "help", Short: "every command, and how to open the full app", Args: cobra.ArbitraryArgs,

@@ -72,3 +72,29 @@ func TestWebContactTextArrivesAsWritten(t *testing.T) {
 		t.Errorf("stored name %q, message %q; want %q, %q", m.Name, m.Message, e2eFamily+" Fam", body)
 	}
 }
+
+// TestEndToEndReplyToRule: over the real OpenSSH client, piped contact
+// refuses a reply-to the owner can't reply to, saying what was expected,
+// and stores nothing.
+func TestEndToEndReplyToRule(t *testing.T) {
+	requireTools(t, "ssh")
+	t.Parallel()
+	ts := startServer(t, t.TempDir())
+	_, port, _ := strings.Cut(ts.addr, "127.0.0.1:")
+	knownHosts := filepath.Join(t.TempDir(), "known_hosts")
+	for bad, reason := range map[string]string{
+		"x":                     "expected an email address, an @handle or an https:// link",
+		"jane@gmail":            "the email address needs a full domain",
+		"'javascript:alert(1)'": "expected an email address, an @handle or an https:// link",
+		"'<script>'":            "expected an email address, an @handle or an https:// link",
+	} {
+		out, stderr, code := runOpenSSH(t, port, knownHosts, strings.NewReader("hi\n"), nil,
+			"contact", "--name", "Jane", "--reply-to", bad)
+		if code == 0 || out != "" || !strings.Contains(stderr, "--reply-to: "+reason) {
+			t.Errorf("reply-to %s: exit %d, stdout %q, stderr %q; want a refusal saying %q", bad, code, out, stderr, reason)
+		}
+	}
+	if msgs := storedMessages(t, ts); len(msgs) != 0 {
+		t.Errorf("%d messages stored, want none", len(msgs))
+	}
+}

@@ -83,7 +83,7 @@ func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc)
 	// Placeholders are in parentheses, so they read as hints rather than
 	// text even on terminals that show no faint colour (TERM=dumb).
 	p.name = newInput("(your name)", inbox.MaxName)
-	p.replyTo = newInput("(email, @handle or URL)", inbox.MaxReplyTo)
+	p.replyTo = newInput("("+inbox.ReplyToHint+")", inbox.MaxReplyTo)
 	p.document = newDocument(p.render)
 	p.document.rendered = p.scrollToFocus
 	return p

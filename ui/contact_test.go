@@ -290,10 +290,10 @@ func TestContactSubmitErrors(t *testing.T) {
 		{
 			name: "validation",
 			err: inbox.ValidationError{
-				{Field: "reply_to", Reason: "not a valid email address"},
+				{Field: "reply_to", Reason: "not an email address (like jane@example.com)"},
 				{Field: "message", Reason: "required"},
 			},
-			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not a valid email address", "Message* 5/2000  ✗ required"},
+			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not an email address (like jane@example.com)", "Message* 5/2000  ✗ required"},
 			focus: fieldReplyTo, // the first marked field
 		},
 		{
@@ -332,6 +332,33 @@ func TestContactSubmitErrors(t *testing.T) {
 			forbidText(t, m, "✗")
 			requireText(t, m, "Thanks, Jane!", "✓ Sent: message abcd2345")
 		})
+	}
+}
+
+// TestContactReplyToRule: the terminal form goes by the inbox's one
+// reply-to rule, says what was expected, and its placeholder says the
+// same as the web form's label.
+func TestContactReplyToRule(t *testing.T) {
+	validate := func(sub inbox.Submission) (inbox.Receipt, error) {
+		if _, err := inbox.Validate(sub); err != nil {
+			return inbox.Receipt{}, err
+		}
+		return testReceipt, nil
+	}
+	m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+	requireText(t, m, "("+inbox.ReplyToHint+")")
+	for bad, reason := range map[string]string{
+		"x":                   "expected an email address, an @handle or an https:// link",
+		"jane@gmail":          "the email address needs a full domain, like jane@example.com",
+		"javascript:alert(1)": "expected an email address, an @handle or an https:// link",
+		"<script>":            "expected an email address, an @handle or an https:// link",
+	} {
+		m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+		press(t, m, "enter")
+		typeText(t, m, "Jane\t"+bad+"\thello\t")
+		send(t, m, submitResult(t, press(t, m, "enter")))
+		requireText(t, m, "Reply-to*  ✗ "+reason)
+		forbidText(t, m, "Thanks")
 	}
 }
 

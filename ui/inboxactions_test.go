@@ -126,6 +126,9 @@ func TestInboxReplyToLink(t *testing.T) {
 		{"zoë@example.com", "\x1b]8;;mailto:zo%C3%AB@example.com\a"},
 		{"https://example.com/jane?x=1", "\x1b]8;;https://example.com/jane?x=1\a"},
 		{"@jane", ""},
+		// Only what passes the reply-to rule is a link.
+		{"jane@gmail", ""},
+		{"https://user:pw@x.example/", ""},
 	} {
 		for _, links := range []bool{true, false} {
 			m0 := msg("aaaa", "Jane", time.Hour)

@@ -157,7 +157,7 @@ func TestPlainMarkers(t *testing.T) {
 			}
 		}
 	}
-	requireText(t, m, "  Name*", "┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)", " [ Send ]")
+	requireText(t, m, "  Name*", "┃ (your name)", "┃ ("+inbox.ReplyToHint+")", "┃ (your message)", " [ Send ]")
 	press(t, m, "enter")
 	requireText(t, m, "▸ Name*")
 	press(t, m, "tab")

@@ -26,6 +26,10 @@ type formView struct {
 	Problem                string            // about the whole form
 }
 
+// ReplyHint says what a reply-to may be: the inbox's rule, worded as the
+// terminal form's placeholder words it.
+func (formView) ReplyHint() string { return inbox.ReplyToHint }
+
 // contactForm serves GET /contact: the form on its own page (also where a
 // refused form is shown again).
 func (h *handler) contactForm(w http.ResponseWriter, _ *http.Request) {

@@ -497,6 +497,45 @@ func TestContactErrorsKeepInput(t *testing.T) {
 	}
 }
 
+// TestContactReplyToRule: the web form takes a reply-to by the inbox's one
+// rule (an email address, an @handle or an http(s) URL), names what was
+// expected, keeps what was typed, and its label says the same as the
+// terminal form's placeholder.
+func TestContactReplyToRule(t *testing.T) {
+	e := newEnv(t, 50, nil)
+	if body := e.get(t, "/contact").Body.String(); !strings.Contains(body, `<span class="hint">`+inbox.ReplyToHint+`</span>`) {
+		t.Errorf("the reply-to label doesn't say %q", inbox.ReplyToHint)
+	}
+	for bad, reason := range map[string]string{
+		"x":                   "expected an email address, an @handle or an https:// link",
+		"jane@gmail":          "the email address needs a full domain, like jane@example.com",
+		"javascript:alert(1)": "expected an email address, an @handle or an https:// link",
+		"<script>":            "expected an email address, an @handle or an https:// link",
+	} {
+		form := validForm()
+		form.Set("reply_to", bad)
+		rec := e.post(t, form, nil)
+		body := rec.Body.String()
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-reply">`+strings.ToUpper(reason[:1])+reason[1:]) {
+			t.Errorf("reply-to %q: %d, want 422 saying %q", bad, rec.Code, reason)
+		}
+		if got := fieldValue(t, body, "reply_to"); got != bad {
+			t.Errorf("reply-to %q not kept: %q", bad, got)
+		}
+	}
+	for _, good := range []string{"jane@example.com", "@jane", "https://example.com/jane"} {
+		form := validForm()
+		form.Set("reply_to", good)
+		form.Set("message", "hello "+good)
+		if rec := e.post(t, form, nil); rec.Code != http.StatusSeeOther {
+			t.Errorf("reply-to %q: %d, want it stored", good, rec.Code)
+		}
+	}
+	if n := len(e.stored(t)); n != 3 {
+		t.Errorf("%d stored, want the 3 good ones", n)
+	}
+}
+
 // TestContactRateLimited: past the per-IP limit, the visitor is told when
 // to try again and keeps what they wrote.
 func TestContactRateLimited(t *testing.T) {

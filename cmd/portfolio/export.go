@@ -204,6 +204,6 @@ func (mboxWriter) close() error { return nil }
 
 // isEmail reports whether a reply-to is a bare e-mail address.
 func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
+	kind, _ := inbox.ParseReplyTo(s)
+	return kind == inbox.ReplyEmail
 }
