@@ -271,7 +271,7 @@ func TestContactSendStoresRecord(t *testing.T) {
 				}
 			}
 			vt.send(keyEnter)
-			scr = vt.waitScreen("┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)")
+			scr = vt.waitScreen("┃ (your name)", "┃ ("+inbox.ReplyToHint+")", "┃ (your message)")
 			if strings.Contains(scr, tc.person) {
 				t.Errorf("the form still shows the name:\n%s", scr)
 			}
@@ -348,7 +348,7 @@ func TestContactValidation(t *testing.T) {
 		vt.fill("Jane", "jane@", "Hi")
 		vt.waitScreen("┃ Hi")
 		vt.send(keyCtrlS)
-		scr := vt.waitScreen("Please fix the marked fields", "✗ not a valid email address")
+		scr := vt.waitScreen("Please fix the marked fields", "✗ not an email address (like jane@example.com)")
 		if strings.Contains(scr, "✓ Sent") {
 			t.Errorf("screen shows a receipt:\n%s", scr)
 		}
