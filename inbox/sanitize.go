@@ -72,17 +72,23 @@ func Sanitize(s string, multiline bool) string {
 	return out
 }
 
-// Truncate shortens s to at most max runes, never splitting a rune.
+// Truncate shortens s to at most max characters as Length counts them
+// (code points), never splitting a grapheme cluster: a family emoji or a
+// letter with its accents stays whole or goes whole.
 func Truncate(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
+	if len(s) <= max {
+		return s // no more code points than bytes
+	}
 	n := 0
-	for i := range s {
-		if n == max {
-			return s[:i]
+	it := graphemes.FromString(s)
+	for it.Next() {
+		n += Length(it.Value())
+		if n > max {
+			return s[:it.Start()]
 		}
-		n++
 	}
 	return s
 }

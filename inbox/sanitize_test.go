@@ -124,6 +124,10 @@ func TestTruncate(t *testing.T) {
 		{"hello", 3, "hel"},
 		{"héllo", 2, "hé"},
 		{"👋👋👋", 2, "👋👋"},
+		{"a👨\u200d👩\u200d👧b", 4, "a"}, // never half a family
+		{"a👨\u200d👩\u200d👧b", 6, "a👨\u200d👩\u200d👧"},
+		{"e\u0301e\u0301", 3, "e\u0301"},
+		{"a\r\nb", 2, "a\r\n"},
 		{"abc", 0, ""},
 		{"abc", -1, ""},
 		{"", 3, ""},

@@ -49,21 +49,24 @@ func checkText(typed, clean string, max int) string {
 	switch {
 	case blank(clean):
 		return "required"
-	case typedLen(typed, clean) > max:
+	case Length(strings.TrimSpace(typed)) > max:
 		return tooLong(max)
 	}
 	return ""
 }
 
-// cgj is U+034F COMBINING GRAPHEME JOINER, which normalisation inserts
-// into long runs of combining marks (every 30, for stream-safe text).
-const cgj = "\u034f"
-
-// typedLen counts the characters of clean that the visitor typed: those
-// normalisation inserted don't count against the limit.
-func typedLen(typed, clean string) int {
-	inserted := max(0, strings.Count(clean, cgj)-strings.Count(typed, cgj))
-	return utf8.RuneCountInString(clean) - inserted
+// Length is how the inbox counts characters, in every channel (the
+// server's limits, the terminal form's counter; the web form leaves the
+// count to the server): Unicode code points of the text as typed, each
+// line break one ("\r\n" too). The limits apply to the text without its
+// leading and trailing whitespace, which is never stored.
+//
+// Code points, not grapheme clusters: "é" is one (two if typed as "e"
+// and a combining accent), a CJK character or a simple emoji one, a
+// family emoji (three people joined by two ZWJs) five. What normalisation
+// adds or merges on the way to the store doesn't count.
+func Length(s string) int {
+	return utf8.RuneCountInString(s) - strings.Count(s, "\r\n")
 }
 
 // blank reports whether s shows nothing: only spaces and characters that

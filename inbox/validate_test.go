@@ -243,3 +243,42 @@ func TestValidateDropsInvalidUTF8(t *testing.T) {
 		t.Error("a name of invalid bytes only was accepted")
 	}
 }
+
+// One count of characters: code points as typed, a line break one, the
+// ends' whitespace not counted; Validate's limits go by it.
+func TestLength(t *testing.T) {
+	for s, want := range map[string]int{
+		"":                 0,
+		"abc":              3,
+		"é":                1,
+		"e\u0301":          2,
+		"漢字":               2,
+		"🙂":                1,
+		"👨\u200d👩\u200d👧":  5,
+		"کتاب\u200cها":     7,
+		"a\r\nb\rc\nd":     7,
+		"#\ufe0f\u20e3 🇯🇵": 6,
+	} {
+		if got := Length(s); got != want {
+			t.Errorf("Length(%q) = %d, want %d", s, got, want)
+		}
+	}
+	family := "👨\u200d👩\u200d👧"
+	for _, tc := range []struct {
+		msg string
+		ok  bool
+	}{
+		{strings.Repeat(family, MaxMessage/5), true},
+		{strings.Repeat(family, MaxMessage/5) + "!", false},
+		{strings.Repeat("a\r\n", MaxMessage/2-1) + "ab", true},
+		{strings.Repeat("🙂", MaxMessage) + "\n", true}, // a pipe's last newline
+		{strings.Repeat("🙂", MaxMessage+1), false},
+	} {
+		sub := validSub()
+		sub.Message = tc.msg
+		_, err := Validate(sub)
+		if (err == nil) != tc.ok {
+			t.Errorf("a message of Length %d: err = %v, want ok %v", Length(tc.msg), err, tc.ok)
+		}
+	}
+}

@@ -124,9 +124,10 @@ func (p *contactPage) messageValue() string {
 }
 
 // countMessage counts the message's characters again, after a change
-// typeKey can't follow.
+// typeKey can't follow. Characters are counted as the inbox counts them
+// (inbox.Length: code points), so the counter and the server agree.
 func (p *contactPage) countMessage() {
-	p.messageLen = utf8.RuneCountInString(p.messageValue())
+	p.messageLen = inbox.Length(p.messageValue())
 }
 
 func newInput(placeholder string, limit int) textinput.Model {
@@ -286,7 +287,7 @@ func boundKeys(keyMap any) map[string]bool {
 func (p *contactPage) room() int {
 	switch p.focus {
 	case fieldName:
-		return inbox.MaxName - utf8.RuneCountInString(p.name.Value())
+		return inbox.MaxName - inbox.Length(p.name.Value())
 	case fieldReplyTo:
 		return inbox.MaxReplyTo - len(p.replyTo.Value())
 	case fieldMessage:

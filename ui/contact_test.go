@@ -362,6 +362,34 @@ func TestContactReplyToRule(t *testing.T) {
 	}
 }
 
+// TestContactCounterCountsAsTheInbox: the message counter counts as the
+// inbox does (inbox.Length), and what fits the counter the inbox accepts.
+func TestContactCounterCountsAsTheInbox(t *testing.T) {
+	validate := func(sub inbox.Submission) (inbox.Receipt, error) {
+		if _, err := inbox.Validate(sub); err != nil {
+			return inbox.Receipt{}, err
+		}
+		return testReceipt, nil
+	}
+	m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+	press(t, m, "enter")
+	typeText(t, m, "Jane\t@jane\t")
+	text := "👨\u200d👩\u200d👧 کتاب\u200cها e\u0301 漢"
+	typeText(t, m, text)
+	requireText(t, m, fmt.Sprintf("%d/%d", inbox.Length(text), inbox.MaxMessage))
+	// Filled to the brim with family emoji: the paste is cut between two
+	// families, never inside one, the counter says how full, and the
+	// inbox takes it.
+	send(t, m, tea.PasteMsg{Content: strings.Repeat("👨\u200d👩\u200d👧", inbox.MaxMessage)})
+	box := fieldValues(m)[2]
+	if n := inbox.Length(box); n > inbox.MaxMessage || n <= inbox.MaxMessage-5 || !strings.HasSuffix(box, "👨\u200d👩\u200d👧") {
+		t.Fatalf("after the paste the box holds %d characters ending %q", n, box[len(box)-12:])
+	}
+	requireText(t, m, fmt.Sprintf("%d/%d", inbox.Length(box), inbox.MaxMessage))
+	send(t, m, submitResult(t, send(t, m, ctrlS)))
+	requireText(t, m, "Thanks, Jane!")
+}
+
 func TestContactHumanDuration(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		0:                            "1 s",

@@ -30,6 +30,12 @@ type formView struct {
 // terminal form's placeholder words it.
 func (formView) ReplyHint() string { return inbox.ReplyToHint }
 
+// MaxMessage is the message's limit in characters as the inbox counts
+// them (inbox.Length). The form sets no maxlength: a browser counts UTF-16
+// units (an emoji is two), so it would refuse what the inbox accepts; the
+// server checks the limit and, past it, says so and keeps the text.
+func (formView) MaxMessage() int { return inbox.MaxMessage }
+
 // contactForm serves GET /contact: the form on its own page (also where a
 // refused form is shown again).
 func (h *handler) contactForm(w http.ResponseWriter, _ *http.Request) {

@@ -536,6 +536,43 @@ func TestContactReplyToRule(t *testing.T) {
 	}
 }
 
+// TestContactCountsAsTheServer: the form never refuses what the inbox
+// accepts. A browser's maxlength counts UTF-16 units (an emoji is two), so
+// the name and message have none; the server counts characters as the
+// inbox does (inbox.Length), and past the limit says so and keeps the text.
+func TestContactCountsAsTheServer(t *testing.T) {
+	e := newEnv(t, 50, nil)
+	body := e.get(t, "/contact").Body.String()
+	for _, id := range []string{"f-name", "f-message"} {
+		i := strings.Index(body, `id="`+id+`"`)
+		if i < 0 {
+			t.Fatalf("no #%s", id)
+		}
+		tag := body[i : i+strings.Index(body[i:], ">")]
+		if strings.Contains(tag, "maxlength") {
+			t.Errorf("#%s has a maxlength, which counts UTF-16 units: %s", id, tag)
+		}
+	}
+	if !strings.Contains(body, fmt.Sprintf("up to %d characters", inbox.MaxMessage)) {
+		t.Error("the message's limit isn't stated")
+	}
+	family := "👨\u200d👩\u200d👧"
+	for _, msg := range []string{strings.Repeat("🙂", inbox.MaxMessage), strings.Repeat(family, inbox.MaxMessage/5)} {
+		form := validForm()
+		form.Set("name", strings.Repeat("🙂", inbox.MaxName))
+		form.Set("message", msg)
+		if rec := e.post(t, form, nil); rec.Code != http.StatusSeeOther {
+			t.Errorf("a message of %d characters: %d, want it stored", inbox.Length(msg), rec.Code)
+		}
+	}
+	form := validForm()
+	form.Set("message", strings.Repeat(family, inbox.MaxMessage/5)+"!")
+	rec := e.post(t, form, nil)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Too long (max 2000 characters).") || fieldValue(t, body, "message") != form.Get("message") {
+		t.Errorf("one character over: %d, want 422 with the reason and the text kept", rec.Code)
+	}
+}
+
 // TestContactRateLimited: past the per-IP limit, the visitor is told when
 // to try again and keeps what they wrote.
 func TestContactRateLimited(t *testing.T) {
