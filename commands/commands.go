@@ -280,7 +280,7 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 		}
 		return errors.New(strings.Join(parts, "; "))
 	case errors.As(err, &rerr):
-		return fmt.Errorf("that's the limit for now: try again in %s", rerr.RetryAfter.Round(1e9))
+		return errors.New("that's the limit for now: try again in " + inbox.Wait(rerr.RetryAfter))
 	case errors.As(err, &busy):
 		return busy
 	case err != nil:

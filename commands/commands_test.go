@@ -945,7 +945,7 @@ func TestContactSubmitErrors(t *testing.T) {
 		mention string
 		hidden  string
 	}{
-		{"rate limit", (&fakeSubmit{err: &inbox.RateLimitError{RetryAfter: 42*time.Minute + 300*time.Millisecond}}).Submit, "try again in 42m0s", ""},
+		{"rate limit", (&fakeSubmit{err: &inbox.RateLimitError{RetryAfter: 42*time.Minute + 300*time.Millisecond}}).Submit, "try again in 43 min", ""},
 		{"storage", (&fakeSubmit{err: fmt.Errorf("%w: write /data/messages.jsonl: no space left on device", inbox.ErrStorage)}).Submit, "try again later", "/data"},
 		{"validation", (&fakeSubmit{err: inbox.ValidationError{{Field: "name", Reason: "required"}, {Field: "reply_to", Reason: "not a valid email address"}}}).Submit, "--name: required; --reply-to: not a valid email address", ""},
 		{"unavailable", nil, "can't be sent", ""},

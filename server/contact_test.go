@@ -400,8 +400,8 @@ func TestContactRateLimit(t *testing.T) {
 			vt.waitScreen("✓ Sent: message", "Press Enter to write")
 			continue
 		}
-		scr := vt.waitScreen("you can send again in")
-		if !regexp.MustCompile(`send again in \d+ min`).MatchString(scr) {
+		scr := vt.waitScreen("try again in")
+		if !regexp.MustCompile(`try again in \d+ min`).MatchString(scr) {
 			t.Errorf("wait not in minutes:\n%s", scr)
 		}
 		if !strings.Contains(scr, "┃ message third") {
@@ -413,7 +413,7 @@ func TestContactRateLimit(t *testing.T) {
 	vt2.openForm()
 	vt2.fill("Jane", "@jane", "message fourth")
 	vt2.send(keyCtrlS)
-	vt2.waitScreen("you can send again in")
+	vt2.waitScreen("try again in")
 	if msgs := readMessages(t, ts.cfg.DataDir); len(msgs) != 2 {
 		t.Errorf("log holds %d messages, want 2", len(msgs))
 	}

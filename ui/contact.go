@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -376,7 +375,7 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 		}
 	case errors.As(msg.err, &rerr):
 		p.limited = true
-		p.notice = st.Error.Render("✗ That's the limit for now: you can send again in " + humanDuration(rerr.RetryAfter) + ".")
+		p.notice = st.Error.Render("✗ That's the limit for now: try again in " + inbox.Wait(rerr.RetryAfter) + ".")
 	case errors.As(msg.err, &busy):
 		p.notice = st.Error.Render("✗ " + busy.Sentence() + " Your text is still here.")
 	default:
@@ -384,18 +383,6 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 	}
 	p.Invalidate()
 	return cmd
-}
-
-// humanDuration rounds a wait up to something a person reads at a glance.
-func humanDuration(d time.Duration) string {
-	switch {
-	case d <= time.Minute:
-		return fmt.Sprintf("%d s", max(int(d.Seconds()+0.5), 1))
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()+0.999))
-	default:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
-	}
 }
 
 // restyle gives the inputs the current theme; cheap, and only on change.

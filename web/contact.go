@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -94,9 +93,8 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		f.Problem = "Please check the fields marked below."
 	case errors.As(err, &rl):
 		status = http.StatusTooManyRequests
-		minutes := int(math.Ceil(rl.RetryAfter.Minutes()))
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-		f.Problem = fmt.Sprintf("You have sent several messages in the last hour. Please try again in %d minute%s.", minutes, plural(minutes))
+		f.Problem = "That's the limit for now: you have sent several messages in the last hour. Please try again in " + inbox.Wait(rl.RetryAfter) + "."
 	case errors.As(err, &busy):
 		// A limit shared with others (the hourly total): no time to come
 		// back, which would tell when others wrote.

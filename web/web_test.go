@@ -587,7 +587,7 @@ func TestContactRateLimited(t *testing.T) {
 		t.Fatalf("second = %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	body := rec.Body.String()
-	if !strings.Contains(body, "Please try again in 60 minutes.") || fieldValue(t, body, "message") != form.Get("message") {
+	if !strings.Contains(body, "Please try again in 1 h.") || fieldValue(t, body, "message") != form.Get("message") {
 		t.Errorf("rate-limited page:\n%s", body)
 	}
 	// Another address is its own sender.

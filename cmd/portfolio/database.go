@@ -138,7 +138,7 @@ func newImportCmd(cfg *server.Config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import --from-dir DATA --database-url URL",
 		Short: "Copy a data directory's messages into PostgreSQL, once (by id)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.DatabaseURL == "" {
 				return fmt.Errorf("--database-url (or PORTFOLIO_DATABASE_URL) is required")

@@ -34,7 +34,7 @@ func newExportCmd(cfg *server.Config) *cobra.Command {
 			"  csv   a header row, then one row per message (RFC 4180)\n" +
 			"  mbox  one e-mail per message, mboxrd style (\"From \" lines quoted as \">From \"),\n" +
 			"        for any mail client",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		PreRunE: func(*cobra.Command, []string) error {
 			if !slices.Contains(exportFormats, format) {
 				return fmt.Errorf("--format %q: want one of %s", inbox.Sanitize(format, false), strings.Join(exportFormats, ", "))

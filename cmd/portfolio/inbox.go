@@ -38,7 +38,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 		Long: "List the messages visitors left through the contact form, newest first;\n" +
 			"* marks the unread ones. Archived messages are listed only with --archived.\n" +
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cfg.DatabaseURL != "" {
 				if asJSON && !cmd.Flags().Changed("limit") {
@@ -83,7 +83,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Print one message in full and mark it read (ID or any unique prefix of it)",
-		Args:  cobra.ExactArgs(1),
+		Args:  messageIDs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfg.DatabaseURL != "" {
 				return dbShow(cmd, cfg, args[0], asJSON)
@@ -127,7 +127,7 @@ func newStateCmd(cfg *server.Config, name, short, done string, archive bool) *co
 	return &cobra.Command{
 		Use:   name + " ID...",
 		Short: short + " (IDs or any unique prefixes)",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  messageIDs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if cfg.DatabaseURL != "" {
 				return dbSetState(cmd, cfg, args, archive, done)
