@@ -96,36 +96,37 @@ func Truncate(s string, max int) string {
 func sanitizePass(s string, multiline bool) string {
 	plain := stripSequences(s)
 	// First the characters that go wherever they are, and whitespace.
-	rs := make([]rune, 0, len(plain))
-	ascii := true
+	var b strings.Builder
+	b.Grow(len(plain))
+	ignorable := false // the text holds default-ignorables, to be judged in context
 	for i, r := range plain {
 		switch {
 		case r >= ' ' && r < 0x7f: // printable ASCII, most of any text
-			rs = append(rs, r)
-			continue
+			b.WriteByte(byte(r))
 		case r == '\r':
 			if strings.HasPrefix(plain[i+1:], "\n") {
 				continue // the '\n' that follows is the break
 			}
-			rs = append(rs, lineBreak(multiline))
+			b.WriteRune(lineBreak(multiline))
 		case r == '\n' || r == '\u0085': // LF, NEL
-			rs = append(rs, lineBreak(multiline))
+			b.WriteRune(lineBreak(multiline))
 		case removed(r):
 		case unicode.IsSpace(r):
-			rs = append(rs, ' ')
+			b.WriteByte(' ')
 		default:
-			rs = append(rs, r)
+			ignorable = ignorable || DefaultIgnorable(r)
+			b.WriteRune(r)
 		}
-		ascii = false
 	}
-	if !ascii {
-		rs = keepWriting(rs)
+	text := b.String()
+	if ignorable {
+		text = string(keepWriting([]rune(text)))
 	}
 	var out string
 	if multiline {
-		out = tidyLines(string(rs))
+		out = tidyLines(text)
 	} else {
-		out = strings.Join(strings.Fields(string(rs)), " ")
+		out = strings.Join(strings.Fields(text), " ")
 	}
 	return norm.NFC.String(out)
 }

@@ -232,3 +232,19 @@ func BenchmarkSanitize(b *testing.B) {
 		Sanitize(msg, true)
 	}
 }
+
+// BenchmarkSanitizeJoiners: a message of about 2,000 characters in many
+// scripts with joiners, non-joiners and emoji sequences, which the policy
+// judges in context (the slower path).
+func BenchmarkSanitizeJoiners(b *testing.B) {
+	var parts []string
+	for _, s := range Scripts {
+		parts = append(parts, s)
+	}
+	msg := strings.Join(parts, "\n")
+	msg = strings.Repeat(msg+"\n", max(1, 2000/Length(msg)))
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		Sanitize(msg, true)
+	}
+}
