@@ -98,3 +98,25 @@ func TestEndToEndReplyToRule(t *testing.T) {
 		t.Errorf("%d messages stored, want none", len(msgs))
 	}
 }
+
+// TestContactFormTextArrivesAsWritten: typed into the terminal form over
+// SSH (the server's own input decoder, the form, the inbox), a family
+// emoji and a Persian word with a ZWNJ are stored as written.
+func TestContactFormTextArrivesAsWritten(t *testing.T) {
+	t.Parallel()
+	ts := startCmdServer(t, nil)
+	vt := openVTerm(t, ts, noAuth())
+	vt.openForm()
+	body := e2ePersian + " " + e2eFamily
+	vt.fill(e2eFamily+" Fam", "@fam", body)
+	vt.waitScreen("┃ @fam")
+	vt.send(keyCtrlS)
+	vt.waitScreen("✓ Sent: message")
+	msgs := readMessages(t, ts.cfg.DataDir)
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages stored, want 1", len(msgs))
+	}
+	if m := msgs[0]; m.Name != e2eFamily+" Fam" || m.Message != body {
+		t.Errorf("stored name %q, message %q; want %q, %q", m.Name, m.Message, e2eFamily+" Fam", body)
+	}
+}
