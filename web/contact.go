@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -60,7 +61,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		code, text := http.StatusBadRequest, "The form could not be read. Please try again."
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			code, text = http.StatusRequestEntityTooLarge, "The form is larger than any message can be. Please shorten it."
+			code, text = http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is much larger than any message can be (up to %d characters). Go back to shorten it: your browser keeps what you wrote.", inbox.MaxMessage)
 		}
 		h.writeProblem(w, &problem{Code: code, Heading: "Not sent", Text: text})
 		return
