@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/pragyamugale/portfolio/internal/corpus"
 )
 
 func TestSanitize(t *testing.T) {
@@ -210,7 +212,7 @@ func FuzzSanitize(f *testing.F) {
 	// seeds; these cover the trivial cases.
 	f.Add("", false)
 	f.Add("plain text", true)
-	for _, s := range Scripts { // text in every script, joiners and all
+	for _, s := range corpus.Scripts { // text in every script, joiners and all
 		f.Add(s, true)
 		f.Add("\u200d"+s+"\u200c\u200c\x1b[2J", false)
 	}
@@ -238,7 +240,7 @@ func BenchmarkSanitize(b *testing.B) {
 // judges in context (the slower path).
 func BenchmarkSanitizeJoiners(b *testing.B) {
 	var parts []string
-	for _, s := range Scripts {
+	for _, s := range corpus.Scripts {
 		parts = append(parts, s)
 	}
 	msg := strings.Join(parts, "\n")
