@@ -194,7 +194,7 @@ func newRoot(env *Env) *cobra.Command {
 		},
 	}
 	contact.Flags().StringVar(&name, "name", "", "your name")
-	contact.Flags().StringVar(&replyTo, "reply-to", "", "an email address, @handle or URL to reply to")
+	contact.Flags().StringVar(&replyTo, "reply-to", "", "where to reply: an "+inbox.ReplyToHint)
 
 	help := &cobra.Command{
 		Use: "help", Short: "every command, and how to open the full app", Args: cobra.ArbitraryArgs,
@@ -280,7 +280,7 @@ func sendMessage(cmd *cobra.Command, env *Env, name, replyTo string) error {
 		}
 		return errors.New(strings.Join(parts, "; "))
 	case errors.As(err, &rerr):
-		return fmt.Errorf("that's the limit for now: try again in %s", rerr.RetryAfter.Round(1e9))
+		return errors.New("that's the limit for now: try again in " + inbox.Wait(rerr.RetryAfter))
 	case errors.As(err, &busy):
 		return busy
 	case err != nil:

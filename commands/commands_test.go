@@ -806,6 +806,11 @@ func TestContactThroughInbox(t *testing.T) {
 		{"blank message", " \n\t\n", contactArgs("Jane", "jane@example.com"), "message"},
 		{"bad email", "hi", contactArgs("Jane", "jane@@example"), "--reply-to"},
 		{"reply-to with spaces", "hi", contactArgs("Jane", "jane at example"), "--reply-to"},
+		// One reply-to rule: an email address, an @handle or an http(s) URL.
+		{"reply-to x", "hi", contactArgs("Jane", "x"), "--reply-to: expected an email address, an @handle or an https:// link"},
+		{"reply-to without a dotted domain", "hi", contactArgs("Jane", "jane@gmail"), "--reply-to: the email address needs a full domain"},
+		{"reply-to javascript:", "hi", contactArgs("Jane", "javascript:alert(1)"), "--reply-to: expected an email address, an @handle or an https:// link"},
+		{"reply-to <script>", "hi", contactArgs("Jane", "<script>"), "--reply-to: expected an email address, an @handle or an https:// link"},
 		{"no reply-to", "hi", []string{"contact", "--name", "Jane"}, "--reply-to"},
 		{"no name", "hi", []string{"contact", "--reply-to", "jane@example.com"}, "--name"},
 		{"empty name", "hi", contactArgs("", "jane@example.com"), "--name"},
@@ -941,7 +946,7 @@ func TestContactSubmitErrors(t *testing.T) {
 		mention string
 		hidden  string
 	}{
-		{"rate limit", (&fakeSubmit{err: &inbox.RateLimitError{RetryAfter: 42*time.Minute + 300*time.Millisecond}}).Submit, "try again in 42m0s", ""},
+		{"rate limit", (&fakeSubmit{err: &inbox.RateLimitError{RetryAfter: 42*time.Minute + 300*time.Millisecond}}).Submit, "try again in 43 min", ""},
 		{"storage", (&fakeSubmit{err: fmt.Errorf("%w: write /data/messages.jsonl: no space left on device", inbox.ErrStorage)}).Submit, "try again later", "/data"},
 		{"validation", (&fakeSubmit{err: inbox.ValidationError{{Field: "name", Reason: "required"}, {Field: "reply_to", Reason: "not a valid email address"}}}).Submit, "--name: required; --reply-to: not a valid email address", ""},
 		{"unavailable", nil, "can't be sent", ""},

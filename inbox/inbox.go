@@ -94,7 +94,29 @@ type RateLimitError struct {
 }
 
 func (e *RateLimitError) Error() string {
-	return fmt.Sprintf("too many messages: try again in %s", e.RetryAfter.Round(time.Minute))
+	return "too many messages: try again in " + Wait(e.RetryAfter)
+}
+
+// Wait is how long until something can be tried again, as every channel
+// says it ("try again in " + Wait(d)): "42 s" under a minute, "55 min"
+// under an hour, "1 h 5 min" (or "2 h") beyond, rounded up so nobody is
+// told to come back too early.
+func Wait(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	switch {
+	case secs < 1:
+		return "1 s"
+	case secs < 60:
+		return fmt.Sprintf("%d s", secs)
+	}
+	mins := (secs + 59) / 60
+	switch {
+	case mins < 60:
+		return fmt.Sprintf("%d min", mins)
+	case mins%60 == 0:
+		return fmt.Sprintf("%d h", mins/60)
+	}
+	return fmt.Sprintf("%d h %d min", mins/60, mins%60)
 }
 
 // BusyError means the inbox takes no more messages for now because of a

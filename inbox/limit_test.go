@@ -243,3 +243,29 @@ func TestLimiterSlash48(t *testing.T) {
 		}
 	}
 }
+
+// One time format for "try again in …" in every channel, rounded up.
+func TestWait(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		-time.Second:                      "1 s",
+		0:                                 "1 s",
+		300 * time.Millisecond:            "1 s",
+		30 * time.Second:                  "30 s",
+		59*time.Second + time.Millisecond: "1 min",
+		time.Minute:                       "1 min",
+		61 * time.Second:                  "2 min",
+		55 * time.Minute:                  "55 min",
+		59*time.Minute + time.Second:      "1 h",
+		time.Hour:                         "1 h",
+		65 * time.Minute:                  "1 h 5 min",
+		90*time.Minute + time.Second:      "1 h 31 min",
+		2 * time.Hour:                     "2 h",
+	} {
+		if got := Wait(d); got != want {
+			t.Errorf("Wait(%s) = %q, want %q", d, got, want)
+		}
+	}
+	if got := (&RateLimitError{RetryAfter: 55 * time.Minute}).Error(); got != "too many messages: try again in 55 min" {
+		t.Errorf("RateLimitError = %q", got)
+	}
+}

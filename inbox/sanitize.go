@@ -6,17 +6,49 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/uax29/v2/graphemes"
 	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/unicode/rangetable"
 )
 
-// Sanitize makes visitor text safe to store and to print on a terminal.
+// Sanitize makes visitor text safe to store and to print on a terminal,
+// and keeps everything a person writes. It is the one text policy of the
+// inbox: every channel (terminal form, piped contact, web form, web
+// terminal) goes through it, and README.md ("What a message keeps")
+// restates it.
 //
-// The result is valid UTF-8 in NFC. Terminal escape sequences (CSI, OSC,
-// DCS, APC, PM, SOS — 7-bit "ESC …" and 8-bit C1 forms) are removed
-// whole; every other C0/C1 control is removed, as are all format
-// characters (Unicode category Cf: bidi embeddings, overrides, isolates
-// and marks, zero-width space/joiner/non-joiner, word joiner, BOM, soft
-// hyphen, tag characters…) and U+2028/U+2029.
+// The result is valid UTF-8 in NFC (Unicode normalisation form C).
+//
+// Removed, because it attacks the reader rather than says something:
+//   - terminal escape sequences (CSI, OSC, DCS, APC, PM, SOS — 7-bit
+//     "ESC …" and 8-bit C1 forms), whole, as charmbracelet/x/ansi parses
+//     them;
+//   - every other C0/C1 control (category Cc), and U+2028/U+2029;
+//   - the bidi controls of UAX #9 (property Bidi_Control: embeddings,
+//     overrides, isolates and the marks LRM, RLM, ALM), which reorder
+//     what the reader sees;
+//   - the interlinear annotation controls U+FFF9–U+FFFB;
+//   - default-ignorable code points (Unicode's derived property
+//     Default_Ignorable_Code_Point: characters that show nothing) standing
+//     alone, at the ends of the text, a line or a word, or in runs — except
+//     where writing puts them, below.
+//
+// Kept, because scripts and emoji are written with them (UTS #51, UAX #29):
+//   - one format character (category Cf: ZERO WIDTH JOINER and NON-JOINER,
+//     zero width space, word joiner, soft hyphen, Mongolian vowel
+//     separator…) between two visible characters: Persian "کتاب‌ها",
+//     Devanagari half forms "क्‍ष", emoji ZWJ sequences "👨‍👩‍👧";
+//   - a variation selector or U+034F COMBINING GRAPHEME JOINER right after
+//     a visible character ("✌️", keycaps "#️⃣");
+//   - a whole emoji tag sequence (tag characters U+E0020–U+E007E closed by
+//     U+E007F CANCEL TAG) after a visible character: subdivision flags;
+//   - any other default-ignorable (Hangul fillers, Khmer inherent vowels)
+//     only inside a grapheme cluster after a visible character, as in old
+//     Hangul jamo sequences.
+//
+// Everything else is text and is kept as typed: letters and marks of every
+// script, emoji and their modifiers, regional-indicator flags, visible
+// format characters (Arabic number signs, Egyptian hieroglyph controls).
 //
 // With multiline, "\r\n", lone '\r' and U+0085 become '\n', other
 // whitespace becomes a space, trailing spaces are trimmed from every line,
@@ -40,25 +72,33 @@ func Sanitize(s string, multiline bool) string {
 	return out
 }
 
-// Truncate shortens s to at most max runes, never splitting a rune.
+// Truncate shortens s to at most max characters as Length counts them
+// (code points), never splitting a grapheme cluster: a family emoji or a
+// letter with its accents stays whole or goes whole.
 func Truncate(s string, max int) string {
 	if max <= 0 {
 		return ""
 	}
+	if len(s) <= max {
+		return s // no more code points than bytes
+	}
 	n := 0
-	for i := range s {
-		if n == max {
-			return s[:i]
+	it := graphemes.FromString(s)
+	for it.Next() {
+		n += Length(it.Value())
+		if n > max {
+			return s[:it.Start()]
 		}
-		n++
 	}
 	return s
 }
 
 func sanitizePass(s string, multiline bool) string {
 	plain := stripSequences(s)
+	// First the characters that go wherever they are, and whitespace.
 	var b strings.Builder
 	b.Grow(len(plain))
+	ignorable := false // the text holds default-ignorables, to be judged in context
 	for i, r := range plain {
 		switch {
 		case r >= ' ' && r < 0x7f: // printable ASCII, most of any text
@@ -74,14 +114,19 @@ func sanitizePass(s string, multiline bool) string {
 		case unicode.IsSpace(r):
 			b.WriteByte(' ')
 		default:
+			ignorable = ignorable || DefaultIgnorable(r)
 			b.WriteRune(r)
 		}
 	}
+	text := b.String()
+	if ignorable {
+		text = string(keepWriting([]rune(text)))
+	}
 	var out string
 	if multiline {
-		out = tidyLines(b.String())
+		out = tidyLines(text)
 	} else {
-		out = strings.Join(strings.Fields(b.String()), " ")
+		out = strings.Join(strings.Fields(text), " ")
 	}
 	return norm.NFC.String(out)
 }
@@ -93,19 +138,134 @@ func lineBreak(multiline bool) rune {
 	return ' '
 }
 
-// removed reports whether r is dropped outright: controls (C0/C1 that
-// aren't handled as whitespace), format characters and the Unicode line
-// and paragraph separators.
+// removed reports whether r is dropped wherever it is: controls (C0/C1
+// that aren't handled as whitespace), the bidi controls of UAX #9, the
+// interlinear annotation controls and the Unicode line and paragraph
+// separators.
 func removed(r rune) bool {
 	switch {
 	case r == '\t' || r == '\v' || r == '\f':
 		return false // whitespace: becomes a space
-	case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r):
+	case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Bidi_Control, r):
 		return true
-	case r == '\u2028', r == '\u2029':
+	case r == '\u2028', r == '\u2029', r >= '\ufff9' && r <= '\ufffb':
 		return true
 	}
 	return false
+}
+
+// ignorableSources are the properties whose union, less the exceptions
+// in DefaultIgnorable, is Unicode's derived Default_Ignorable_Code_Point
+// (DerivedCoreProperties.txt).
+var ignorableSources = rangetable.Merge(unicode.Other_Default_Ignorable_Code_Point, unicode.Cf, unicode.Variation_Selector)
+
+// DefaultIgnorable reports whether r is a default-ignorable code point:
+// a character that shows nothing where it isn't supported or is used
+// (joiners, variation selectors, tags, fillers…). Derived as Unicode
+// derives it: Other_Default_Ignorable_Code_Point + Cf + Variation_Selector
+// − White_Space − U+FFF9..U+FFFB − U+13430..U+1343F −
+// Prepended_Concatenation_Mark.
+func DefaultIgnorable(r rune) bool {
+	if r < 0xad || !unicode.Is(ignorableSources, r) {
+		return false
+	}
+	switch {
+	case r >= 0xfff9 && r <= 0xfffb, r >= 0x13430 && r <= 0x1343f,
+		unicode.Is(unicode.White_Space, r), unicode.Is(unicode.Prepended_Concatenation_Mark, r):
+		return false
+	}
+	return true
+}
+
+// Tag characters (UTS #51 emoji tag sequences).
+const (
+	tagFirst  = 0xe0020
+	tagLast   = 0xe007e
+	cancelTag = 0xe007f
+)
+
+func isTag(r rune) bool { return r >= tagFirst && r <= cancelTag }
+
+// extender: a default-ignorable that belongs to the character before it
+// (variation selectors and COMBINING GRAPHEME JOINER).
+func extender(r rune) bool {
+	return r == '\u034f' || unicode.Is(unicode.Variation_Selector, r)
+}
+
+// visible reports whether r shows something: not a space, a line break or
+// a default-ignorable.
+func visible(r rune) bool {
+	return r != ' ' && r != '\n' && !unicode.IsSpace(r) && !DefaultIgnorable(r)
+}
+
+// keepWriting drops the default-ignorable code points of rs that no
+// writing puts where they are (see Sanitize for the rules).
+func keepWriting(rs []rune) []rune {
+	keep := make([]bool, len(rs))
+	var clusterStart map[int]bool // rune index → starts a grapheme cluster; made when needed
+	// after: rs[i-1] is visible, or a kept extender or tag sequence of a
+	// visible character.
+	after := func(i int) bool {
+		return i > 0 && (visible(rs[i-1]) || keep[i-1] && (extender(rs[i-1]) || rs[i-1] == cancelTag))
+	}
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case !DefaultIgnorable(r):
+			keep[i] = true
+		case isTag(r):
+			// A tag sequence goes whole or not at all.
+			j := i
+			for j < len(rs) && rs[j] >= tagFirst && rs[j] <= tagLast {
+				j++
+			}
+			ok := j > i && j < len(rs) && rs[j] == cancelTag && i > 0 && visible(rs[i-1])
+			if j < len(rs) && rs[j] == cancelTag {
+				j++
+			} else if j == i {
+				j++ // a lone CANCEL TAG
+			}
+			for k := i; k < j; k++ {
+				keep[k] = ok
+			}
+			i = j - 1
+		case extender(r):
+			keep[i] = i > 0 && visible(rs[i-1])
+		case unicode.Is(unicode.Cf, r):
+			keep[i] = after(i) && i+1 < len(rs) && visible(rs[i+1])
+		default:
+			if clusterStart == nil {
+				clusterStart = graphemeStarts(rs)
+			}
+			keep[i] = !clusterStart[i] && i > 0 && visible(rs[i-1])
+		}
+	}
+	out := rs[:0]
+	for i, r := range rs {
+		if keep[i] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// graphemeStarts returns the indexes in rs of the runes that start a
+// grapheme cluster (UAX #29, by clipperhouse/uax29).
+func graphemeStarts(rs []rune) map[int]bool {
+	s := string(rs)
+	starts := map[int]bool{}
+	idx := 0 // rune index of byte offset pos
+	pos := 0
+	it := graphemes.FromString(s)
+	for it.Next() {
+		for pos < it.Start() {
+			_, n := utf8.DecodeRuneInString(s[pos:])
+			pos += n
+			idx++
+		}
+		starts[idx] = true
+	}
+	return starts
 }
 
 // c1Introducers maps the C1 controls (U+0080 to U+009F, by offset from

@@ -6,6 +6,10 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/pragyamugale/portfolio/internal/corpus"
 )
 
 func TestSanitize(t *testing.T) {
@@ -31,8 +35,20 @@ func TestSanitize(t *testing.T) {
 		{"bidi override", "user\u202eexe.txt", false, "userexe.txt"},
 		{"bidi isolates", "a\u2066b\u2067c\u2068d\u2069e", false, "abcde"},
 		{"bidi embeddings and marks", "\u202aa\u202bb\u202cc\u202dd\u200ee\u200ff\u061cg", false, "abcdefg"},
-		{"zero width", "\ufeffa\u200bb\u200cc\u200dd\u2060e\u180ef", false, "abcdef"},
-		{"soft hyphen and tags", "a\u00adb\U000E0041c", false, "abc"},
+		{"one format char between letters", "\ufeffa\u200bb\u200cc\u200dd\u2060e\u180ef\u00adg", false, "a\u200bb\u200cc\u200dd\u2060e\u180ef\u00adg"},
+		{"invisible alone, at ends, in runs", "\u200ba\u200b\u200bb\u200c \u200dc\u200d", false, "ab c"},
+		{"invisible around line breaks", "a\u200d\n\u200cb\u2060", true, "a\nb"},
+		{"zwj after space", "a \u200d👩", false, "a 👩"},
+		{"lone tags", "a\U000E0041c\U000E007F", false, "ac"},
+		{"tags without a base", "\U000E0067\U000E0062\U000E007F x", false, "x"},
+		{"unterminated tags", "🏴\U000E0067\U000E0062 x", false, "🏴 x"},
+		{"subdivision flag", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F!", false, "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F!"},
+		{"variation selector alone", "\ufe0f a\ufe0f\ufe0f", false, "a\ufe0f"},
+		{"hangul fillers alone", "\u3164\u3164 x\uffa0", false, "x"},
+		{"old hangul jamo keeps its filler", "\u1100\u1160", false, "\u1100\u1160"},
+		{"family emoji", "👨\u200d👩\u200d👧", false, "👨\u200d👩\u200d👧"},
+		{"persian zwnj", "کتاب\u200cها", false, "کتاب\u200cها"},
+		{"interlinear annotation", "a\ufff9b\ufffac\ufffb", false, "abc"},
 		{"line separators", "a\u2028b\u2029c", true, "abc"},
 		{"nel multiline", "a\u0085b", true, "a\nb"},
 		{"c0 controls", "a\x00b\x07c\x08d\x7fe\x1cf", false, "abcdef"},
@@ -45,7 +61,7 @@ func TestSanitize(t *testing.T) {
 		{"trailing spaces", "a   \n  b\t \nc", true, "a\n  b\nc"},
 		{"single whitespace", "  a \u00a0 b\u3000c\n\nd  ", false, "a b c d"},
 		{"nfd to nfc", "e\u0301", false, "\u00e9"},
-		{"nfc across removed char", "e\u200b\u0301", false, "\u00e9"},
+		{"nfc across removed char", "e\u202e\u0301", false, "\u00e9"},
 		{"only junk", "\x1b[2J\u200b\n\n", true, ""},
 		{"emoji kept", "hi 👋🏽 ✌️", false, "hi 👋🏽 ✌️"},
 		// Non-ASCII text around and inside sequences. "Đ" is C4 90, "語"
@@ -110,6 +126,10 @@ func TestTruncate(t *testing.T) {
 		{"hello", 3, "hel"},
 		{"héllo", 2, "hé"},
 		{"👋👋👋", 2, "👋👋"},
+		{"a👨\u200d👩\u200d👧b", 4, "a"}, // never half a family
+		{"a👨\u200d👩\u200d👧b", 6, "a👨\u200d👩\u200d👧"},
+		{"e\u0301e\u0301", 3, "e\u0301"},
+		{"a\r\nb", 2, "a\r\n"},
 		{"abc", 0, ""},
 		{"abc", -1, ""},
 		{"", 3, ""},
@@ -131,13 +151,47 @@ func checkSanitized(t *testing.T, out string, multiline bool) {
 	if !utf8.ValidString(out) {
 		t.Fatalf("output not valid UTF-8: %q", out)
 	}
-	for _, r := range out {
+	if !norm.NFC.IsNormalString(out) {
+		t.Fatalf("output not NFC: %q", out)
+	}
+	rs := []rune(out)
+	shows := func(i int) bool {
+		return i >= 0 && i < len(rs) && !unicode.IsSpace(rs[i]) && !DefaultIgnorable(rs[i])
+	}
+	for i, r := range rs {
 		switch {
 		case r == '\n' && multiline:
 		case r == 0x1b || r == 0x9b:
 			t.Fatalf("escape introducer %U in output %q", r, out)
-		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Cf, r), r == '\u2028', r == '\u2029':
+		case unicode.Is(unicode.Cc, r), unicode.Is(unicode.Bidi_Control, r), r == '\u2028', r == '\u2029', r >= 0xfff9 && r <= 0xfffb:
 			t.Fatalf("forbidden rune %U in output %q", r, out)
+		case isTag(r):
+			// Part of a run after a visible character, closed by CANCEL TAG.
+			j := i
+			for j > 0 && isTag(rs[j-1]) {
+				j--
+			}
+			k := i
+			for k < len(rs) && rs[k] != cancelTag && isTag(rs[k]) {
+				k++
+			}
+			if !shows(j-1) || k == len(rs) || rs[k] != cancelTag || k == j {
+				t.Fatalf("tag %U out of a tag sequence at %d in %q", r, i, out)
+			}
+		case !DefaultIgnorable(r):
+		case extender(r):
+			if !shows(i - 1) {
+				t.Fatalf("%U not after a visible character at %d in %q", r, i, out)
+			}
+		case unicode.Is(unicode.Cf, r):
+			prevOK := shows(i-1) || i > 0 && (extender(rs[i-1]) || rs[i-1] == cancelTag)
+			if !prevOK || !shows(i+1) {
+				t.Fatalf("%U not between two visible characters at %d in %q", r, i, out)
+			}
+		default:
+			if !shows(i - 1) {
+				t.Fatalf("invisible %U standing alone at %d in %q", r, i, out)
+			}
 		}
 	}
 	if strings.HasPrefix(out, "\n") || strings.HasSuffix(out, "\n") || strings.Contains(out, "\n\n\n") {
@@ -158,6 +212,10 @@ func FuzzSanitize(f *testing.F) {
 	// seeds; these cover the trivial cases.
 	f.Add("", false)
 	f.Add("plain text", true)
+	for _, s := range corpus.Scripts { // text in every script, joiners and all
+		f.Add(s, true)
+		f.Add("\u200d"+s+"\u200c\u200c\x1b[2J", false)
+	}
 	f.Fuzz(func(t *testing.T, s string, multiline bool) {
 		out := Sanitize(s, multiline)
 		checkSanitized(t, out, multiline)
@@ -171,6 +229,22 @@ func FuzzSanitize(f *testing.F) {
 // few escape sequences, as the form stores it.
 func BenchmarkSanitize(b *testing.B) {
 	msg := strings.Repeat("Hello there, 語学 Đặng Thị 👋🏽 \x1b[31mred\x1b[0m and a link \x1b]8;;https://x.example\x07here\x1b]8;;\x07.\n", 20)
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		Sanitize(msg, true)
+	}
+}
+
+// BenchmarkSanitizeJoiners: a message of about 2,000 characters in many
+// scripts with joiners, non-joiners and emoji sequences, which the policy
+// judges in context (the slower path).
+func BenchmarkSanitizeJoiners(b *testing.B) {
+	var parts []string
+	for _, s := range corpus.Scripts {
+		parts = append(parts, s)
+	}
+	msg := strings.Join(parts, "\n")
+	msg = strings.Repeat(msg+"\n", max(1, 2000/Length(msg)))
 	b.SetBytes(int64(len(msg)))
 	for b.Loop() {
 		Sanitize(msg, true)

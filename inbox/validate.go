@@ -3,6 +3,7 @@ package inbox
 import (
 	"fmt"
 	"net/mail"
+	"net/url"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -13,10 +14,7 @@ import (
 // checks it. It always returns the sanitised submission; the error, if
 // any, is a ValidationError listing every rejected field.
 //
-// ReplyTo that looks like an email address (an "@" with something before
-// it, and no "://") must be a bare address that net/mail accepts;
-// anything else — "@handle", a URL, "github.com/x" — is accepted as a
-// handle if it has no spaces.
+// ReplyTo must be something the owner can reply to: see ParseReplyTo.
 func Validate(sub Submission) (Submission, error) {
 	typed := sub
 	sub.Name = Sanitize(dropInvalid(sub.Name), false)
@@ -51,21 +49,24 @@ func checkText(typed, clean string, max int) string {
 	switch {
 	case blank(clean):
 		return "required"
-	case typedLen(typed, clean) > max:
+	case Length(strings.TrimSpace(typed)) > max:
 		return tooLong(max)
 	}
 	return ""
 }
 
-// cgj is U+034F COMBINING GRAPHEME JOINER, which normalisation inserts
-// into long runs of combining marks (every 30, for stream-safe text).
-const cgj = "\u034f"
-
-// typedLen counts the characters of clean that the visitor typed: those
-// normalisation inserted don't count against the limit.
-func typedLen(typed, clean string) int {
-	inserted := max(0, strings.Count(clean, cgj)-strings.Count(typed, cgj))
-	return utf8.RuneCountInString(clean) - inserted
+// Length is how the inbox counts characters, in every channel (the
+// server's limits, the terminal form's counter; the web form leaves the
+// count to the server): Unicode code points of the text as typed, each
+// line break one ("\r\n" too). The limits apply to the text without its
+// leading and trailing whitespace, which is never stored.
+//
+// Code points, not grapheme clusters: "é" is one (two if typed as "e"
+// and a combining accent), a CJK character or a simple emoji one, a
+// family emoji (three people joined by two ZWJs) five. What normalisation
+// adds or merges on the way to the store doesn't count.
+func Length(s string) int {
+	return utf8.RuneCountInString(s) - strings.Count(s, "\r\n")
 }
 
 // blank reports whether s shows nothing: only spaces and characters that
@@ -100,26 +101,109 @@ func checkReplyTo(s string) string {
 		// The limit is in bytes (an email address's), which is characters
 		// for the usual ASCII addresses.
 		return fmt.Sprintf("too long (max %d bytes)", MaxReplyTo)
-	case looksLikeEmail(s):
-		if !validEmail(s) {
-			return "not a valid email address"
+	}
+	_, reason := ParseReplyTo(s)
+	return reason
+}
+
+// ReplyKind is what kind of address a reply-to is.
+type ReplyKind int
+
+const (
+	ReplyInvalid ReplyKind = iota
+	ReplyEmail             // jane@example.com
+	ReplyHandle            // @jane, @jane@mastodon.social
+	ReplyURL               // https://example.com/jane
+)
+
+// ReplyToHint says what a reply-to may be, as the terminal form's
+// placeholder and the web form's label show it.
+const ReplyToHint = "email, @handle or https:// link"
+
+// expectedReplyTo is the reason for a reply-to that is none of the three.
+const expectedReplyTo = "expected an email address, an @handle or an https:// link"
+
+// ParseReplyTo is the one rule for a reply-to, in every channel: an email
+// address (a bare address net/mail parses, with a dotted domain), an
+// @handle (letters, digits, "_", "." or "-" after the "@", optionally
+// "@" and a dotted domain, as on the fediverse), or an http(s) URL with a
+// dotted host. s is sanitised text. It returns the kind, or ReplyInvalid
+// and a short reason naming what was expected.
+func ParseReplyTo(s string) (ReplyKind, string) {
+	switch {
+	case strings.ContainsFunc(s, DefaultIgnorable):
+		return ReplyInvalid, "has invisible characters; " + expectedReplyTo
+	case strings.HasPrefix(s, "@"):
+		name, domain, fediverse := strings.Cut(s[1:], "@")
+		if !handleName(name) || fediverse && !dottedDomain(domain) {
+			return ReplyInvalid, "a handle is @ then letters, digits, _ . or -, like @jane"
 		}
-	case strings.ContainsAny(s, " "):
-		return "must be an email address or a handle without spaces"
-	case !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
-		return "enter an email address or a handle"
+		return ReplyHandle, ""
+	case strings.Contains(s, "://"):
+		if u, err := url.Parse(s); err != nil || (u.Scheme != "https" && u.Scheme != "http") ||
+			u.User != nil || !dottedDomain(u.Hostname()) || strings.ContainsAny(s, " <>\"\\") {
+			return ReplyInvalid, "a link must be http:// or https:// and a site, like https://example.com/jane"
+		}
+		return ReplyURL, ""
+	case strings.Index(s, "@") > 0:
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Name != "" || a.Address != s {
+			return ReplyInvalid, "not an email address (like jane@example.com)"
+		}
+		if !dottedDomain(s[strings.LastIndex(s, "@")+1:]) {
+			return ReplyInvalid, "the email address needs a full domain, like jane@example.com"
+		}
+		return ReplyEmail, ""
+	}
+	return ReplyInvalid, expectedReplyTo
+}
+
+// ReplyLink is where a link to reply-to s goes (mailto: for an email, the
+// URL for a URL), or "" for a handle and for anything that doesn't pass
+// ParseReplyTo: only what passed is ever a link.
+func ReplyLink(s string) string {
+	switch kind, _ := ParseReplyTo(s); kind {
+	case ReplyEmail:
+		return "mailto:" + url.PathEscape(s)
+	case ReplyURL:
+		u, _ := url.Parse(s)
+		return u.String()
 	}
 	return ""
 }
 
-// looksLikeEmail: an "@" with something before it, and not a URL.
-func looksLikeEmail(s string) bool {
-	return strings.Index(s, "@") > 0 && !strings.Contains(s, "://")
+// handleName: one or more letters, digits, marks, "_", "." or "-", with a
+// letter or digit among them.
+func handleName(s string) bool {
+	alnum := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			alnum = true
+		case unicode.IsMark(r) || r == '_' || r == '.' || r == '-':
+		default:
+			return false
+		}
+	}
+	return alnum
 }
 
-// validEmail accepts only a bare address: "jane@example.com", not
-// "Jane <jane@example.com>".
-func validEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
+// dottedDomain: labels of letters, digits and "-", at least two, none
+// empty ("example.com", "例え.jp"; not "gmail", "a..b" or "[1.2.3.4]").
+func dottedDomain(s string) bool {
+	labels := strings.Split(s, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.HasPrefix(l, "-") || strings.HasSuffix(l, "-") {
+			return false
+		}
+		for _, r := range l {
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) && r != '-' {
+				return false
+			}
+		}
+	}
+	return true
 }

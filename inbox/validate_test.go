@@ -56,7 +56,7 @@ func TestValidateTooLong(t *testing.T) {
 		bad   string
 	}{
 		{"name", func(s *Submission, v string) { s.Name = v }, strings.Repeat("é", MaxName), strings.Repeat("é", MaxName+1)},
-		{"reply_to", func(s *Submission, v string) { s.ReplyTo = v }, strings.Repeat("a", MaxReplyTo), strings.Repeat("a", MaxReplyTo+1)},
+		{"reply_to", func(s *Submission, v string) { s.ReplyTo = v }, "@" + strings.Repeat("a", MaxReplyTo-1), "@" + strings.Repeat("a", MaxReplyTo)},
 		{"message", func(s *Submission, v string) { s.Message = v }, strings.Repeat("ü", MaxMessage), strings.Repeat("ü", MaxMessage+1)},
 	}
 	for _, c := range cases {
@@ -79,34 +79,55 @@ func TestValidateTooLong(t *testing.T) {
 	}
 }
 
+// One rule for a reply-to: an email address, an @handle or an http(s)
+// URL; the reason names what was expected.
 func TestValidateReplyTo(t *testing.T) {
-	good := []string{
-		"jane@example.com",
-		"jane.doe+portfolio@mail.example.co.uk",
-		"@jane",
-		"@jane@mastodon.social", // fediverse handle: starts with @
-		"https://github.com/jane",
-		"https://jane.example/contact?x=a@b",
-		"github.com/jane",
-		"jane_doe",
-		"+447700900123",
+	good := map[string]ReplyKind{
+		"jane@example.com":                      ReplyEmail,
+		"jane.doe+portfolio@mail.example.co.uk": ReplyEmail,
+		"zoë@例え.jp":                             ReplyEmail,
+		"@jane":                                 ReplyHandle,
+		"@jane_doe.dev":                         ReplyHandle,
+		"@jane@mastodon.social":                 ReplyHandle, // fediverse handle
+		"https://github.com/jane":               ReplyURL,
+		"https://jane.example/contact?x=a@b":    ReplyURL,
+		"http://jane.example":                   ReplyURL,
 	}
-	for _, s := range good {
+	for s, kind := range good {
 		sub := validSub()
 		sub.ReplyTo = s
 		if _, err := Validate(sub); err != nil {
 			t.Errorf("ReplyTo %q rejected: %v", s, err)
 		}
+		if k, _ := ParseReplyTo(s); k != kind {
+			t.Errorf("ParseReplyTo(%q) = %v, want %v", s, k, kind)
+		}
 	}
+	const email = "not an email address (like jane@example.com)"
 	bad := map[string]string{
-		"Jane <jane@x.com>": "not a valid email address",
-		"a@b@c":             "not a valid email address",
-		"jane@":             "not a valid email address",
-		"jane@@x.com":       "not a valid email address",
-		"jane@exa mple.com": "not a valid email address",
-		"jane doe":          "must be an email address or a handle without spaces",
-		"@":                 "enter an email address or a handle",
-		"---":               "enter an email address or a handle",
+		"x":                     expectedReplyTo,
+		"jane_doe":              expectedReplyTo,
+		"github.com/jane":       expectedReplyTo,
+		"+447700900123":         expectedReplyTo,
+		"---":                   expectedReplyTo,
+		"jane doe":              expectedReplyTo,
+		"javascript:alert(1)":   expectedReplyTo,
+		"<script>":              expectedReplyTo,
+		"jane@gmail":            "the email address needs a full domain, like jane@example.com",
+		"jane@[192.0.2.1]":      "the email address needs a full domain, like jane@example.com",
+		"Jane <jane@x.com>":     email,
+		"a@b@c":                 email,
+		"jane@":                 email,
+		"jane@@x.com":           email,
+		"jane@exa mple.com":     email,
+		"@":                     "a handle is @ then letters, digits, _ . or -, like @jane",
+		"@jane doe":             "a handle is @ then letters, digits, _ . or -, like @jane",
+		"@<script>":             "a handle is @ then letters, digits, _ . or -, like @jane",
+		"@jane@localhost":       "a handle is @ then letters, digits, _ . or -, like @jane",
+		"ftp://x.example":       "a link must be http:// or https:// and a site, like https://example.com/jane",
+		"https://localhost/":    "a link must be http:// or https:// and a site, like https://example.com/jane",
+		"https://u:p@x.example": "a link must be http:// or https:// and a site, like https://example.com/jane",
+		"jane\u200b@x.com":      "has invisible characters; " + expectedReplyTo,
 	}
 	for s, reason := range bad {
 		sub := validSub()
@@ -115,6 +136,18 @@ func TestValidateReplyTo(t *testing.T) {
 		var ve ValidationError
 		if !errors.As(err, &ve) || ve.For("reply_to") != reason {
 			t.Errorf("ReplyTo %q: err = %v, want reply_to: %s", s, err, reason)
+		}
+		if ReplyLink(s) != "" {
+			t.Errorf("ReplyLink(%q) = %q, want no link for what didn't pass", s, ReplyLink(s))
+		}
+	}
+	for s, want := range map[string]string{
+		"zoë@example.com":       "mailto:zo%C3%AB@example.com",
+		"https://x.example/a?b": "https://x.example/a?b",
+		"@jane":                 "",
+	} {
+		if got := ReplyLink(s); got != want {
+			t.Errorf("ReplyLink(%q) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -132,7 +165,7 @@ func TestValidateAllFieldErrors(t *testing.T) {
 	}
 	want := ValidationError{
 		{"name", "too long (max 64 characters)"},
-		{"reply_to", "not a valid email address"},
+		{"reply_to", "not an email address (like jane@example.com)"},
 		{"message", "required"},
 	}
 	if len(ve) != len(want) {
@@ -208,5 +241,44 @@ func TestValidateDropsInvalidUTF8(t *testing.T) {
 	sub.Name = "\xff\xfe"
 	if _, err := Validate(sub); err == nil {
 		t.Error("a name of invalid bytes only was accepted")
+	}
+}
+
+// One count of characters: code points as typed, a line break one, the
+// ends' whitespace not counted; Validate's limits go by it.
+func TestLength(t *testing.T) {
+	for s, want := range map[string]int{
+		"":                 0,
+		"abc":              3,
+		"é":                1,
+		"e\u0301":          2,
+		"漢字":               2,
+		"🙂":                1,
+		"👨\u200d👩\u200d👧":  5,
+		"کتاب\u200cها":     7,
+		"a\r\nb\rc\nd":     7,
+		"#\ufe0f\u20e3 🇯🇵": 6,
+	} {
+		if got := Length(s); got != want {
+			t.Errorf("Length(%q) = %d, want %d", s, got, want)
+		}
+	}
+	family := "👨\u200d👩\u200d👧"
+	for _, tc := range []struct {
+		msg string
+		ok  bool
+	}{
+		{strings.Repeat(family, MaxMessage/5), true},
+		{strings.Repeat(family, MaxMessage/5) + "!", false},
+		{strings.Repeat("a\r\n", MaxMessage/2-1) + "ab", true},
+		{strings.Repeat("🙂", MaxMessage) + "\n", true}, // a pipe's last newline
+		{strings.Repeat("🙂", MaxMessage+1), false},
+	} {
+		sub := validSub()
+		sub.Message = tc.msg
+		_, err := Validate(sub)
+		if (err == nil) != tc.ok {
+			t.Errorf("a message of Length %d: err = %v, want ok %v", Length(tc.msg), err, tc.ok)
+		}
 	}
 }

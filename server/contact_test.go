@@ -291,7 +291,7 @@ func TestContactSendStoresRecord(t *testing.T) {
 				}
 			}
 			vt.send(keyEnter)
-			scr = vt.waitScreen("┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)")
+			scr = vt.waitScreen("┃ (your name)", "┃ ("+inbox.ReplyToHint+")", "┃ (your message)")
 			if strings.Contains(scr, tc.person) {
 				t.Errorf("the form still shows the name:\n%s", scr)
 			}
@@ -368,7 +368,7 @@ func TestContactValidation(t *testing.T) {
 		vt.fill("Jane", "jane@", "Hi")
 		vt.waitScreen("┃ Hi")
 		vt.send(keyCtrlS)
-		scr := vt.waitScreen("Please fix the marked fields", "✗ not a valid email address")
+		scr := vt.waitScreen("Please fix the marked fields", "✗ not an email address (like jane@example.com)")
 		if strings.Contains(scr, "✓ Sent") {
 			t.Errorf("screen shows a receipt:\n%s", scr)
 		}
@@ -420,9 +420,10 @@ func TestContactRateLimit(t *testing.T) {
 			vt.waitScreen("✓ Sent: message", "Press Enter to write")
 			continue
 		}
-		scr := vt.waitScreen("you can send again in")
-		if !regexp.MustCompile(`send again in \d+ min`).MatchString(scr) {
-			t.Errorf("wait not in minutes:\n%s", scr)
+		scr := vt.waitScreen("try again in")
+		// inbox.Wait's one format: an hour's limit waits minutes or an hour.
+		if !regexp.MustCompile(`try again in (\d+ min|1 h)\.`).MatchString(scr) {
+			t.Errorf("wait not in inbox.Wait's format:\n%s", scr)
 		}
 		if !strings.Contains(scr, "┃ message third") {
 			t.Errorf("rate-limited text not kept:\n%s", scr)
@@ -433,7 +434,7 @@ func TestContactRateLimit(t *testing.T) {
 	vt2.openForm()
 	vt2.fill("Jane", "@jane", "message fourth")
 	vt2.send(keyCtrlS)
-	vt2.waitScreen("you can send again in")
+	vt2.waitScreen("try again in")
 	if msgs := readMessages(t, ts.cfg.DataDir); len(msgs) != 2 {
 		t.Errorf("log holds %d messages, want 2", len(msgs))
 	}

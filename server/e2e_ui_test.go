@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // visitorTerminal is the terminal a tmux-driven visitor has: its TERM and
@@ -188,7 +190,7 @@ func TestEndToEndUIColours(t *testing.T) {
 				t.Errorf("%s got colours:\n%q", name, c)
 			}
 			x.keys("4", "Enter")
-			x.waitScreen("▸ Name*", "(email, @handle or URL)")
+			x.waitScreen("▸ Name*", "("+inbox.ReplyToHint+")")
 			x.keys("Tab", "Tab", "Tab")
 			x.waitScreen("▸[ Send ]")
 		})

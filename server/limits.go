@@ -224,8 +224,7 @@ func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
 		ip := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
 		if wait, ok := s.sessionRate.allow(ip, time.Now()); !ok {
 			s.rejected("session-rate")
-			secs := int(wait.Seconds() + 0.999)
-			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %d s.\r\n", secs)
+			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %s.\r\n", inbox.Wait(wait))
 			_ = sess.Exit(1)
 			return
 		}

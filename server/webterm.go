@@ -95,7 +95,7 @@ func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), err
 	if wait, ok := wt.rate.allow(ip, time.Now()); !ok {
 		release()
 		return refuse("session-rate", &webterm.Refusal{Code: websocket.StatusTryAgainLater,
-			Reason: fmt.Sprintf("Too many new sessions from your address. Please try again in %s.", wait.Round(time.Second))})
+			Reason: "Too many new sessions from your address. Please try again in " + inbox.Wait(wait) + "."})
 	}
 	wt.total.Inc()
 	return release, nil

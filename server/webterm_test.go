@@ -107,7 +107,8 @@ func TestWebTerminalContact(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	for _, k := range []string{"\r", "Zoë 李", "\t", "zoe@example.com", "\t", "Hello from the browser's terminal 👋", "\x13"} {
+	// The text as written: a family emoji and a Persian ZWNJ (issue 20 §1).
+	for _, k := range []string{"\r", "Zoë 李 " + e2eFamily, "\t", "zoe@example.com", "\t", "Hello from the browser's terminal 👋 " + e2ePersian, "\x13"} {
 		if err := c.Write(ctx, websocket.MessageBinary, []byte(k)); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +123,7 @@ func TestWebTerminalContact(t *testing.T) {
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages stored, want 1", len(msgs))
 	}
-	if m := msgs[0]; m.Via != inbox.ViaWebTerminal || m.Name != "Zoë 李" || m.Remote != "127.0.0.1" || !m.Valid() {
+	if m := msgs[0]; m.Via != inbox.ViaWebTerminal || m.Name != "Zoë 李 "+e2eFamily || m.Message != "Hello from the browser's terminal 👋 "+e2ePersian || m.Remote != "127.0.0.1" || !m.Valid() {
 		t.Errorf("stored %+v", m)
 	}
 }

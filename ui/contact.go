@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
@@ -83,7 +82,7 @@ func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc)
 	// Placeholders are in parentheses, so they read as hints rather than
 	// text even on terminals that show no faint colour (TERM=dumb).
 	p.name = newInput("(your name)", inbox.MaxName)
-	p.replyTo = newInput("(email, @handle or URL)", inbox.MaxReplyTo)
+	p.replyTo = newInput("("+inbox.ReplyToHint+")", inbox.MaxReplyTo)
 	p.document = newDocument(p.render)
 	p.document.rendered = p.scrollToFocus
 	return p
@@ -123,9 +122,10 @@ func (p *contactPage) messageValue() string {
 }
 
 // countMessage counts the message's characters again, after a change
-// typeKey can't follow.
+// typeKey can't follow. Characters are counted as the inbox counts them
+// (inbox.Length: code points), so the counter and the server agree.
 func (p *contactPage) countMessage() {
-	p.messageLen = utf8.RuneCountInString(p.messageValue())
+	p.messageLen = inbox.Length(p.messageValue())
 }
 
 func newInput(placeholder string, limit int) textinput.Model {
@@ -281,7 +281,7 @@ func boundKeys(keyMap any) map[string]bool {
 func (p *contactPage) room() int {
 	switch p.focus {
 	case fieldName:
-		return inbox.MaxName - utf8.RuneCountInString(p.name.Value())
+		return inbox.MaxName - inbox.Length(p.name.Value())
 	case fieldReplyTo:
 		return inbox.MaxReplyTo - len(p.replyTo.Value())
 	case fieldMessage:
@@ -370,7 +370,7 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 		}
 	case errors.As(msg.err, &rerr):
 		p.limited = true
-		p.notice = st.Error.Render("✗ That's the limit for now: you can send again in " + humanDuration(rerr.RetryAfter) + ".")
+		p.notice = st.Error.Render("✗ That's the limit for now: try again in " + inbox.Wait(rerr.RetryAfter) + ".")
 	case errors.As(msg.err, &busy):
 		p.notice = st.Error.Render("✗ " + busy.Sentence() + " Your text is still here.")
 	default:
@@ -378,18 +378,6 @@ func (p *contactPage) result(msg submitResultMsg) tea.Cmd {
 	}
 	p.Invalidate()
 	return cmd
-}
-
-// humanDuration rounds a wait up to something a person reads at a glance.
-func humanDuration(d time.Duration) string {
-	switch {
-	case d <= time.Minute:
-		return fmt.Sprintf("%d s", max(int(d.Seconds()+0.5), 1))
-	case d < time.Hour:
-		return fmt.Sprintf("%d min", int(d.Minutes()+0.999))
-	default:
-		return fmt.Sprintf("%d h %d min", int(d.Hours()), int(d.Minutes())%60)
-	}
 }
 
 // restyle gives the inputs the current theme; cheap, and only on change.

@@ -290,16 +290,16 @@ func TestContactSubmitErrors(t *testing.T) {
 		{
 			name: "validation",
 			err: inbox.ValidationError{
-				{Field: "reply_to", Reason: "not a valid email address"},
+				{Field: "reply_to", Reason: "not an email address (like jane@example.com)"},
 				{Field: "message", Reason: "required"},
 			},
-			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not a valid email address", "Message* 5/2000  ✗ required"},
+			want:  []string{"✗ Please fix the marked fields", "Reply-to*  ✗ not an email address (like jane@example.com)", "Message* 5/2000  ✗ required"},
 			focus: fieldReplyTo, // the first marked field
 		},
 		{
 			name:  "rate limit",
 			err:   &inbox.RateLimitError{RetryAfter: 42*time.Minute + 10*time.Second},
-			want:  []string{"you can send again in 43 min"},
+			want:  []string{"That's the limit for now: try again in 43 min."},
 			focus: fieldSend,
 		},
 		{
@@ -335,20 +335,59 @@ func TestContactSubmitErrors(t *testing.T) {
 	}
 }
 
-func TestContactHumanDuration(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0:                            "1 s",
-		30 * time.Second:             "30 s",
-		time.Minute:                  "60 s",
-		61 * time.Second:             "2 min",
-		59 * time.Minute:             "59 min",
-		time.Hour:                    "1 h 0 min",
-		90*time.Minute + time.Second: "1 h 30 min",
-	} {
-		if got := humanDuration(d); got != want {
-			t.Errorf("humanDuration(%s) = %q, want %q", d, got, want)
+// TestContactReplyToRule: the terminal form goes by the inbox's one
+// reply-to rule, says what was expected, and its placeholder says the
+// same as the web form's label.
+func TestContactReplyToRule(t *testing.T) {
+	validate := func(sub inbox.Submission) (inbox.Receipt, error) {
+		if _, err := inbox.Validate(sub); err != nil {
+			return inbox.Receipt{}, err
 		}
+		return testReceipt, nil
 	}
+	m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+	requireText(t, m, "("+inbox.ReplyToHint+")")
+	for bad, reason := range map[string]string{
+		"x":                   "expected an email address, an @handle or an https:// link",
+		"jane@gmail":          "the email address needs a full domain, like jane@example.com",
+		"javascript:alert(1)": "expected an email address, an @handle or an https:// link",
+		"<script>":            "expected an email address, an @handle or an https:// link",
+	} {
+		m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+		press(t, m, "enter")
+		typeText(t, m, "Jane\t"+bad+"\thello\t")
+		send(t, m, submitResult(t, press(t, m, "enter")))
+		requireText(t, m, "Reply-to*  ✗ "+reason)
+		forbidText(t, m, "Thanks")
+	}
+}
+
+// TestContactCounterCountsAsTheInbox: the message counter counts as the
+// inbox does (inbox.Length), and what fits the counter the inbox accepts.
+func TestContactCounterCountsAsTheInbox(t *testing.T) {
+	validate := func(sub inbox.Submission) (inbox.Receipt, error) {
+		if _, err := inbox.Validate(sub); err != nil {
+			return inbox.Receipt{}, err
+		}
+		return testReceipt, nil
+	}
+	m := newContactModel(t, colorprofile.NoTTY, 120, 40, validate)
+	press(t, m, "enter")
+	typeText(t, m, "Jane\t@jane\t")
+	text := "👨\u200d👩\u200d👧 کتاب\u200cها e\u0301 漢"
+	typeText(t, m, text)
+	requireText(t, m, fmt.Sprintf("%d/%d", inbox.Length(text), inbox.MaxMessage))
+	// Filled to the brim with family emoji: the paste is cut between two
+	// families, never inside one, the counter says how full, and the
+	// inbox takes it.
+	send(t, m, tea.PasteMsg{Content: strings.Repeat("👨\u200d👩\u200d👧", inbox.MaxMessage)})
+	box := fieldValues(m)[2]
+	if n := inbox.Length(box); n > inbox.MaxMessage || n <= inbox.MaxMessage-5 || !strings.HasSuffix(box, "👨\u200d👩\u200d👧") {
+		t.Fatalf("after the paste the box holds %d characters ending %q", n, box[len(box)-12:])
+	}
+	requireText(t, m, fmt.Sprintf("%d/%d", inbox.Length(box), inbox.MaxMessage))
+	send(t, m, submitResult(t, send(t, m, ctrlS)))
+	requireText(t, m, "Thanks, Jane!")
 }
 
 func TestContactPasteLimits(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/inbox"
 )
@@ -125,6 +126,9 @@ func TestInboxReplyToLink(t *testing.T) {
 		{"zoë@example.com", "\x1b]8;;mailto:zo%C3%AB@example.com\a"},
 		{"https://example.com/jane?x=1", "\x1b]8;;https://example.com/jane?x=1\a"},
 		{"@jane", ""},
+		// Only what passes the reply-to rule is a link.
+		{"jane@gmail", ""},
+		{"https://user:pw@x.example/", ""},
 	} {
 		for _, links := range []bool{true, false} {
 			m0 := msg("aaaa", "Jane", time.Hour)
@@ -206,5 +210,45 @@ func TestInboxArchivedView(t *testing.T) {
 	act(t, m, src, "A")
 	if s := plain(m); !strings.Contains(s, "3 messages") || !strings.Contains(s, "Bob") {
 		t.Fatalf("back in the Inbox:\n%s", s)
+	}
+}
+
+// A family emoji and a Persian word arrive in the owner's Inbox as the
+// visitor wrote them (through inbox.Validate, as every channel stores
+// them), and the list measures them by grapheme cluster: the family is
+// two cells, not six.
+func TestInboxGraphemeWidths(t *testing.T) {
+	const family = "👨\u200d👩\u200d👧"
+	sub, err := inbox.Validate(inbox.Submission{Name: family + " Fam", ReplyTo: "@fam", Message: "کتاب\u200cها " + family})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m0 := msg("bbbb", sub.Name, time.Minute)
+	m0.Message = sub.Message
+	src := newFake(t, m0, msg("aaaa", "Ann", time.Hour))
+	m := newOwnerModel(t, src)
+	act(t, m, src, "5")
+	s := plain(m)
+	var famAt, annAt = -1, -1
+	for _, l := range strings.Split(s, "\n") {
+		if i := strings.Index(l, "Fam"); i >= 0 && famAt < 0 {
+			if !strings.Contains(l, family+" Fam") {
+				t.Errorf("the family emoji came apart: %q", l)
+			}
+			famAt = xansi.StringWidth(l[:i])
+		}
+		if i := strings.Index(l, "Ann"); i >= 0 && annAt < 0 {
+			annAt = xansi.StringWidth(l[:i])
+		}
+	}
+	if famAt < 0 || annAt < 0 {
+		t.Fatalf("names not listed:\n%s", s)
+	}
+	if famAt != annAt+3 {
+		t.Errorf("the family emoji takes %d cells, want 2:\n%s", famAt-annAt-1, s)
+	}
+	act(t, m, src, "enter")
+	if s := plain(m); !strings.Contains(s, "کتاب\u200cها "+family) {
+		t.Errorf("the message came apart:\n%q", s)
 	}
 }

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"net/mail"
-	"net/url"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -463,7 +461,7 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 		b.WriteString(st.Label.Render(label) + " " + wrap(value, max(width-len(label)-1, 8)) + "\n")
 	}
 	field("From:    ", m.Name)
-	if url := replyURL(m.ReplyTo); url != "" {
+	if url := inbox.ReplyLink(m.ReplyTo); url != "" { // only what passes the reply-to rule
 		// One clickable link; wrapping would split it, so it is cut.
 		label := "Reply-to:"
 		b.WriteString(st.Label.Render(label) + " " + linkStyle(st, url).Render(truncate(m.ReplyTo, max(width-len(label)-1, 8))) + "\n")
@@ -477,21 +475,6 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 	}
 	field("Address: ", m.Remote)
 	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// replyURL is where a reply-to leads: mailto: for an email address, the
-// URL itself for an http(s) URL, "" for anything else (an @handle).
-func replyURL(replyTo string) string {
-	if replyTo == "" || strings.ContainsAny(replyTo, " \t") {
-		return ""
-	}
-	if u, err := url.Parse(replyTo); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-		return u.String()
-	}
-	if a, err := mail.ParseAddress(replyTo); err == nil && a.Name == "" && a.Address == replyTo {
-		return "mailto:" + url.PathEscape(replyTo)
-	}
-	return ""
 }
 
 // plural returns word, with an "s" unless n is 1.

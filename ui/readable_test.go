@@ -91,7 +91,7 @@ func TestRateLimitOffersLinks(t *testing.T) {
 	typeText(t, m, "Jane\tj@x.y\thi")
 	send(t, m, submitResult(t, send(t, m, ctrlS)))
 	s := plain(m)
-	limit := strings.Index(s, "send again in")
+	limit := strings.Index(s, "try again in")
 	if limit < 0 || !strings.Contains(s[limit:], "GitHub: https://github.com/example") {
 		t.Errorf("no links offered with the rate limit:\n%s", s)
 	}
@@ -157,7 +157,7 @@ func TestPlainMarkers(t *testing.T) {
 			}
 		}
 	}
-	requireText(t, m, "  Name*", "┃ (your name)", "┃ (email, @handle or URL)", "┃ (your message)", " [ Send ]")
+	requireText(t, m, "  Name*", "┃ (your name)", "┃ ("+inbox.ReplyToHint+")", "┃ (your message)", " [ Send ]")
 	press(t, m, "enter")
 	requireText(t, m, "▸ Name*")
 	press(t, m, "tab")

@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/pragyamugale/portfolio/inbox"
@@ -167,5 +169,38 @@ func TestBrowserContact(t *testing.T) {
 	}
 	if m := msgs[0]; m.Name != "Zoë 李" || m.ReplyTo != "zoe@example.com" || m.Message != "Hello from a browser 👋 — 你好" || m.Via != inbox.ViaWeb {
 		t.Errorf("stored %+v", m)
+	}
+}
+
+// TestBrowserContactLongEmoji: 1,500 emoji (3,000 UTF-16 units, which a
+// maxlength of 2,000 would stop at 1,000) go in through the browser's own
+// text input and are stored whole: the browser never refuses what the
+// inbox accepts.
+func TestBrowserContactLongEmoji(t *testing.T) {
+	e, srv := browserEnv(t)
+	ctx := browsertest.New(t, 1024, 900)
+	msg := strings.Repeat("🙂", 1500)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/contact"), chromedp.WaitVisible("#f-message"),
+		chromedp.SendKeys("#f-name", "Zoë"),
+		chromedp.SendKeys("#f-reply", "zoe@example.com"),
+		chromedp.Focus("#f-message"),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: msg})
+			return err
+		}),
+	); err != nil {
+		t.Fatal(err)
+	}
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelector("#f-message").value].length`))
+	if err != nil || n != 1500 {
+		t.Fatalf("the message box holds %d emoji (%v), want 1500", n, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`button[type="submit"]`), chromedp.WaitVisible(`[role="status"]`)); err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.stored(t)
+	if len(msgs) != 1 || msgs[0].Message != msg {
+		t.Fatalf("stored %d messages, want the 1,500 emoji", len(msgs))
 	}
 }

@@ -26,6 +26,16 @@ type formView struct {
 	Problem                string            // about the whole form
 }
 
+// ReplyHint says what a reply-to may be: the inbox's rule, worded as the
+// terminal form's placeholder words it.
+func (formView) ReplyHint() string { return inbox.ReplyToHint }
+
+// MaxMessage is the message's limit in characters as the inbox counts
+// them (inbox.Length). The form sets no maxlength: a browser counts UTF-16
+// units (an emoji is two), so it would refuse what the inbox accepts; the
+// server checks the limit and, past it, says so and keeps the text.
+func (formView) MaxMessage() int { return inbox.MaxMessage }
+
 // contactForm serves GET /contact: the form on its own page (also where a
 // refused form is shown again).
 func (h *handler) contactForm(w http.ResponseWriter, _ *http.Request) {
@@ -51,7 +61,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		code, text := http.StatusBadRequest, "The form could not be read. Please try again."
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			code, text = http.StatusRequestEntityTooLarge, "The form is larger than any message can be. Please shorten it."
+			code, text = http.StatusRequestEntityTooLarge, fmt.Sprintf("The form is much larger than any message can be (up to %d characters). Go back to shorten it: your browser keeps what you wrote.", inbox.MaxMessage)
 		}
 		h.writeProblem(w, &problem{Code: code, Heading: "Not sent", Text: text})
 		return
@@ -84,9 +94,8 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		f.Problem = "Please check the fields marked below."
 	case errors.As(err, &rl):
 		status = http.StatusTooManyRequests
-		minutes := int(math.Ceil(rl.RetryAfter.Minutes()))
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(rl.RetryAfter.Seconds()))))
-		f.Problem = fmt.Sprintf("You have sent several messages in the last hour. Please try again in %d minute%s.", minutes, plural(minutes))
+		f.Problem = "That's the limit for now: you have sent several messages in the last hour. Please try again in " + inbox.Wait(rl.RetryAfter) + "."
 	case errors.As(err, &busy):
 		// A limit shared with others (the hourly total): no time to come
 		// back, which would tell when others wrote.

@@ -498,6 +498,82 @@ func TestContactErrorsKeepInput(t *testing.T) {
 	}
 }
 
+// TestContactReplyToRule: the web form takes a reply-to by the inbox's one
+// rule (an email address, an @handle or an http(s) URL), names what was
+// expected, keeps what was typed, and its label says the same as the
+// terminal form's placeholder.
+func TestContactReplyToRule(t *testing.T) {
+	e := newEnv(t, 50, nil)
+	if body := e.get(t, "/contact").Body.String(); !strings.Contains(body, `<span class="hint">`+inbox.ReplyToHint+`</span>`) {
+		t.Errorf("the reply-to label doesn't say %q", inbox.ReplyToHint)
+	}
+	for bad, reason := range map[string]string{
+		"x":                   "expected an email address, an @handle or an https:// link",
+		"jane@gmail":          "the email address needs a full domain, like jane@example.com",
+		"javascript:alert(1)": "expected an email address, an @handle or an https:// link",
+		"<script>":            "expected an email address, an @handle or an https:// link",
+	} {
+		form := validForm()
+		form.Set("reply_to", bad)
+		rec := e.post(t, form, nil)
+		body := rec.Body.String()
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-reply">`+strings.ToUpper(reason[:1])+reason[1:]) {
+			t.Errorf("reply-to %q: %d, want 422 saying %q", bad, rec.Code, reason)
+		}
+		if got := fieldValue(t, body, "reply_to"); got != bad {
+			t.Errorf("reply-to %q not kept: %q", bad, got)
+		}
+	}
+	for _, good := range []string{"jane@example.com", "@jane", "https://example.com/jane"} {
+		form := validForm()
+		form.Set("reply_to", good)
+		form.Set("message", "hello "+good)
+		if rec := e.post(t, form, nil); rec.Code != http.StatusSeeOther {
+			t.Errorf("reply-to %q: %d, want it stored", good, rec.Code)
+		}
+	}
+	if n := len(e.stored(t)); n != 3 {
+		t.Errorf("%d stored, want the 3 good ones", n)
+	}
+}
+
+// TestContactCountsAsTheServer: the form never refuses what the inbox
+// accepts. A browser's maxlength counts UTF-16 units (an emoji is two), so
+// the name and message have none; the server counts characters as the
+// inbox does (inbox.Length), and past the limit says so and keeps the text.
+func TestContactCountsAsTheServer(t *testing.T) {
+	e := newEnv(t, 50, nil)
+	body := e.get(t, "/contact").Body.String()
+	for _, id := range []string{"f-name", "f-message"} {
+		i := strings.Index(body, `id="`+id+`"`)
+		if i < 0 {
+			t.Fatalf("no #%s", id)
+		}
+		tag := body[i : i+strings.Index(body[i:], ">")]
+		if strings.Contains(tag, "maxlength") {
+			t.Errorf("#%s has a maxlength, which counts UTF-16 units: %s", id, tag)
+		}
+	}
+	if !strings.Contains(body, fmt.Sprintf("up to %d characters", inbox.MaxMessage)) {
+		t.Error("the message's limit isn't stated")
+	}
+	family := "👨\u200d👩\u200d👧"
+	for _, msg := range []string{strings.Repeat("🙂", inbox.MaxMessage), strings.Repeat(family, inbox.MaxMessage/5)} {
+		form := validForm()
+		form.Set("name", strings.Repeat("🙂", inbox.MaxName))
+		form.Set("message", msg)
+		if rec := e.post(t, form, nil); rec.Code != http.StatusSeeOther {
+			t.Errorf("a message of %d characters: %d, want it stored", inbox.Length(msg), rec.Code)
+		}
+	}
+	form := validForm()
+	form.Set("message", strings.Repeat(family, inbox.MaxMessage/5)+"!")
+	rec := e.post(t, form, nil)
+	if body := rec.Body.String(); rec.Code != http.StatusUnprocessableEntity || !strings.Contains(body, "Too long (max 2000 characters).") || fieldValue(t, body, "message") != form.Get("message") {
+		t.Errorf("one character over: %d, want 422 with the reason and the text kept", rec.Code)
+	}
+}
+
 // TestContactRateLimited: past the per-IP limit, the visitor is told when
 // to try again and keeps what they wrote.
 func TestContactRateLimited(t *testing.T) {
@@ -512,7 +588,7 @@ func TestContactRateLimited(t *testing.T) {
 		t.Fatalf("second = %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
 	}
 	body := rec.Body.String()
-	if !strings.Contains(body, "Please try again in 60 minutes.") || fieldValue(t, body, "message") != form.Get("message") {
+	if !strings.Contains(body, "Please try again in 1 h.") || fieldValue(t, body, "message") != form.Get("message") {
 		t.Errorf("rate-limited page:\n%s", body)
 	}
 	// Another address is its own sender.

@@ -32,7 +32,7 @@ func newImportCmd(stores ownerStore) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import --from-dir DATA --database-url URL",
 		Short: "Copy a data directory's messages into PostgreSQL, once (by id)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := stores.open(cmd)
 			if err != nil {

@@ -33,7 +33,7 @@ func newExportCmd(stores ownerStore) *cobra.Command {
 			"  csv   a header row, then one row per message (RFC 4180)\n" +
 			"  mbox  one e-mail per message, mboxrd style (\"From \" lines quoted as \">From \"),\n" +
 			"        for any mail client",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		PreRunE: func(*cobra.Command, []string) error {
 			if !slices.Contains(exportFormats, format) {
 				return fmt.Errorf("--format %q: want one of %s", inbox.Sanitize(format, false), strings.Join(exportFormats, ", "))
@@ -182,6 +182,6 @@ func (mboxWriter) close() error { return nil }
 
 // isEmail reports whether a reply-to is a bare e-mail address.
 func isEmail(s string) bool {
-	a, err := mail.ParseAddress(s)
-	return err == nil && a.Name == "" && a.Address == s
+	kind, _ := inbox.ParseReplyTo(s)
+	return kind == inbox.ReplyEmail
 }

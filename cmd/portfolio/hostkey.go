@@ -19,7 +19,7 @@ func newHostKeyCmd(cfg *server.Config) *cobra.Command {
 		Short: "Print the host key's fingerprint, a known_hosts line and SSHFP records",
 		Long: "Print the host key's SHA256 fingerprint, a known_hosts line and SSHFP DNS records for --host.\n" +
 			"Uses PORTFOLIO_HOST_KEY when set, otherwise the key in --host-key-dir (created if missing).",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var key *hostkeys.Key
 			var err error

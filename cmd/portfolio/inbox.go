@@ -58,7 +58,7 @@ func newInboxCmd(stores ownerStore) *cobra.Command {
 		Long: "List the messages visitors left through the contact form, newest first;\n" +
 			"* marks the unread ones. Archived messages are listed only with --archived.\n" +
 			"Reads <data-dir>/messages.jsonl; safe to run while the server is running.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := stores.open(cmd)
 			if err != nil {
@@ -101,7 +101,7 @@ func newInboxCmd(stores ownerStore) *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Print one message in full and mark it read (ID or any unique prefix of it)",
-		Args:  cobra.ExactArgs(1),
+		Args:  messageIDs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := stores.open(cmd)
 			if err != nil {
@@ -142,7 +142,7 @@ func newStateCmd(stores ownerStore, name, short, done string, archive bool) *cob
 	return &cobra.Command{
 		Use:   name + " ID...",
 		Short: short + " (IDs or any unique prefixes)",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  messageIDs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := stores.open(cmd)
 			if err != nil {

@@ -431,3 +431,27 @@ func BenchmarkInboxList100k(b *testing.B) {
 		})
 	}
 }
+
+// A family emoji keeps its joiners through the store and takes two cells
+// in the list (one grapheme cluster), not six.
+func TestInboxListGraphemeWidths(t *testing.T) {
+	const family = "👨\u200d👩\u200d👧"
+	dir := t.TempDir()
+	s, err := filestore.OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Append(inbox.Message{Name: family, ReplyTo: "@x", Message: "کتاب\u200cها", Remote: "192.0.2.1", Time: inboxT0}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, _, err := runInboxCols(t, "200", "inbox", "--data-dir", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The name column is as wide as its header (4 cells), the family 2 of
+	// them, then two spaces between columns; REPLY-TO is 8 wide.
+	if !strings.Contains(out, family+"    @x        کتاب\u200cها") {
+		t.Errorf("the family is not one 2-cell cluster in the list:\n%q", out)
+	}
+}

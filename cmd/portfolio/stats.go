@@ -25,7 +25,7 @@ func newStatsCmd(stores ownerStore) *cobra.Command {
 			"views of each section and case study, messages, SSH clients and terminals.\n" +
 			"Reads <data-dir>/stats; safe to run while the server is running (counts reach\n" +
 			"the files every 5 seconds). --json: {\"days\": [...], \"clients\": {...}}, oldest day first.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if days < 1 {
 				return fmt.Errorf("--days %d: must be at least 1", days)
