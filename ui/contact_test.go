@@ -536,7 +536,7 @@ func TestContactLazyMessageArea(t *testing.T) {
 				return strings.Join(lines, "\n")
 			}
 			lazy := shown(output(t, m, pr))
-			m.contact.message = newMessageArea(m.styles)
+			m.contact.message = newMessageArea(m.c.styles)
 			m.contact.Invalidate()
 			m.screen = "" // drop the cached screen
 			real := shown(output(t, m, pr))

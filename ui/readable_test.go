@@ -239,11 +239,11 @@ func TestCaseStudyNextSteps(t *testing.T) {
 			}
 		}
 		press(t, m, "left")
-		if m.study != nil || m.section != SectionProjects {
-			t.Fatalf("%v: ← went to %v (study open %v), want the project list", sz, m.section, m.study != nil)
+		if m.study() != nil || m.section != SectionProjects {
+			t.Fatalf("%v: ← went to %v (study open %v), want the project list", sz, m.section, m.study() != nil)
 		}
 		press(t, m, "enter", "n")
-		if m.study == nil || m.projects.selected != 1 {
+		if m.study() == nil || m.projects.selected != 1 {
 			t.Fatalf("n: selected %d, want the next case study", m.projects.selected)
 		}
 		requireText(t, m, strings.Fields(pf.Projects[1].Title)[0])
@@ -298,7 +298,7 @@ func TestHelpPanel(t *testing.T) {
 			if !strings.Contains(s, "╭─ Keys") || !strings.Contains(s, "╰") {
 				t.Errorf("%s %v: no framed Keys panel:\n%s", sc.name, sz, s)
 			}
-			for _, b := range m.helpKeys(true).full {
+			for _, b := range m.fullKeys() {
 				h := b.Help()
 				if sc.name == "inbox" && sz[0] == 40 {
 					// The owner's Inbox has more keys than 40×12 holds
@@ -356,7 +356,7 @@ func TestFooterFollowsContent(t *testing.T) {
 func TestFirstScreen(t *testing.T) {
 	pf := portfolio(t)
 	m := newSized(t, colorprofile.NoTTY, 80, 24)
-	if m.page().Scrollable() {
+	if m.scrollable() {
 		t.Errorf("the first screen scrolls at 80×24:\n%s", plain(m))
 	}
 	want := []string{pf.Profile.Title, pf.Profile.Tagline, "Highlights", "Get in touch", "Press 4"}
@@ -394,14 +394,14 @@ func TestSkillsLayout(t *testing.T) {
 	m := newSized(t, colorprofile.NoTTY, 80, 24)
 	press(t, m, "2")
 	for range len(pf.Skills.Areas) + 1 {
-		if m.page().Scrollable() {
-			t.Errorf("skills filter %d scrolls at 80×24:\n%s", m.skills.filter, plain(m))
+		if m.scrollable() {
+			t.Errorf("skills filter %d scrolls at 80×24:\n%s", m.pages[SectionSkills].(*skillsPage).filter, plain(m))
 		}
 		press(t, m, "f")
 	}
 	small := newSized(t, colorprofile.NoTTY, 40, 12)
 	press(t, small, "2")
-	if !small.page().Scrollable() || !regexp.MustCompile(`[↓↑] \d+%`).MatchString(footer(small)) {
+	if !small.scrollable() || !regexp.MustCompile(`[↓↑] \d+%`).MatchString(footer(small)) {
 		t.Errorf("skills at 40×12: no scroll indicator in %q", footer(small))
 	}
 	backend := slices.Index(pf.Skills.Areas, "Backend")
