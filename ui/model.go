@@ -367,6 +367,7 @@ func (m *Model) layout() {
 		}
 	}
 }
+
 // firstScreens holds the screen every new visitor sees before pressing a
 // key, per portfolio, window size, colour profile, background and whether
 // the form is offered: most visitors of a busy day share a handful.
