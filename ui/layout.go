@@ -207,6 +207,12 @@ const (
 // worst cut.
 func (m *Model) fitKeys(own, kept []key.Binding, yield, width int) (string, int) {
 	first := -1
+	for i, b := range own {
+		if !isNav(b) {
+			first = i
+			break
+		}
+	}
 	bs := append(append(make([]key.Binding, 0, len(own)+len(kept)), own...), kept...)
 	n := len(own) // how many of bs are the page's
 	for helpWidth(bs) > width && (n > 1 || n == 1 && first < 0) {
