@@ -113,14 +113,14 @@ func (p *contactPage) st() *Styles { return p.c.st() }
 // Update takes the outcome of a send; Enter opens the form, which then
 // takes the keys and pastes; otherwise the page scrolls.
 func (p *contactPage) Update(msg tea.Msg) (page, tea.Cmd) {
-	switch msg := msg.(type) {
+	switch m := msg.(type) {
 	case submitResultMsg:
-		return p, p.result(msg)
+		return p, p.result(m)
 	case tea.KeyPressMsg:
 		switch {
 		case p.Focused():
 			return p, p.updateForm(msg)
-		case p.Enabled() && key.Matches(msg, contactKeys.Write):
+		case p.Enabled() && key.Matches(m, contactKeys.Write):
 			return p, p.setFocus(fieldName)
 		}
 		p.move(msg)

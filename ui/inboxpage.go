@@ -146,14 +146,14 @@ func (p *inboxPage) Init() tea.Cmd {
 // Update takes the page's results (a load, an action done) and its keys;
 // every read and change of the messages leaves as the tea.Cmd it returns.
 func (p *inboxPage) Update(msg tea.Msg) (page, tea.Cmd) {
-	switch msg := msg.(type) {
+	switch k := msg.(type) {
 	case shownMsg:
 		p.undo = ""
 		p.reload()
 	case tea.WindowSizeMsg:
 		p.ensureLoaded() // a taller window shows more messages
 	case tea.KeyPressMsg:
-		p.key(msg)
+		p.key(k, msg)
 	case tea.MouseWheelMsg:
 		p.move(msg)
 	default:
@@ -162,9 +162,9 @@ func (p *inboxPage) Update(msg tea.Msg) (page, tea.Cmd) {
 	return p, p.takeCmd()
 }
 
-// key handles a key: back from a message, the Inbox's own keys, then
-// the list's or, reading a message, scrolling.
-func (p *inboxPage) key(msg tea.KeyPressMsg) {
+// key handles a key (msg, raw as it came): back from a message, the
+// Inbox's own keys, then the list's or, reading a message, scrolling.
+func (p *inboxPage) key(msg tea.KeyPressMsg, raw tea.Msg) {
 	if !key.Matches(msg, inboxKeys.Undo) {
 		p.undo = "" // an archive's undo lasts until the next key
 	}
@@ -175,7 +175,7 @@ func (p *inboxPage) key(msg tea.KeyPressMsg) {
 	case !p.reading:
 		listKeys(msg, inboxKeys.Open, p.selected, p.total, p.Select, p.openSelected)
 	default:
-		p.move(msg)
+		p.move(raw)
 	}
 }
 

@@ -1,6 +1,11 @@
 package ui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // The UI's keys are split as its work is: the root model's keys (sections,
 // theme, help, quit) work on every page that doesn't claim them; each page
@@ -9,22 +14,26 @@ import "charm.land/bubbles/v2/key"
 
 // appKeys are the root model's keys.
 type appKeys struct {
-	About, Skills, Projects, Contact key.Binding // jump to a section
-	Inbox                            key.Binding // the owner's inbox; disabled for visitors
-	Stats                            key.Binding // the owner's statistics; disabled for visitors
-	NextSection, PrevSection         key.Binding
-	Theme, Mouse                     key.Binding
-	Help, Quit                       key.Binding
+	// Sections jump to a section, by its number: 1 About … 4 Contact; 5
+	// the Inbox and 6 Stats are disabled for visitors.
+	Sections                 [sectionCount]key.Binding
+	NextSection, PrevSection key.Binding
+	Theme, Mouse             key.Binding
+	Help, Quit               key.Binding
 }
 
+// baseAppKeys is the root's keys as every model starts with them (a
+// model disables the owner's sections for visitors in its copy).
+var baseAppKeys = defaultAppKeys()
+
 func defaultAppKeys() appKeys {
+	var sections [sectionCount]key.Binding
+	for s := range sectionCount {
+		n := strconv.Itoa(int(s) + 1)
+		sections[s] = key.NewBinding(key.WithKeys(n), key.WithHelp(n, strings.ToLower(s.String())))
+	}
 	return appKeys{
-		About:       key.NewBinding(key.WithKeys("1"), key.WithHelp("1", "about")),
-		Skills:      key.NewBinding(key.WithKeys("2"), key.WithHelp("2", "skills")),
-		Projects:    key.NewBinding(key.WithKeys("3"), key.WithHelp("3", "projects")),
-		Contact:     key.NewBinding(key.WithKeys("4"), key.WithHelp("4", "contact")),
-		Inbox:       key.NewBinding(key.WithKeys("5"), key.WithHelp("5", "inbox")),
-		Stats:       key.NewBinding(key.WithKeys("6"), key.WithHelp("6", "stats")),
+		Sections:    sections,
 		NextSection: nextSection,
 		PrevSection: key.NewBinding(key.WithKeys("shift+tab", "left", "h"), key.WithHelp("←/⇧tab", "prev section")),
 		Theme:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "light/dark")),

@@ -65,19 +65,21 @@ func (m *Model) render() string {
 	}
 	lines = append(lines, m.chrome.tabs(m, f.text), st.Rule.Render(strings.Repeat("─", f.text)))
 	var body []string
+	status := "" // the page's scroll position, for the footer
 	if m.showHelp {
 		body = m.helpPanel(f.text, f.body)
 	} else {
 		body = strings.Split(m.page().View(), "\n")
+		status = m.page().Status()
 		// The footer follows the content: on a tall terminal it sits under
 		// the page's last line, not far below it.
-		for m.page().Status() == "" && len(body) > 1 && strings.TrimSpace(xansi.Strip(body[len(body)-1])) == "" {
+		for status == "" && len(body) > 1 && strings.TrimSpace(xansi.Strip(body[len(body)-1])) == "" {
 			body = body[:len(body)-1]
 		}
 	}
 	lines = append(lines, body...)
 	lines = append(lines, "")
-	lines = append(lines, m.renderFooter(f)...)
+	lines = append(lines, m.renderFooter(f, status)...)
 	for len(lines) < m.height {
 		lines = append(lines, "")
 	}
@@ -135,14 +137,11 @@ func (m *Model) renderTabs(width int) string {
 	return xansi.Truncate(line, width, "…")
 }
 
-// renderFooter is the help line with the scroll position on the right.
-func (m *Model) renderFooter(f frame) []string {
+// renderFooter is the help line with the scroll position (status) on the
+// right.
+func (m *Model) renderFooter(f frame, status string) []string {
 	if m.c.notice != "" {
 		return []string{truncate(m.c.styles.Warn.Render(m.c.notice), f.text)}
-	}
-	status := ""
-	if !m.showHelp {
-		status = m.page().Status()
 	}
 	own, kept, yield := m.footerKeys()
 	helpW := f.text

@@ -122,7 +122,7 @@ type NoticeMsg struct {
 func New(pf *content.Portfolio, opts Options) *Model {
 	m := &Model{
 		pf:         pf,
-		keys:       defaultAppKeys(),
+		keys:       baseAppKeys,
 		help:       help.New(),
 		profile:    opts.Profile,
 		dark:       !opts.Light,
@@ -149,8 +149,8 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		m.stats = newStatsPage(opts.Stats, c)
 		m.pages[SectionStats] = m.stats
 	}
-	m.keys.Inbox.SetEnabled(m.inbox != nil)
-	m.keys.Stats.SetEnabled(m.stats != nil)
+	m.keys.Sections[SectionInbox].SetEnabled(m.inbox != nil)
+	m.keys.Sections[SectionStats].SetEnabled(m.stats != nil)
 	m.pristine = opts.Section == SectionAbout && opts.Project == "" && opts.Inbox == nil
 	if m.section >= m.sections() {
 		m.section = SectionAbout
@@ -206,6 +206,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
+	raw := msg // to pass on as it came: a KeyPressMsg boxed again allocates
 	switch msg.(type) {
 	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, pageMsg, tea.MouseWheelMsg:
 		// The visitor (or the server, or a page's work) acts: the screen
@@ -236,20 +237,25 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.c.notice = msg.Text
 	case tea.KeyPressMsg:
 		m.c.notice = ""
-		return m.handleKey(msg)
+		return m.handleKey(msg, raw)
 	case tea.PasteMsg, tea.MouseWheelMsg:
-		return m.updatePage(m.section, msg)
+		return m.updatePage(m.section, raw)
 	}
 	return nil
 }
 
-// handleKey gives a key to the page on screen if it claims it, else
-// takes the root's keys, and gives the page every other.
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+// handleKey gives a key (msg, raw as it came) to the page on screen if it
+// claims it, else takes the root's keys, and gives the page every other.
+func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
 	if m.page().Claims(msg) {
-		return m.updatePage(m.section, msg)
+		return m.updatePage(m.section, raw)
 	}
 	k := &m.keys
+	for s, b := range k.Sections {
+		if key.Matches(msg, b) {
+			return m.setSection(Section(s))
+		}
+	}
 	switch {
 	case key.Matches(msg, k.Quit):
 		m.quit = true
@@ -262,24 +268,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.restyle()
 	case key.Matches(msg, k.Mouse):
 		m.mouse = !m.mouse
-	case key.Matches(msg, k.About):
-		return m.setSection(SectionAbout)
-	case key.Matches(msg, k.Skills):
-		return m.setSection(SectionSkills)
-	case key.Matches(msg, k.Projects):
-		return m.setSection(SectionProjects)
-	case key.Matches(msg, k.Contact):
-		return m.setSection(SectionContact)
-	case key.Matches(msg, k.Inbox):
-		return m.setSection(SectionInbox)
-	case key.Matches(msg, k.Stats):
-		return m.setSection(SectionStats)
 	case key.Matches(msg, k.NextSection):
 		return m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
 		return m.setSection((m.section + m.sections() - 1) % m.sections())
 	default:
-		return m.updatePage(m.section, msg)
+		return m.updatePage(m.section, raw)
 	}
 	return nil
 }

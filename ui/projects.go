@@ -45,16 +45,16 @@ func newProjectsPage(pf *content.Portfolio, c *common) *projectsPage {
 // scrolls, goes to the next one, or back to the list. A section key that
 // brings the page on screen shows the list.
 func (p *projectsPage) Update(msg tea.Msg) (page, tea.Cmd) {
-	switch msg := msg.(type) {
+	switch k := msg.(type) {
 	case shownMsg:
 		p.study = nil
 	case tea.KeyPressMsg:
 		switch {
 		case p.study == nil:
-			listKeys(msg, projectsKeys.Open, p.selected, len(p.projects), p.Select, p.open)
-		case key.Matches(msg, projectsKeys.Back):
+			listKeys(k, projectsKeys.Open, p.selected, len(p.projects), p.Select, p.open)
+		case key.Matches(k, projectsKeys.Back):
 			p.study = nil
-		case key.Matches(msg, projectsKeys.NextStudy):
+		case key.Matches(k, projectsKeys.NextStudy):
 			p.Select((p.selected + 1) % len(p.projects))
 			p.open()
 		default:
@@ -86,7 +86,7 @@ func (p *projectsPage) doc() *document {
 // Claims takes ← from the root while a case study is open: back to the
 // list, not the previous section.
 func (p *projectsPage) Claims(msg tea.KeyPressMsg) bool {
-	return p.study != nil && msg.String() == "left"
+	return p.study != nil && msg.Code == tea.KeyLeft && msg.Mod == 0
 }
 
 // SetSize sizes the list and the open case study.
