@@ -743,7 +743,8 @@ func BenchmarkKeyScroll(b *testing.B) {
 	// 80×24: the case study is taller than the window, so every ↓/↑ moves.
 	m := newSized(b, colorprofile.TrueColor, 80, 24)
 	press(b, m, "3", "enter")
-	down, up := keyMsg(b, "down"), keyMsg(b, "up")
+	// As tea.Msgs: the host delivers each key boxed once.
+	var down, up tea.Msg = keyMsg(b, "down"), keyMsg(b, "up")
 	_ = m.View()
 	if !m.study().Scrollable() {
 		b.Fatal("case study fits the window; nothing to scroll")
@@ -768,7 +769,7 @@ func BenchmarkKeyScroll(b *testing.B) {
 
 func BenchmarkSectionSwitch(b *testing.B) {
 	m := newSized(b, colorprofile.TrueColor, 120, 40)
-	tab := keyMsg(b, "tab")
+	var tab tea.Msg = keyMsg(b, "tab") // boxed once, as the host delivers it
 	_ = m.View()
 	b.ReportAllocs()
 	for b.Loop() {
