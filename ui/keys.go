@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,5 +90,5 @@ func scrollHelp(up key.Binding) []key.Binding {
 // with no room for both, the footer keeps the page's own.
 func isNav(b key.Binding) bool {
 	ks := b.Keys()
-	return len(ks) > 0 && (ks[0] == "up" || ks[0] == nextSection.Keys()[0] && len(ks) == len(nextSection.Keys()))
+	return slices.Equal(ks, scroll.Up.Keys()) || slices.Equal(ks, nextSection.Keys())
 }

@@ -1,7 +1,8 @@
 // Package ui is the portfolio's terminal interface: one Bubble Tea model per
-// visitor, with a page per section. Model is the only tea.Model; pages are
-// plain components that render for a size and react to keys the root routes
-// to them.
+// visitor, with a page per section. Model is the only tea.Model: it routes
+// messages and frames the page on screen (tabs, footer, Keys panel). Every
+// page has one shape (see page): it updates, renders for a size, and owns
+// its keys and their help.
 package ui
 
 import (

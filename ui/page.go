@@ -23,10 +23,13 @@ type page interface {
 	View() string
 	// SetSize sets the text width and the visible height.
 	SetSize(width, height int)
-	// ShortHelp is the page's keys for the footer, in the order shown,
-	// the page's own before the shared ones. FullHelp is every key of the
-	// page for the Keys panel. The root adds its own keys (sections,
-	// theme, help, quit) around them, except those the page claims.
+	// ShortHelp is the page's keys for the footer, in the order shown;
+	// with no room, the footer drops them from the end, the page's first
+	// own key (the first that isn't a shared scrolling or section key)
+	// last. FullHelp is every key of the page, for the Keys panel. The
+	// root adds its own keys (sections, theme, help, quit) around them,
+	// unless the page claims q: then the page has the keyboard, and the
+	// last three keys of its ShortHelp, its ways out, always stay.
 	help.KeyMap
 	// Status is the right side of the footer: the scroll position, or ""
 	// when the page fits.
