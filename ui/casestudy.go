@@ -9,9 +9,9 @@ import (
 // newCaseStudy is the full case study of one project: title, stack and the
 // Markdown body, scrollable, ending with where to go next (the next case
 // study, or back to the list). next is pr itself when it is the only one.
-func newCaseStudy(pr, next content.Project, st func() *Styles) document {
-	return newDocument(func(width int) string {
-		s := st()
+func newCaseStudy(c *common, pr, next content.Project) document {
+	return newDocument(c, func(width int) string {
+		s := c.st()
 		var b strings.Builder
 		b.WriteString(s.Name.Render(wrap(pr.Title, width)) + "\n")
 		b.WriteString(tags(s, pr.Stack, width) + "\n\n")

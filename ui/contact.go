@@ -37,7 +37,6 @@ const (
 type contactPage struct {
 	document
 	pf     *content.Portfolio
-	st     func() *Styles
 	submit SubmitFunc
 
 	name    textinput.Model
@@ -76,16 +75,103 @@ type submitResultMsg struct {
 	err     error
 }
 
-func newContactPage(pf *content.Portfolio, st func() *Styles, submit SubmitFunc) *contactPage {
-	p := &contactPage{pf: pf, st: st, submit: submit, focus: noField}
+func (submitResultMsg) forPage() {}
+
+// contactKeys are the Contact page's own keys: Enter to write, then the
+// form's while it has the keyboard.
+var contactKeys = struct {
+	Write, WriteFull                  key.Binding // enter the form
+	NextField, PrevField, Enter, Send key.Binding
+	LeaveForm, QuitAlways             key.Binding
+}{
+	Write:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write a message")),
+	WriteFull:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "write")),
+	NextField:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+	PrevField:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("⇧tab", "prev field")),
+	Enter:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field, or a new line")),
+	Send:       key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "send")),
+	LeaveForm:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave form")),
+	QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+}
+
+func newContactPage(pf *content.Portfolio, c *common, submit SubmitFunc) *contactPage {
+	p := &contactPage{pf: pf, submit: submit, focus: noField}
 
 	// Placeholders are in parentheses, so they read as hints rather than
 	// text even on terminals that show no faint colour (TERM=dumb).
 	p.name = newInput("(your name)", inbox.MaxName)
 	p.replyTo = newInput("("+inbox.ReplyToHint+")", inbox.MaxReplyTo)
-	p.document = newDocument(p.render)
+	p.document = newDocument(c, p.render)
 	p.document.rendered = p.scrollToFocus
 	return p
+}
+
+// st returns the current styles.
+func (p *contactPage) st() *Styles { return p.c.st() }
+
+// Update takes the outcome of a send; Enter opens the form, which then
+// takes the keys and pastes; otherwise the page scrolls.
+func (p *contactPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch m := msg.(type) {
+	case submitResultMsg:
+		return p, p.result(m)
+	case tea.KeyPressMsg:
+		switch {
+		case p.Focused():
+			return p, p.updateForm(msg)
+		case p.Enabled() && key.Matches(m, contactKeys.Write):
+			return p, p.setFocus(fieldName)
+		}
+		p.move(msg)
+	case tea.PasteMsg:
+		if p.Focused() {
+			return p, p.updateForm(msg)
+		}
+	case tea.MouseWheelMsg:
+		p.move(msg)
+	}
+	return p, nil
+}
+
+// Claims: while the form has the keyboard it takes every key but Ctrl+C,
+// so letters type into it instead of switching sections.
+func (p *contactPage) Claims(msg tea.KeyPressMsg) bool {
+	return p.Focused() && !key.Matches(msg, contactKeys.QuitAlways)
+}
+
+// ShortHelp is the form's keys while it has the keyboard, its ways out
+// last (send, leave, quit); otherwise Enter to write, the next section
+// and, when the page scrolls, the scrolling keys.
+func (p *contactPage) ShortHelp() []key.Binding {
+	k := contactKeys
+	switch {
+	case p.Focused():
+		return p.keys(k.NextField, k.Send, k.LeaveForm, k.QuitAlways)
+	case p.Enabled() && p.Scrollable():
+		return p.keys(k.Write, nextSection, scrollShort)
+	case p.Enabled():
+		return p.keys(k.Write, nextSection)
+	case p.Scrollable():
+		return p.keys(nextSection, scrollShort)
+	}
+	return p.keys(nextSection)
+}
+
+// FullHelp is every key of the form while it has the keyboard; otherwise
+// the scrolling keys when the page scrolls, and Enter to write.
+func (p *contactPage) FullHelp() [][]key.Binding {
+	k := contactKeys
+	if p.Focused() {
+		return [][]key.Binding{{k.NextField, k.PrevField, k.Enter, k.Send, k.LeaveForm, k.QuitAlways}}
+	}
+	var full [][]key.Binding
+	if p.Scrollable() {
+		full = append(full, scrollHelp(scrollFull))
+	}
+	if p.Enabled() {
+		full = append(full, []key.Binding{k.WriteFull})
+	}
+	return full
 }
 
 // Placeholder and height of the message box.
@@ -193,8 +279,9 @@ func (p *contactPage) scrollToFocus() {
 	p.ScrollTo(s[0], s[1])
 }
 
-// Update handles a message while the form has the keyboard.
-func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
+// updateForm handles a key or paste while the form has the keyboard.
+func (p *contactPage) updateForm(msg tea.Msg) tea.Cmd {
+	km := contactKeys
 	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
@@ -207,7 +294,7 @@ func (p *contactPage) Update(msg tea.Msg, km KeyMap) tea.Cmd {
 			return p.setFocus((p.focus + fieldCount - 1) % fieldCount)
 		case key.Matches(msg, km.Send):
 			return p.send()
-		case key.Matches(msg, km.Open) && p.focus != fieldMessage:
+		case key.Matches(msg, km.Enter) && p.focus != fieldMessage:
 			if p.focus == fieldSend {
 				return p.send()
 			}

@@ -575,7 +575,7 @@ func TestContactLazyMessageArea(t *testing.T) {
 				return strings.Join(lines, "\n")
 			}
 			lazy := shown(output(t, m, pr))
-			m.contact.message = newMessageArea(m.styles)
+			m.contact.message = newMessageArea(m.c.styles)
 			m.contact.Invalidate()
 			m.screen = "" // drop the cached screen
 			real := shown(output(t, m, pr))
@@ -630,7 +630,8 @@ func BenchmarkFormTyping(b *testing.B) {
 			}
 			_ = m.View()
 			const batch = 32
-			keys := make([]tea.KeyPressMsg, batch)
+			// As tea.Msgs: the host delivers each key boxed once.
+			keys := make([]tea.Msg, batch)
 			for i := range keys {
 				r := rune('a' + i%8)
 				keys[i] = tea.KeyPressMsg{Code: r, Text: string(r)}

@@ -9,9 +9,11 @@ import (
 )
 
 // document is a scrollable page body: text rendered for a width, shown
-// through a viewport. About, Skills, Contact, the project list and the case
-// studies are all documents; they differ only in how they render.
+// through a viewport. Every page is built on one; they differ in how they
+// render and in their keys.
 type document struct {
+	c      *common
+	styled *Styles // the styles of the last rendering
 	vp     viewport.Model
 	render func(width int) string
 	width  int
@@ -26,14 +28,17 @@ type document struct {
 	// rest of a frame.
 	view    string
 	viewOff int
+
+	// short is ShortHelp's slice, reused: the footer asks every frame.
+	short []key.Binding
 }
 
-func newDocument(render func(width int) string) document {
+func newDocument(c *common, render func(width int) string) document {
 	vp := viewport.New()
-	vp.KeyMap = viewport.KeyMap{} // keys are routed by the root KeyMap
+	vp.KeyMap = viewport.KeyMap{} // keys are matched by the pages
 	vp.MouseWheelEnabled = true
 	vp.MouseWheelDelta = 3
-	return document{vp: vp, render: render, stale: true}
+	return document{c: c, vp: vp, render: render, stale: true}
 }
 
 // SetSize sets the text width and visible height. Content is rendered
@@ -54,12 +59,17 @@ func (d *document) Invalidate() {
 	d.stale = true
 }
 
-// refresh renders the content if it is stale. Everything that reads the
-// content calls it first, so pages that are never shown are never rendered.
+// refresh renders the content if it is stale or the styles changed.
+// Everything that reads the content calls it first, so pages that are
+// never shown are never rendered.
 func (d *document) refresh() {
+	if d.styled != d.c.styles {
+		d.stale = true
+	}
 	if !d.stale || d.width <= 0 {
 		return
 	}
+	d.styled = d.c.styles
 	d.vp.SetContent(d.render(d.width))
 	d.stale, d.view = false, ""
 	if d.rendered != nil {
@@ -67,30 +77,31 @@ func (d *document) refresh() {
 	}
 }
 
-// Update scrolls on the movement keys and, when the mouse is on, the wheel.
+// move scrolls on the scrolling keys and, when the mouse is on, the wheel.
 // It reports whether it used the message.
-func (d *document) Update(msg tea.Msg, km KeyMap) bool {
-	d.refresh()
+func (d *document) move(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		d.refresh()
 		switch {
-		case key.Matches(msg, km.Up):
+		case key.Matches(msg, scroll.Up):
 			d.vp.ScrollUp(1)
-		case key.Matches(msg, km.Down):
+		case key.Matches(msg, scroll.Down):
 			d.vp.ScrollDown(1)
-		case key.Matches(msg, km.PageUp):
+		case key.Matches(msg, scroll.PageUp):
 			d.vp.PageUp()
-		case key.Matches(msg, km.PageDown):
+		case key.Matches(msg, scroll.PageDown):
 			d.vp.PageDown()
-		case key.Matches(msg, km.Top):
+		case key.Matches(msg, scroll.Top):
 			d.vp.GotoTop()
-		case key.Matches(msg, km.Bottom):
+		case key.Matches(msg, scroll.Bottom):
 			d.vp.GotoBottom()
 		default:
 			return false
 		}
 		return true
 	case tea.MouseWheelMsg:
+		d.refresh()
 		d.vp, _ = d.vp.Update(msg)
 		return true
 	}
@@ -147,4 +158,45 @@ func (d *document) CompactStatus() string {
 		arrow = "↑"
 	}
 	return fmt.Sprintf("%s %.f%%", arrow, d.vp.ScrollPercent()*100)
+}
+
+// keys is ShortHelp's answer, in the document's reused slice.
+func (d *document) keys(bs ...key.Binding) []key.Binding {
+	d.short = append(d.short[:0], bs...)
+	return d.short
+}
+
+// Claims: a document takes no key before the root's.
+func (d *document) Claims(tea.KeyPressMsg) bool { return false }
+
+// textPage is a page of text with no keys of its own (About, Stats):
+// it scrolls when it is taller than the screen.
+type textPage struct {
+	document
+}
+
+func newTextPage(c *common, render func(width int) string) *textPage {
+	return &textPage{document: newDocument(c, render)}
+}
+
+// Update scrolls.
+func (p *textPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	p.move(msg)
+	return p, nil
+}
+
+// ShortHelp is the next section, and the scrolling keys when it scrolls.
+func (p *textPage) ShortHelp() []key.Binding {
+	if p.Scrollable() {
+		return p.keys(nextSection, scrollShort)
+	}
+	return p.keys(nextSection)
+}
+
+// FullHelp is the scrolling keys when it scrolls.
+func (p *textPage) FullHelp() [][]key.Binding {
+	if p.Scrollable() {
+		return [][]key.Binding{scrollHelp(scrollFull)}
+	}
+	return nil
 }

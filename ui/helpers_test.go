@@ -146,3 +146,13 @@ func footer(m *Model) string {
 	lines := strings.Split(strings.TrimRight(plain(m), " \n"), "\n")
 	return lines[len(lines)-1]
 }
+
+// formActive reports whether the contact form has the keyboard.
+func (m *Model) formActive() bool {
+	return m.section == SectionContact && m.contact.Focused()
+}
+
+// scrollable reports whether the page on screen is taller than the window.
+func (m *Model) scrollable() bool {
+	return m.page().Status() != ""
+}

@@ -35,6 +35,11 @@ type InboxSource interface {
 // it to every owner session when the store publishes a change.
 type InboxChangedMsg struct{}
 
+func (InboxChangedMsg) forPage() {}
+func (inboxLoadedMsg) forPage()  {}
+func (inboxMarkedMsg) forPage()  {}
+func (inboxActedMsg) forPage()   {}
+
 // inboxLoadedMsg carries a page the source read.
 type inboxLoadedMsg struct {
 	seq  int
@@ -78,7 +83,6 @@ const minLoad = 32
 type inboxPage struct {
 	document
 	src InboxSource
-	st  func() *Styles
 
 	total    int // messages in the inbox
 	unread   int
@@ -92,22 +96,123 @@ type inboxPage struct {
 
 	seq     int     // the latest load asked for; older answers are dropped
 	loading bool    // a load is in flight
-	pending tea.Cmd // work for the model to return from Update
+	pending tea.Cmd // work Update returns
 
 	archived bool   // listing the archived messages instead of the Inbox
 	undo     string // the message the undo key unarchives, until another key
 	follow   string // select this message when the next load arrives
-	notice   string // one line for the footer, taken by the model
 }
 
-func newInboxPage(src InboxSource, st func() *Styles) *inboxPage {
-	p := &inboxPage{src: src, st: st}
-	p.document = newDocument(p.render)
+// inboxKeys are the Inbox page's own keys.
+var inboxKeys = struct {
+	Open, Back                key.Binding
+	Archive, Unarchive, Undo  key.Binding
+	MarkUnread, Unread        key.Binding
+	ArchivedView, CopyReplyTo key.Binding // the archived messages, and back; the reply-to to the clipboard (OSC 52)
+	NextMessage, NextPrev     key.Binding // while reading one
+	PrevMessage               key.Binding
+}{
+	Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+	Back:         key.NewBinding(key.WithKeys("esc", "backspace"), key.WithHelp("esc", "back")),
+	Archive:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "archive")),
+	Unarchive:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "unarchive")),
+	Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo archive")),
+	MarkUnread:   key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "mark unread")),
+	Unread:       key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "unread")),
+	ArchivedView: key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "archived/inbox")),
+	CopyReplyTo:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy reply-to")),
+	NextMessage:  key.NewBinding(key.WithKeys("n", "]"), key.WithHelp("n/p", "next/prev message")),
+	NextPrev:     key.NewBinding(key.WithKeys("n", "]"), key.WithHelp("n/p", "next/prev")),
+	PrevMessage:  key.NewBinding(key.WithKeys("p", "["), key.WithHelp("p", "previous message")),
+}
+
+func newInboxPage(src InboxSource, c *common) *inboxPage {
+	p := &inboxPage{src: src}
+	p.document = newDocument(c, p.render)
 	return p
 }
 
-// takeCmd returns (and forgets) the work the page asked for while
-// handling a message; the model returns it from Update.
+// st returns the current styles.
+func (p *inboxPage) st() *Styles { return p.c.st() }
+
+// Init reads the messages, for the unread count in the tab.
+func (p *inboxPage) Init() tea.Cmd {
+	p.reload()
+	return p.takeCmd()
+}
+
+// Update takes the page's results (a load, an action done) and its keys;
+// every read and change of the messages leaves as the tea.Cmd it returns.
+func (p *inboxPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch k := msg.(type) {
+	case shownMsg:
+		p.undo = ""
+		p.reload()
+	case tea.WindowSizeMsg:
+		p.ensureLoaded() // a taller window shows more messages
+	case tea.KeyPressMsg:
+		p.key(k, msg)
+	case tea.MouseWheelMsg:
+		p.move(msg)
+	default:
+		p.handle(msg)
+	}
+	return p, p.takeCmd()
+}
+
+// key handles a key (msg, raw as it came): back from a message, the
+// Inbox's own keys, then the list's or, reading a message, scrolling.
+func (p *inboxPage) key(msg tea.KeyPressMsg, raw tea.Msg) {
+	if !key.Matches(msg, inboxKeys.Undo) {
+		p.undo = "" // an archive's undo lasts until the next key
+	}
+	switch {
+	case key.Matches(msg, inboxKeys.Back):
+		p.back()
+	case p.handleKey(msg):
+	case !p.reading:
+		listKeys(msg, inboxKeys.Open, p.selected, p.total, p.Select, p.openSelected)
+	default:
+		p.move(raw)
+	}
+}
+
+// ShortHelp is, reading a message, back, archive, next and previous,
+// copy, unread and scrolling, most wanted first; in the list choose,
+// open, archive and the next section.
+func (p *inboxPage) ShortHelp() []key.Binding {
+	k := inboxKeys
+	archive := k.Archive
+	if p.archived {
+		archive = k.Unarchive
+	}
+	if p.reading {
+		return p.keys(k.Back, archive, k.NextPrev, k.CopyReplyTo, k.Unread, scrollShort)
+	}
+	return p.keys(chooseShort, k.Open, archive, nextSection)
+}
+
+// FullHelp is every key of the Inbox.
+func (p *inboxPage) FullHelp() [][]key.Binding {
+	k := inboxKeys
+	if p.reading {
+		full := [][]key.Binding{scrollHelp(scrollFull), {k.Back, k.NextMessage}}
+		return append(full, p.actionKeys())
+	}
+	return [][]key.Binding{scrollHelp(chooseFull), {k.Open}, p.actionKeys()}
+}
+
+// actionKeys are the keys that change a message, and the archive's.
+func (p *inboxPage) actionKeys() []key.Binding {
+	k := inboxKeys
+	if p.archived {
+		return []key.Binding{k.Unarchive, k.MarkUnread, k.CopyReplyTo, k.ArchivedView}
+	}
+	return []key.Binding{k.Archive, k.Undo, k.MarkUnread, k.CopyReplyTo, k.ArchivedView}
+}
+
+// takeCmd returns (and forgets) the work the page queued while handling
+// a message, for Update to return.
 func (p *inboxPage) takeCmd() tea.Cmd {
 	c := p.pending
 	p.pending = nil
@@ -169,14 +274,14 @@ func (p *inboxPage) item(i int) (inbox.Message, bool, bool) {
 	return p.win.Messages[j], p.win.Read[j], true
 }
 
-// handle takes the page's own messages. It reports whether msg was one.
-func (p *inboxPage) handle(msg tea.Msg) bool {
+// handle takes the page's own messages.
+func (p *inboxPage) handle(msg tea.Msg) {
 	switch msg := msg.(type) {
 	case InboxChangedMsg:
 		p.reload()
 	case inboxLoadedMsg:
 		if msg.seq != p.seq {
-			return true // a newer load is on its way
+			return // a newer load is on its way
 		}
 		p.loading = false
 		p.loaded(msg.page, msg.err)
@@ -186,10 +291,7 @@ func (p *inboxPage) handle(msg tea.Msg) bool {
 		}
 	case inboxActedMsg:
 		p.acted(msg)
-	default:
-		return false
 	}
-	return true
 }
 
 // loaded takes a page the source read.
@@ -259,17 +361,11 @@ func (p *inboxPage) openSelected() {
 	p.Invalidate()
 }
 
-// takeNotice returns (and forgets) the line the page has for the footer.
-func (p *inboxPage) takeNotice() string {
-	n := p.notice
-	p.notice = ""
-	return n
-}
-
 // handleKey takes the Inbox's own keys (archive, undo, mark unread, copy,
 // next/previous while reading); it reports whether key was one. Every
 // change to the state runs in a tea.Cmd.
-func (p *inboxPage) handleKey(msg tea.KeyPressMsg, k KeyMap) bool {
+func (p *inboxPage) handleKey(msg tea.KeyPressMsg) bool {
+	k := inboxKeys
 	switch {
 	case key.Matches(msg, k.ArchivedView):
 		p.archived = !p.archived
@@ -294,7 +390,7 @@ func (p *inboxPage) handleKey(msg tea.KeyPressMsg, k KeyMap) bool {
 			return true
 		}
 		p.queue(tea.SetClipboard(m.ReplyTo))
-		p.notice = "copied " + m.ReplyTo
+		p.c.notice = "copied " + m.ReplyTo
 	case p.reading && key.Matches(msg, k.NextMessage):
 		p.step(1)
 	case p.reading && key.Matches(msg, k.PrevMessage):
@@ -350,17 +446,17 @@ func (p *inboxPage) acted(msg inboxActedMsg) {
 	verb := map[inboxAction]string{actArchive: "archive", actUnarchive: "restore", actUnread: "mark unread"}[msg.act]
 	switch {
 	case msg.err != nil:
-		p.notice = "Couldn't " + verb + " the message: " + inbox.Sanitize(msg.err.Error(), false)
+		p.c.notice = "Couldn't " + verb + " the message: " + inbox.Sanitize(msg.err.Error(), false)
 	case msg.act == actArchive:
 		p.undo = msg.id
-		p.notice = "archived · u undo"
+		p.c.notice = "archived · u undo"
 	case msg.act == actUnarchive && p.archived:
-		p.notice = "back in the Inbox"
+		p.c.notice = "back in the Inbox"
 	case msg.act == actUnarchive:
 		p.follow = msg.id // select it again where it was
-		p.notice = "restored"
+		p.c.notice = "restored"
 	case msg.act == actUnread:
-		p.notice = "marked unread"
+		p.c.notice = "marked unread"
 	}
 	p.reload()
 }

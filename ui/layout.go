@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"hash/maphash"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -22,7 +23,7 @@ type frame struct {
 
 // frame is the geometry of the screen on show.
 func (m *Model) frame() frame {
-	return m.frameFor(m.section == SectionAbout && m.study == nil)
+	return m.frameFor(m.section == SectionAbout)
 }
 
 // frameFor is the geometry of About's screen (about) or any other's: they
@@ -56,7 +57,7 @@ func (m *Model) render() string {
 		return m.renderTooSmall()
 	}
 	f := m.frame()
-	st := m.styles
+	st := m.c.styles
 	lines := make([]string, 0, m.height)
 	if f.showName {
 		name := st.Name.Render(m.pf.Profile.Name) + "  " + st.Muted.Render(m.pf.Profile.Title)
@@ -64,19 +65,21 @@ func (m *Model) render() string {
 	}
 	lines = append(lines, m.chrome.tabs(m, f.text), st.Rule.Render(strings.Repeat("─", f.text)))
 	var body []string
+	status := "" // the page's scroll position, for the footer
 	if m.showHelp {
 		body = m.helpPanel(f.text, f.body)
 	} else {
 		body = strings.Split(m.page().View(), "\n")
+		status = m.page().Status()
 		// The footer follows the content: on a tall terminal it sits under
 		// the page's last line, not far below it.
-		for !m.page().Scrollable() && len(body) > 1 && strings.TrimSpace(xansi.Strip(body[len(body)-1])) == "" {
+		for status == "" && len(body) > 1 && strings.TrimSpace(xansi.Strip(body[len(body)-1])) == "" {
 			body = body[:len(body)-1]
 		}
 	}
 	lines = append(lines, body...)
 	lines = append(lines, "")
-	lines = append(lines, m.renderFooter(f)...)
+	lines = append(lines, m.renderFooter(f, status)...)
 	for len(lines) < m.height {
 		lines = append(lines, "")
 	}
@@ -99,14 +102,14 @@ func (m *Model) render() string {
 // renderTabs draws "1 About  2 Skills  3 Projects  4 Contact", or a compact
 // "‹ 2/4 Skills ›" when that doesn't fit.
 func (m *Model) renderTabs(width int) string {
-	st := m.styles
+	st := m.c.styles
 	compact := false
 	label := func(s Section) string {
 		l := fmt.Sprintf("%d %s", s+1, s)
 		if s == SectionInbox && m.inbox.unread > 0 {
 			l += fmt.Sprintf(" (%d)", m.inbox.unread)
 		}
-		if m.study != nil && s == SectionProjects && !compact {
+		if m.study() != nil && s == SectionProjects && !compact {
 			l += " › " + m.pf.Projects[m.projects.selected].Slug
 		}
 		return l
@@ -134,50 +137,137 @@ func (m *Model) renderTabs(width int) string {
 	return xansi.Truncate(line, width, "…")
 }
 
-// renderFooter is the help line with the scroll position on the right.
-func (m *Model) renderFooter(f frame) []string {
-	if m.notice != "" {
-		return []string{truncate(m.styles.Warn.Render(m.notice), f.text)}
+// renderFooter is the help line with the scroll position (status) on the
+// right.
+func (m *Model) renderFooter(f frame, status string) []string {
+	if m.c.notice != "" {
+		return []string{truncate(m.c.styles.Warn.Render(m.c.notice), f.text)}
 	}
-	status := ""
-	if !m.showHelp {
-		status = m.page().Status()
-	}
+	own, kept, yield := m.footerKeys()
 	helpW := f.text
 	if status != "" {
 		helpW -= lipgloss.Width(status) + 2
 	}
-	line, fits := m.chrome.help(m, helpW)
-	if !fits { // too narrow for both: the keys win
-		status, helpW = "", f.text
-		line, _ = m.chrome.help(m, helpW)
+	line, got := m.chrome.help(m, own, kept, yield, helpW)
+	if got < fitAll && status != "" {
+		// Without the status the keys may fit better: the keys win.
+		if l, g := m.chrome.help(m, own, kept, yield, f.text); g > got {
+			line, status = l, ""
+		}
 	}
 	if status != "" {
 		gap := f.text - lipgloss.Width(line) - lipgloss.Width(status)
-		line += strings.Repeat(" ", max(gap, 1)) + m.styles.Status.Render(status)
+		line += strings.Repeat(" ", max(gap, 1)) + m.c.styles.Status.Render(status)
 	}
 	return []string{line}
 }
 
-// shortHelp renders the one-line help within width. It drops the page's
-// own bindings from the end until the line fits: the last ones (the
-// theme, help and quit keys, or the form's send, leave and quit) stay.
-func (m *Model) shortHelp(hk helpKeys, width int) string {
-	bs := hk.short
-	// Measured, not rendered, until it fits: rendering costs allocations
-	// on every frame.
-	for helpWidth(bs) > width {
-		switch {
-		case len(bs) <= hk.keep && hk.compact != nil:
-			bs, hk.compact = hk.compact, nil
-			continue
-		case len(bs) <= hk.keep:
-			return xansi.Truncate(m.help.ShortHelpView(bs), width, "…")
-		}
-		cut := len(bs) - hk.keep - 1
-		bs = append(bs[:cut:cut], bs[cut+1:]...)
+// footerKeys are the footer's keys: the page's own (its ShortHelp), and
+// those kept: the root's theme, help and quit, or, for a page that has the
+// keyboard (it claims q), its own last three, its ways out; the first
+// yield of them may make room for the page's own first key.
+func (m *Model) footerKeys() (own, kept []key.Binding, yield int) {
+	p := m.page()
+	own = p.ShortHelp()
+	if p.Claims(quitKey) {
+		n := len(own) - min(3, len(own))
+		return own[:n], own[n:], 0
 	}
-	return m.help.ShortHelpView(bs)
+	helpKey := m.keys.Help
+	if m.showHelp {
+		helpKey = closeHelp
+	}
+	// The theme key yields to the page's own first key when there is no
+	// room for both; help and quit always stay.
+	m.chrome.kept = append(m.chrome.kept[:0], m.keys.Theme, helpKey, m.keys.Quit)
+	if m.showHelp {
+		return own, m.chrome.kept, 0 // the panel lists the page's keys
+	}
+	return own, m.chrome.kept, 1
+}
+
+// closeHelp is the help key while the Keys panel is open.
+var closeHelp = withHelp(defaultAppKeys().Help, "?", "close help")
+
+// How much of the footer's keys fitted (see fitKeys).
+const (
+	fitCut  = iota // not even the kept keys: the line is cut
+	fitKept        // the kept keys, but not the page's first own key
+	fitAll         // the kept keys and the page's first own key
+)
+
+// fitKeys renders the footer's keys within width. The page's keys are
+// dropped from the end until the line fits, except its first own key (its
+// first that isn't a shared scrolling or section key: Skills' filter,
+// Projects' open, a case study's back to the list, Contact's write),
+// which goes last: before it goes, it is named in fewer words, and the
+// first yield kept keys (the theme key) make room for it. The other kept
+// keys stay; with no room for them they are named in fewer words, and at
+// worst cut.
+func (m *Model) fitKeys(own, kept []key.Binding, yield, width int) (string, int) {
+	first := -1
+	for i, b := range own {
+		if !isNav(b) {
+			first = i
+			break
+		}
+	}
+	bs := append(append(make([]key.Binding, 0, len(own)+len(kept)), own...), kept...)
+	n := len(own) // how many of bs are the page's
+	for helpWidth(bs) > width && (n > 1 || n == 1 && first < 0) {
+		cut := n - 1
+		if cut == first {
+			cut--
+		}
+		if cut < first {
+			first--
+		}
+		bs = append(bs[:cut], bs[cut+1:]...)
+		n--
+	}
+	if helpWidth(bs) <= width {
+		return m.help.ShortHelpView(bs), fitAll
+	}
+	if first >= 0 {
+		page := bs[0]
+		tries := [][]key.Binding{
+			append([]key.Binding{compactKey(page)}, kept...),
+			append([]key.Binding{page}, kept[yield:]...),
+			append([]key.Binding{compactKey(page)}, kept[yield:]...),
+		}
+		for _, try := range tries {
+			if helpWidth(try) <= width {
+				return m.help.ShortHelpView(try), fitAll
+			}
+		}
+		bs = bs[1:]
+	}
+	got := fitKept
+	if first < 0 {
+		got = fitAll
+	}
+	if helpWidth(bs) <= width {
+		return m.help.ShortHelpView(bs), got
+	}
+	compact := make([]key.Binding, len(bs))
+	for i, b := range bs {
+		compact[i] = compactKey(b)
+	}
+	if helpWidth(compact) <= width {
+		return m.help.ShortHelpView(compact), got
+	}
+	return xansi.Truncate(m.help.ShortHelpView(bs), width, "…"), fitCut
+}
+
+// compactKey is b named in fewer cells: its first key and the first word
+// of what it does ("f filter" for "f/F filter", "esc leave" for "esc
+// leave form", "enter write" for "enter write a message").
+func compactKey(b key.Binding) key.Binding {
+	h := b.Help()
+	k, _, _ := strings.Cut(h.Key, "/")
+	desc, _, _ := strings.Cut(h.Desc, " ")
+	b.SetHelp(k, desc)
+	return b
 }
 
 // helpWidth is the width of ShortHelpView(bs): "key desc" items joined by
@@ -201,9 +291,9 @@ func helpWidth(bs []key.Binding) int {
 // key that works on the current screen, in as many columns as fit, within
 // width and at most height lines.
 func (m *Model) helpPanel(width, height int) []string {
-	st := m.styles
+	st := m.c.styles
 	var entries []string
-	for _, b := range m.helpKeys(true).full {
+	for _, b := range m.fullKeys() {
 		if !b.Enabled() {
 			continue
 		}
@@ -285,7 +375,7 @@ func box(st *Styles, title string, lines []string, inner, width int) []string {
 
 // renderTooSmall explains the minimum size, fitted into whatever room there is.
 func (m *Model) renderTooSmall() string {
-	st := m.styles
+	st := m.c.styles
 	msg := st.Warn.Render("Terminal too small") + "\n" +
 		fmt.Sprintf("need %d×%d, have %d×%d", MinWidth, MinHeight, m.width, m.height) + "\n" +
 		st.Muted.Render("enlarge the window, or q to quit")
@@ -301,133 +391,29 @@ func (m *Model) renderTooSmall() string {
 	return strings.Join(out, "\n")
 }
 
-// helpKeys are the keys of the screen on show: short for the footer,
-// which keeps its last keep bindings whatever the width, and full for the
-// help panel. The footer lists only keys that do something here.
-type helpKeys struct {
-	short []key.Binding
-	keep  int
-	full  []key.Binding
-	// compact, if set, is short in fewer cells, for when even the kept
-	// bindings don't fit.
-	compact []key.Binding
-}
-
-// helpKeys are the keys for the footer, and with full those for the
-// panel too.
-func (m *Model) helpKeys(full bool) helpKeys {
+// fullKeys are the Keys panel's keys: the root's section keys, the
+// page's (its FullHelp), then the theme, mouse, help and quit keys; a
+// page that has the keyboard lists its own alone.
+func (m *Model) fullKeys() []key.Binding {
+	p := m.page()
+	var all []key.Binding
+	if p.Claims(quitKey) {
+		for _, col := range p.FullHelp() {
+			all = append(all, col...)
+		}
+		return all
+	}
 	k := m.keys
-	if m.showHelp {
-		k.Help.SetHelp("?", "close help")
-	}
-	if m.formActive() {
-		short := []key.Binding{k.NextField, k.Send, k.LeaveForm, k.QuitAlways}
-		enter := key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next field, or a new line"))
-		full := []key.Binding{k.NextField, k.PrevField, enter, k.Send, k.LeaveForm, k.QuitAlways}
-		k.LeaveForm.SetHelp("esc", "leave")
-		compact := []key.Binding{k.Send, k.LeaveForm, k.QuitAlways}
-		return helpKeys{short: short, keep: 3, full: full, compact: compact}
-	}
-	k.Up.SetHelp("↑/↓", "scroll")
-	var short []key.Binding
-	switch {
-	case m.section == SectionContact && m.contact.Enabled():
-		short = []key.Binding{k.Write, k.NextSection, k.Up}
-	case m.study != nil:
-		k.Back.SetHelp("←", "list")
-		short = []key.Binding{k.Up, k.Back, k.NextStudy}
-	case m.section == SectionInbox && m.inbox.reading:
-		// Most wanted first: the footer drops from the end.
-		next, cp, unread := k.NextMessage, k.CopyReplyTo, k.MarkUnread
-		next.SetHelp("n/p", "next/prev")
-		cp.SetHelp("c", "copy reply-to")
-		unread.SetHelp("U", "unread")
-		if m.inbox.archived {
-			k.Archive.SetHelp("a", "unarchive")
-		}
-		short = []key.Binding{k.Back, k.Archive, next, cp, unread, k.Up}
-	case m.section == SectionInbox:
-		k.Up.SetHelp("↑/↓", "choose")
-		if m.inbox.archived {
-			k.Archive.SetHelp("a", "unarchive")
-		}
-		short = []key.Binding{k.Up, k.Open, k.Archive, k.NextSection}
-	case m.section == SectionProjects:
-		k.Up.SetHelp("↑/↓", "choose")
-		short = []key.Binding{k.Up, k.Open, k.NextSection}
-	case m.section == SectionSkills:
-		short = []key.Binding{k.Filter, k.Up, k.NextSection}
-	default:
-		short = []key.Binding{k.NextSection, k.Up}
-	}
-	scrolls := m.study != nil || m.section == SectionProjects || m.section == SectionInbox || m.page().Scrollable()
-	if !scrolls {
-		short = deleteBinding(short, k.Up)
-	}
-	short = append(short, k.Theme, k.Help, k.Quit)
-	if !full {
-		return helpKeys{short: short, keep: 3}
-	}
-
-	sections := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1–4", "sections"))
-	if m.inbox != nil {
-		sections.SetHelp("1–5", "sections")
-	}
-	if m.stats != nil {
-		sections.SetHelp("1–6", "sections")
-	}
-	next, prev := k.NextSection, k.PrevSection
-	next.SetHelp("tab/→", "next section")
-	prev.SetHelp("⇧tab/←", "prev section")
-	all := []key.Binding{sections, next, prev}
-	if m.study != nil {
+	sections := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp(fmt.Sprintf("1–%d", m.sections()), "sections"))
+	next, prev := withHelp(k.NextSection, "tab/→", "next section"), withHelp(k.PrevSection, "⇧tab/←", "prev section")
+	if p.Claims(leftKey) {
 		prev.SetHelp("⇧tab", "prev section")
-		all[2] = prev
-		k.Back.SetHelp("←/esc", "back to list")
-		all = append(all, k.Back, k.NextStudy)
 	}
-	if scrolls {
-		k.Up.SetHelp("↑/↓ j/k", "scroll")
-		if m.study == nil && (m.section == SectionProjects || m.section == SectionInbox && !m.inbox.reading) {
-			k.Up.SetHelp("↑/↓ j/k", "choose")
-		}
-		all = append(all, k.Up, k.PageDown, k.Top)
+	all = append(all, sections, next, prev)
+	for _, col := range p.FullHelp() {
+		all = append(all, col...)
 	}
-	switch {
-	case m.study != nil:
-	case m.section == SectionProjects, m.section == SectionInbox && !m.inbox.reading:
-		all = append(all, k.Open)
-	case m.section == SectionInbox:
-		all = append(all, k.Back)
-	case m.section == SectionSkills:
-		all = append(all, k.Filter)
-	case m.section == SectionContact && m.contact.Enabled():
-		k.Write.SetHelp("enter", "write")
-		all = append(all, k.Write)
-	}
-	if m.section == SectionInbox && m.study == nil {
-		if m.inbox.reading {
-			all = append(all, k.NextMessage)
-		}
-		if m.inbox.archived {
-			k.Archive.SetHelp("a", "unarchive")
-			all = append(all, k.Archive, k.MarkUnread, k.CopyReplyTo, k.ArchivedView)
-		} else {
-			all = append(all, k.Archive, k.Undo, k.MarkUnread, k.CopyReplyTo, k.ArchivedView)
-		}
-	}
-	all = append(all, k.Theme, k.Mouse, k.Help, k.Quit)
-	return helpKeys{short: short, keep: 3, full: all}
-}
-
-func deleteBinding(bs []key.Binding, b key.Binding) []key.Binding {
-	out := bs[:0]
-	for _, x := range bs {
-		if x.Help() != b.Help() {
-			out = append(out, x)
-		}
-	}
-	return out
+	return append(all, k.Theme, k.Mouse, closeHelp, k.Quit)
 }
 
 // chrome remembers the tab bars and footer keys a visitor has seen, which
@@ -435,15 +421,17 @@ func deleteBinding(bs []key.Binding, b key.Binding) []key.Binding {
 // back, a keystroke in the form). A visitor sees a handful.
 type chrome struct {
 	tabLines map[tabsKey]string
-	helps    map[helpKey]footerKeys
+	helps    map[helpKey]footerLine
+	kept     []key.Binding // footerKeys' slice, reused
+	seed     maphash.Seed
 }
 
 // chromeMax bounds each map against a visitor cycling window sizes.
 const chromeMax = 32
 
-type footerKeys struct {
+type footerLine struct {
 	line string
-	fits bool
+	got  int
 }
 
 type tabsKey struct {
@@ -454,18 +442,17 @@ type tabsKey struct {
 	unread          int
 }
 
+// helpKey identifies a footer line: the keys (by a hash of what they
+// show), the styles and the width.
 type helpKey struct {
-	styles                     *Styles
-	section                    Section
-	study, form, help, reading bool
-	archived                   bool
-	scrolls                    bool
-	width                      int
+	styles *Styles
+	keys   uint64
+	width  int
 }
 
 // tabs is renderTabs, cached.
 func (c *chrome) tabs(m *Model, width int) string {
-	k := tabsKey{styles: m.styles, section: m.section, study: m.study != nil, selected: m.projects.selected, width: width}
+	k := tabsKey{styles: m.c.styles, section: m.section, study: m.study() != nil, selected: m.projects.selected, width: width}
 	if m.inbox != nil {
 		k.unread = m.inbox.unread
 	}
@@ -480,24 +467,35 @@ func (c *chrome) tabs(m *Model, width int) string {
 	return l
 }
 
-// help is the footer's keys within width, cached, and whether the kept
-// keys fit (otherwise the line is cut).
-func (c *chrome) help(m *Model, width int) (string, bool) {
-	k := helpKey{styles: m.styles, section: m.section, study: m.study != nil, form: m.formActive(),
-		help: m.showHelp, scrolls: m.page().Scrollable(), width: width}
-	if m.inbox != nil {
-		k.reading, k.archived = m.inbox.reading, m.inbox.archived
+// help is fitKeys, cached.
+func (c *chrome) help(m *Model, own, kept []key.Binding, yield, width int) (string, int) {
+	if c.helps == nil {
+		c.seed = maphash.MakeSeed()
 	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	for i, bs := range [2][]key.Binding{own, kept} {
+		for _, b := range bs {
+			d := b.Help()
+			h.WriteString(d.Key)
+			h.WriteByte(0)
+			h.WriteString(d.Desc)
+			h.WriteByte(byte(i + 1))
+			if !b.Enabled() {
+				h.WriteByte(3)
+			}
+		}
+		h.WriteByte(4)
+	}
+	h.WriteByte(byte(yield))
+	k := helpKey{styles: m.c.styles, keys: h.Sum64(), width: width}
 	if f, ok := c.helps[k]; ok {
-		return f.line, f.fits
+		return f.line, f.got
 	}
 	if c.helps == nil || len(c.helps) >= chromeMax {
-		c.helps = make(map[helpKey]footerKeys)
+		c.helps = make(map[helpKey]footerLine)
 	}
-	hk := m.helpKeys(false)
-	f := footerKeys{line: m.shortHelp(hk, width)}
-	f.fits = helpWidth(hk.short[len(hk.short)-hk.keep:]) <= width ||
-		hk.compact != nil && helpWidth(hk.compact) <= width
-	c.helps[k] = f
-	return f.line, f.fits
+	line, got := m.fitKeys(own, kept, yield, width)
+	c.helps[k] = footerLine{line, got}
+	return line, got
 }

@@ -1,7 +1,8 @@
 // Package ui is the portfolio's terminal interface: one Bubble Tea model per
-// visitor, with a page per section. Model is the only tea.Model; pages are
-// plain components that render for a size and react to keys the root routes
-// to them.
+// visitor, with a page per section. Model is the only tea.Model: it routes
+// messages and frames the page on screen (tabs, footer, Keys panel). Every
+// page has one shape (see page): it updates, renders for a size, and owns
+// its keys and their help.
 package ui
 
 import (
@@ -69,34 +70,34 @@ type Options struct {
 	OnView func(page string)
 }
 
-// Model is the root model: it owns the window size, the theme, the key map
-// and the pages, and routes messages to the page on screen.
+// Model is the root model: it owns the window size, the theme and its
+// own keys (sections, theme, help, quit), routes messages to the pages and
+// frames the page on screen with the tabs, the footer and the Keys panel.
 type Model struct {
 	pf   *content.Portfolio
-	keys KeyMap
+	keys appKeys
 	help help.Model
+	c    common // shared with the pages
 
 	width, height int
 	profile       colorprofile.Profile
 	dark          bool
 	hyperlinks    bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
-	styles        *Styles
 
-	section  Section
-	about    document
-	skills   *skillsPage
+	section Section
+	// pages are the sections' pages, by section; the owner's are nil for
+	// visitors. The typed fields are the same pages, for the tabs.
+	pages    [sectionCount]page
 	projects *projectsPage
 	contact  *contactPage
 	inbox    *inboxPage // nil unless the visitor is the owner
 	stats    *statsPage // nil unless the visitor is the owner
-	study    *document  // the open case study, or nil
 
 	showHelp bool
 	mouse    bool
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
-	notice   string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
 	// every message, including the many a session start brings that change
@@ -122,7 +123,7 @@ type NoticeMsg struct {
 func New(pf *content.Portfolio, opts Options) *Model {
 	m := &Model{
 		pf:         pf,
-		keys:       DefaultKeyMap(),
+		keys:       baseAppKeys,
 		help:       help.New(),
 		profile:    opts.Profile,
 		dark:       !opts.Light,
@@ -132,19 +133,25 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
-	st := func() *Styles { return m.styles }
-	m.about = newDocument(func(w int) string { return renderAbout(pf, st(), w) })
-	m.skills = newSkillsPage(pf, st)
-	m.projects = newProjectsPage(pf, st)
-	m.contact = newContactPage(pf, st, opts.Submit)
+	c := &m.c
+	m.projects = newProjectsPage(pf, c)
+	m.contact = newContactPage(pf, c, opts.Submit)
+	m.pages = [sectionCount]page{
+		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) }),
+		SectionSkills:   newSkillsPage(pf, c),
+		SectionProjects: m.projects,
+		SectionContact:  m.contact,
+	}
 	if opts.Inbox != nil {
-		m.inbox = newInboxPage(opts.Inbox, st)
+		m.inbox = newInboxPage(opts.Inbox, c)
+		m.pages[SectionInbox] = m.inbox
 	}
 	if opts.Inbox != nil && opts.Stats != nil {
-		m.stats = newStatsPage(opts.Stats, st)
+		m.stats = newStatsPage(opts.Stats, c)
+		m.pages[SectionStats] = m.stats
 	}
-	m.keys.Inbox.SetEnabled(m.inbox != nil)
-	m.keys.Stats.SetEnabled(m.stats != nil)
+	m.keys.Sections[SectionInbox].SetEnabled(m.inbox != nil)
+	m.keys.Sections[SectionStats].SetEnabled(m.stats != nil)
 	m.pristine = opts.Section == SectionAbout && opts.Project == "" && opts.Inbox == nil
 	if m.section >= m.sections() {
 		m.section = SectionAbout
@@ -155,7 +162,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 			if pr.Slug == opts.Project {
 				m.section = SectionProjects
 				m.projects.selected = i
-				m.openStudy()
+				m.projects.open()
 			}
 		}
 	}
@@ -185,8 +192,7 @@ func (m *Model) Quit() bool { return m.quit }
 // owner, reads the inbox for the unread count.
 func (m *Model) Init() tea.Cmd {
 	if m.inbox != nil {
-		m.inbox.reload() // the unread count in the tab
-		return tea.Batch(tea.RequestBackgroundColor, m.inbox.takeCmd())
+		return tea.Batch(tea.RequestBackgroundColor, m.inbox.Init())
 	}
 	return tea.RequestBackgroundColor
 }
@@ -195,46 +201,29 @@ func (m *Model) Init() tea.Cmd {
 // changed (see pageChanged). Work a page asks for (the owner's Inbox or
 // Stats reading the disk) leaves as a tea.Cmd, never inside Update.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if msg, ok := msg.(statsMsg); ok && m.stats != nil {
-		m.stats.loaded(msg)
-		m.screen = ""
-		return m, nil
-	}
-	_, cmd := m.update(msg)
-	if m.inbox != nil {
-		if _, ok := msg.(tea.WindowSizeMsg); ok {
-			m.inbox.ensureLoaded() // a taller window shows more messages
-		}
-		if c := m.inbox.takeCmd(); c != nil {
-			cmd = tea.Batch(cmd, c)
-		}
-	}
-	if more := m.pageChanged(); more != nil {
-		cmd = tea.Batch(cmd, more)
-	}
+	cmd := m.update(msg)
+	m.pageChanged()
 	return m, cmd
 }
 
-func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if m.inbox != nil && m.inbox.handle(msg) {
-		m.screen = ""
-		if n := m.inbox.takeNotice(); n != "" {
-			m.notice = n
-		}
-		return m, nil
-	}
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	raw := msg // to pass on as it came: a KeyPressMsg boxed again allocates
 	switch msg.(type) {
-	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, submitResultMsg, tea.MouseWheelMsg:
-		// The visitor (or the server) acts: the screen is theirs now.
+	case NoticeMsg, tea.KeyPressMsg, tea.PasteMsg, pageMsg, tea.MouseWheelMsg:
+		// The visitor (or the server, or a page's work) acts: the screen
+		// is theirs now.
 		m.screen, m.pristine = "", false
 	}
 	switch msg := msg.(type) {
+	case pageMsg:
+		return m.broadcast(msg)
 	case tea.WindowSizeMsg:
 		if msg.Width != m.width || msg.Height != m.height {
 			m.width, m.height = msg.Width, msg.Height
 			m.screen = ""
 			m.layout()
 		}
+		return m.broadcast(msg)
 	case tea.ColorProfileMsg:
 		if msg.Profile != m.profile {
 			m.profile = msg.Profile
@@ -246,39 +235,27 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.restyle()
 		}
 	case NoticeMsg:
-		m.notice = msg.Text
+		m.c.notice = msg.Text
 	case tea.KeyPressMsg:
-		m.notice = ""
-		if m.formActive() {
-			if key.Matches(msg, m.keys.QuitAlways) {
-				m.quit = true
-				return m, tea.Quit
-			}
-			return m, m.contact.Update(msg, m.keys)
-		}
-		return m, m.handleKey(msg)
-	case tea.PasteMsg:
-		if m.formActive() {
-			return m, m.contact.Update(msg, m.keys)
-		}
-	case submitResultMsg:
-		return m, m.contact.result(msg)
-	case tea.MouseWheelMsg:
-		m.page().Update(msg, m.keys)
+		m.c.notice = ""
+		return m.handleKey(msg, raw)
+	case tea.PasteMsg, tea.MouseWheelMsg:
+		return m.updatePage(m.section, raw)
 	}
-	return m, nil
+	return nil
 }
 
-// formActive reports whether the contact form has the keyboard: then
-// letters type into it and only Ctrl+C keeps its global meaning.
-func (m *Model) formActive() bool {
-	return m.section == SectionContact && m.study == nil && m.contact.Focused()
-}
-
-func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	if m.inbox != nil && !key.Matches(msg, k.Undo) {
-		m.inbox.undo = "" // an archive's undo lasts until the next key
+// handleKey gives a key (msg, raw as it came) to the page on screen if it
+// claims it, else takes the root's keys, and gives the page every other.
+func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
+	if m.page().Claims(msg) {
+		return m.updatePage(m.section, raw)
+	}
+	k := &m.keys
+	for s, b := range k.Sections {
+		if key.Matches(msg, b) {
+			return m.setSection(Section(s))
+		}
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
@@ -292,67 +269,35 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.restyle()
 	case key.Matches(msg, k.Mouse):
 		m.mouse = !m.mouse
-	case key.Matches(msg, k.About):
-		m.setSection(SectionAbout)
-	case key.Matches(msg, k.Skills):
-		m.setSection(SectionSkills)
-	case key.Matches(msg, k.Projects):
-		m.setSection(SectionProjects)
-	case key.Matches(msg, k.Contact):
-		m.setSection(SectionContact)
-	case key.Matches(msg, k.Inbox):
-		m.setSection(SectionInbox)
-	case key.Matches(msg, k.Stats):
-		m.setSection(SectionStats)
-	case m.study != nil && key.Matches(msg, k.Left, k.Back):
-		m.closeStudy()
-	case m.study != nil && key.Matches(msg, k.NextStudy):
-		m.projects.Select((m.projects.selected + 1) % len(m.projects.projects))
-		m.openStudy()
 	case key.Matches(msg, k.NextSection):
-		m.setSection((m.section + 1) % m.sections())
+		return m.setSection((m.section + 1) % m.sections())
 	case key.Matches(msg, k.PrevSection):
-		m.setSection((m.section + m.sections() - 1) % m.sections())
-	case key.Matches(msg, k.Back):
-		if m.section == SectionInbox {
-			m.inbox.back()
-		}
-	case m.section == SectionInbox && m.inbox.handleKey(msg, k):
-		m.notice = m.inbox.takeNotice()
-	case m.study != nil:
-		m.study.Update(msg, k)
-	case m.section == SectionProjects:
-		m.updateList(msg, m.projects.selected, len(m.projects.projects), m.projects.Select, m.openStudy)
-	case m.section == SectionInbox && !m.inbox.reading:
-		m.updateList(msg, m.inbox.selected, m.inbox.total, m.inbox.Select, m.inbox.openSelected)
-	case m.section == SectionContact && m.contact.Enabled() && key.Matches(msg, k.Write):
-		return m.contact.setFocus(fieldName)
-	case m.section == SectionSkills && key.Matches(msg, k.Filter):
-		m.skills.cycleFilter(1, len(m.pf.Skills.Areas))
-	case m.section == SectionSkills && key.Matches(msg, k.FilterBack):
-		m.skills.cycleFilter(-1, len(m.pf.Skills.Areas))
+		return m.setSection((m.section + m.sections() - 1) % m.sections())
 	default:
-		m.page().Update(msg, k)
+		return m.updatePage(m.section, raw)
 	}
 	return nil
 }
 
-// updateList moves a list's selection (the projects, the owner's
-// messages) on the list keys, and opens the selected item on Enter.
-func (m *Model) updateList(msg tea.KeyPressMsg, selected, n int, selectItem func(int), open func()) {
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Open):
-		open()
-	case key.Matches(msg, k.Up):
-		selectItem(selected - 1)
-	case key.Matches(msg, k.Down):
-		selectItem(selected + 1)
-	case key.Matches(msg, k.Top, k.PageUp):
-		selectItem(0)
-	case key.Matches(msg, k.Bottom, k.PageDown):
-		selectItem(n - 1)
+// updatePage gives msg to section s's page.
+func (m *Model) updatePage(s Section, msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.pages[s], cmd = m.pages[s].Update(msg)
+	return cmd
+}
+
+// broadcast gives msg to every page: a window size, a page's results.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for s, p := range m.pages {
+		if p == nil {
+			continue
+		}
+		if c := m.updatePage(Section(s), msg); c != nil {
+			cmds = append(cmds, c)
+		}
 	}
+	return tea.Batch(cmds...)
 }
 
 // sections is how many tabs this visitor has: the Inbox and Stats only
@@ -367,72 +312,35 @@ func (m *Model) sections() Section {
 	return SectionInbox
 }
 
-func (m *Model) setSection(s Section) {
+// setSection brings section s on screen and tells its page so.
+func (m *Model) setSection(s Section) tea.Cmd {
 	if s >= m.sections() {
-		return
+		return nil
 	}
+	again := s == m.section
 	m.section = s
-	m.study = nil
-	if s == SectionInbox {
-		m.inbox.reload()
+	return m.updatePage(s, shownMsg{again: again})
+}
+
+// page is the page on screen now.
+func (m *Model) page() page {
+	return m.pages[m.section]
+}
+
+// study is the case study on screen, or nil.
+func (m *Model) study() *document {
+	if m.section == SectionProjects {
+		return m.projects.study
 	}
+	return nil
 }
 
-func (m *Model) closeStudy() {
-	m.study = nil
-}
-
-func (m *Model) openStudy() {
-	i := m.projects.selected
-	pr, next := m.pf.Projects[i], m.pf.Projects[(i+1)%len(m.pf.Projects)]
-	d := newCaseStudy(pr, next, func() *Styles { return m.styles })
-	m.study = &d
-	m.layout()
-}
-
-// page is the document on screen now.
-func (m *Model) page() *document {
-	if m.study != nil {
-		return m.study
-	}
-	switch m.section {
-	case SectionSkills:
-		return &m.skills.document
-	case SectionProjects:
-		return &m.projects.document
-	case SectionContact:
-		return &m.contact.document
-	case SectionInbox:
-		return &m.inbox.document
-	case SectionStats:
-		return &m.stats.document
-	}
-	return &m.about
-}
-
-// restyle picks the styles for the current profile and theme and marks all
-// pages for re-rendering.
+// restyle picks the styles for the current profile and theme; pages
+// render again with them when next shown.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
-	m.help.Styles = m.styles.Help
-	for _, d := range m.documents() {
-		d.Invalidate()
-	}
-}
-
-func (m *Model) documents() []*document {
-	ds := []*document{&m.about, &m.skills.document, &m.projects.document, &m.contact.document}
-	if m.inbox != nil {
-		ds = append(ds, &m.inbox.document)
-	}
-	if m.stats != nil {
-		ds = append(ds, &m.stats.document)
-	}
-	if m.study != nil {
-		ds = append(ds, m.study)
-	}
-	return ds
+	m.c.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
+	m.help.Styles = m.c.styles.Help
 }
 
 // layout gives every page the size it has on screen. It runs on every
@@ -444,11 +352,13 @@ func (m *Model) layout() {
 	}
 	// About's page has its own height: its screen has no name line.
 	f, about := m.frameFor(false), m.frameFor(true)
-	for _, d := range m.documents() {
-		if d == &m.about {
-			d.SetSize(about.text, about.body)
-		} else {
-			d.SetSize(f.text, f.body)
+	for s, p := range m.pages {
+		switch {
+		case p == nil:
+		case Section(s) == SectionAbout:
+			p.SetSize(about.text, about.body)
+		default:
+			p.SetSize(f.text, f.body)
 		}
 	}
 }

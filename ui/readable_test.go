@@ -239,11 +239,11 @@ func TestCaseStudyNextSteps(t *testing.T) {
 			}
 		}
 		press(t, m, "left")
-		if m.study != nil || m.section != SectionProjects {
-			t.Fatalf("%v: ← went to %v (study open %v), want the project list", sz, m.section, m.study != nil)
+		if m.study() != nil || m.section != SectionProjects {
+			t.Fatalf("%v: ← went to %v (study open %v), want the project list", sz, m.section, m.study() != nil)
 		}
 		press(t, m, "enter", "n")
-		if m.study == nil || m.projects.selected != 1 {
+		if m.study() == nil || m.projects.selected != 1 {
 			t.Fatalf("n: selected %d, want the next case study", m.projects.selected)
 		}
 		requireText(t, m, strings.Fields(pf.Projects[1].Title)[0])
@@ -298,7 +298,7 @@ func TestHelpPanel(t *testing.T) {
 			if !strings.Contains(s, "╭─ Keys") || !strings.Contains(s, "╰") {
 				t.Errorf("%s %v: no framed Keys panel:\n%s", sc.name, sz, s)
 			}
-			for _, b := range m.helpKeys(true).full {
+			for _, b := range m.fullKeys() {
 				h := b.Help()
 				if sc.name == "inbox" && sz[0] == 40 {
 					// The owner's Inbox has more keys than 40×12 holds
@@ -356,7 +356,7 @@ func TestFooterFollowsContent(t *testing.T) {
 func TestFirstScreen(t *testing.T) {
 	pf := portfolio(t)
 	m := newSized(t, colorprofile.NoTTY, 80, 24)
-	if m.page().Scrollable() {
+	if m.scrollable() {
 		t.Errorf("the first screen scrolls at 80×24:\n%s", plain(m))
 	}
 	want := []string{pf.Profile.Title, pf.Profile.Tagline, "Highlights", "Get in touch", "Press 4"}
@@ -373,15 +373,64 @@ func TestFirstScreen(t *testing.T) {
 	}
 }
 
-// TestFooterShowsTheme: t is in the footer on every page, at every width.
+// TestFooterShowsTheme: t is in the footer on every page, at every width,
+// but where the page's own first key, help, quit and the scroll position
+// leave it no room (below 49 columns): there the page's own key goes
+// first (see TestFooterPageKeysFirst).
 func TestFooterShowsTheme(t *testing.T) {
 	for _, sc := range goldenScreens[:6] {
 		for w := MinWidth; w <= 130; w += 9 {
 			m := newSized(t, colorprofile.NoTTY, w, 24)
 			press(t, m, sc.keys...)
-			if f := footer(m); !strings.Contains(f, "t light/dark") {
+			f := footer(m)
+			if own := pageOwnKey[sc.name]; w < 49 && own != "" && strings.Contains(f, own) {
+				continue
+			}
+			if !strings.Contains(f, "t light/dark") {
 				t.Errorf("%s at %d: footer %q lacks t", sc.name, w, f)
 			}
+		}
+	}
+}
+
+// pageOwnKey is each screen's own first key, as the footer shows it in
+// the narrowest window.
+var pageOwnKey = map[string]string{
+	"skills":        "f/F filter",
+	"projects":      "enter open",
+	"casestudy":     "← list",
+	"casestudy-end": "← list",
+	"contact-form":  "enter write",
+}
+
+// TestFooterPageKeysFirst: in the smallest window (40×12) the footer
+// shows the page's own first key, before the theme key: Skills' filter,
+// Projects' open, a case study's way back to the list, Contact's write;
+// with help, quit and, where the page scrolls, the scroll position.
+func TestFooterPageKeysFirst(t *testing.T) {
+	for _, sc := range []struct {
+		name string
+		keys []string
+	}{
+		{"skills", []string{"2"}},
+		{"projects", []string{"3"}},
+		{"casestudy", []string{"3", "enter"}},
+		{"casestudy-end", []string{"3", "enter", "G"}},
+		{"contact-form", []string{"4"}},
+	} {
+		f := &fakeInbox{receipt: testReceipt}
+		m := New(portfolio(t), Options{Profile: colorprofile.NoTTY, Submit: f.submit})
+		send(t, m, tea.WindowSizeMsg{Width: MinWidth, Height: MinHeight})
+		press(t, m, sc.keys...)
+		got := footer(m)
+		for _, want := range []string{pageOwnKey[sc.name], "? help", "q quit"} {
+			if !strings.HasPrefix(strings.TrimSpace(got), pageOwnKey[sc.name]) || !strings.Contains(got, want) {
+				t.Errorf("%s at 40×12: footer %q, want %q first, then ? help and q quit", sc.name, got, pageOwnKey[sc.name])
+				break
+			}
+		}
+		if m.scrollable() && !regexp.MustCompile(`[↓↑] \d+%`).MatchString(got) {
+			t.Errorf("%s at 40×12 scrolls, but footer %q has no scroll position", sc.name, got)
 		}
 	}
 }
@@ -394,14 +443,14 @@ func TestSkillsLayout(t *testing.T) {
 	m := newSized(t, colorprofile.NoTTY, 80, 24)
 	press(t, m, "2")
 	for range len(pf.Skills.Areas) + 1 {
-		if m.page().Scrollable() {
-			t.Errorf("skills filter %d scrolls at 80×24:\n%s", m.skills.filter, plain(m))
+		if m.scrollable() {
+			t.Errorf("skills filter %d scrolls at 80×24:\n%s", m.pages[SectionSkills].(*skillsPage).filter, plain(m))
 		}
 		press(t, m, "f")
 	}
 	small := newSized(t, colorprofile.NoTTY, 40, 12)
 	press(t, small, "2")
-	if !small.page().Scrollable() || !regexp.MustCompile(`[↓↑] \d+%`).MatchString(footer(small)) {
+	if !small.scrollable() || !regexp.MustCompile(`[↓↑] \d+%`).MatchString(footer(small)) {
 		t.Errorf("skills at 40×12: no scroll indicator in %q", footer(small))
 	}
 	backend := slices.Index(pf.Skills.Areas, "Backend")

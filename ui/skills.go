@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
 	"github.com/pragyamugale/portfolio/content"
@@ -12,15 +14,55 @@ import (
 // skillsPage shows every skill group, optionally filtered to one area.
 type skillsPage struct {
 	document
+	areas  int
 	filter int // 0 = all, otherwise 1 + index into Skills.Areas
 }
 
-func newSkillsPage(pf *content.Portfolio, st func() *Styles) *skillsPage {
-	p := &skillsPage{}
-	p.document = newDocument(func(width int) string {
-		return renderSkills(pf.Skills, st(), p.filter, width)
+// skillsKeys are the Skills page's own keys.
+var skillsKeys = struct{ Filter, FilterBack key.Binding }{
+	Filter:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f/F", "filter")),
+	FilterBack: key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "filter back")),
+}
+
+func newSkillsPage(pf *content.Portfolio, c *common) *skillsPage {
+	p := &skillsPage{areas: len(pf.Skills.Areas)}
+	p.document = newDocument(c, func(width int) string {
+		return renderSkills(pf.Skills, c.st(), p.filter, width)
 	})
 	return p
+}
+
+// Update moves the filter on f and F, and scrolls.
+func (p *skillsPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, skillsKeys.Filter):
+			p.cycleFilter(1, p.areas)
+			return p, nil
+		case key.Matches(k, skillsKeys.FilterBack):
+			p.cycleFilter(-1, p.areas)
+			return p, nil
+		}
+	}
+	p.move(msg)
+	return p, nil
+}
+
+// ShortHelp is the filter, the scrolling keys when the page scrolls, and
+// the next section.
+func (p *skillsPage) ShortHelp() []key.Binding {
+	if p.Scrollable() {
+		return p.keys(skillsKeys.Filter, scrollShort, nextSection)
+	}
+	return p.keys(skillsKeys.Filter, nextSection)
+}
+
+// FullHelp is the scrolling keys when the page scrolls, and the filter.
+func (p *skillsPage) FullHelp() [][]key.Binding {
+	if p.Scrollable() {
+		return [][]key.Binding{scrollHelp(scrollFull), {skillsKeys.Filter}}
+	}
+	return [][]key.Binding{{skillsKeys.Filter}}
 }
 
 // cycleFilter moves the area filter by delta, wrapping around "All".

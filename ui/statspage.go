@@ -23,9 +23,8 @@ const statsDays = 30
 // statsPage shows the visitor statistics: the same summary as
 // `portfolio stats`, loaded in a command each time the tab opens.
 type statsPage struct {
-	document
+	textPage
 	src     StatsSource
-	st      func() *Styles
 	report  *stats.Report
 	err     error
 	loading bool
@@ -37,10 +36,28 @@ type statsMsg struct {
 	err    error
 }
 
-func newStatsPage(src StatsSource, st func() *Styles) *statsPage {
-	p := &statsPage{src: src, st: st}
-	p.document = newDocument(p.render)
+func (statsMsg) forPage() {}
+
+func newStatsPage(src StatsSource, c *common) *statsPage {
+	p := &statsPage{src: src}
+	p.document = newDocument(c, p.render)
 	return p
+}
+
+// Update loads the statistics when the tab opens, takes them when they
+// arrive, and scrolls.
+func (p *statsPage) Update(msg tea.Msg) (page, tea.Cmd) {
+	switch msg := msg.(type) {
+	case shownMsg:
+		if !msg.again {
+			return p, p.load()
+		}
+	case statsMsg:
+		p.loaded(msg)
+	default:
+		p.move(msg)
+	}
+	return p, nil
 }
 
 // load reads the statistics off the UI's goroutine.
@@ -63,7 +80,7 @@ func (p *statsPage) loaded(msg statsMsg) {
 }
 
 func (p *statsPage) render(width int) string {
-	st := p.st()
+	st := p.c.st()
 	switch {
 	case p.err != nil:
 		return st.Error.Render(wrap("Couldn't read the statistics: "+inbox.Sanitize(p.err.Error(), false), width))
@@ -90,25 +107,21 @@ type pageKey struct {
 // pageName is the name of the page on screen, as statistics count it:
 // about, skills, projects, contact, projects/<slug>, inbox or stats.
 func (m *Model) pageName() string {
-	if m.study != nil {
+	if m.study() != nil {
 		return "projects/" + m.pf.Projects[m.projects.selected].Slug
 	}
 	return strings.ToLower(m.section.String())
 }
 
 // pageChanged tells the host when another page comes on screen (see
-// Options.OnView) and starts loading the statistics when their tab opens.
-func (m *Model) pageChanged() tea.Cmd {
-	k := pageKey{m.section, m.study}
+// Options.OnView).
+func (m *Model) pageChanged() {
+	k := pageKey{m.section, m.study()}
 	if k == m.onScreen {
-		return nil
+		return
 	}
 	m.onScreen = k
 	if m.onView != nil {
 		m.onView(m.pageName())
 	}
-	if m.section == SectionStats && m.stats != nil {
-		return m.stats.load()
-	}
-	return nil
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"image/color"
-	"strconv"
 	"sync"
 
 	"charm.land/bubbles/v2/help"
@@ -10,113 +9,12 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/pragyamugale/portfolio/theme"
 )
 
-// Palette is the one place the portfolio's colours are chosen. Each role has
-// a colour for dark and light backgrounds, at each colour depth, so 16-colour
-// terminals get hand-picked ANSI colours instead of a lossy approximation.
-//
-// Only accents are coloured: body text everywhere keeps the terminal's own
-// foreground, so a wrong guess of the background changes accents, never
-// legibility. Every colour meant to be read has a contrast of at least
-// 4.5:1 on its background, rules 3:1 (TestPaletteContrast). In 16 colours
-// no grey or green is readable on white, so those roles use the terminal's
-// own foreground there.
-//
-// To re-skin the portfolio, change these values; nothing else names a colour.
-var Palette = struct {
-	Accent, Accent2, Muted, Subtle, Warn, Error, Success Shade
-}{
-	// Accent: the name, the active tab, headings, the selection marker.
-	Accent: Shade{
-		Dark:  Tone{ANSI: 13, ANSI256: 141, True: "#B794F6"},
-		Light: Tone{ANSI: 5, ANSI256: 55, True: "#6B32C8"},
-	},
-	// Accent2: technology tags and skill items.
-	Accent2: Shade{
-		Dark:  Tone{ANSI: 14, ANSI256: 80, True: "#5FD7D7"},
-		Light: Tone{ANSI: 4, ANSI256: 23, True: "#0B7285"},
-	},
-	// Muted: secondary text such as summaries, hints and the help footer.
-	Muted: Shade{
-		Dark:  Tone{ANSI: 7, ANSI256: 249, True: "#A8A8B3"},
-		Light: Tone{ANSI: Foreground, ANSI256: 241, True: "#5F5F6B"},
-	},
-	// Subtle: rules and separators; quiet but still visible.
-	Subtle: Shade{
-		Dark:  Tone{ANSI: 8, ANSI256: 243, True: "#7A7A88"},
-		Light: Tone{ANSI: 8, ANSI256: 245, True: "#8A8A96"},
-	},
-	// Warn: the "terminal too small" notice.
-	Warn: Shade{
-		Dark:  Tone{ANSI: 11, ANSI256: 221, True: "#F2C94C"},
-		Light: Tone{ANSI: 1, ANSI256: 94, True: "#A15C00"},
-	},
-	// Error: rejected form fields and failed sends.
-	Error: Shade{
-		Dark:  Tone{ANSI: 9, ANSI256: 210, True: "#FF7A85"},
-		Light: Tone{ANSI: 1, ANSI256: 160, True: "#C62828"},
-	},
-	// Success: the confirmation of a sent message.
-	Success: Shade{
-		Dark:  Tone{ANSI: 10, ANSI256: 114, True: "#7EE0A1"},
-		Light: Tone{ANSI: Foreground, ANSI256: 22, True: "#1B7F3B"},
-	},
-}
-
-// Shade is one palette role: a tone for dark and one for light backgrounds.
-type Shade struct{ Dark, Light Tone }
-
-// Tone is one colour given at each colour depth a terminal may support.
-type Tone struct {
-	ANSI    int    // 0–15, or Foreground
-	ANSI256 int    // 0–255
-	True    string // #RRGGBB
-}
-
-// Foreground as a Tone's ANSI colour means the terminal's own text colour.
-const Foreground = -1
-
-// tone is the shade's tone for a background.
-func (s Shade) tone(dark bool) Tone {
-	if dark {
-		return s.Dark
-	}
-	return s.Light
-}
-
-// spec is the colour as lipgloss.Color reads it ("#RRGGBB" or an index),
-// for the Markdown renderer, or "" for the terminal's own colour.
-func (s Shade) spec(profile colorprofile.Profile, dark bool) string {
-	t := s.tone(dark)
-	switch {
-	case profile >= colorprofile.TrueColor:
-		return t.True
-	case profile == colorprofile.ANSI256:
-		return strconv.Itoa(t.ANSI256)
-	case profile == colorprofile.ANSI && t.ANSI != Foreground:
-		return strconv.Itoa(t.ANSI)
-	}
-	return ""
-}
-
-// color picks the tone for the background and the colour for the profile.
-// Without colour support it returns lipgloss.NoColor, so text keeps the
-// visitor's own foreground.
-func (s Shade) color(profile colorprofile.Profile, dark bool) color.Color {
-	t := s.tone(dark)
-	if t.ANSI == Foreground && profile == colorprofile.ANSI {
-		return lipgloss.NoColor{}
-	}
-	return lipgloss.Complete(profile)(
-		lipgloss.ANSIColor(t.ANSI),
-		lipgloss.ANSIColor(t.ANSI256),
-		lipgloss.Color(t.True),
-	)
-}
-
 // Styles holds every lipgloss style the UI uses, built for one colour
-// profile and background. Pages take what they need from here rather than
+// profile and background from the palette (package theme). Pages take what they need from here rather than
 // creating styles of their own, so a theme is changed in one place.
 type Styles struct {
 	Dark    bool
@@ -175,9 +73,10 @@ func StylesFor(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 }
 
 func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
-	c := func(s Shade) color.Color { return s.color(profile, dark) }
-	accent, accent2 := c(Palette.Accent), c(Palette.Accent2)
-	muted, subtle := c(Palette.Muted), c(Palette.Subtle)
+	p := theme.Palette
+	c := func(s theme.Shade) color.Color { return s.Color(profile, dark) }
+	accent, accent2 := c(p.Accent), c(p.Accent2)
+	muted, subtle := c(p.Muted), c(p.Subtle)
 	base := lipgloss.NewStyle()
 
 	s := &Styles{Dark: dark, Profile: profile, Hyperlinks: hyperlinks}
@@ -200,12 +99,12 @@ func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 	s.Selected = base.Bold(true).Foreground(accent)
 	s.Item = base.Bold(true)
 	s.Filter = base.Bold(true).Underline(true).Foreground(accent2)
-	s.Warn = base.Bold(true).Foreground(c(Palette.Warn))
+	s.Warn = base.Bold(true).Foreground(c(p.Warn))
 	s.Status = base.Foreground(muted)
 
 	s.Label = base.Bold(true)
-	s.Error = base.Foreground(c(Palette.Error))
-	s.Success = base.Bold(true).Foreground(c(Palette.Success))
+	s.Error = base.Foreground(c(p.Error))
+	s.Success = base.Bold(true).Foreground(c(p.Success))
 	s.Button = base.Foreground(muted)
 	s.ButtonOn = base.Bold(true).Reverse(true).Foreground(accent)
 

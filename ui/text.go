@@ -7,6 +7,7 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/markdown"
+	"github.com/pragyamugale/portfolio/theme"
 )
 
 // renderMarkdown renders Markdown in the styles' colours, through the
@@ -14,7 +15,7 @@ import (
 // they match every other heading, and body text in their own foreground.
 func renderMarkdown(src string, width int, st *Styles) string {
 	return markdown.Render(src, width, markdown.Theme{
-		Accent:     Palette.Accent.spec(st.Profile, st.Dark),
+		Accent:     theme.Palette.Accent.Spec(st.Profile, st.Dark),
 		Hyperlinks: st.Hyperlinks,
 	})
 }

@@ -269,7 +269,7 @@ func TestProjectsSelectAndOpen(t *testing.T) {
 				list := plain(m)
 
 				press(t, m, "enter")
-				if m.study == nil {
+				if m.study() == nil {
 					t.Fatal("enter did not open a case study")
 				}
 				requireText(t, m, second.Slug) // in the tab bar
@@ -280,7 +280,7 @@ func TestProjectsSelectAndOpen(t *testing.T) {
 				}
 
 				press(t, m, back)
-				if m.study != nil {
+				if m.study() != nil {
 					t.Fatalf("%s did not close the case study", back)
 				}
 				if got := plain(m); got != list {
@@ -319,7 +319,7 @@ func scrollStatus(t *testing.T, m *Model) (first, last, total int) {
 // lastBodyLine is the last line of the open case study, plain and trimmed.
 func lastBodyLine(t *testing.T, m *Model) string {
 	t.Helper()
-	lines := strings.Split(xansi.Strip(m.study.render(m.study.width)), "\n")
+	lines := strings.Split(xansi.Strip(m.study().render(m.study().width)), "\n")
 	l := strings.TrimSpace(lines[len(lines)-1])
 	if l == "" {
 		t.Fatal("case study ends in a blank line")
@@ -450,7 +450,7 @@ func TestThemeToggle(t *testing.T) {
 	m := newSized(t, colorprofile.TrueColor, 80, 24)
 	dark := output(t, m, colorprofile.TrueColor)
 	press(t, m, "t")
-	if m.styles.Dark {
+	if m.c.styles.Dark {
 		t.Fatal("t did not switch to the light styles")
 	}
 	light := output(t, m, colorprofile.TrueColor)
@@ -743,18 +743,19 @@ func BenchmarkKeyScroll(b *testing.B) {
 	// 80×24: the case study is taller than the window, so every ↓/↑ moves.
 	m := newSized(b, colorprofile.TrueColor, 80, 24)
 	press(b, m, "3", "enter")
-	down, up := keyMsg(b, "down"), keyMsg(b, "up")
+	// As tea.Msgs: the host delivers each key boxed once.
+	var down, up tea.Msg = keyMsg(b, "down"), keyMsg(b, "up")
 	_ = m.View()
-	if !m.study.Scrollable() {
+	if !m.study().Scrollable() {
 		b.Fatal("case study fits the window; nothing to scroll")
 	}
 	dir := down
 	step := func() {
 		// Scroll to the end and back, so every step moves.
 		switch {
-		case m.study.vp.AtBottom():
+		case m.study().vp.AtBottom():
 			dir = up
-		case m.study.vp.AtTop():
+		case m.study().vp.AtTop():
 			dir = down
 		}
 		m.Update(dir)
@@ -768,7 +769,7 @@ func BenchmarkKeyScroll(b *testing.B) {
 
 func BenchmarkSectionSwitch(b *testing.B) {
 	m := newSized(b, colorprofile.TrueColor, 120, 40)
-	tab := keyMsg(b, "tab")
+	var tab tea.Msg = keyMsg(b, "tab") // boxed once, as the host delivers it
 	_ = m.View()
 	b.ReportAllocs()
 	for b.Loop() {

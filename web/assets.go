@@ -11,7 +11,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/theme"
 )
 
 //go:embed static vendor/*.js vendor/*.css
@@ -33,15 +33,14 @@ type assetSet struct{ byName, byFile map[string]*asset }
 // shade is one palette role as CSS colours for both schemes.
 type shade struct{ Dark, Light string }
 
-// palette is ui.Palette's truecolor tones: the page wears the terminal
-// app's colours, chosen in one place.
+// palette is the theme's truecolor tones by role: the page wears the
+// terminal app's colours, chosen in one place (package theme).
 func palette() map[string]shade {
-	p := ui.Palette
-	s := func(sh ui.Shade) shade { return shade{Dark: sh.Dark.True, Light: sh.Light.True} }
-	return map[string]shade{
-		"Accent": s(p.Accent), "Accent2": s(p.Accent2), "Muted": s(p.Muted),
-		"Subtle": s(p.Subtle), "Warn": s(p.Warn), "Error": s(p.Error), "Success": s(p.Success),
+	m := map[string]shade{}
+	for _, r := range theme.Roles() {
+		m[r.Name] = shade{Dark: r.Shade.Dark.True, Light: r.Shade.Light.True}
 	}
+	return m
 }
 
 // loadAssets reads the embedded static files, filling the palette into

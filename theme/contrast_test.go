@@ -1,14 +1,11 @@
-package ui
+package theme
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"math"
-	"strings"
+	"reflect"
 	"testing"
-
-	"github.com/charmbracelet/colorprofile"
 )
 
 // xterm16 is xterm's default 16-colour palette: what "ANSI colour 6" looks
@@ -77,31 +74,29 @@ func contrast(a, b color.RGBA) float64 {
 // its default black or white. A tone of -1 is the terminal's own
 // foreground, legible by definition.
 func TestPaletteContrast(t *testing.T) {
-	roles := []struct {
-		name string
-		s    Shade
-		min  float64
-	}{
-		{"Accent", Palette.Accent, 4.5},
-		{"Accent2", Palette.Accent2, 4.5},
-		{"Muted", Palette.Muted, 4.5},
-		{"Warn", Palette.Warn, 4.5},
-		{"Error", Palette.Error, 4.5},
-		{"Success", Palette.Success, 4.5},
-		{"Subtle", Palette.Subtle, 3},
+	roles := Roles()
+	// Every role of the palette is in Roles, so none goes unchecked (and
+	// every one reaches the web page's stylesheets).
+	if n := reflect.TypeOf(Palette).NumField(); len(roles) != n {
+		t.Fatalf("Roles lists %d roles, the palette has %d", len(roles), n)
+	}
+	for _, r := range roles {
+		if f := reflect.ValueOf(Palette).FieldByName(r.Name); !f.IsValid() || f.Interface() != any(r.Shade) {
+			t.Errorf("role %s is not the palette's %s", r.Name, r.Name)
+		}
 	}
 	darkBgs := []string{"#000000", "#1E1E1E", "#282C34"}
 	lightBgs := []string{"#FFFFFF", "#F5F5F5"}
 	for _, r := range roles {
 		for _, dark := range []bool{true, false} {
-			tone, bgs, bg16 := r.s.Light, lightBgs, xterm16[15]
+			tone, bgs, bg16 := r.Shade.Light, lightBgs, xterm16[15]
 			if dark {
-				tone, bgs, bg16 = r.s.Dark, darkBgs, xterm16[0]
+				tone, bgs, bg16 = r.Shade.Dark, darkBgs, xterm16[0]
 			}
 			check := func(profile string, fg, bg color.RGBA, bgName string) {
 				t.Helper()
-				if c := contrast(fg, bg); c < r.min {
-					t.Errorf("%s %s dark=%v: %.2f:1 on %s, want ≥ %.1f", r.name, profile, dark, c, bgName, r.min)
+				if c := contrast(fg, bg); c < r.Min {
+					t.Errorf("%s %s dark=%v: %.2f:1 on %s, want ≥ %.1f", r.Name, profile, dark, c, bgName, r.Min)
 				}
 			}
 			for _, bg := range bgs {
@@ -110,29 +105,6 @@ func TestPaletteContrast(t *testing.T) {
 			}
 			if tone.ANSI >= 0 {
 				check(fmt.Sprintf("16-colour %d", tone.ANSI), xterm16[tone.ANSI], bg16, "xterm's default")
-			}
-		}
-	}
-}
-
-// TestSixteenColourHeadingsAgree: headings drawn by the Markdown renderer
-// use the same colour as every other heading, at every depth.
-func TestSixteenColourHeadingsAgree(t *testing.T) {
-	for _, p := range []colorprofile.Profile{colorprofile.ANSI, colorprofile.ANSI256, colorprofile.TrueColor} {
-		for _, dark := range []bool{true, false} {
-			st := StylesFor(p, dark, false)
-			// As the visitor's terminal receives them.
-			sgr := func(s string) string {
-				var buf bytes.Buffer
-				w := &colorprofile.Writer{Forward: &buf, Profile: p}
-				w.WriteString(s)
-				s = buf.String()
-				return s[:strings.IndexByte(s, 'm')+1]
-			}
-			want := sgr(st.Heading.Render("X"))
-			got := sgr(renderMarkdown("## X", 20, st))
-			if got != want {
-				t.Errorf("%v dark=%v: Markdown heading %q, other headings %q", p, dark, got, want)
 			}
 		}
 	}
