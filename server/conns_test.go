@@ -16,7 +16,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/inbox"
 )
 
 // waitClosed fails the test unless the server closes rc's connection
@@ -311,14 +310,10 @@ func TestInboxBusy(t *testing.T) {
 	t.Parallel()
 	pf := *testPortfolio(t)
 	pf.Profile.Links = []content.Link{{Label: "Email", URL: "mailto:owner@example.com"}}
-	ts := newTestServer(t, func(c *Config) {
+	// The links come from the portfolio the server is built with.
+	ts := newTestServerWith(t, &pf, func(c *Config) {
 		c.SessionRate, c.MessagesPerHour, c.MessagesPerHourTotal = 0, 0, 1
-	}, func(s *Server) {
-		// The links come from the portfolio the server was built with.
-		s.inbox = inbox.NewService(s.store, inbox.ServiceOptions{
-			TotalPerHour: s.cfg.MessagesPerHourTotal, Elsewhere: elsewhere(&pf), Logger: s.log,
-		})
-	})
+	}, nil)
 	ts.waitServing(t)
 
 	c, _ := dial(t, ts.addr, "visitor", noAuth())

@@ -21,9 +21,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
 	"github.com/pires/go-proxyproto"
+	"github.com/prometheus/client_golang/prometheus"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // ownerName is on the first frame of every UI session.
@@ -929,7 +931,7 @@ func TestPanicContained(t *testing.T) {
 	// contact form panics in a Bubble Tea command.
 	t.Run("ui", func(t *testing.T) {
 		t.Parallel()
-		ts := startHardened(t, func(c *Config) { c.SessionRate = 0 }, func(s *Server) { s.inbox = nil })
+		ts := startHardened(t, func(c *Config) { c.SessionRate = 0 }, breakSubmit)
 		c := mustDial(t, ts.addr, "")
 		tm := openTerm(t, c, 80, 24)
 		tm.waitFor(0, waitTimeout, ownerName)
@@ -948,8 +950,8 @@ func TestPanicContained(t *testing.T) {
 			}
 		}
 		ts.waitLog(t, "ui panic")
-		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 && ts.inflight.Load() == 0 }) {
-			t.Errorf("after the panic: %d active, %d in flight", ts.active.Load(), ts.inflight.Load())
+		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 && ts.submit.InFlight() == 0 }) {
+			t.Errorf("after the panic: %d active, %d in flight", ts.active.Load(), ts.submit.InFlight())
 		}
 		// The server carries on.
 		c2 := mustDial(t, ts.addr, "")
@@ -1110,7 +1112,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 	defer lock.Unlock()
 	terms[0].send("\x13")
-	if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 1 }) {
+	if !eventually(waitTimeout, func() bool { return ts.submit.InFlight() == 1 }) {
 		t.Fatal("Ctrl+S never started storing the message")
 	}
 	const hold = 300 * time.Millisecond
@@ -1199,4 +1201,11 @@ func TestIPv6LimitsBySlash64(t *testing.T) {
 	if n := ts.rejects.get("max-conns-per-ip"); n != 1 {
 		t.Errorf("rejects[max-conns-per-ip] = %d, want 1", n)
 	}
+}
+
+// breakSubmit takes the message store away from s's visits: sending the
+// contact form then panics in a Bubble Tea command.
+func breakSubmit(s *Server) {
+	s.runner = visit.New(visit.Config{Host: s.host, Portfolio: s.pf, Logger: s.log,
+		Submit: visit.NewSubmitter(nil, s.stats, prometheus.NewRegistry())})
 }

@@ -26,7 +26,7 @@ func (s *Server) httpHandler() (http.Handler, error) {
 		Fingerprint:      s.hostKey.Fingerprint,
 		KnownHosts:       s.hostKey.KnownHostsLine(pub.host, pub.port),
 		SSHFP:            sshfp,
-		Submit:           s.storeMessage,
+		Submit:           s.submit.Submit,
 		Terminal:         s.webTerminalHandler(),
 		TrustFlyClientIP: s.cfg.TrustFlyClientIP,
 		Logger:           s.log,

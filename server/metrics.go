@@ -11,8 +11,6 @@ type metrics struct {
 	registry      *prometheus.Registry
 	sessionsTotal prometheus.Counter
 	firstFrame    prometheus.Histogram
-	stored        prometheus.Counter
-	storageErrors prometheus.Counter
 	rejected      *prometheus.CounterVec
 	uiPrograms    prometheus.GaugeFunc
 	uiSleeps      prometheus.Counter
@@ -32,12 +30,6 @@ func newMetrics(active, programs, conns func() float64) *metrics {
 			Help:    "Time from a session's start to the UI's first output.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}),
-		stored: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_messages_stored_total", Help: "Contact messages stored.",
-		}),
-		storageErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_storage_errors_total", Help: "Contact messages that could not be stored.",
-		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused (or, for no-session, closed), by reason.",
 		}, []string{"reason"}),
@@ -52,7 +44,7 @@ func newMetrics(active, programs, conns func() float64) *metrics {
 		}),
 	}
 	m.registry.MustRegister(
-		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected, m.uiPrograms, m.uiSleeps, m.uiStarts,
+		m.sessionsTotal, m.firstFrame, m.rejected, m.uiPrograms, m.uiSleeps, m.uiStarts,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),

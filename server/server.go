@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -35,7 +36,6 @@ type Server struct {
 	ssh     *ssh.Server
 
 	store    inboxStore
-	inbox    *inbox.Service
 	notifier *inbox.Notifier
 	owners   ownerKeys
 	owner    ui.InboxSource // shared by the owner's sessions
@@ -47,15 +47,15 @@ type Server struct {
 	closeOnce sync.Once
 	active    atomic.Int64 // sessions in progress
 	webActive atomic.Int64 // live terminal (browser) sessions in progress
-	inflight  atomic.Int64 // messages being stored
 
 	conns       *connLimiter
 	sessionRate *sessionRateLimiter
 	rejects     rejectCounts
 
 	metrics *metrics
-	host    *host.Host   // runs visitors' UIs
-	budgets eventBudgets // their input, paced per address
+	host    *host.Host       // runs visitors' UIs
+	runner  *visit.Runner    // runs a visit, for either door
+	submit  *visit.Submitter // the one way a message is stored
 	httpLn  net.Listener
 	http    *http.Server
 }
@@ -102,16 +102,16 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 
 		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
 		sessionRate: newSessionRateLimiter(cfg.SessionRate),
-		inbox: inbox.NewService(store, inbox.ServiceOptions{
-			PerHour:  cfg.MessagesPerHour,
-			Logger:   logger,
-			Notifier: notifier,
-
-			// Shared limits: everyone together, and each IPv6 /48.
-			TotalPerHour: cfg.MessagesPerHourTotal,
-			Elsewhere:    elsewhere(pf),
-		}),
 	}
+	service := inbox.NewService(store, inbox.ServiceOptions{
+		PerHour:  cfg.MessagesPerHour,
+		Logger:   logger,
+		Notifier: notifier,
+
+		// Shared limits: everyone together, and each IPv6 /48.
+		TotalPerHour: cfg.MessagesPerHourTotal,
+		Elsewhere:    elsewhere(pf),
+	})
 	s.metrics = newMetrics(
 		func() float64 { return float64(s.active.Load()) },
 		func() float64 { return float64(s.host.Programs()) },
@@ -124,6 +124,16 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}
 	s.metrics.registry.MustRegister(notifier.Collectors()...)
+	s.submit = visit.NewSubmitter(service, s.stats, s.metrics.registry)
+	s.runner = visit.New(visit.Config{
+		Host:      s.host,
+		Portfolio: pf,
+		Logger:    logger,
+		Submit:    s.submit,
+		Owner:     st.owner,
+		Stats:     s.stats,
+		Subscribe: store.Subscribe,
+	})
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -327,7 +337,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// A message a visitor sent just before the goodbye is still stored,
 	// unless the disk holds it past the deadline (a store write gives up
 	// by itself after inbox.WriteTimeout).
-	for s.inflight.Load() > 0 && ctx.Err() == nil {
+	for s.submit.InFlight() > 0 && ctx.Err() == nil {
 		select {
 		case <-ctx.Done():
 		case <-tick.C:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 )
 
@@ -43,10 +44,10 @@ func (s *Server) countVisit(sess ssh.Session) *stats.Session {
 		IP:       remoteIP(sess.RemoteAddr()),
 		Software: string(sess.Context().ClientVersion()),
 	}
-	if opts, tui := s.uiOptions(sess); tui {
+	if _, tui := s.uiPage(sess); tui {
 		pty, _, _ := sess.Pty()
 		v.Channel, v.Width, v.Height = stats.ChannelTUI, pty.Window.Width, pty.Window.Height
-		v.Color = stats.ColorBucket(opts.Profile)
+		v.Color = stats.ColorBucket(visit.Profile(sess.Environ(), pty.Term))
 	}
 	vs := s.stats.Visit(v)
 	sess.Context().SetValue(visitStatsKey, vs)

@@ -141,7 +141,7 @@ func TestNoSleepWhileBusy(t *testing.T) {
 	if n := testutil.ToFloat64(ts.metrics.uiSleeps); n != before {
 		t.Errorf("a busy program was put to sleep")
 	}
-	if ts.inflight.Load() != 1 {
+	if ts.submit.InFlight() != 1 {
 		t.Fatal("the message store stopped waiting for the lock: the test ran too slowly to prove anything")
 	}
 	_ = lock.Unlock()

@@ -1,22 +1,18 @@
 package server
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/ui"
 	"github.com/pragyamugale/portfolio/web"
 	"github.com/pragyamugale/portfolio/webterm"
 )
@@ -101,46 +97,31 @@ func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), err
 	return release, nil
 }
 
-// webVisit runs a browser visitor's UI on the host, at the page of the
-// deep link, if any. It dark-themes the UI: the page's terminal is dark.
+// webVisit runs a browser visitor's UI, at the page of the deep link, if
+// any, as an SSH session's runs (package visit). The page's terminal is
+// xterm.js: xterm-256color unless the browser says more.
 func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) error {
 	ip := web.ClientIP(r, s.cfg.TrustFlyClientIP)
-	section, project := ui.SectionAbout, ""
+	page, _ := s.runner.PageOf(nil)
 	if open != "" {
-		if page, p, ok := commands.DeepLink(s.pf, strings.Split(strings.Trim(open, "/"), "/")); ok {
-			section, project = pageSections[page], p
+		if p, ok := s.runner.PageOf(strings.Split(strings.Trim(open, "/"), "/")); ok {
+			page = p
 		}
 	}
-	profile := ui.ProfileFor(term.Environ(), "xterm-256color")
-	opts := ui.Options{
-		Section:    section,
-		Project:    project,
-		Profile:    profile,
-		Hyperlinks: ui.HyperlinksFor(profile, "xterm-256color"),
-		Submit: func(sub inbox.Submission) (inbox.Receipt, error) {
-			sub.Remote, sub.Via = ip, inbox.ViaWebTerminal
-			return s.storeMessage(sub)
-		},
-	}
-	// Visitor statistics, as for an SSH visit (stats/).
-	vs := s.stats.Visit(stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent(),
-		Width: term.Size().Width, Height: term.Size().Height, Color: stats.ColorBucket(profile)})
-	defer vs.End()
-	opts.OnView = vs.View
 	s.log.Info("web terminal connect", "remote", ip, "size", fmt.Sprintf("%dx%d", term.Size().Width, term.Size().Height), "open", quote(open))
 	start := time.Now()
-	// The same input budget as the address's SSH sessions.
-	addr := inbox.LimitKey(ip)
-	events := s.budgets.acquire(addr)
-	defer s.budgets.release(addr)
-	err := s.host.NewVisit(term, ui.New(s.pf, opts), host.Options{FirstFrame: firstScreen(s.pf, opts), Profile: profile, Events: events}).Run()
+	res := s.runner.Run(r.Context(), visit.Request{
+		Term:   term,
+		Env:    term.Environ(),
+		TERM:   "xterm-256color",
+		Page:   page,
+		Remote: ip,
+		Via:    inbox.ViaWebTerminal,
+		// Visitor statistics, as for an SSH visit (stats/).
+		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
+	})
 	s.log.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
-	if errors.Is(err, tea.ErrProgramPanic) {
-		s.log.Error("ui panic", "remote", ip)
-	} else if err != nil && !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled) {
-		s.log.Debug("web terminal ended", "err", quote(err.Error()))
-	}
-	return err
+	return res.Err
 }
 
 // webGoodbye is what the page shows when a visit ends.
