@@ -185,14 +185,14 @@ func TestCommandSessionDeadlines(t *testing.T) {
 		rc := dialRaw(t, fc)
 		t.Cleanup(func() { close(fc.release) })
 		startStalledContact(t, rc.Client)
-		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+		if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
 			t.Fatal("the session never started")
 		}
 		// The client reads nothing more: not the notice, not the exit
 		// status, not the channel's close. The server lets go regardless.
 		fc.frozen.Store(true)
-		if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
-			t.Fatalf("a frozen client's command session still held: open %d, active %d", ts.conns.open(), ts.active.Load())
+		if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 && ts.sessions.Active() == 0 }) {
+			t.Fatalf("a frozen client's command session still held: open %d, active %d", ts.conns.Open(), ts.sessions.Active())
 		}
 	})
 }
@@ -399,8 +399,8 @@ func TestEndToEndNoSession(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "no input") {
 		t.Errorf("stalled contact: exit %d, stderr %q; want non-zero and the reason", code, stderr)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
-		t.Errorf("%d connections still open", ts.conns.open())
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 }) {
+		t.Errorf("%d connections still open", ts.conns.Open())
 	}
 }
 
@@ -434,8 +434,8 @@ func (b *blockedSession) Exit(int) error {
 // stopping; Shutdown's result arrives on the channel.
 func shutdownHeld(t *testing.T, ts *testServer) <-chan error {
 	t.Helper()
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
-		t.Fatalf("active sessions = %d, want the holder's alone", ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
+		t.Fatalf("active sessions = %d, want the holder's alone", ts.sessions.Active())
 	}
 	shut := make(chan error, 1)
 	go func() {
@@ -505,7 +505,7 @@ func TestEndToEndControlMaster(t *testing.T) {
 	if !masterUp() {
 		t.Fatal("no master connection after the first command")
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 }) {
 		t.Fatalf("the master connection is still open %s after its command", waitTimeout)
 	}
 	if !eventually(waitTimeout, func() bool { return !masterUp() }) {

@@ -212,8 +212,8 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 	if err := sess.Start("contact --name Jane --reply-to jane@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
-		t.Fatalf("session never became active (active = %d)", ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
+		t.Fatalf("session never became active (active = %d)", ts.sessions.Active())
 	}
 	// And a pty session, which shutdown ends with a goodbye.
 	c2, _ := dial(t, ts.addr, "visitor", noAuth())
@@ -241,8 +241,8 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 		t.Fatalf("Shutdown returned (%v) while a message was still being sent", err)
 	default:
 	}
-	if ts.active.Load() != 1 {
-		t.Errorf("active sessions while draining = %d, want 1 (the piped message)", ts.active.Load())
+	if ts.sessions.Active() != 1 {
+		t.Errorf("active sessions while draining = %d, want 1 (the piped message)", ts.sessions.Active())
 	}
 	if code, _, _ := ts.httpGet(t, "/healthz"); code != http.StatusServiceUnavailable {
 		t.Errorf("GET /healthz still draining = %d, want 503", code)
@@ -757,8 +757,8 @@ func TestKeepalive(t *testing.T) {
 	case <-time.After(8 * interval):
 		t.Fatalf("a client not answering keepalives still connected after %s", 8*interval)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
-		t.Errorf("server still holds the connection: open %d, active %d", ts.conns.open(), ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 && ts.sessions.Active() == 0 }) {
+		t.Errorf("server still holds the connection: open %d, active %d", ts.conns.Open(), ts.sessions.Active())
 	}
 }
 
@@ -793,19 +793,19 @@ func TestKeepaliveDropsFrozenClient(t *testing.T) {
 	if !eventually(waitTimeout, func() bool { return rc.keepalives.Load() >= 1 }) {
 		t.Fatal("no keepalive arrived")
 	}
-	if ts.conns.open() != 1 {
-		t.Fatalf("open connections = %d, want 1", ts.conns.open())
+	if ts.conns.Open() != 1 {
+		t.Fatalf("open connections = %d, want 1", ts.conns.Open())
 	}
 
 	fc.frozen.Store(true)
 	frozen := time.Now()
 	// The client's next read blocks for good; the server must notice on
 	// its own and let go of the connection and its session.
-	if !eventually(8*interval, func() bool { return ts.conns.open() == 0 }) {
+	if !eventually(8*interval, func() bool { return ts.conns.Open() == 0 }) {
 		t.Fatalf("server still holds a frozen client's connection %s later", time.Since(frozen).Round(time.Millisecond))
 	}
 	t.Logf("frozen client dropped after %s", time.Since(frozen).Round(time.Millisecond))
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 }) {
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 0 }) {
 		t.Errorf("the frozen client's session is still active")
 	}
 }

@@ -53,8 +53,8 @@ func startHardened(t *testing.T, edit func(*Config), before func(*Server)) *test
 	}) {
 		t.Fatalf("server on %s not serving within %s: %v", ts.addr, waitTimeout, derr)
 	}
-	if !eventually(waitTimeout, func() bool { return srv.conns.open() == 0 }) {
-		t.Fatalf("probe connection still counted: %d open", srv.conns.open())
+	if !eventually(waitTimeout, func() bool { return srv.conns.Open() == 0 }) {
+		t.Fatalf("probe connection still counted: %d open", srv.conns.Open())
 	}
 	return ts
 }
@@ -236,8 +236,8 @@ func TestConnectionLimits(t *testing.T) {
 			for i := range clients {
 				clients[i] = mustDial(t, ts.addr, "")
 			}
-			if !eventually(waitTimeout, func() bool { return ts.conns.open() == tc.limit }) {
-				t.Fatalf("%d connections counted, want %d", ts.conns.open(), tc.limit)
+			if !eventually(waitTimeout, func() bool { return ts.conns.Open() == tc.limit }) {
+				t.Fatalf("%d connections counted, want %d", ts.conns.Open(), tc.limit)
 			}
 
 			// Excess connections: closed at once, before the server says a
@@ -279,8 +279,8 @@ func TestConnectionLimits(t *testing.T) {
 
 			// Closing one frees its slot.
 			_ = clients[0].Close()
-			if !eventually(waitTimeout, func() bool { return ts.conns.open() == tc.limit-1 }) {
-				t.Fatalf("slot not released: %d open, want %d", ts.conns.open(), tc.limit-1)
+			if !eventually(waitTimeout, func() bool { return ts.conns.Open() == tc.limit-1 }) {
+				t.Fatalf("slot not released: %d open, want %d", ts.conns.Open(), tc.limit-1)
 			}
 			c := mustDial(t, ts.addr, "")
 			tm := openTerm(t, c, 80, 24)
@@ -911,7 +911,7 @@ func TestPanicContained(t *testing.T) {
 				t.Errorf("log lacks %q: %s", want, tail(logs, 1500))
 			}
 		}
-		if n := ts.active.Load(); n != 0 {
+		if n := ts.sessions.Active(); n != 0 {
 			t.Errorf("%d sessions still counted active after the panics", n)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -950,8 +950,8 @@ func TestPanicContained(t *testing.T) {
 			}
 		}
 		ts.waitLog(t, "ui panic")
-		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 && ts.submit.InFlight() == 0 }) {
-			t.Errorf("after the panic: %d active, %d in flight", ts.active.Load(), ts.submit.InFlight())
+		if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 0 && ts.submit.InFlight() == 0 }) {
+			t.Errorf("after the panic: %d active, %d in flight", ts.sessions.Active(), ts.submit.InFlight())
 		}
 		// The server carries on.
 		c2 := mustDial(t, ts.addr, "")
@@ -1167,8 +1167,8 @@ func TestProxyProtocolCountsPendingConnections(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		if !eventually(waitTimeout, func() bool { return ts.conns.open() == i+1 }) {
-			t.Fatalf("silent connection %d not counted: %d open", i+1, ts.conns.open())
+		if !eventually(waitTimeout, func() bool { return ts.conns.Open() == i+1 }) {
+			t.Fatalf("silent connection %d not counted: %d open", i+1, ts.conns.Open())
 		}
 	}
 	conn, err := net.Dial("tcp", ts.addr)

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"charm.land/log/v2"
@@ -22,6 +21,7 @@ import (
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
@@ -45,12 +45,11 @@ type Server struct {
 	ln        net.Listener
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
-	active    atomic.Int64 // sessions in progress
-	webActive atomic.Int64 // live terminal (browser) sessions in progress
 
-	conns       *connLimiter
-	sessionRate *sessionRateLimiter
-	rejects     rejectCounts
+	conns     *admit.ConnLimiter // SSH connections, before the handshake
+	admission *admit.Admission   // every door's sessions
+	sessions  *admit.Door        // SSH's way in
+	rejects   rejectCounts
 
 	metrics *metrics
 	host    *host.Host       // runs visitors' UIs
@@ -100,8 +99,8 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		owners:   owners,
 		owner:    st.owner,
 
-		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
-		sessionRate: newSessionRateLimiter(cfg.SessionRate),
+		conns:     admit.NewConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		admission: admit.New(),
 	}
 	service := inbox.NewService(store, inbox.ServiceOptions{
 		PerHour:  cfg.MessagesPerHour,
@@ -112,10 +111,11 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		TotalPerHour: cfg.MessagesPerHourTotal,
 		Elsewhere:    elsewhere(pf),
 	})
+	s.sessions = s.admission.Door(admit.Limits{PerMinute: cfg.SessionRate})
 	s.metrics = newMetrics(
-		func() float64 { return float64(s.active.Load()) },
+		func() float64 { return float64(s.sessions.Active()) },
 		func() float64 { return float64(s.host.Programs()) },
-		func() float64 { return float64(s.conns.open()) },
+		func() float64 { return float64(s.conns.Open()) },
 	)
 	s.host = s.newHost()
 	s.metrics.registry.MustRegister(storeAvailable(st.available))
@@ -203,13 +203,13 @@ func (s *Server) middleware() []wish.Middleware {
 		// 4. Sessions without a pty, and commands that aren't a page of the
 		//    UI, end here: text and JSON commands with an exit status.
 		s.commandMiddleware,
-		// 3. Track the session for graceful shutdown; say goodbye when the
-		//    server is stopping.
+		// 3. Count the session; say goodbye when the server is stopping.
 		s.lifecycleMiddleware,
 		// 2. Log connect and disconnect with the visitor's details, quoted.
 		s.logMiddleware,
-		// 1. Refuse sessions from an address that opens them too fast.
-		s.rateLimitMiddleware,
+		// 1. Ask the admission for a slot: refuse sessions while stopping
+		//    and from an address that opens them too fast.
+		s.admitMiddleware,
 		// 0. Outermost: a panic anywhere ends only this session.
 		s.recoverMiddleware,
 	}
@@ -326,11 +326,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// connections accepted a moment before the listener closed.
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
-	// Browsers' live terminals too: their visits end as SSH's do.
-	for s.active.Load()+s.webActive.Load() > 0 && err == nil {
+	// Every door's sessions: browsers' live terminals end as SSH's do.
+	for s.admission.Active() > 0 && err == nil {
 		select {
 		case <-ctx.Done():
-			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load()+s.webActive.Load(), ctx.Err())
+			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.admission.Active(), ctx.Err())
 		case <-tick.C:
 		}
 	}
@@ -377,7 +377,8 @@ func (s *Server) Close() error {
 // whether or not Serve has taken it over yet.
 func (s *Server) stop() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	s.host.Shutdown() // visits end as if the visitor quit
+	s.admission.Stop() // new sessions are refused, at every door
+	s.host.Shutdown()  // visits end as if the visitor quit
 	s.mu.Lock()
 	if s.ln != nil {
 		_ = s.ln.Close()

@@ -150,17 +150,12 @@ func textWidth(sess ssh.Session) int {
 	return max(20, min(w, 250))
 }
 
-// lifecycleMiddleware counts live sessions for graceful shutdown and says
-// goodbye to visitors whose session the shutdown ended.
+// lifecycleMiddleware counts the session in the metrics and the visitor
+// statistics, and says goodbye to visitors whose session the shutdown
+// ended.
 func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		s.active.Add(1)
-		defer s.active.Add(-1)
 		s.metrics.sessionsTotal.Inc()
-		if s.stopping() {
-			refuseWhileStopping(sess)
-			return
-		}
 		defer s.countVisit(sess).End() // visitor statistics (stats/)
 		next(sess)
 		if s.stopping() {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/web"
@@ -23,8 +24,7 @@ import (
 // session-length timeouts, input caps: the host's), counted apart from
 // SSH in /metrics.
 type webTerminal struct {
-	conns *connLimiter
-	rate  *sessionRateLimiter
+	door *admit.Door
 
 	active   prometheus.Gauge
 	total    prometheus.Counter
@@ -34,8 +34,7 @@ type webTerminal struct {
 // webTerminalHandler is the live terminal's WebSocket handler.
 func (s *Server) webTerminalHandler() http.Handler {
 	wt := &webTerminal{
-		conns: newConnLimiter(s.cfg.MaxConns, s.cfg.MaxConnsPerIP),
-		rate:  newSessionRateLimiter(s.cfg.SessionRate),
+		door: s.admission.Door(admit.Limits{MaxOpen: s.cfg.MaxConns, MaxOpenPerIP: s.cfg.MaxConnsPerIP, PerMinute: s.cfg.SessionRate}),
 		active: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "portfolio_web_terminal_sessions_active", Help: "Live terminal sessions (browser, WebSocket) in progress.",
 		}),
@@ -59,42 +58,31 @@ func (s *Server) webTerminalHandler() http.Handler {
 	})
 }
 
-// admitWebTerminal applies the connection and session-rate limits to a
-// new socket.
+// admitWebTerminal asks the admission for a new socket's slot: the
+// connection and session-rate limits, and none while stopping.
 func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), error) {
 	ip := web.ClientIP(r, s.cfg.TrustFlyClientIP)
-	refuse := func(reason string, ref *webterm.Refusal) (func(), error) {
-		wt.rejected.WithLabelValues(reason).Inc()
-		s.log.Warn("web terminal refused", "remote", ip, "reason", reason)
-		return nil, ref
+	release, refused := wt.door.Admit(ip)
+	if refused == nil {
+		wt.active.Inc()
+		wt.total.Inc()
+		return func() { wt.active.Dec(); release() }, nil
 	}
-	busy := &webterm.Refusal{Code: websocket.StatusTryAgainLater, Reason: "The terminal is busy right now. Please try again in a minute."}
-	if s.stopping() {
-		return refuse("stopping", &webterm.Refusal{Code: websocket.StatusTryAgainLater, Reason: restarting})
+	release()
+	wt.rejected.WithLabelValues(refused.Reason).Inc()
+	s.log.Warn("web terminal refused", "remote", ip, "reason", refused.Reason)
+	ref := &webterm.Refusal{Code: websocket.StatusTryAgainLater}
+	switch refused.Reason {
+	case admit.Stopping:
+		ref.Reason = restarting
+	case admit.MaxConns:
+		ref.Reason = "The terminal is busy right now. Please try again in a minute."
+	case admit.MaxConnsPerIP:
+		ref.Reason = "Too many terminals are open from your address. Close one and reload."
+	default:
+		ref.Reason = fmt.Sprintf("Too many new sessions from your address. Please try again in %s.", refused.Wait.Round(time.Second))
 	}
-	if !wt.conns.acquireGlobal() {
-		return refuse("max-conns", busy)
-	}
-	if !wt.conns.acquireIP(ip) {
-		wt.conns.releaseGlobal()
-		return refuse("max-conns-per-ip", &webterm.Refusal{Code: websocket.StatusTryAgainLater,
-			Reason: "Too many terminals are open from your address. Close one and reload."})
-	}
-	release := func() {
-		wt.conns.releaseIP(ip)
-		wt.conns.releaseGlobal()
-		wt.active.Dec()
-		s.webActive.Add(-1)
-	}
-	wt.active.Inc()
-	s.webActive.Add(1) // a shutdown waits for it
-	if wait, ok := wt.rate.allow(ip, time.Now()); !ok {
-		release()
-		return refuse("session-rate", &webterm.Refusal{Code: websocket.StatusTryAgainLater,
-			Reason: fmt.Sprintf("Too many new sessions from your address. Please try again in %s.", wait.Round(time.Second))})
-	}
-	wt.total.Inc()
-	return release, nil
+	return nil, ref
 }
 
 // webVisit runs a browser visitor's UI, at the page of the deep link, if

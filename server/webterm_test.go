@@ -166,7 +166,7 @@ func TestShutdownWaitsForWebTerminals(t *testing.T) {
 	if err := ts.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	if n := ts.webActive.Load(); n != 0 {
+	if n := ts.admission.Active(); n != 0 {
 		t.Errorf("Shutdown returned with %d live terminal sessions still running", n)
 	}
 	if ce := closeOf(t, c); !strings.Contains(ce.Reason, "restarting") {
