@@ -16,6 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // waitClosed fails the test unless the server closes rc's connection
@@ -367,7 +368,7 @@ func TestConfigValidateLimits(t *testing.T) {
 			t.Errorf("Validate() = %v, want it to name %s", err, flag)
 		}
 	}
-	if d := DefaultConfig(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
+	if d := config.Default(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
 		t.Errorf("defaults: total %d, no-session %s; want 100 and 30s", d.MessagesPerHourTotal, d.NoSessionTimeout)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/pgstore"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
@@ -40,7 +41,7 @@ const openTimeout = 30 * time.Second
 // the start: the owner learns at deploy time, not from a visitor whose
 // message was refused. A database that can't be reached right now (a
 // failover) doesn't: the portfolio serves, and messages wait for it.
-func openStores(cfg Config, logger *log.Logger) (stores, error) {
+func openStores(cfg config.Config, logger *log.Logger) (stores, error) {
 	if cfg.DatabaseURL != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), openTimeout)
 		defer cancel()

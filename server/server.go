@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
@@ -29,7 +30,7 @@ import (
 
 // Server is the portfolio's SSH server.
 type Server struct {
-	cfg     Config
+	cfg     config.Config
 	pf      *content.Portfolio
 	log     *log.Logger
 	hostKey *hostkeys.Key
@@ -61,7 +62,7 @@ type Server struct {
 
 // loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
 // from the key directory, creating it on first start.
-func loadHostKey(cfg Config) (*hostkeys.Key, error) {
+func loadHostKey(cfg config.Config) (*hostkeys.Key, error) {
 	if cfg.HostKeyPEM != "" {
 		return hostkeys.FromPEM([]byte(cfg.HostKeyPEM))
 	}
@@ -70,7 +71,7 @@ func loadHostKey(cfg Config) (*hostkeys.Key, error) {
 
 // New builds a server for a validated config and a loaded portfolio. It
 // loads or creates the host key but does not listen yet.
-func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error) {
+func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

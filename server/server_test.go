@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
@@ -148,7 +149,7 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 // testConfig is DefaultConfig listening on 127.0.0.1:0 with scratch
 // directories for the host key and messages.
 func testConfig(t *testing.T) Config {
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.HostKeyDir = t.TempDir()
 	cfg.DataDir = t.TempDir()
@@ -681,63 +682,10 @@ func TestHostKeyPersists(t *testing.T) {
 	}
 }
 
-func TestConfigValidate(t *testing.T) {
-	t.Parallel()
-	ok := DefaultConfig()
-	if err := ok.Validate(); err != nil {
-		t.Fatalf("default config: %v", err)
-	}
-	for _, tc := range []struct {
-		name  string
-		edit  func(*Config)
-		flags []string
-	}{
-		{"addr without port", func(c *Config) { c.Addr = "localhost" }, []string{"--addr"}},
-		{"addr empty port", func(c *Config) { c.Addr = "localhost:" }, []string{"--addr"}},
-		{"addr empty", func(c *Config) { c.Addr = "" }, []string{"--addr"}},
-		{"log level", func(c *Config) { c.LogLevel = "loud" }, []string{"--log-level"}},
-		{"log level empty", func(c *Config) { c.LogLevel = "" }, []string{"--log-level"}},
-		{"negative timeout", func(c *Config) { c.ShutdownTimeout = -time.Second }, []string{"--shutdown-timeout"}},
-		{"host key dir", func(c *Config) { c.HostKeyDir = "" }, []string{"--host-key-dir"}},
-		{"negative prestart", func(c *Config) { c.UIPrestart = -1 }, []string{"--ui-prestart"}},
-		{"all at once", func(c *Config) {
-			c.Addr, c.LogLevel, c.ShutdownTimeout = "nope", "verbose", -1
-		}, []string{"--addr", "--log-level", "--shutdown-timeout"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := DefaultConfig()
-			tc.edit(&c)
-			err := c.Validate()
-			if err == nil {
-				t.Fatalf("Validate(%+v) = nil, want an error", c)
-			}
-			for _, f := range tc.flags {
-				if !strings.Contains(err.Error(), f) {
-					t.Errorf("error %q does not name %s", err, f)
-				}
-			}
-		})
-	}
-	for _, addr := range []string{"127.0.0.1:0", ":22", "[::1]:2222", "localhost:23234"} {
-		c := DefaultConfig()
-		c.Addr = addr
-		if err := c.Validate(); err != nil {
-			t.Errorf("addr %q: %v", addr, err)
-		}
-	}
-	for _, lvl := range []string{"debug", "info", "warn", "error"} {
-		c := DefaultConfig()
-		c.LogLevel = lvl
-		if err := c.Validate(); err != nil {
-			t.Errorf("log level %q: %v", lvl, err)
-		}
-	}
-}
-
 func TestNewRejectsInvalidConfig(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "keys")
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr = "127.0.0.1"
 	cfg.HostKeyDir = dir
 	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "--addr") {

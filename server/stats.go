@@ -11,13 +11,14 @@ import (
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 )
 
 // openStats starts the visitor statistics in st, or in the data
 // directory when st is nil.
-func openStats(cfg Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
+func openStats(cfg config.Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
 	if st == nil {
 		fs, err := stats.OpenFileStore(cfg.DataDir)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // benchOut collects a session's output; eof is closed when it ends.
@@ -105,7 +106,7 @@ func BenchmarkTerminalTransports(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr, cfg.HTTPAddr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", "127.0.0.1:0", b.TempDir(), b.TempDir()
 	cfg.SessionRate, cfg.MaxConnsPerIP = 0, 0
 	srv, err := New(cfg, pf, log.New(io.Discard))

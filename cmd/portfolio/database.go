@@ -8,25 +8,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/pgstore"
-	"github.com/pragyamugale/portfolio/server"
 )
 
-// secretURL is the --database-url flag: its value is a secret, so help
-// shows it (from PORTFOLIO_DATABASE_URL) with the password masked.
-type secretURL struct{ p *string }
-
-func (s secretURL) String() string {
-	if s.p == nil || *s.p == "" {
-		return ""
-	}
-	return pgstore.RedactURL(*s.p)
-}
-func (s secretURL) Set(v string) error { *s.p = v; return nil }
-func (s secretURL) Type() string       { return "url" }
-
 // openDatabase opens the database of --database-url for a command.
-func openDatabase(ctx context.Context, cfg *server.Config) (*pgstore.Store, error) {
+func openDatabase(ctx context.Context, cfg *config.Config) (*pgstore.Store, error) {
 	st, err := pgstore.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("--database-url: %w", err)
@@ -35,7 +22,7 @@ func openDatabase(ctx context.Context, cfg *server.Config) (*pgstore.Store, erro
 }
 
 // dbInbox lists (limit 0: all) the database's messages, newest first.
-func dbInbox(cmd *cobra.Command, cfg *server.Config, limit int, asJSON, archived bool) error {
+func dbInbox(cmd *cobra.Command, cfg *config.Config, limit int, asJSON, archived bool) error {
 	st, err := openDatabase(cmd.Context(), cfg)
 	if err != nil {
 		return err
@@ -72,7 +59,7 @@ func dbInbox(cmd *cobra.Command, cfg *server.Config, limit int, asJSON, archived
 }
 
 // dbShow prints one of the database's messages.
-func dbShow(cmd *cobra.Command, cfg *server.Config, prefix string, asJSON bool) error {
+func dbShow(cmd *cobra.Command, cfg *config.Config, prefix string, asJSON bool) error {
 	st, err := openDatabase(cmd.Context(), cfg)
 	if err != nil {
 		return err
@@ -103,7 +90,7 @@ func dbShow(cmd *cobra.Command, cfg *server.Config, prefix string, asJSON bool) 
 
 // dbSetState is `portfolio inbox archive|unarchive ID…` on the database:
 // archived says which way.
-func dbSetState(cmd *cobra.Command, cfg *server.Config, ids []string, archived bool, done string) error {
+func dbSetState(cmd *cobra.Command, cfg *config.Config, ids []string, archived bool, done string) error {
 	st, err := openDatabase(cmd.Context(), cfg)
 	if err != nil {
 		return err
@@ -133,7 +120,7 @@ func dbSetState(cmd *cobra.Command, cfg *server.Config, ids []string, archived b
 // data directory's message log into the database of --database-url, ids,
 // times and checksums kept. Messages already there (by id) are skipped,
 // so it can run again safely, say after a first attempt was cut short.
-func newImportCmd(cfg *server.Config) *cobra.Command {
+func newImportCmd(cfg *config.Config) *cobra.Command {
 	var from string
 	cmd := &cobra.Command{
 		Use:   "import --from-dir DATA --database-url URL",
@@ -179,7 +166,7 @@ func newImportCmd(cfg *server.Config) *cobra.Command {
 
 // dbExport writes every message of the database, archived ones too,
 // oldest first, for `portfolio inbox export`.
-func dbExport(cmd *cobra.Command, cfg *server.Config, out recordWriter) error {
+func dbExport(cmd *cobra.Command, cfg *config.Config, out recordWriter) error {
 	st, err := openDatabase(cmd.Context(), cfg)
 	if err != nil {
 		return err

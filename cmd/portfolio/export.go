@@ -16,7 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // exportFormats are what `portfolio inbox export --format` writes.
@@ -24,7 +24,7 @@ var exportFormats = []string{"json", "csv", "mbox"}
 
 // newExportCmd is `portfolio inbox export`: every message, archived ones
 // too, oldest first, for the owner's records.
-func newExportCmd(cfg *server.Config) *cobra.Command {
+func newExportCmd(cfg *config.Config) *cobra.Command {
 	format := "json"
 	cmd := &cobra.Command{
 		Use:   "export",

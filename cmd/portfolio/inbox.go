@@ -15,7 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // listLimit is how many messages `portfolio inbox` lists by default.
@@ -26,7 +26,7 @@ const listLimit = 100
 // prints, so it stays quick however many messages there are. Archiving and
 // read marks live in <data-dir>/read-state.json; the log is never
 // rewritten.
-func newInboxCmd(cfg *server.Config) *cobra.Command {
+func newInboxCmd(cfg *config.Config) *cobra.Command {
 	var (
 		asJSON   bool
 		limit    int
@@ -123,7 +123,7 @@ func newInboxCmd(cfg *server.Config) *cobra.Command {
 
 // newStateCmd is `portfolio inbox archive|unarchive ID…`: archive says
 // which way.
-func newStateCmd(cfg *server.Config, name, short, done string, archive bool) *cobra.Command {
+func newStateCmd(cfg *config.Config, name, short, done string, archive bool) *cobra.Command {
 	return &cobra.Command{
 		Use:   name + " ID...",
 		Short: short + " (IDs or any unique prefixes)",

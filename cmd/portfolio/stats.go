@@ -10,13 +10,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/stats"
 )
 
 // newStatsCmd is `portfolio stats`: the owner reads the visitor statistics
 // on the machine, even while the server runs (it reads the flushed files).
-func newStatsCmd(cfg *server.Config) *cobra.Command {
+func newStatsCmd(cfg *config.Config) *cobra.Command {
 	var (
 		asJSON bool
 		days   int
