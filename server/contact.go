@@ -11,8 +11,6 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -21,21 +19,6 @@ import (
 // the one submit path (visit.Submitter).
 func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 	return s.submit.For(remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint, "")
-}
-
-// elsewhere lists the owner's links, offered to a visitor when the inbox
-// is busy: "GitHub (https://github.com/…)", an email address bare.
-func elsewhere(pf *content.Portfolio) []string {
-	var out []string
-	for _, l := range pf.Profile.Links {
-		target, _ := strings.CutPrefix(l.URL, "mailto:")
-		if l.Label == "" || l.Label == target {
-			out = append(out, target)
-			continue
-		}
-		out = append(out, l.Label+" ("+target+")")
-	}
-	return out
 }
 
 // remoteIP is the client's address without the port.
@@ -85,5 +68,3 @@ func (s *Server) isOwner(sess ssh.Session) bool {
 	k := sess.PublicKey()
 	return k != nil && s.owners[string(k.Marshal())]
 }
-
-var _ ui.InboxSource = (*inbox.Mailbox)(nil)

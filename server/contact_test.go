@@ -1026,7 +1026,7 @@ func TestStartLogsQuarantine(t *testing.T) {
 	}
 	cfg := testConfig(t)
 	cfg.DataDir = linked
-	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
+	if _, err := newStack(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
 		t.Fatalf("New with a symlinked log = %v, want a symlink error", err)
 	}
 }

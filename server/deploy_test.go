@@ -288,7 +288,7 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 
 func TestHealthzNotReadyBeforeListen(t *testing.T) {
 	t.Parallel()
-	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+	srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestHealthzNotReadyBeforeListen(t *testing.T) {
 		t.Errorf("HTTPAddr without --http-addr = %v, want nil", srv.HTTPAddr())
 	}
 	w := &recorder{h: http.Header{}}
-	h, err := srv.httpHandler()
+	h, err := srv.webHandler()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -626,7 +626,7 @@ func TestHostKeyFromPEMRejected(t *testing.T) {
 			cfg := testConfig(t)
 			cfg.HostKeyDir = filepath.Join(t.TempDir(), "keys")
 			cfg.HostKeyPEM = bad
-			srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+			srv, err := newStack(cfg, testPortfolio(t), log.New(io.Discard))
 			if err == nil {
 				srv.Close()
 				t.Fatal("New with a bad PORTFOLIO_HOST_KEY = nil error")

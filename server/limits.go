@@ -11,6 +11,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // Limits that protect the server from abuse but that no visitor meets.
@@ -19,9 +20,8 @@ const (
 	// send: enough for TERM, LANG, NO_COLOR, COLUMNS and friends.
 	maxEnvRequests = 32
 	maxEnvBytes    = 8 << 10
-	// maxCols and maxRows clamp window sizes: the renderer keeps cells for
-	// the whole window, so a 65535×65535 "terminal" would cost gigabytes.
-	maxCols, maxRows = 300, 100
+	// maxCols and maxRows clamp window sizes, as at every door.
+	maxCols, maxRows = visit.MaxCols, visit.MaxRows
 )
 
 // countedConn releases its slot in the limiter exactly once, on Close.

@@ -93,7 +93,7 @@ func testPortfolio(t *testing.T) *content.Portfolio {
 // testServer is a Server listening on a loopback port, with its log
 // captured.
 type testServer struct {
-	*Server
+	*stack
 	addr  string
 	logs  *syncBuffer
 	serve chan error
@@ -120,7 +120,7 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 	logs := &syncBuffer{}
 	logger := log.New(logs)
 	logger.SetLevel(log.DebugLevel)
-	srv, err := New(cfg, pf, logger)
+	srv, err := newStack(cfg, pf, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -128,9 +128,9 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 		t.Fatalf("Listen: %v", err)
 	}
 	if before != nil {
-		before(srv)
+		before(srv.Server)
 	}
-	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
+	ts := &testServer{stack: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
 	go func() { ts.serve <- srv.Serve() }()
 	t.Cleanup(func() {
 		_ = srv.Close()
@@ -615,7 +615,7 @@ func TestShutdownWithoutVisitors(t *testing.T) {
 func TestShutdownRightAfterServe(t *testing.T) {
 	t.Parallel()
 	for i := range 20 {
-		srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+		srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -688,7 +688,7 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 	cfg := config.Default()
 	cfg.Addr = "127.0.0.1"
 	cfg.HostKeyDir = dir
-	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "--addr") {
+	if _, err := newStack(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "--addr") {
 		t.Fatalf("New with a bad addr = %v, want an error naming --addr", err)
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -698,7 +698,7 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 
 func TestServeBeforeListen(t *testing.T) {
 	t.Parallel()
-	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+	srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

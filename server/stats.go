@@ -1,33 +1,16 @@
 package server
 
 import (
-	"net/http"
 	"slices"
 	"strings"
 
-	"charm.land/log/v2"
 	"charm.land/ssh"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 )
-
-// openStats starts the visitor statistics in st, or in the data
-// directory when st is nil.
-func openStats(cfg config.Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
-	if st == nil {
-		fs, err := stats.OpenFileStore(cfg.DataDir)
-		if err != nil {
-			return nil, err
-		}
-		st = fs
-	}
-	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
-}
 
 // visitStatsKey holds a session's *stats.Session in its context.
 var visitStatsKey = &struct{ name string }{"visit-stats"}
@@ -87,10 +70,4 @@ func viewsOf(sess ssh.Session) func(page string) {
 		vs, _ := sess.Context().Value(visitStatsKey).(*stats.Session)
 		vs.View(page)
 	}
-}
-
-// CountWebVisit counts a visit to the HTML page (stats.ChannelWeb) or the
-// terminal in a browser (stats.ChannelWebTerminal): for the web handler.
-func (s *Server) CountWebVisit(r *http.Request, ch stats.Channel) {
-	s.stats.Visit(stats.HTTPVisit(r, ch))
 }

@@ -140,8 +140,8 @@ func TestCountWebVisit(t *testing.T) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r.RemoteAddr = "198.51.100.7:4242"
 	r.Header.Set("User-Agent", "Mozilla/5.0")
-	ts.CountWebVisit(r, stats.ChannelWeb)
-	ts.CountWebVisit(r, stats.ChannelWeb)
+	ts.stats.Visit(stats.HTTPVisit(r, stats.ChannelWeb))
+	ts.stats.Visit(stats.HTTPVisit(r, stats.ChannelWeb))
 	if d := today(t, ts); d.ByChannel["web"] != 2 || d.UniqueVisitors != 1 || len(d.Clients) != 0 {
 		t.Errorf("web visits %v unique %d clients %v; want 2, 1, none", d.ByChannel, d.UniqueVisitors, d.Clients)
 	}

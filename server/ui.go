@@ -3,9 +3,7 @@ package server
 import (
 	"fmt"
 	"strings"
-	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
@@ -39,25 +37,6 @@ func (s *Server) uiHandler(sess ssh.Session) {
 		_ = sess.Exit(1)
 	}
 }
-
-// newHost makes the host that runs the server's visits.
-func (s *Server) newHost() *host.Host {
-	return host.New(host.Config{
-		Sleep:      s.cfg.UISleep,
-		Prestart:   s.cfg.UIPrestart,
-		Idle:       s.cfg.IdleTimeout,
-		MaxSession: s.cfg.MaxSession,
-		Notice:     func(text string) tea.Msg { return ui.NoticeMsg{Text: text} },
-		Observer:   hostMetrics{s.metrics},
-	})
-}
-
-// hostMetrics feeds the host's work to the server's metrics.
-type hostMetrics struct{ m *metrics }
-
-func (h hostMetrics) FirstOutput(d time.Duration) { h.m.firstFrame.Observe(d.Seconds()) }
-func (h hostMetrics) ProgramStarted()             { h.m.uiStarts.Inc() }
-func (h hostMetrics) ProgramSlept()               { h.m.uiSleeps.Inc() }
 
 // sshTerminal is a visitor's SSH session with a pty, as the host's
 // Terminal: the channel's bytes, the pty's size and window changes, the

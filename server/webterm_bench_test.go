@@ -109,7 +109,7 @@ func BenchmarkTerminalTransports(b *testing.B) {
 	cfg := config.Default()
 	cfg.Addr, cfg.HTTPAddr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", "127.0.0.1:0", b.TempDir(), b.TempDir()
 	cfg.SessionRate, cfg.MaxConnsPerIP = 0, 0
-	srv, err := New(cfg, pf, log.New(io.Discard))
+	srv, err := newStack(cfg, pf, log.New(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func BenchmarkTerminalTransports(b *testing.B) {
 	}
 	go func() { _ = srv.Serve() }()
 	defer srv.Close()
-	ts := &testServer{Server: srv, addr: srv.Addr().String()}
+	ts := &testServer{stack: srv, addr: srv.Addr().String()}
 	keys := []struct{ key, marker string }{
 		{"2", pf.Skills.Groups[0].Name}, {"3", pf.Projects[0].Summary[:30]},
 		{"\r", "System Architecture"}, {"\x1b", pf.Projects[1].Summary[:30]}, {"1", pf.Profile.Tagline[:30]},

@@ -18,8 +18,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/app"
 	"github.com/pragyamugale/portfolio/internal/config"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/pgstore"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".
@@ -58,7 +59,7 @@ func newRootCmd() *cobra.Command {
 	}
 	// Every setting's flag, declared with the setting (internal/config);
 	// those the owner's commands read too are persistent.
-	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags())
+	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
 	cmd.Flags().SortFlags = false
 
 	cmd.AddCommand(newInboxCmd(&cfg), newHostKeyCmd(&cfg), newStatsCmd(&cfg))
@@ -91,7 +92,7 @@ func run(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(cfg, pf, logger)
+	srv, err := app.New(cfg, pf, logger)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func TestEverySettingDeclared(t *testing.T) {
 	}
 	c := Default()
 	flags, persistent := pflag.NewFlagSet("", pflag.ContinueOnError), pflag.NewFlagSet("", pflag.ContinueOnError)
-	BindFlags(&c, flags, persistent)
+	BindFlags(&c, flags, persistent, func(string) string { return "postgres://u:xxxxx@db/p" })
 	n := 0
 	for _, fs := range []*pflag.FlagSet{flags, persistent} {
 		fs.VisitAll(func(f *pflag.Flag) {
@@ -84,7 +84,7 @@ func TestFlagsSetConfig(t *testing.T) {
 	c := Default()
 	c.DatabaseURL = "postgres://u:hunter2@db/p"
 	flags, persistent := pflag.NewFlagSet("", pflag.ContinueOnError), pflag.NewFlagSet("", pflag.ContinueOnError)
-	BindFlags(&c, flags, persistent)
+	BindFlags(&c, flags, persistent, func(string) string { return "postgres://u:xxxxx@db/p" })
 	if err := flags.Parse([]string{"--addr", ":2222", "--max-conns", "7", "--idle-timeout", "1m", "--proxy-protocol", "--notify-url", "https://a.example/x", "--notify-url", "https://b.example/y"}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/pragyamugale/portfolio/notify"
-	"github.com/pragyamugale/portfolio/pgstore"
 )
 
 // Setting is one setting of Config, as its tags declare it.
@@ -79,8 +78,9 @@ func FromEnv(c *Config) error { return env.Parse(c) }
 
 // BindFlags declares every setting's flag on flags (or, for the settings
 // shared with the owner's commands, on persistent), bound to c: c's
-// values, the environment's by then, are the defaults shown.
-func BindFlags(c *Config, flags, persistent *pflag.FlagSet) {
+// values, the environment's by then, are the defaults shown; a secret's
+// through redact (pgstore.RedactURL for --database-url).
+func BindFlags(c *Config, flags, persistent *pflag.FlagSet, redact func(string) string) {
 	v := reflect.ValueOf(c).Elem()
 	for _, s := range Settings() {
 		if s.Flag == "" {
@@ -95,7 +95,7 @@ func BindFlags(c *Config, flags, persistent *pflag.FlagSet) {
 		case *string:
 			switch {
 			case s.Secret:
-				fs.Var(secretURL{p}, s.Flag, usage)
+				fs.Var(secretURL{p, redact}, s.Flag, usage)
 			case s.Field == "NotifyURL":
 				fs.Var(&notify.Flag{URLs: p}, s.Flag, usage)
 			default:
@@ -115,13 +115,16 @@ func BindFlags(c *Config, flags, persistent *pflag.FlagSet) {
 
 // secretURL is a secret URL's flag (--database-url): help shows its value
 // (from the environment) with the password masked.
-type secretURL struct{ p *string }
+type secretURL struct {
+	p      *string
+	redact func(string) string
+}
 
 func (s secretURL) String() string {
 	if s.p == nil || *s.p == "" {
 		return ""
 	}
-	return pgstore.RedactURL(*s.p)
+	return s.redact(*s.p)
 }
 func (s secretURL) Set(v string) error { *s.p = v; return nil }
 func (s secretURL) Type() string       { return "url" }

@@ -246,3 +246,13 @@ func (b *eventBudgets) release(addr string) {
 		}
 	}
 }
+
+// MaxCols and MaxRows bound a visitor's window at every door: the
+// renderer keeps cells for the whole window, so a 65535×65535 "terminal"
+// would cost gigabytes.
+const MaxCols, MaxRows = 300, 100
+
+// Clamp bounds a window size to MaxCols×MaxRows.
+func Clamp(sz host.Size) host.Size {
+	return host.Size{Width: min(sz.Width, MaxCols), Height: min(sz.Height, MaxRows)}
+}

@@ -1,4 +1,4 @@
-package server
+package core
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 	"github.com/pragyamugale/portfolio/ui"
 )
 
-// inboxStore is where messages are stored, as the server sees it: the
+// inboxStore is where messages are stored, as the portfolio sees it: the
 // file store in the data directory, or PostgreSQL shared by machines.
 type inboxStore interface {
 	inbox.Appender
@@ -87,4 +87,17 @@ func storeAvailable(up func() bool) prometheus.Collector {
 		}
 		return 0
 	})
+}
+
+// openStats starts the visitor statistics in st, or in the data
+// directory when st is nil.
+func openStats(cfg config.Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
+	if st == nil {
+		fs, err := stats.OpenFileStore(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		st = fs
+	}
+	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
 }
