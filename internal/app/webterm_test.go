@@ -1,4 +1,4 @@
-package server
+package app
 
 import (
 	"context"
@@ -57,6 +57,9 @@ func TestWebTerminalLimits(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.MaxConnsPerIP = 1; c.SessionRate = 2 })
 
 	first := dialTerminal(t, ts, "")
+	// A socket is admitted after its upgrade: wait for the first's slot,
+	// or the second may take it.
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 1 })
 	second := dialTerminal(t, ts, "")
 	if ce := closeOf(t, second); ce.Code != websocket.StatusTryAgainLater || !strings.Contains(ce.Reason, "from your address") {
 		t.Errorf("second socket from one address closed with %v", ce)
@@ -67,6 +70,7 @@ func TestWebTerminalLimits(t *testing.T) {
 	// The rate (2 a minute): the first socket and this one spend it (the
 	// second was refused before the rate counted it).
 	third := dialTerminal(t, ts, "")
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_total", func(v float64) bool { return v == 2 })
 	third.CloseNow()
 	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
 	fourth := dialTerminal(t, ts, "")
