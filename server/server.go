@@ -1,5 +1,8 @@
-// Package server serves the portfolio over SSH: it wires wish's options and
-// middleware, owns the listener and shuts down gracefully.
+// Package server is the portfolio's SSH door: it wires wish's options and
+// middleware (hardening, limits, commands, the UI through the visit
+// runner) and owns the listener. What it shares with the web door comes
+// from the composition root (internal/app) in Deps, which also runs the
+// shutdown.
 package server
 
 import (
