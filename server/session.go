@@ -198,12 +198,5 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// quote makes a visitor-supplied string safe for the log: control, format
-// and other non-printing characters (ESC, bidi overrides…) are escaped.
-func quote(s string) string {
-	if len(s) > 256 {
-		s = s[:256]
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
+// quote makes a visitor-supplied string safe for the log (visit.Quote).
+func quote(s string) string { return visit.Quote(s) }

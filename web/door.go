@@ -119,9 +119,6 @@ func (d *door) terminal() http.Handler {
 	})
 }
 
-// restarting is what a visitor is told when the portfolio stops.
-const restarting = "The portfolio is restarting for an update. Thanks for visiting: please reconnect in a minute."
-
 // admit asks the admission for a new socket's slot: the connection and
 // session-rate limits, and none while stopping.
 func (d *door) admit(r *http.Request) (func(), error) {
@@ -138,7 +135,7 @@ func (d *door) admit(r *http.Request) (func(), error) {
 	ref := &webterm.Refusal{Code: websocket.StatusTryAgainLater}
 	switch refused.Reason {
 	case admit.Stopping:
-		ref.Reason = restarting
+		ref.Reason = admit.Restarting
 	case admit.MaxConns:
 		ref.Reason = "The terminal is busy right now. Please try again in a minute."
 	case admit.MaxConnsPerIP:
@@ -180,7 +177,7 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 // goodbye is what the page shows when a visit ends.
 func (d *door) goodbye() string {
 	if d.o.Admission.Stopping() {
-		return restarting
+		return admit.Restarting
 	}
 	return "You have left the portfolio. Reload the page to come back."
 }

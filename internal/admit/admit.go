@@ -22,6 +22,10 @@ const (
 	SessionRate   = "session-rate"
 )
 
+// Restarting is what a visitor is told, at every door, when the portfolio
+// stops: their session ends, or a new one is refused.
+const Restarting = "The portfolio is restarting for an update. Thanks for visiting: please reconnect in a minute."
+
 // Refusal is a session turned away: its door words it for the visitor.
 type Refusal struct {
 	Reason string        // one of the reasons above
