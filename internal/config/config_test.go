@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -145,6 +146,33 @@ func TestConfigValidate(t *testing.T) {
 		c.LogLevel = lvl
 		if err := c.Validate(); err != nil {
 			t.Errorf("log level %q: %v", lvl, err)
+		}
+	}
+}
+
+// TestValidateNamesRealFlags: every flag Validate's errors name is a
+// setting's flag (renaming a flag in its tag without Validate fails here).
+func TestValidateNamesRealFlags(t *testing.T) {
+	c := Config{
+		Addr: "nope", HTTPAddr: "nope", ShutdownTimeout: -1, MessagesPerHour: -1, MessagesPerHourTotal: -1,
+		NotifyURL: "nope://x", HandshakeTimeout: -1, IdleTimeout: -1, MaxSession: -1, NoSessionTimeout: -1,
+		UISleep: -1, Keepalive: -1, MaxConns: -1, MaxConnsPerIP: -1, SessionRate: -1, UIPrestart: -1, LogLevel: "loud",
+	}
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("an invalid config validated")
+	}
+	flags := map[string]bool{}
+	for _, s := range Settings() {
+		flags[s.Flag] = s.Flag != ""
+	}
+	named := regexp.MustCompile(`--[a-z][a-z-]*`).FindAllString(err.Error(), -1)
+	if len(named) < 17 {
+		t.Errorf("Validate named %d flags, want every invalid one: %v", len(named), err)
+	}
+	for _, f := range named {
+		if !flags[strings.TrimPrefix(f, "--")] {
+			t.Errorf("Validate names %s, which is no setting's flag", f)
 		}
 	}
 }
