@@ -16,7 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // waitClosed fails the test unless the server closes rc's connection
@@ -186,14 +186,14 @@ func TestCommandSessionDeadlines(t *testing.T) {
 		rc := dialRaw(t, fc)
 		t.Cleanup(func() { close(fc.release) })
 		startStalledContact(t, rc.Client)
-		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
+		if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
 			t.Fatal("the session never started")
 		}
 		// The client reads nothing more: not the notice, not the exit
 		// status, not the channel's close. The server lets go regardless.
 		fc.frozen.Store(true)
-		if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
-			t.Fatalf("a frozen client's command session still held: open %d, active %d", ts.conns.open(), ts.active.Load())
+		if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 && ts.sessions.Active() == 0 }) {
+			t.Fatalf("a frozen client's command session still held: open %d, active %d", ts.conns.Open(), ts.sessions.Active())
 		}
 	})
 }
@@ -311,14 +311,10 @@ func TestInboxBusy(t *testing.T) {
 	t.Parallel()
 	pf := *testPortfolio(t)
 	pf.Profile.Links = []content.Link{{Label: "Email", URL: "mailto:owner@example.com"}}
-	ts := newTestServer(t, func(c *Config) {
+	// The links come from the portfolio the server is built with.
+	ts := newTestServerWith(t, &pf, func(c *Config) {
 		c.SessionRate, c.MessagesPerHour, c.MessagesPerHourTotal = 0, 0, 1
-	}, func(s *Server) {
-		// The links come from the portfolio the server was built with.
-		s.inbox = inbox.NewService(s.store, inbox.ServiceOptions{
-			TotalPerHour: s.cfg.MessagesPerHourTotal, Elsewhere: elsewhere(&pf), Logger: s.log,
-		})
-	})
+	}, nil)
 	ts.waitServing(t)
 
 	c, _ := dial(t, ts.addr, "visitor", noAuth())
@@ -345,23 +341,6 @@ func TestInboxBusy(t *testing.T) {
 	ts.waitLog(t, "inbox busy")
 }
 
-func TestElsewhere(t *testing.T) {
-	t.Parallel()
-	pf := content.Portfolio{Profile: content.Profile{Links: []content.Link{
-		{Label: "GitHub", URL: "https://github.com/example"},
-		{Label: "Email", URL: "mailto:owner@example.com"},
-		{Label: "https://example.com", URL: "https://example.com"},
-	}}}
-	got := strings.Join(elsewhere(&pf), "; ")
-	const want = "GitHub (https://github.com/example); Email (owner@example.com); https://example.com"
-	if got != want {
-		t.Errorf("elsewhere = %q, want %q", got, want)
-	}
-	if e := elsewhere(&content.Portfolio{}); len(e) != 0 {
-		t.Errorf("no links: %q", e)
-	}
-}
-
 func TestConfigValidateLimits(t *testing.T) {
 	t.Parallel()
 	c := testConfig(t)
@@ -372,7 +351,7 @@ func TestConfigValidateLimits(t *testing.T) {
 			t.Errorf("Validate() = %v, want it to name %s", err, flag)
 		}
 	}
-	if d := DefaultConfig(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
+	if d := config.Default(); d.MessagesPerHourTotal != 100 || d.NoSessionTimeout != 30*time.Second {
 		t.Errorf("defaults: total %d, no-session %s; want 100 and 30s", d.MessagesPerHourTotal, d.NoSessionTimeout)
 	}
 }
@@ -404,8 +383,8 @@ func TestEndToEndNoSession(t *testing.T) {
 	if code == 0 || !strings.Contains(stderr, "no input") {
 		t.Errorf("stalled contact: exit %d, stderr %q; want non-zero and the reason", code, stderr)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
-		t.Errorf("%d connections still open", ts.conns.open())
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 }) {
+		t.Errorf("%d connections still open", ts.conns.Open())
 	}
 }
 
@@ -439,8 +418,8 @@ func (b *blockedSession) Exit(int) error {
 // stopping; Shutdown's result arrives on the channel.
 func shutdownHeld(t *testing.T, ts *testServer) <-chan error {
 	t.Helper()
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
-		t.Fatalf("active sessions = %d, want the holder's alone", ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
+		t.Fatalf("active sessions = %d, want the holder's alone", ts.sessions.Active())
 	}
 	shut := make(chan error, 1)
 	go func() {
@@ -510,7 +489,7 @@ func TestEndToEndControlMaster(t *testing.T) {
 	if !masterUp() {
 		t.Fatal("no master connection after the first command")
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 }) {
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 }) {
 		t.Fatalf("the master connection is still open %s after its command", waitTimeout)
 	}
 	if !eventually(waitTimeout, func() bool { return !masterUp() }) {

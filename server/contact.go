@@ -3,64 +3,22 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/store"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
 // submitFor returns the contact form's SubmitFunc for one session: it adds
-// who is sending (client IP, key fingerprint). The inbox service validates,
-// limits, stores and logs.
+// who is sending (client IP, key fingerprint). Every form's message takes
+// the one submit path (visit.Submitter).
 func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
-	ip, fp := remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint
-	return func(sub inbox.Submission) (inbox.Receipt, error) {
-		sub.Remote, sub.Fingerprint = ip, fp
-		return s.storeMessage(sub)
-	}
-}
-
-// storeMessage hands a message from any form (SSH or web) to the inbox
-// service, counted in the metrics and in flight for a graceful shutdown.
-func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
-	// Counted so a shutdown waits for a message being stored.
-	s.inflight.Add(1)
-	defer s.inflight.Add(-1)
-	r, err := s.inbox.Submit(sub)
-	switch {
-	case err == nil && !r.Duplicate:
-		s.metrics.stored.Inc()
-		s.stats.Message()
-	case errors.Is(err, inbox.ErrStorage):
-		s.metrics.storageErrors.Inc()
-	}
-	return r, err
-}
-
-// elsewhere lists the owner's links, offered to a visitor when the inbox
-// is busy: "GitHub (https://github.com/…)", an email address bare.
-func elsewhere(pf *content.Portfolio) []string {
-	var out []string
-	for _, l := range pf.Profile.Links {
-		target, _ := strings.CutPrefix(l.URL, "mailto:")
-		if l.Label == "" || l.Label == target {
-			out = append(out, target)
-			continue
-		}
-		out = append(out, l.Label+" ("+target+")")
-	}
-	return out
+	return s.submit.For(remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint, "")
 }
 
 // remoteIP is the client's address without the port.
@@ -109,24 +67,4 @@ func loadOwnerKeys(path string) (ownerKeys, error) {
 func (s *Server) isOwner(sess ssh.Session) bool {
 	k := sess.PublicKey()
 	return k != nil && s.owners[string(k.Marshal())]
-}
-
-// The owner's Inbox reads the store.
-var _ ui.InboxSource = store.Store(nil)
-
-// watchInbox tells an owner's UI about every message stored, until ctx
-// ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes
-// a sleeping program), and the open Inbox reads its page again. Bursts
-// coalesce; a slow send never holds up a visitor's message.
-func (s *Server) watchInbox(ctx context.Context, send func(tea.Msg)) {
-	changed, stop := s.store.Subscribe()
-	defer stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-changed:
-			send(ui.InboxChangedMsg{})
-		}
-	}
 }

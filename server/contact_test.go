@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
 	xvt "github.com/charmbracelet/x/vt"
@@ -22,7 +21,6 @@ import (
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/ui"
 )
 
 // Keys as a terminal sends them.
@@ -715,12 +713,12 @@ func TestShutdownDiskHoldsMessage(t *testing.T) {
 		// The abandoned write goes on once the lock is free: it must be
 		// over before t.TempDir's clean-up removes the directory under it.
 		_ = lock.Unlock()
-		if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 0 }) {
+		if !eventually(waitTimeout, func() bool { return ts.submit.InFlight() == 0 }) {
 			t.Error("the abandoned write never ended")
 		}
 	}()
 	vt.send(keyCtrlS)
-	if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 1 }) {
+	if !eventually(waitTimeout, func() bool { return ts.submit.InFlight() == 1 }) {
 		t.Fatal("Ctrl+S never started storing the message")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -729,7 +727,7 @@ func TestShutdownDiskHoldsMessage(t *testing.T) {
 	_ = ts.Shutdown(ctx)
 	// The write still waits for the lock (the store gives up after 2 s):
 	// Shutdown returned without waiting for it.
-	if ts.inflight.Load() != 1 {
+	if ts.submit.InFlight() != 1 {
 		t.Fatalf("Shutdown returned after %s, when the held message's write had ended: it waited for it", time.Since(start))
 	}
 	if scr := vt.screen(); strings.Contains(scr, "Sent") {
@@ -769,53 +767,8 @@ func TestStartLogsQuarantine(t *testing.T) {
 	}
 	cfg := testConfig(t)
 	cfg.DataDir = linked
-	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
+	if _, err := newStack(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "symlink") {
 		t.Fatalf("New with a symlinked log = %v, want a symlink error", err)
-	}
-}
-
-// TestWatchInbox: every message stored reaches an owner's UI as
-// ui.InboxChangedMsg, with no key pressed, until the session ends.
-func TestWatchInbox(t *testing.T) {
-	t.Parallel()
-	cfg := testConfig(t)
-	cfg.MessagesPerHour = 0
-	srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	got := make(chan tea.Msg, 10)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		srv.watchInbox(ctx, func(m tea.Msg) { got <- m })
-	}()
-	// Subscribed once watchInbox runs: store until a change arrives.
-	sub := inbox.Submission{Name: "Zoë 語", ReplyTo: "@zoe", Message: "live 🎉", Remote: "192.0.2.9"}
-	deadline := time.After(waitTimeout)
-	for arrived := false; !arrived; {
-		sub.Message += "!"
-		if _, err := srv.inbox.Submit(sub); err != nil {
-			t.Fatal(err)
-		}
-		select {
-		case m := <-got:
-			if _, ok := m.(ui.InboxChangedMsg); !ok {
-				t.Fatalf("sent %T, want ui.InboxChangedMsg", m)
-			}
-			arrived = true
-		case <-time.After(50 * time.Millisecond):
-		case <-deadline:
-			t.Fatal("no InboxChangedMsg after storing a message")
-		}
-	}
-	cancel()
-	select {
-	case <-done:
-	case <-time.After(waitTimeout):
-		t.Fatal("watchInbox did not end with its context")
 	}
 }
 

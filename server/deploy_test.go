@@ -210,8 +210,8 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 	if err := sess.Start("contact --name Jane --reply-to jane@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 1 }) {
-		t.Fatalf("session never became active (active = %d)", ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 1 }) {
+		t.Fatalf("session never became active (active = %d)", ts.sessions.Active())
 	}
 	// And a pty session, which shutdown ends with a goodbye.
 	c2, _ := dial(t, ts.addr, "visitor", noAuth())
@@ -239,8 +239,8 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 		t.Fatalf("Shutdown returned (%v) while a message was still being sent", err)
 	default:
 	}
-	if ts.active.Load() != 1 {
-		t.Errorf("active sessions while draining = %d, want 1 (the piped message)", ts.active.Load())
+	if ts.sessions.Active() != 1 {
+		t.Errorf("active sessions while draining = %d, want 1 (the piped message)", ts.sessions.Active())
 	}
 	if code, _, _ := ts.httpGet(t, "/healthz"); code != http.StatusServiceUnavailable {
 		t.Errorf("GET /healthz still draining = %d, want 503", code)
@@ -286,7 +286,7 @@ func TestHealthzFollowsShutdown(t *testing.T) {
 
 func TestHealthzNotReadyBeforeListen(t *testing.T) {
 	t.Parallel()
-	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+	srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestHealthzNotReadyBeforeListen(t *testing.T) {
 		t.Errorf("HTTPAddr without --http-addr = %v, want nil", srv.HTTPAddr())
 	}
 	w := &recorder{h: http.Header{}}
-	h, err := srv.httpHandler()
+	h, err := srv.webHandler()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -624,7 +624,7 @@ func TestHostKeyFromPEMRejected(t *testing.T) {
 			cfg := testConfig(t)
 			cfg.HostKeyDir = filepath.Join(t.TempDir(), "keys")
 			cfg.HostKeyPEM = bad
-			srv, err := New(cfg, testPortfolio(t), log.New(io.Discard))
+			srv, err := newStack(cfg, testPortfolio(t), log.New(io.Discard))
 			if err == nil {
 				srv.Close()
 				t.Fatal("New with a bad PORTFOLIO_HOST_KEY = nil error")

@@ -21,9 +21,11 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
 	"github.com/pires/go-proxyproto"
+	"github.com/prometheus/client_golang/prometheus"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // ownerName is on the first frame of every UI session.
@@ -51,8 +53,8 @@ func startHardened(t *testing.T, edit func(*Config), before func(*Server)) *test
 	}) {
 		t.Fatalf("server on %s not serving within %s: %v", ts.addr, waitTimeout, derr)
 	}
-	if !eventually(waitTimeout, func() bool { return srv.conns.open() == 0 }) {
-		t.Fatalf("probe connection still counted: %d open", srv.conns.open())
+	if !eventually(waitTimeout, func() bool { return srv.conns.Open() == 0 }) {
+		t.Fatalf("probe connection still counted: %d open", srv.conns.Open())
 	}
 	return ts
 }
@@ -234,8 +236,8 @@ func TestConnectionLimits(t *testing.T) {
 			for i := range clients {
 				clients[i] = mustDial(t, ts.addr, "")
 			}
-			if !eventually(waitTimeout, func() bool { return ts.conns.open() == tc.limit }) {
-				t.Fatalf("%d connections counted, want %d", ts.conns.open(), tc.limit)
+			if !eventually(waitTimeout, func() bool { return ts.conns.Open() == tc.limit }) {
+				t.Fatalf("%d connections counted, want %d", ts.conns.Open(), tc.limit)
 			}
 
 			// Excess connections: closed at once, before the server says a
@@ -277,8 +279,8 @@ func TestConnectionLimits(t *testing.T) {
 
 			// Closing one frees its slot.
 			_ = clients[0].Close()
-			if !eventually(waitTimeout, func() bool { return ts.conns.open() == tc.limit-1 }) {
-				t.Fatalf("slot not released: %d open, want %d", ts.conns.open(), tc.limit-1)
+			if !eventually(waitTimeout, func() bool { return ts.conns.Open() == tc.limit-1 }) {
+				t.Fatalf("slot not released: %d open, want %d", ts.conns.Open(), tc.limit-1)
 			}
 			c := mustDial(t, ts.addr, "")
 			tm := openTerm(t, c, 80, 24)
@@ -909,7 +911,7 @@ func TestPanicContained(t *testing.T) {
 				t.Errorf("log lacks %q: %s", want, tail(logs, 1500))
 			}
 		}
-		if n := ts.active.Load(); n != 0 {
+		if n := ts.sessions.Active(); n != 0 {
 			t.Errorf("%d sessions still counted active after the panics", n)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -929,7 +931,7 @@ func TestPanicContained(t *testing.T) {
 	// contact form panics in a Bubble Tea command.
 	t.Run("ui", func(t *testing.T) {
 		t.Parallel()
-		ts := startHardened(t, func(c *Config) { c.SessionRate = 0 }, func(s *Server) { s.inbox = nil })
+		ts := startHardened(t, func(c *Config) { c.SessionRate = 0 }, breakSubmit)
 		c := mustDial(t, ts.addr, "")
 		tm := openTerm(t, c, 80, 24)
 		tm.waitFor(0, waitTimeout, ownerName)
@@ -948,8 +950,8 @@ func TestPanicContained(t *testing.T) {
 			}
 		}
 		ts.waitLog(t, "ui panic")
-		if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 && ts.inflight.Load() == 0 }) {
-			t.Errorf("after the panic: %d active, %d in flight", ts.active.Load(), ts.inflight.Load())
+		if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 0 && ts.submit.InFlight() == 0 }) {
+			t.Errorf("after the panic: %d active, %d in flight", ts.sessions.Active(), ts.submit.InFlight())
 		}
 		// The server carries on.
 		c2 := mustDial(t, ts.addr, "")
@@ -1110,7 +1112,7 @@ func TestShutdownUnderLoad(t *testing.T) {
 	}
 	defer lock.Unlock()
 	terms[0].send("\x13")
-	if !eventually(waitTimeout, func() bool { return ts.inflight.Load() == 1 }) {
+	if !eventually(waitTimeout, func() bool { return ts.submit.InFlight() == 1 }) {
 		t.Fatal("Ctrl+S never started storing the message")
 	}
 	const hold = 300 * time.Millisecond
@@ -1165,8 +1167,8 @@ func TestProxyProtocolCountsPendingConnections(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer conn.Close()
-		if !eventually(waitTimeout, func() bool { return ts.conns.open() == i+1 }) {
-			t.Fatalf("silent connection %d not counted: %d open", i+1, ts.conns.open())
+		if !eventually(waitTimeout, func() bool { return ts.conns.Open() == i+1 }) {
+			t.Fatalf("silent connection %d not counted: %d open", i+1, ts.conns.Open())
 		}
 	}
 	conn, err := net.Dial("tcp", ts.addr)
@@ -1199,4 +1201,11 @@ func TestIPv6LimitsBySlash64(t *testing.T) {
 	if n := ts.rejects.get("max-conns-per-ip"); n != 1 {
 		t.Errorf("rejects[max-conns-per-ip] = %d, want 1", n)
 	}
+}
+
+// breakSubmit takes the message store away from s's visits: sending the
+// contact form then panics in a Bubble Tea command.
+func breakSubmit(s *Server) {
+	s.runner = visit.New(visit.Config{Host: s.runner.Host(), Portfolio: s.pf, Logger: s.log,
+		Submit: visit.NewSubmitter(nil, s.stats, prometheus.NewRegistry())})
 }

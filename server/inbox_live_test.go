@@ -28,8 +28,8 @@ func TestInboxLiveOverSSH(t *testing.T) {
 		vt.waitScreen("1 message, 1 unread", "Grace Hopper")
 		owners = append(owners, vt)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.host.Programs() == 0 }) {
-		t.Fatalf("the owners' programs never slept: %d running", ts.host.Programs())
+	if !eventually(waitTimeout, func() bool { return ts.core.Host.Programs() == 0 }) {
+		t.Fatalf("the owners' programs never slept: %d running", ts.core.Host.Programs())
 	}
 
 	c, _ := dial(t, ts.addr, "visitor", noAuth())

@@ -125,8 +125,8 @@ func TestKeepalive(t *testing.T) {
 	case <-time.After(8 * interval):
 		t.Fatalf("a client not answering keepalives still connected after %s", 8*interval)
 	}
-	if !eventually(waitTimeout, func() bool { return ts.conns.open() == 0 && ts.active.Load() == 0 }) {
-		t.Errorf("server still holds the connection: open %d, active %d", ts.conns.open(), ts.active.Load())
+	if !eventually(waitTimeout, func() bool { return ts.conns.Open() == 0 && ts.sessions.Active() == 0 }) {
+		t.Errorf("server still holds the connection: open %d, active %d", ts.conns.Open(), ts.sessions.Active())
 	}
 }
 
@@ -161,19 +161,19 @@ func TestKeepaliveDropsFrozenClient(t *testing.T) {
 	if !eventually(waitTimeout, func() bool { return rc.keepalives.Load() >= 1 }) {
 		t.Fatal("no keepalive arrived")
 	}
-	if ts.conns.open() != 1 {
-		t.Fatalf("open connections = %d, want 1", ts.conns.open())
+	if ts.conns.Open() != 1 {
+		t.Fatalf("open connections = %d, want 1", ts.conns.Open())
 	}
 
 	fc.frozen.Store(true)
 	frozen := time.Now()
 	// The client's next read blocks for good; the server must notice on
 	// its own and let go of the connection and its session.
-	if !eventually(8*interval, func() bool { return ts.conns.open() == 0 }) {
+	if !eventually(8*interval, func() bool { return ts.conns.Open() == 0 }) {
 		t.Fatalf("server still holds a frozen client's connection %s later", time.Since(frozen).Round(time.Millisecond))
 	}
 	t.Logf("frozen client dropped after %s", time.Since(frozen).Round(time.Millisecond))
-	if !eventually(waitTimeout, func() bool { return ts.active.Load() == 0 }) {
+	if !eventually(waitTimeout, func() bool { return ts.sessions.Active() == 0 }) {
 		t.Errorf("the frozen client's session is still active")
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
-	"golang.org/x/time/rate"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // Limits that protect the server from abuse but that no visitor meets.
@@ -20,68 +20,9 @@ const (
 	// send: enough for TERM, LANG, NO_COLOR, COLUMNS and friends.
 	maxEnvRequests = 32
 	maxEnvBytes    = 8 << 10
-	// maxCols and maxRows clamp window sizes: the renderer keeps cells for
-	// the whole window, so a 65535×65535 "terminal" would cost gigabytes.
-	maxCols, maxRows = 300, 100
+	// maxCols and maxRows clamp window sizes, as at every door.
+	maxCols, maxRows = visit.MaxCols, visit.MaxRows
 )
-
-// connLimiter caps open connections, globally and per source IP, before
-// the SSH handshake: an excess connection costs one accept and a close.
-type connLimiter struct {
-	max, perIP int // 0 = no limit
-	mu         sync.Mutex
-	total      int
-	byIP       map[string]int
-}
-
-func newConnLimiter(max, perIP int) *connLimiter {
-	return &connLimiter{max: max, perIP: perIP, byIP: map[string]int{}}
-}
-
-// acquireGlobal takes a slot from the global cap. It comes before reading
-// the client's address, which behind a proxy means reading its PROXY
-// header: a flood of connections that never send one must still count.
-func (l *connLimiter) acquireGlobal() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.max > 0 && l.total >= l.max {
-		return false
-	}
-	l.total++
-	return true
-}
-
-func (l *connLimiter) releaseGlobal() {
-	l.mu.Lock()
-	l.total--
-	l.mu.Unlock()
-}
-
-// acquireIP takes a slot from ip's cap.
-func (l *connLimiter) acquireIP(ip string) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.perIP > 0 && l.byIP[ip] >= l.perIP {
-		return false
-	}
-	l.byIP[ip]++
-	return true
-}
-
-func (l *connLimiter) releaseIP(ip string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.byIP[ip]--; l.byIP[ip] <= 0 {
-		delete(l.byIP, ip)
-	}
-}
-
-// open is the number of counted connections.
-func (l *connLimiter) open() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.total
-}
 
 // countedConn releases its slot in the limiter exactly once, on Close.
 type countedConn struct {
@@ -101,14 +42,14 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	if s.stopping() {
 		return nil
 	}
-	if !s.conns.acquireGlobal() {
+	if !s.conns.AcquireGlobal() {
 		s.rejected("max-conns")
 		return nil // closes the connection at once
 	}
 	// With PROXY protocol, the real client; IPv6 counts by /64.
 	ip := inbox.LimitKey(remoteIP(conn.RemoteAddr()))
-	if !s.conns.acquireIP(ip) {
-		s.conns.releaseGlobal()
+	if !s.conns.AcquireIP(ip) {
+		s.conns.ReleaseGlobal()
 		s.log.Debug("connection refused", "remote", ip, "reason", "max-conns-per-ip")
 		s.rejected("max-conns-per-ip")
 		return nil
@@ -123,8 +64,8 @@ func (s *Server) connCallback(ctx ssh.Context, conn net.Conn) net.Conn {
 	})
 	cc.release = func() {
 		w.stop()
-		s.conns.releaseIP(ip)
-		s.conns.releaseGlobal()
+		s.conns.ReleaseIP(ip)
+		s.conns.ReleaseGlobal()
 	}
 	w.start(ctx) // after release is set: the grace may end at once
 	return cc
@@ -157,75 +98,25 @@ func (r *rejectCounts) get(reason string) int64 {
 	return r.n[reason]
 }
 
-// sessionRateLimiter is a token bucket per source IP for new sessions.
-type sessionRateLimiter struct {
-	perMinute int
-	burst     int
-	mu        sync.Mutex
-	buckets   map[string]*bucket
-	lastSweep time.Time
-}
-
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-func newSessionRateLimiter(perMinute int) *sessionRateLimiter {
-	return &sessionRateLimiter{
-		perMinute: perMinute,
-		// A small burst: reconnecting a few times in a row is normal.
-		burst:   max(1, min(perMinute, 5)),
-		buckets: map[string]*bucket{},
-	}
-}
-
-// allow takes a token for ip, or says how long until one is free.
-func (r *sessionRateLimiter) allow(ip string, now time.Time) (wait time.Duration, ok bool) {
-	if r.perMinute <= 0 {
-		return 0, true
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.sweep(now)
-	b := r.buckets[ip]
-	if b == nil {
-		b = &bucket{lim: rate.NewLimiter(rate.Limit(float64(r.perMinute)/60), r.burst)}
-		r.buckets[ip] = b
-	}
-	b.seen = now
-	res := b.lim.ReserveN(now, 1)
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return d, false
-	}
-	return 0, true
-}
-
-// sweep forgets IPs whose bucket has refilled, so the map stays as small
-// as the set of recent visitors.
-func (r *sessionRateLimiter) sweep(now time.Time) {
-	if now.Sub(r.lastSweep) < time.Minute {
-		return
-	}
-	r.lastSweep = now
-	full := time.Duration(float64(r.burst) / float64(r.perMinute) * float64(time.Minute))
-	for ip, b := range r.buckets {
-		if now.Sub(b.seen) > full {
-			delete(r.buckets, ip)
-		}
-	}
-}
-
-// rateLimitMiddleware refuses a new session when its IP opens them faster
-// than --session-rate allows, with a message saying when to come back.
-func (s *Server) rateLimitMiddleware(next ssh.Handler) ssh.Handler {
+// admitMiddleware asks the admission for the session's slot: it is
+// counted in progress until it ends (a shutdown waits for it), and
+// refused when the server is stopping or its address opens sessions
+// faster than --session-rate allows, with a message saying when to come
+// back.
+func (s *Server) admitMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		ip := inbox.LimitKey(remoteIP(sess.RemoteAddr()))
-		if wait, ok := s.sessionRate.allow(ip, time.Now()); !ok {
+		release, refused := s.sessions.Admit(inbox.LimitKey(remoteIP(sess.RemoteAddr())))
+		defer release()
+		switch {
+		case refused == nil:
+		case refused.Reason == admit.SessionRate:
 			s.rejected("session-rate")
-			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %s.\r\n", inbox.Wait(wait))
+			fmt.Fprintf(sess.Stderr(), "Too many connections from your address: try again in %s.\r\n", inbox.Wait(refused.Wait))
 			_ = sess.Exit(1)
+			return
+		default: // stopping
+			s.metrics.sessionsTotal.Inc()
+			refuseWhileStopping(sess)
 			return
 		}
 		next(sess)

@@ -225,7 +225,7 @@ func TestLoad(t *testing.T) {
 	}
 	wg.Wait()
 	allUp := time.Since(testStart)
-	openAtPeak := ts.conns.open()
+	openAtPeak := ts.conns.Open()
 
 	var ttffs []time.Duration
 	failed := 0
@@ -265,7 +265,7 @@ func TestLoad(t *testing.T) {
 	var heap uint64
 	settled := eventually(30*time.Second, func() bool {
 		g, heap = runtime.NumGoroutine(), heapInuse()
-		return g <= baseG+10 && heap <= baseHeap+30<<20 && ts.conns.open() == 0 && ts.active.Load() == 0
+		return g <= baseG+10 && heap <= baseHeap+30<<20 && ts.conns.Open() == 0 && ts.sessions.Active() == 0
 	})
 
 	slices.Sort(ttffs)
@@ -284,7 +284,7 @@ func TestLoad(t *testing.T) {
 		baseG, peakG.Load(), g, baseHeap>>20, peakHeap.Load()>>20, heap>>20)
 	if !settled {
 		t.Errorf("not released 30 s after the visitors left: %d goroutines (base %d), heap %d MB (base %d MB), %d connections, %d sessions",
-			g, baseG, heap>>20, baseHeap>>20, ts.conns.open(), ts.active.Load())
+			g, baseG, heap>>20, baseHeap>>20, ts.conns.Open(), ts.sessions.Active())
 		buf := make([]byte, 1<<20)
 		t.Logf("goroutines:\n%s", tail(string(buf[:runtime.Stack(buf, true)]), 20000))
 	}

@@ -2,65 +2,33 @@ package server
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
-// metrics are the server's Prometheus metrics, on a registry of its own so
-// two servers in one process (as in tests) don't collide.
+// metrics are the SSH door's Prometheus metrics.
 type metrics struct {
-	registry      *prometheus.Registry
 	sessionsTotal prometheus.Counter
-	firstFrame    prometheus.Histogram
-	stored        prometheus.Counter
-	storageErrors prometheus.Counter
 	rejected      *prometheus.CounterVec
-	uiPrograms    prometheus.GaugeFunc
-	uiSleeps      prometheus.Counter
-	uiStarts      prometheus.Counter
 }
 
-// newMetrics reads the sessions in progress, the UI programs running and
-// the open connections from active, programs and conns.
-func newMetrics(active, programs, conns func() float64) *metrics {
+// newMetrics registers the door's metrics in reg; it reads the sessions
+// in progress and the open connections from active and conns.
+func newMetrics(reg prometheus.Registerer, active, conns func() float64) *metrics {
 	m := &metrics{
-		registry: prometheus.NewRegistry(),
 		sessionsTotal: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portfolio_sessions_total", Help: "Sessions started.",
-		}),
-		firstFrame: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "portfolio_first_frame_seconds",
-			Help:    "Time from a session's start to the UI's first output.",
-			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
-		}),
-		stored: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_messages_stored_total", Help: "Contact messages stored.",
-		}),
-		storageErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_storage_errors_total", Help: "Contact messages that could not be stored.",
 		}),
 		rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "portfolio_rejected_connections_total", Help: "Connections and sessions refused (or, for no-session, closed), by reason.",
 		}, []string{"reason"}),
-		uiPrograms: prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "portfolio_ui_programs", Help: "UI programs running (visitors' UIs that are not asleep).",
-		}, programs),
-		uiSleeps: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_ui_sleeps_total", Help: "Idle visitors' UI programs put to sleep to free their memory.",
-		}),
-		uiStarts: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "portfolio_ui_starts_total", Help: "UI programs started: for new visitors, and to wake asleep ones.",
-		}),
 	}
-	m.registry.MustRegister(
-		m.sessionsTotal, m.firstFrame, m.stored, m.storageErrors, m.rejected, m.uiPrograms, m.uiSleeps, m.uiStarts,
+	reg.MustRegister(
+		m.sessionsTotal, m.rejected,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "portfolio_connections_open", Help: "Open SSH connections, with or without a session (what --max-conns counts).",
 		}, conns),
-		collectors.NewGoCollector(),
-		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	// Every reason appears from the start, at zero, so dashboards and
 	// alerts don't see a series appear out of nowhere.

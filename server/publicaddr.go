@@ -46,3 +46,10 @@ func (a publicAddress) sshCommand() string {
 	}
 	return "ssh -p " + strconv.Itoa(a.port) + " " + a.host
 }
+
+// Public is where visitors reach the SSH door (see publicAddr) and the
+// command they type, for the other doors to show.
+func (s *Server) Public() (host string, port int, sshCommand string) {
+	a := s.publicAddr()
+	return a.host, a.port, a.sshCommand()
+}

@@ -7,6 +7,7 @@ import (
 	"charm.land/ssh"
 
 	"github.com/pragyamugale/portfolio/commands"
+	"github.com/pragyamugale/portfolio/internal/admit"
 )
 
 // maxCommandBytes caps the command line a session may send. Real commands
@@ -32,7 +33,7 @@ func (s *Server) refuseCommand(sess ssh.Session, err error) {
 const exitTempFail = 75
 
 // restarting is what a session started during a shutdown is told.
-const restarting = "The portfolio is restarting for an update. Thanks for visiting: please reconnect in a minute."
+const restarting = admit.Restarting
 
 // refuseWhileStopping ends a session that began after the shutdown started
 // (on a connection that was already open, as OpenSSH's connection sharing

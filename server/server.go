@@ -1,5 +1,8 @@
-// Package server serves the portfolio over SSH: it wires wish's options and
-// middleware, owns the listener and shuts down gracefully.
+// Package server is the portfolio's SSH door: it wires wish's options and
+// middleware (hardening, limits, commands, the UI through the visit
+// runner) and owns the listener. What it shares with the web door comes
+// from the composition root (internal/app) in Deps, which also runs the
+// shutdown.
 package server
 
 import (
@@ -7,124 +10,92 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"charm.land/log/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	"github.com/pires/go-proxyproto"
+	"github.com/prometheus/client_golang/prometheus"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/notify"
+	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/store"
-	"github.com/pragyamugale/portfolio/ui"
 )
 
-// Server is the portfolio's SSH server.
+// Server is the portfolio's SSH door.
 type Server struct {
-	cfg     Config
+	cfg     config.Config
 	pf      *content.Portfolio
 	log     *log.Logger
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
 
-	store    store.Store
-	inbox    *inbox.Service
-	notifier *notify.Notifier
-	owners   ownerKeys
-	owner    ui.InboxSource // shared by the owner's sessions
-	stats    *stats.Stats
+	owners ownerKeys
+	stats  *stats.Stats
 
 	mu        sync.Mutex
 	ln        net.Listener
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
-	active    atomic.Int64 // sessions in progress
-	webActive atomic.Int64 // live terminal (browser) sessions in progress
-	inflight  atomic.Int64 // messages being stored
 
-	conns       *connLimiter
-	sessionRate *sessionRateLimiter
-	rejects     rejectCounts
+	conns    *admit.ConnLimiter // SSH connections, before the handshake
+	sessions *admit.Door        // SSH's way in, on the one admission
+	rejects  rejectCounts
 
 	metrics *metrics
-	host    *host.Host   // runs visitors' UIs
-	budgets eventBudgets // their input, paced per address
-	httpLn  net.Listener
-	http    *http.Server
+	runner  *visit.Runner    // runs a visit, as for the browser's terminal
+	submit  *visit.Submitter // the one way a message is stored
 }
 
-// loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
-// from the key directory, creating it on first start.
-func loadHostKey(cfg Config) (*hostkeys.Key, error) {
-	if cfg.HostKeyPEM != "" {
-		return hostkeys.FromPEM([]byte(cfg.HostKeyPEM))
-	}
-	return hostkeys.LoadOrCreate(cfg.HostKeyDir)
+// Deps is what the SSH door shares with the other doors (see
+// internal/app/core).
+type Deps struct {
+	Portfolio *content.Portfolio
+	Logger    *log.Logger
+	HostKey   *hostkeys.Key
+	Runner    *visit.Runner
+	Submit    *visit.Submitter
+	Admission *admit.Admission
+	Stats     *stats.Stats
+	// Registry takes the door's metrics.
+	Registry prometheus.Registerer
 }
 
-// New builds a server for a validated config and a loaded portfolio. It
-// loads or creates the host key but does not listen yet.
-func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error) {
+// New builds the SSH door for a validated config. It reads the owner's
+// keys but does not listen yet.
+func New(cfg config.Config, d Deps) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	key, err := loadHostKey(cfg)
-	if err != nil {
 		return nil, err
 	}
 	owners, err := loadOwnerKeys(cfg.OwnerKeys)
 	if err != nil {
 		return nil, err
 	}
-	st, err := openStore(cfg, logger)
-	if err != nil {
-		return nil, err
-	}
-	notifier := notify.NewNotifier(cfg.NotifyURL, logger)
 	s := &Server{
-		cfg:      cfg,
-		pf:       pf,
-		log:      logger,
-		hostKey:  key,
-		closing:  make(chan struct{}),
-		store:    st,
-		notifier: notifier,
-		owners:   owners,
-		owner:    st,
+		cfg:     cfg,
+		pf:      d.Portfolio,
+		log:     d.Logger,
+		hostKey: d.HostKey,
+		closing: make(chan struct{}),
+		owners:  owners,
+		stats:   d.Stats,
+		runner:  d.Runner,
+		submit:  d.Submit,
 
-		conns:       newConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
-		sessionRate: newSessionRateLimiter(cfg.SessionRate),
-		inbox: inbox.NewService(st, inbox.ServiceOptions{
-			PerHour:  cfg.MessagesPerHour,
-			Logger:   logger,
-			Notifier: notifier,
-
-			// Shared limits: everyone together, and each IPv6 /48.
-			TotalPerHour: cfg.MessagesPerHourTotal,
-			Elsewhere:    elsewhere(pf),
-		}),
+		conns:    admit.NewConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		sessions: d.Admission.Door(admit.Limits{PerMinute: cfg.SessionRate}),
 	}
-	s.metrics = newMetrics(
-		func() float64 { return float64(s.active.Load()) },
-		func() float64 { return float64(s.host.Programs()) },
-		func() float64 { return float64(s.conns.open()) },
+	s.metrics = newMetrics(d.Registry,
+		func() float64 { return float64(s.sessions.Active()) },
+		func() float64 { return float64(s.conns.Open()) },
 	)
-	s.host = s.newHost()
-	s.metrics.registry.MustRegister(storeAvailable(st.Available))
-	if s.stats, err = openStats(cfg, st.Stats(), logger, s.metrics.registry); err != nil {
-		st.Close()
-		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
-	}
-	s.metrics.registry.MustRegister(notifier.Collectors()...)
+	key := d.HostKey
 	s.ssh, err = wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		withHostKey(key.Signer),
@@ -138,8 +109,6 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*Server, error)
 		s.hardening,
 	)
 	if err != nil {
-		st.Close()
-		s.stats.Close()
 		return nil, fmt.Errorf("ssh server: %w", err)
 	}
 	return s, nil
@@ -194,13 +163,13 @@ func (s *Server) middleware() []wish.Middleware {
 		// 4. Sessions without a pty, and commands that aren't a page of the
 		//    UI, end here: text and JSON commands with an exit status.
 		s.commandMiddleware,
-		// 3. Track the session for graceful shutdown; say goodbye when the
-		//    server is stopping.
+		// 3. Count the session; say goodbye when the server is stopping.
 		s.lifecycleMiddleware,
 		// 2. Log connect and disconnect with the visitor's details, quoted.
 		s.logMiddleware,
-		// 1. Refuse sessions from an address that opens them too fast.
-		s.rateLimitMiddleware,
+		// 1. Ask the admission for a slot: refuse sessions while stopping
+		//    and from an address that opens them too fast.
+		s.admitMiddleware,
 		// 0. Outermost: a panic anywhere ends only this session.
 		s.recoverMiddleware,
 	}
@@ -226,43 +195,13 @@ func (s *Server) Listen() error {
 		ln = &proxyproto.Listener{
 			Listener:          ln,
 			ReadHeaderTimeout: s.cfg.HandshakeTimeout,
-			ConnPolicy:        func(proxyproto.ConnPolicyOptions) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
-		}
-	}
-	var httpLn net.Listener
-	if s.cfg.HTTPAddr != "" {
-		if httpLn, err = net.Listen("tcp", s.cfg.HTTPAddr); err != nil {
-			ln.Close()
-			return fmt.Errorf("listen --http-addr: %w", err)
-		}
-		handler, err := s.httpHandler()
-		if err != nil {
-			ln.Close()
-			httpLn.Close()
-			return fmt.Errorf("web page: %w", err)
-		}
-		s.http = &http.Server{
-			Handler:           handler,
-			ReadHeaderTimeout: 5 * time.Second,
-			ReadTimeout:       10 * time.Second,
-			WriteTimeout:      10 * time.Second,
-			IdleTimeout:       time.Minute,
+			Policy:            func(net.Addr) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
 		}
 	}
 	s.mu.Lock()
-	s.ln, s.httpLn = ln, httpLn
+	s.ln = ln
 	s.mu.Unlock()
 	return nil
-}
-
-// HTTPAddr is the address of the HTTP side, or nil when it is off.
-func (s *Server) HTTPAddr() net.Addr {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.httpLn == nil {
-		return nil
-	}
-	return s.httpLn.Addr()
 }
 
 // Addr is the address the server listens on, or nil before Listen.
@@ -287,14 +226,6 @@ func (s *Server) Serve() error {
 	if s.stopping() {
 		return nil
 	}
-	if s.http != nil {
-		go func() {
-			if err := s.http.Serve(s.httpLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Error("http side stopped", "err", err)
-			}
-		}()
-		s.log.Info("serving http", "addr", s.httpLn.Addr().String())
-	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
 	if len(s.pf.Profile.Links) == 0 {
 		s.log.Warn("profile.md sets no links: visitors have no way to reach you but the contact form")
@@ -306,74 +237,28 @@ func (s *Server) Serve() error {
 	return err
 }
 
-// Shutdown stops accepting connections, asks every visitor's session to end
-// with a goodbye, and waits for them until ctx is done; then it closes every
-// connection that is left. It is safe to call more than once, and at any
-// point, even before Serve has started.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.stop()
-	var err error
-	// Poll rather than wait on a WaitGroup: sessions may still begin on
-	// connections accepted a moment before the listener closed.
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	// Browsers' live terminals too: their visits end as SSH's do.
-	for s.active.Load()+s.webActive.Load() > 0 && err == nil {
-		select {
-		case <-ctx.Done():
-			err = fmt.Errorf("shutdown: %d sessions cut: %w", s.active.Load()+s.webActive.Load(), ctx.Err())
-		case <-tick.C:
-		}
-	}
-	// A message a visitor sent just before the goodbye is still stored,
-	// unless the disk holds it past the deadline (a store write gives up
-	// by itself after inbox.WriteTimeout).
-	for s.inflight.Load() > 0 && ctx.Err() == nil {
-		select {
-		case <-ctx.Done():
-		case <-tick.C:
-		}
-	}
-	// Every session has ended (or run out of time): drop the connections,
-	// including idle ones a client keeps open after its session.
-	_ = s.ssh.Close()
-	// No message is in flight any more: hand the notifier what time is
-	// left, then release the store.
-	s.notifier.Close(ctx)
-	if s.http != nil {
-		_ = s.http.Shutdown(ctx)
-	}
-	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
-}
-
-// Close stops the server at once, dropping every connection.
-func (s *Server) Close() error {
-	s.stop()
-	err := s.ssh.Close()
-	if errors.Is(err, net.ErrClosed) {
-		// stop closed the listener already; Serve may not have let go of
-		// it yet, and closing it twice is not a failure.
-		err = nil
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	s.notifier.Close(ctx)
-	if s.http != nil {
-		_ = s.http.Close()
-	}
-	return errors.Join(err, s.stats.Close(), s.store.Close()) // the last counts go to the store first
-}
-
-// stop starts a shutdown: it tells sessions to end and closes the listener,
-// whether or not Serve has taken it over yet.
-func (s *Server) stop() {
+// Stop stops accepting connections and refuses new sessions on those
+// open; sessions in progress go on (see core.Shutdown, which then waits
+// for them). Safe at any point, even before Serve has started.
+func (s *Server) Stop() {
 	s.closeOnce.Do(func() { close(s.closing) })
-	s.host.Shutdown() // visits end as if the visitor quit
 	s.mu.Lock()
 	if s.ln != nil {
 		_ = s.ln.Close()
 	}
 	s.mu.Unlock()
+}
+
+// Close drops every connection.
+func (s *Server) Close(context.Context) error {
+	s.Stop()
+	err := s.ssh.Close()
+	if errors.Is(err, net.ErrClosed) {
+		// Stop closed the listener already; Serve may not have let go of
+		// it yet, and closing it twice is not a failure.
+		err = nil
+	}
+	return err
 }
 
 // stopping reports whether a shutdown has started.

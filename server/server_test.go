@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
@@ -92,7 +93,7 @@ func testPortfolio(t *testing.T) *content.Portfolio {
 // testServer is a Server listening on a loopback port, with its log
 // captured.
 type testServer struct {
-	*Server
+	*stack
 	addr  string
 	logs  *syncBuffer
 	serve chan error
@@ -119,7 +120,7 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 	logs := &syncBuffer{}
 	logger := log.New(logs)
 	logger.SetLevel(log.DebugLevel)
-	srv, err := New(cfg, pf, logger)
+	srv, err := newStack(cfg, pf, logger)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -127,9 +128,9 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 		t.Fatalf("Listen: %v", err)
 	}
 	if before != nil {
-		before(srv)
+		before(srv.Server)
 	}
-	ts := &testServer{Server: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
+	ts := &testServer{stack: srv, addr: srv.Addr().String(), logs: logs, serve: make(chan error, 1)}
 	go func() { ts.serve <- srv.Serve() }()
 	t.Cleanup(func() {
 		_ = srv.Close()
@@ -148,7 +149,7 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 // testConfig is DefaultConfig listening on 127.0.0.1:0 with scratch
 // directories for the host key and messages.
 func testConfig(t *testing.T) Config {
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr = "127.0.0.1:0"
 	cfg.HostKeyDir = t.TempDir()
 	cfg.DataDir = t.TempDir()
@@ -614,7 +615,7 @@ func TestShutdownWithoutVisitors(t *testing.T) {
 func TestShutdownRightAfterServe(t *testing.T) {
 	t.Parallel()
 	for i := range 20 {
-		srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+		srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -681,66 +682,13 @@ func TestHostKeyPersists(t *testing.T) {
 	}
 }
 
-func TestConfigValidate(t *testing.T) {
-	t.Parallel()
-	ok := DefaultConfig()
-	if err := ok.Validate(); err != nil {
-		t.Fatalf("default config: %v", err)
-	}
-	for _, tc := range []struct {
-		name  string
-		edit  func(*Config)
-		flags []string
-	}{
-		{"addr without port", func(c *Config) { c.Addr = "localhost" }, []string{"--addr"}},
-		{"addr empty port", func(c *Config) { c.Addr = "localhost:" }, []string{"--addr"}},
-		{"addr empty", func(c *Config) { c.Addr = "" }, []string{"--addr"}},
-		{"log level", func(c *Config) { c.LogLevel = "loud" }, []string{"--log-level"}},
-		{"log level empty", func(c *Config) { c.LogLevel = "" }, []string{"--log-level"}},
-		{"negative timeout", func(c *Config) { c.ShutdownTimeout = -time.Second }, []string{"--shutdown-timeout"}},
-		{"host key dir", func(c *Config) { c.HostKeyDir = "" }, []string{"--host-key-dir"}},
-		{"negative prestart", func(c *Config) { c.UIPrestart = -1 }, []string{"--ui-prestart"}},
-		{"all at once", func(c *Config) {
-			c.Addr, c.LogLevel, c.ShutdownTimeout = "nope", "verbose", -1
-		}, []string{"--addr", "--log-level", "--shutdown-timeout"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			c := DefaultConfig()
-			tc.edit(&c)
-			err := c.Validate()
-			if err == nil {
-				t.Fatalf("Validate(%+v) = nil, want an error", c)
-			}
-			for _, f := range tc.flags {
-				if !strings.Contains(err.Error(), f) {
-					t.Errorf("error %q does not name %s", err, f)
-				}
-			}
-		})
-	}
-	for _, addr := range []string{"127.0.0.1:0", ":22", "[::1]:2222", "localhost:23234"} {
-		c := DefaultConfig()
-		c.Addr = addr
-		if err := c.Validate(); err != nil {
-			t.Errorf("addr %q: %v", addr, err)
-		}
-	}
-	for _, lvl := range []string{"debug", "info", "warn", "error"} {
-		c := DefaultConfig()
-		c.LogLevel = lvl
-		if err := c.Validate(); err != nil {
-			t.Errorf("log level %q: %v", lvl, err)
-		}
-	}
-}
-
 func TestNewRejectsInvalidConfig(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "keys")
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr = "127.0.0.1"
 	cfg.HostKeyDir = dir
-	if _, err := New(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "--addr") {
+	if _, err := newStack(cfg, testPortfolio(t), log.New(io.Discard)); err == nil || !strings.Contains(err.Error(), "--addr") {
 		t.Fatalf("New with a bad addr = %v, want an error naming --addr", err)
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -750,7 +698,7 @@ func TestNewRejectsInvalidConfig(t *testing.T) {
 
 func TestServeBeforeListen(t *testing.T) {
 	t.Parallel()
-	srv, err := New(testConfig(t), testPortfolio(t), log.New(io.Discard))
+	srv, err := newStack(testConfig(t), testPortfolio(t), log.New(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}

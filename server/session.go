@@ -13,7 +13,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/commands"
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // Visitor is what the server knows about the person behind a session. It
@@ -47,49 +47,36 @@ func visitorOf(sess ssh.Session) Visitor {
 // uiPage says whether a session gets the UI, and at which page: a
 // session with a pty and no command, or a command naming a page (a deep
 // link). Anything else is for the command handler.
-func (s *Server) uiPage(sess ssh.Session) (section ui.Section, project string, ok bool) {
+func (s *Server) uiPage(sess ssh.Session) (visit.Page, bool) {
 	if _, _, tty := sess.Pty(); !tty {
-		return 0, "", false
+		return visit.Page{}, false
 	}
 	args, err := commandArgs(sess)
 	if err != nil {
-		return 0, "", false
-	}
-	if len(args) == 0 {
-		return ui.SectionAbout, "", true
+		return visit.Page{}, false
 	}
 	// A command with a terminal opens the app at that page; anything that
 	// isn't a page (help, --json, typos) runs as a command.
-	page, project, ok := commands.DeepLink(s.pf, args)
-	return pageSections[page], project, ok
+	return s.runner.PageOf(args)
 }
 
-// uiOptions are the UI's options for a session that gets the UI.
-func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
-	section, project, ok := s.uiPage(sess)
+// uiRequest is the visit of a session that gets the UI (its terminal is
+// the caller's to add).
+func (s *Server) uiRequest(sess ssh.Session) (visit.Request, bool) {
+	page, ok := s.uiPage(sess)
 	if !ok {
-		return ui.Options{}, false
+		return visit.Request{}, false
 	}
 	pty, _, _ := sess.Pty()
-	profile := ui.ProfileFor(sess.Environ(), pty.Term)
-	opts := ui.Options{
-		Section:    section,
-		Project:    project,
-		Profile:    profile,
-		Hyperlinks: ui.HyperlinksFor(profile, pty.Term),
-		Submit:     s.submitFor(sess),
-	}
-	if s.isOwner(sess) {
-		opts.Inbox, opts.Stats = s.owner, s.stats
-	}
-	opts.OnView = viewsOf(sess)
-	return opts, true
-}
-
-// pageSections maps deep-link page names to UI sections.
-var pageSections = map[string]ui.Section{
-	"about": ui.SectionAbout, "skills": ui.SectionSkills,
-	"projects": ui.SectionProjects, "contact": ui.SectionContact,
+	return visit.Request{
+		Env:         sess.Environ(),
+		TERM:        pty.Term,
+		Page:        page,
+		Remote:      remoteIP(sess.RemoteAddr()),
+		Fingerprint: visitorOf(sess).Fingerprint,
+		Owner:       s.isOwner(sess),
+		OnView:      viewsOf(sess),
+	}, true
 }
 
 // commandMiddleware serves sessions that don't get the UI: no terminal
@@ -98,7 +85,7 @@ var pageSections = map[string]ui.Section{
 // the UI handler, the innermost.
 func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		if _, _, ok := s.uiPage(sess); ok {
+		if _, ok := s.uiPage(sess); ok {
 			next(sess)
 			return
 		}
@@ -163,17 +150,12 @@ func textWidth(sess ssh.Session) int {
 	return max(20, min(w, 250))
 }
 
-// lifecycleMiddleware counts live sessions for graceful shutdown and says
-// goodbye to visitors whose session the shutdown ended.
+// lifecycleMiddleware counts the session in the metrics and the visitor
+// statistics, and says goodbye to visitors whose session the shutdown
+// ended.
 func (s *Server) lifecycleMiddleware(next ssh.Handler) ssh.Handler {
 	return func(sess ssh.Session) {
-		s.active.Add(1)
-		defer s.active.Add(-1)
 		s.metrics.sessionsTotal.Inc()
-		if s.stopping() {
-			refuseWhileStopping(sess)
-			return
-		}
 		defer s.countVisit(sess).End() // visitor statistics (stats/)
 		next(sess)
 		if s.stopping() {
@@ -216,12 +198,5 @@ func (s *Server) recoverMiddleware(next ssh.Handler) ssh.Handler {
 	}
 }
 
-// quote makes a visitor-supplied string safe for the log: control, format
-// and other non-printing characters (ESC, bidi overrides…) are escaped.
-func quote(s string) string {
-	if len(s) > 256 {
-		s = s[:256]
-	}
-	q := strconv.Quote(s)
-	return q[1 : len(q)-1]
-}
+// quote makes a visitor-supplied string safe for the log (visit.Quote).
+func quote(s string) string { return visit.Quote(s) }

@@ -4,19 +4,13 @@ import (
 	"slices"
 	"strings"
 
-	"charm.land/log/v2"
 	"charm.land/ssh"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 )
-
-// openStats starts the visitor statistics in st.
-func openStats(cfg Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
-	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
-}
 
 // visitStatsKey holds a session's *stats.Session in its context.
 var visitStatsKey = &struct{ name string }{"visit-stats"}
@@ -34,10 +28,10 @@ func (s *Server) countVisit(sess ssh.Session) *stats.Session {
 		IP:       remoteIP(sess.RemoteAddr()),
 		Software: string(sess.Context().ClientVersion()),
 	}
-	if opts, tui := s.uiOptions(sess); tui {
+	if _, tui := s.uiPage(sess); tui {
 		pty, _, _ := sess.Pty()
 		v.Channel, v.Width, v.Height = stats.ChannelTUI, pty.Window.Width, pty.Window.Height
-		v.Color = stats.ColorBucket(opts.Profile)
+		v.Color = stats.ColorBucket(visit.Profile(sess.Environ(), pty.Term))
 	}
 	vs := s.stats.Visit(v)
 	sess.Context().SetValue(visitStatsKey, vs)

@@ -132,33 +132,3 @@ func TestStatsCountedOverSSH(t *testing.T) {
 		strings.TrimPrefix(gossh.FingerprintSHA256(visitorPub), "SHA256:"),
 		"Zoë", "山田", "Secret", "秘密", "zoe@example", "Ana", "Peña", "Hola", "ana@example", "ana-login", "SSH-2.0")
 }
-
-// TestCountWebVisit: a web page view counts once per request as a web
-// visit, one unique visitor for one address and browser, with no client
-// bucket; neither the address nor the User-Agent reaches the files.
-func TestCountWebVisit(t *testing.T) {
-	t.Parallel()
-	ts := startServerWith(t, withHTTP)
-	for range 2 {
-		req, err := http.NewRequest("GET", ts.url("/"), nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("User-Agent", "Mozilla/5.0")
-		resp, err := httpClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET / = %d", resp.StatusCode)
-		}
-	}
-	if d := today(t, ts); d.ByChannel["web"] != 2 || d.UniqueVisitors != 1 || len(d.Clients) != 0 {
-		t.Errorf("web visits %v unique %d clients %v; want 2, 1, none", d.ByChannel, d.UniqueVisitors, d.Clients)
-	}
-	if err := ts.stats.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	statstest.RequireAbsent(t, filepath.Join(ts.cfg.DataDir, stats.DirName), "127.0.0.1", "Mozilla")
-}

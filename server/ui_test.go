@@ -112,23 +112,3 @@ func TestLimitsHoldWhenOutputIsStuck(t *testing.T) {
 		})
 	}
 }
-
-// TestEventBudgetsPerAddress: the UI sessions of one address share one
-// event budget (opening more sessions buys no more Updates); another
-// address has its own, and a budget goes with its last session.
-func TestEventBudgetsPerAddress(t *testing.T) {
-	var b eventBudgets
-	one, again, other := b.acquire("192.0.2.1"), b.acquire("192.0.2.1"), b.acquire("2001:db8::/64")
-	if one != again || one == other {
-		t.Fatal("sessions of one address don't share a budget, or two addresses do")
-	}
-	b.release("192.0.2.1")
-	b.release("192.0.2.1")
-	b.release("2001:db8::/64")
-	if len(b.m) != 0 {
-		t.Errorf("%d budgets kept after every session ended", len(b.m))
-	}
-	if b.acquire("192.0.2.1") == one {
-		t.Error("a returning address got its old budget back")
-	}
-}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/gofrs/flock"
-	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pragyamugale/portfolio/inbox/filestore"
 )
@@ -27,8 +26,8 @@ func openVTermSize(t *testing.T, ts *testServer, w, h int) *vterm {
 // waitSleeps waits until n programs have been put to sleep on ts.
 func waitSleeps(t *testing.T, ts *testServer, n float64) {
 	t.Helper()
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiSleeps) >= n }) {
-		t.Fatalf("%v programs put to sleep, want %v", testutil.ToFloat64(ts.metrics.uiSleeps), n)
+	if !eventually(waitTimeout, func() bool { return ts.metric("portfolio_ui_sleeps_total") >= n }) {
+		t.Fatalf("%v programs put to sleep, want %v", ts.metric("portfolio_ui_sleeps_total"), n)
 	}
 }
 
@@ -77,7 +76,7 @@ func TestSleepAndWake(t *testing.T) {
 	vt.waitScreen("[3 Projects]", "NoteLytix", "Activity Logging Service")
 
 	waitSleeps(t, ts, 1)
-	if n := testutil.ToFloat64(ts.metrics.uiPrograms); n != 0 {
+	if n := ts.metric("portfolio_ui_programs"); n != 0 {
 		t.Errorf("%v programs running while the only visitor sleeps", n)
 	}
 	asleep := vt.out.String()
@@ -101,7 +100,7 @@ func TestSleepAndWake(t *testing.T) {
 	if !eventually(waitTimeout, func() bool { want = rt.screen(); return want == vt.screen() }) {
 		t.Errorf("after waking the visitor sees\n%s\nwant (never slept)\n%s", woken, want)
 	}
-	if testutil.ToFloat64(ref.metrics.uiSleeps) != 0 {
+	if ref.metric("portfolio_ui_sleeps_total") != 0 {
 		t.Errorf("--ui-sleep 0 still put a program to sleep")
 	}
 
@@ -131,17 +130,17 @@ func TestNoSleepWhileBusy(t *testing.T) {
 	// On a slow machine the program may sleep between the keys that fill
 	// the form, as it should: count only from a program asleep, which no
 	// sleep can be counted for until Ctrl+S wakes it, busy.
-	if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(ts.metrics.uiPrograms) == 0 }) {
+	if !eventually(waitTimeout, func() bool { return ts.metric("portfolio_ui_programs") == 0 }) {
 		t.Fatal("an idle visitor's program was never put to sleep")
 	}
-	before := testutil.ToFloat64(ts.metrics.uiSleeps)
+	before := ts.metric("portfolio_ui_sleeps_total")
 	vt.send(keyCtrlS)
 	vt.waitScreen("sending")
 	time.Sleep(600 * time.Millisecond) // several sleep periods
-	if n := testutil.ToFloat64(ts.metrics.uiSleeps); n != before {
+	if n := ts.metric("portfolio_ui_sleeps_total"); n != before {
 		t.Errorf("a busy program was put to sleep")
 	}
-	if ts.inflight.Load() != 1 {
+	if ts.submit.InFlight() != 1 {
 		t.Fatal("the message store stopped waiting for the lock: the test ran too slowly to prove anything")
 	}
 	_ = lock.Unlock()
@@ -232,7 +231,7 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 		lightReply = "\x1b]11;rgb:ffff/ffff/ffff\a"
 	)
 	ts := startServerWith(t, func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 1 })
-	programs := func() float64 { return testutil.ToFloat64(ts.metrics.uiPrograms) }
+	programs := func() float64 { return ts.metric("portfolio_ui_programs") }
 	stays := func(n float64, what string) {
 		t.Helper()
 		time.Sleep(150 * time.Millisecond) // time enough to start a program, if one were started
@@ -272,8 +271,8 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 	} {
 		awake := startServerWith(t, edit)
 		vt := openVTermSize(t, awake, 93, 27)
-		if !eventually(waitTimeout, func() bool { return testutil.ToFloat64(awake.metrics.uiPrograms) == 1 }) {
-			t.Errorf("%s: %v programs running for a visitor shown the cached frame, want 1", name, testutil.ToFloat64(awake.metrics.uiPrograms))
+		if !eventually(waitTimeout, func() bool { return awake.metric("portfolio_ui_programs") == 1 }) {
+			t.Errorf("%s: %v programs running for a visitor shown the cached frame, want 1", name, awake.metric("portfolio_ui_programs"))
 		}
 		vt.quit()
 	}
@@ -286,9 +285,9 @@ func TestCachedVisitorStartsAsleep(t *testing.T) {
 func TestShutdownWhileAsleep(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { c.UISleep, c.UIPrestart = time.Hour, 0 })
 	first := openVTermSize(t, ts, 87, 25) // the first frame is cached now
-	starts := testutil.ToFloat64(ts.metrics.uiStarts)
+	starts := ts.metric("portfolio_ui_starts_total")
 	asleep := openVTermSize(t, ts, 87, 25)
-	if n := testutil.ToFloat64(ts.metrics.uiStarts); n != starts {
+	if n := ts.metric("portfolio_ui_starts_total"); n != starts {
 		t.Fatalf("%v programs started, want %v (the second visitor starts asleep)", n, starts)
 	}
 	before := asleep.out.Len()
@@ -309,7 +308,7 @@ func TestShutdownWhileAsleep(t *testing.T) {
 		t.Errorf("asleep visitor at shutdown got a repaint before leaving: %q", out)
 	}
 	_ = first.wait(waitTimeout)
-	if n := testutil.ToFloat64(ts.metrics.uiStarts); n != starts {
+	if n := ts.metric("portfolio_ui_starts_total"); n != starts {
 		t.Errorf("%v programs started by the end, want %v: the shutdown started one for the asleep visitor", n, starts)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // benchOut collects a session's output; eof is closed when it ends.
@@ -105,10 +106,10 @@ func BenchmarkTerminalTransports(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr, cfg.HTTPAddr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", "127.0.0.1:0", b.TempDir(), b.TempDir()
 	cfg.SessionRate, cfg.MaxConnsPerIP = 0, 0
-	srv, err := New(cfg, pf, log.New(io.Discard))
+	srv, err := newStack(cfg, pf, log.New(io.Discard))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func BenchmarkTerminalTransports(b *testing.B) {
 	}
 	go func() { _ = srv.Serve() }()
 	defer srv.Close()
-	ts := &testServer{Server: srv, addr: srv.Addr().String()}
+	ts := &testServer{stack: srv, addr: srv.Addr().String()}
 	keys := []struct{ key, marker string }{
 		{"2", pf.Skills.Groups[0].Name}, {"3", pf.Projects[0].Summary[:30]},
 		{"\r", "System Architecture"}, {"\x1b", pf.Projects[1].Summary[:30]}, {"1", pf.Profile.Tagline[:30]},

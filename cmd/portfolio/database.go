@@ -6,22 +6,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/pgstore"
 	"github.com/pragyamugale/portfolio/store"
 )
-
-// secretURL is the --database-url flag: its value is a secret, so help
-// shows it (from PORTFOLIO_DATABASE_URL) with the password masked.
-type secretURL struct{ p *string }
-
-func (s secretURL) String() string {
-	if s.p == nil || *s.p == "" {
-		return ""
-	}
-	return pgstore.RedactURL(*s.p)
-}
-func (s secretURL) Set(v string) error { *s.p = v; return nil }
-func (s secretURL) Type() string       { return "url" }
 
 // newImportCmd is `portfolio inbox import --from-dir DATA`: it copies a
 // data directory's message log into the database of --database-url, ids,

@@ -41,7 +41,7 @@ import (
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // repoRoot is the module's root, two levels up from this package.
@@ -466,7 +466,7 @@ func envFlags(cmd *cobra.Command) map[string]*pflag.Flag {
 }
 
 // checkEnvIsReal checks that every variable is one the binary reads and
-// that its value is valid: for its flag, in server.Config, and together.
+// that its value is valid: for its flag, in config.Config, and together.
 func checkEnvIsReal(t *testing.T, where string, vars map[string]string) {
 	t.Helper()
 	clearEnv(t)
@@ -518,7 +518,7 @@ func checkEnvIsReal(t *testing.T, where string, vars map[string]string) {
 	for k, v := range vars {
 		t.Setenv(k, v)
 	}
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	if err := env.Parse(&cfg); err != nil {
 		t.Errorf("%s: the binary can't read its environment: %v", where, err)
 	}
@@ -775,7 +775,7 @@ func TestFlyToml(t *testing.T) {
 		t.Errorf("kill_signal = %q, want SIGTERM (the binary shuts down gracefully on it)", fly.KillSignal)
 	}
 	kill := flyDuration(t, "kill_timeout", fly.KillTimeout)
-	shutdown := server.DefaultConfig().ShutdownTimeout
+	shutdown := config.Default().ShutdownTimeout
 	if v := fly.Env["PORTFOLIO_SHUTDOWN_TIMEOUT"]; v != "" {
 		var err error
 		if shutdown, err = time.ParseDuration(v); err != nil {
@@ -786,7 +786,7 @@ func TestFlyToml(t *testing.T) {
 		t.Errorf("kill_timeout %s is not longer than PORTFOLIO_SHUTDOWN_TIMEOUT %s", kill, shutdown)
 	}
 	// Keepalives under Fly's 60 s idle cut-off.
-	ka := server.DefaultConfig().Keepalive
+	ka := config.Default().Keepalive
 	if v := fly.Env["PORTFOLIO_KEEPALIVE"]; v != "" {
 		ka, _ = time.ParseDuration(v)
 	}
@@ -802,7 +802,7 @@ func TestFlyToml(t *testing.T) {
 // listen address (":2222", which would read "ssh -p 2222 localhost").
 func TestFlyTomlQuotesPublicPort(t *testing.T) {
 	fly := readFlyToml(t)
-	cfg := server.DefaultConfig()
+	cfg := config.Default()
 	cfg.Addr = fly.Env["PORTFOLIO_ADDR"]
 	cfg.PublicAddr = fly.Env["PORTFOLIO_PUBLIC_ADDR"]
 	platformDefaults(&cfg, func(k string) string {
@@ -822,7 +822,7 @@ func TestFlyTomlQuotesPublicPort(t *testing.T) {
 		t.Errorf("without PORTFOLIO_PUBLIC_ADDR the address is %q, want demo-portfolio.fly.dev", host)
 	}
 	// Outside Fly nothing changes.
-	local := server.DefaultConfig()
+	local := config.Default()
 	platformDefaults(&local, func(string) string { return "" })
 	if local.PublicAddr != "" {
 		t.Errorf("outside Fly, PublicAddr became %q", local.PublicAddr)

@@ -6,12 +6,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // newHostKeyCmd is `portfolio hostkey`: what the owner publishes so
 // visitors can trust the server's key (and the key to put in a secret).
-func newHostKeyCmd(cfg *server.Config) *cobra.Command {
+func newHostKeyCmd(cfg *config.Config) *cobra.Command {
 	var host string
 	var port int
 	cmd := &cobra.Command{

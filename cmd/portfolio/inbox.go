@@ -14,7 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/store"
 )
 
@@ -27,7 +27,7 @@ const listLimit = 100
 type ownerStore func() store.Options
 
 // storeOf is the store of cfg's --data-dir and --database-url.
-func storeOf(cfg *server.Config) ownerStore {
+func storeOf(cfg *config.Config) ownerStore {
 	return func() store.Options {
 		return store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL}
 	}

@@ -16,7 +16,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // flagEnv is every flag and the environment variable that sets it.
@@ -52,7 +52,7 @@ var flagEnv = map[string]string{
 
 // envOnly are settings with no flag: secrets, which don't belong on a
 // command line.
-var envOnly = map[string]bool{"PORTFOLIO_HOST_KEY": true}
+var envOnly = map[string]bool{"PORTFOLIO_HOST_KEY": true, "PORTFOLIO_RUN_AS": true}
 
 // clearEnv unsets every PORTFOLIO_* variable for the test.
 func clearEnv(t *testing.T) {
@@ -63,8 +63,8 @@ func clearEnv(t *testing.T) {
 }
 
 func TestFlagsMatchConfigEnv(t *testing.T) {
-	// Every env tag of server.Config has a flag, and every flag is listed.
-	typ := reflect.TypeOf(server.Config{})
+	// Every env tag of config.Config has a flag, and every flag is listed.
+	typ := reflect.TypeOf(config.Config{})
 	tags := map[string]bool{}
 	for i := range typ.NumField() {
 		if tag := typ.Field(i).Tag.Get("env"); tag != "" {
@@ -73,13 +73,13 @@ func TestFlagsMatchConfigEnv(t *testing.T) {
 	}
 	for _, env := range flagEnv {
 		if !tags[env] {
-			t.Errorf("%s is not an env tag of server.Config", env)
+			t.Errorf("%s is not an env tag of config.Config", env)
 		}
 		delete(tags, env)
 	}
 	for env := range tags {
 		if !envOnly[env] {
-			t.Errorf("server.Config reads %s but no flag is listed for it", env)
+			t.Errorf("config.Config reads %s but no flag is listed for it", env)
 		}
 	}
 	newRootCmd().Flags().VisitAll(func(f *pflag.Flag) {

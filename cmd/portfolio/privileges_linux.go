@@ -8,7 +8,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/pragyamugale/portfolio/server"
+	"github.com/pragyamugale/portfolio/internal/config"
 )
 
 // dropPrivileges hands the data and key directories to an unprivileged user
@@ -16,8 +16,8 @@ import (
 // (the container image sets it). Platforms such as Fly.io mount volumes
 // owned by root, so the image starts as root only for this; it serves
 // visitors as the unprivileged user. Outside a container it does nothing.
-func dropPrivileges(cfg server.Config) error {
-	spec := os.Getenv("PORTFOLIO_RUN_AS")
+func dropPrivileges(cfg config.Config) error {
+	spec := cfg.RunAs
 	if spec == "" || os.Getuid() != 0 {
 		return nil
 	}

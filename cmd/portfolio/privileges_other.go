@@ -2,7 +2,7 @@
 
 package main
 
-import "github.com/pragyamugale/portfolio/server"
+import "github.com/pragyamugale/portfolio/internal/config"
 
 // dropPrivileges is Linux-only; elsewhere the server runs as started.
-func dropPrivileges(server.Config) error { return nil }
+func dropPrivileges(config.Config) error { return nil }

@@ -1,4 +1,4 @@
-package server
+package core
 
 import (
 	"context"
@@ -6,13 +6,21 @@ import (
 	"charm.land/log/v2"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/store"
 )
 
 // openStore opens the store the config chooses, for serving: PostgreSQL
-// with --database-url, otherwise the data directory (see store.Open).
-func openStore(cfg Config, logger *log.Logger) (store.Store, error) {
+// with --database-url, otherwise the data directory (see store.Open, the
+// one place that chooses).
+func openStore(cfg config.Config, logger *log.Logger) (store.Store, error) {
 	return store.Open(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
+}
+
+// openStats starts the visitor statistics in st.
+func openStats(cfg config.Config, st stats.Store, logger *log.Logger, reg prometheus.Registerer) (*stats.Stats, error) {
+	return stats.New(stats.Options{Store: st, Days: cfg.StatsDays, Logger: logger, Registerer: reg})
 }
 
 // storeAvailable is the gauge of whether the message store can be

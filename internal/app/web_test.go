@@ -1,13 +1,16 @@
-package server
+package app
 
 import (
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/inbox/filestore"
+	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/stats/statstest"
 )
 
 // TestWebContactStored posts the web page's form to a running server: the
@@ -66,4 +69,35 @@ func TestWebVisitStatistics(t *testing.T) {
 	if d.ByChannel["web"] != 2 || d.ByChannel["web_terminal"] != 1 || d.Views["projects/notelytix"] != 1 {
 		t.Errorf("by channel %v, views %v; want 2 web visits, 1 in the terminal, 1 view of the case study", d.ByChannel, d.Views)
 	}
+}
+
+// TestCountWebVisit: a web page view counts once per request as a web
+// visit, one unique visitor for one address and browser, with no client
+// bucket; neither the address nor the User-Agent reaches the files.
+func TestCountWebVisit(t *testing.T) {
+	t.Parallel()
+	dataDir := t.TempDir()
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.DataDir = dataDir })
+	for range 2 {
+		req, err := http.NewRequest("GET", ts.url("/"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("User-Agent", "Mozilla/5.0")
+		resp, err := httpClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET / = %d", resp.StatusCode)
+		}
+	}
+	if d := today(t, ts); d.ByChannel["web"] != 2 || d.UniqueVisitors != 1 || len(d.Clients) != 0 {
+		t.Errorf("web visits %v unique %d clients %v; want 2, 1, none", d.ByChannel, d.UniqueVisitors, d.Clients)
+	}
+	if err := ts.stats.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	statstest.RequireAbsent(t, filepath.Join(dataDir, stats.DirName), "127.0.0.1", "Mozilla")
 }

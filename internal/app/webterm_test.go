@@ -1,4 +1,4 @@
-package server
+package app
 
 import (
 	"context"
@@ -58,6 +58,9 @@ func TestWebTerminalLimits(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.MaxConnsPerIP = 1; c.SessionRate = 2 })
 
 	first := dialTerminal(t, ts, "")
+	// A socket is admitted after its upgrade: wait for the first's slot,
+	// or the second may take it.
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 1 })
 	second := dialTerminal(t, ts, "")
 	if ce := closeOf(t, second); ce.Code != websocket.StatusTryAgainLater || !strings.Contains(ce.Reason, "from your address") {
 		t.Errorf("second socket from one address closed with %v", ce)
@@ -68,6 +71,7 @@ func TestWebTerminalLimits(t *testing.T) {
 	// The rate (2 a minute): the first socket and this one spend it (the
 	// second was refused before the rate counted it).
 	third := dialTerminal(t, ts, "")
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_total", func(v float64) bool { return v == 2 })
 	third.CloseNow()
 	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
 	fourth := dialTerminal(t, ts, "")
@@ -168,10 +172,17 @@ func TestShutdownWaitsForWebTerminals(t *testing.T) {
 	if err := ts.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown: %v", err)
 	}
-	if n := ts.webActive.Load(); n != 0 {
+	if n := ts.admission.Active(); n != 0 {
 		t.Errorf("Shutdown returned with %d live terminal sessions still running", n)
 	}
 	if ce := closeOf(t, c); !strings.Contains(ce.Reason, "restarting") {
 		t.Errorf("socket closed with %v at shutdown", ce)
 	}
 }
+
+// Text as written (issue 20 §1): a family emoji (two ZWJs) and a Persian
+// word with its ZWNJ must arrive byte for byte.
+const (
+	e2eFamily  = "👨\u200d👩\u200d👧"
+	e2ePersian = "کتاب\u200cها"
+)

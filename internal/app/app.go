@@ -1,0 +1,149 @@
+// Package app is the composition root: the one package that knows every
+// door and the store. It builds what the doors share once (package core:
+// the store, statistics, notifier, inbox service and submit path, the UI
+// host and the visit runner, the admission, the metrics registry) and
+// runs the doors as peers: the SSH server (package server) and the HTTP
+// server (package web: the page, the contact form, the live terminal,
+// /healthz and /metrics), with one shutdown.
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+
+	"charm.land/log/v2"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/app/core"
+	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/webdoor"
+	"github.com/pragyamugale/portfolio/server"
+)
+
+// Config is the app's configuration, declared once in internal/config.
+type Config = config.Config
+
+// App is the portfolio: its core and its doors.
+type App struct {
+	core *core.Core
+	ssh  *server.Server
+	http *webdoor.Server // nil when --http-addr is empty
+}
+
+// New builds the app for a valid config and a loaded portfolio: it loads
+// or creates the host key and opens the store, but listens on nothing.
+func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*App, error) {
+	c, err := core.New(cfg, pf, logger)
+	if err != nil {
+		return nil, err
+	}
+	ssh, err := server.New(cfg, Deps(c))
+	if err != nil {
+		_ = c.Close()
+		return nil, err
+	}
+	return &App{core: c, ssh: ssh}, nil
+}
+
+// Deps is what the SSH door takes from the core.
+func Deps(c *core.Core) server.Deps {
+	return server.Deps{
+		Portfolio: c.Portfolio,
+		Logger:    c.Logger,
+		HostKey:   c.HostKey,
+		Runner:    c.Runner,
+		Submit:    c.Submit,
+		Admission: c.Admission,
+		Stats:     c.Stats,
+		Registry:  c.Registry,
+	}
+}
+
+// HostKey is the SSH host key.
+func (a *App) HostKey() *hostkeys.Key { return a.core.HostKey }
+
+// Listen opens the doors' sockets: SSH's, and HTTP's when configured.
+func (a *App) Listen() error {
+	if err := a.ssh.Listen(); err != nil {
+		return err
+	}
+	h, err := WebServer(a.core, a.ssh)
+	if err != nil {
+		_ = a.ssh.Close(context.Background())
+		return err
+	}
+	a.http = h
+	return nil
+}
+
+// WebServer opens the web door's socket, after the SSH door's (the page
+// shows the SSH door's real address), or returns nil without
+// --http-addr.
+func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
+	if c.Config.HTTPAddr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", c.Config.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen --http-addr: %w", err)
+	}
+	host, port, cmd := ssh.Public()
+	handler, err := webdoor.Door(webdoor.DoorOptions{
+		Config:     c.Config,
+		Portfolio:  c.Portfolio,
+		Logger:     c.Logger,
+		HostKey:    c.HostKey,
+		PublicHost: host,
+		PublicPort: port,
+		SSHCommand: cmd,
+		Runner:     c.Runner,
+		Submit:     c.Submit,
+		Admission:  c.Admission,
+		Stats:      c.Stats,
+		Registry:   c.Registry,
+		Healthy:    func() bool { return !c.Admission.Stopping() && ssh.Addr() != nil },
+	})
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("web page: %w", err)
+	}
+	return webdoor.NewServer(ln, handler, c.Logger), nil
+}
+
+// Addr is the SSH door's address, or nil before Listen.
+func (a *App) Addr() net.Addr { return a.ssh.Addr() }
+
+// HTTPAddr is the web door's address, or nil when it is off.
+func (a *App) HTTPAddr() net.Addr {
+	if a.http == nil {
+		return nil
+	}
+	return a.http.ListenAddr()
+}
+
+// Serve runs the doors until Shutdown or Close: it returns nil after a
+// shutdown and the SSH door's error otherwise.
+func (a *App) Serve() error {
+	if a.http != nil {
+		go a.http.Serve()
+	}
+	return a.ssh.Serve()
+}
+
+// doors are the app's doors, for the shutdown.
+func (a *App) doors() []core.Door {
+	if a.http == nil {
+		return []core.Door{a.ssh}
+	}
+	return []core.Door{a.ssh, a.http}
+}
+
+// Shutdown stops the doors, says goodbye to every visitor and waits for
+// their sessions, and the messages being stored, until ctx is done; see
+// core.Shutdown. Safe to call more than once, and at any point.
+func (a *App) Shutdown(ctx context.Context) error { return a.core.Shutdown(ctx, a.doors()...) }
+
+// Close stops the app at once, dropping every connection.
+func (a *App) Close() error { return a.core.Close(a.doors()...) }

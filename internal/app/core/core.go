@@ -1,0 +1,220 @@
+// Package core builds what the portfolio's doors share, once: the host
+// key, the message store, the visitor statistics, the notifier, the inbox
+// service and the one submit path, the UI host and the visit runner, the
+// one admission, and the metrics registry; and it shuts them down in
+// order. The composition root (package app) adds the doors: the SSH
+// server and the HTTP server; the doors' tests add them the same way.
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/host"
+	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/visit"
+	"github.com/pragyamugale/portfolio/notify"
+	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/store"
+	"github.com/pragyamugale/portfolio/ui"
+)
+
+// Core is what the doors share.
+type Core struct {
+	Config    config.Config
+	Portfolio *content.Portfolio
+	Logger    *log.Logger
+	HostKey   *hostkeys.Key
+	// Registry holds every metric, served at /metrics.
+	Registry  *prometheus.Registry
+	Stats     *stats.Stats
+	Notifier  *notify.Notifier
+	Host      *host.Host
+	Runner    *visit.Runner
+	Submit    *visit.Submitter
+	Admission *admit.Admission
+
+	store store.Store
+}
+
+// New builds the core for a valid config: it loads or creates the host
+// key and opens the store, but listens on nothing.
+func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	key, err := loadHostKey(cfg)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
+	c := &Core{
+		Config:    cfg,
+		Portfolio: pf,
+		Logger:    logger,
+		HostKey:   key,
+		Registry:  prometheus.NewRegistry(),
+		Notifier:  notify.NewNotifier(cfg.NotifyURL, logger),
+		Admission: admit.New(),
+		store:     st,
+	}
+	c.Registry.MustRegister(
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		storeAvailable(st.Available),
+	)
+	c.Registry.MustRegister(c.Notifier.Collectors()...)
+	if c.Stats, err = openStats(cfg, st.Stats(), logger, c.Registry); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
+	}
+	service := inbox.NewService(st, inbox.ServiceOptions{
+		PerHour:  cfg.MessagesPerHour,
+		Logger:   logger,
+		Notifier: c.Notifier,
+
+		// Shared limits: everyone together, and each IPv6 /48.
+		TotalPerHour: cfg.MessagesPerHourTotal,
+		Elsewhere:    elsewhere(pf),
+	})
+	c.Submit = visit.NewSubmitter(service, c.Stats, c.Registry)
+	c.Host = host.New(host.Config{
+		Sleep:      cfg.UISleep,
+		Prestart:   cfg.UIPrestart,
+		Idle:       cfg.IdleTimeout,
+		MaxSession: cfg.MaxSession,
+		Notice:     func(text string) tea.Msg { return ui.NoticeMsg{Text: text} },
+		Observer:   newHostMetrics(c.Registry, func() float64 { return float64(c.Host.Programs()) }),
+	})
+	c.Runner = visit.New(visit.Config{
+		Host:      c.Host,
+		Portfolio: pf,
+		Logger:    logger,
+		Submit:    c.Submit,
+		Owner:     st,
+		Stats:     c.Stats,
+		Subscribe: st.Subscribe,
+	})
+	return c, nil
+}
+
+// loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
+// from the key directory, creating it on first start.
+func loadHostKey(cfg config.Config) (*hostkeys.Key, error) {
+	if cfg.HostKeyPEM != "" {
+		return hostkeys.FromPEM([]byte(cfg.HostKeyPEM))
+	}
+	return hostkeys.LoadOrCreate(cfg.HostKeyDir)
+}
+
+// elsewhere lists the owner's links, offered to a visitor when the inbox
+// is busy: "GitHub (https://github.com/…)", an email address bare.
+func elsewhere(pf *content.Portfolio) []string {
+	var out []string
+	for _, l := range pf.Profile.Links {
+		target, _ := strings.CutPrefix(l.URL, "mailto:")
+		if l.Label == "" || l.Label == target {
+			out = append(out, target)
+			continue
+		}
+		out = append(out, l.Label+" ("+target+")")
+	}
+	return out
+}
+
+// A Door is a way in (the SSH server, the HTTP server) as the shutdown
+// sees it.
+type Door interface {
+	// Stop stops taking connections; those open go on.
+	Stop()
+	// Close ends what is left of the door's connections: at once, or,
+	// for an HTTP server, within ctx.
+	Close(ctx context.Context) error
+}
+
+// Shutdown stops the doors and the admission, asks every visitor's
+// session to end with a goodbye, and waits for them (every door's) until
+// ctx is done; then for the messages being stored; then it closes what
+// is left of the doors, gives the notifier what time is left, and
+// releases the stores. Safe to call more than once.
+func (c *Core) Shutdown(ctx context.Context, doors ...Door) error {
+	c.Stop(doors...)
+	var err error
+	// Poll rather than wait on a WaitGroup: sessions may still begin on
+	// connections accepted a moment before the listener closed.
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for c.Admission.Active() > 0 && err == nil {
+		select {
+		case <-ctx.Done():
+			err = fmt.Errorf("shutdown: %d sessions cut: %w", c.Admission.Active(), ctx.Err())
+		case <-tick.C:
+		}
+	}
+	// A message a visitor sent just before the goodbye is still stored,
+	// unless the disk holds it past the deadline (a store write gives up
+	// by itself after inbox.WriteTimeout).
+	for c.Submit.InFlight() > 0 && ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case <-tick.C:
+		}
+	}
+	// Every session has ended (or run out of time): drop the connections,
+	// including idle ones a client keeps open after its session.
+	errs := []error{err}
+	for _, d := range doors {
+		errs = append(errs, d.Close(ctx))
+	}
+	// No message is in flight any more: hand the notifier what time is
+	// left, then release the stores.
+	c.Notifier.Close(ctx)
+	return errors.Join(append(errs, c.closeStores())...)
+}
+
+// Close stops everything at once, dropping every connection.
+func (c *Core) Close(doors ...Door) error {
+	c.Stop(doors...)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	closed, stop := context.WithCancel(ctx)
+	stop() // the doors close at once
+	var errs []error
+	for _, d := range doors {
+		errs = append(errs, d.Close(closed))
+	}
+	c.Notifier.Close(ctx)
+	return errors.Join(append(errs, c.closeStores())...)
+}
+
+// Stop starts a shutdown: it refuses new sessions at every door and ends
+// the visits (as if their visitors had quit).
+func (c *Core) Stop(doors ...Door) {
+	c.Admission.Stop()
+	for _, d := range doors {
+		d.Stop()
+	}
+	c.Host.Shutdown()
+}
+
+// closeStores releases the stores (again: a no-op): the statistics
+// first, since their last counts go to the store.
+func (c *Core) closeStores() error {
+	statsErr := c.Stats.Close()
+	return errors.Join(statsErr, c.store.Close())
+}

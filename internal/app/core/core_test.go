@@ -1,0 +1,25 @@
+package core
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pragyamugale/portfolio/content"
+)
+
+func TestElsewhere(t *testing.T) {
+	t.Parallel()
+	pf := content.Portfolio{Profile: content.Profile{Links: []content.Link{
+		{Label: "GitHub", URL: "https://github.com/example"},
+		{Label: "Email", URL: "mailto:owner@example.com"},
+		{Label: "https://example.com", URL: "https://example.com"},
+	}}}
+	got := strings.Join(elsewhere(&pf), "; ")
+	const want = "GitHub (https://github.com/example); Email (owner@example.com); https://example.com"
+	if got != want {
+		t.Errorf("elsewhere = %q, want %q", got, want)
+	}
+	if e := elsewhere(&content.Portfolio{}); len(e) != 0 {
+		t.Errorf("no links: %q", e)
+	}
+}

@@ -1,0 +1,258 @@
+// Package visit runs a visitor's UI for either door: the SSH server
+// (server/) and the browser's live terminal (web/, through webterm) hand
+// it their [host.Terminal] and what they know of the visitor, and it does
+// the rest the same way for both: the UI's options (page, colours,
+// hyperlinks, contact form, the owner's pages), the address's input
+// budget, the first-frame cache key, the visit on the host, and the
+// sorting and logging of how it ended.
+package visit
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"github.com/charmbracelet/colorprofile"
+	"golang.org/x/time/rate"
+
+	"github.com/pragyamugale/portfolio/commands"
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/host"
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/ui"
+)
+
+// Config is what every visit shares.
+type Config struct {
+	Host      *host.Host
+	Portfolio *content.Portfolio
+	Logger    *log.Logger
+	// Submit stores the contact form's messages; nil hides the form.
+	Submit *Submitter
+	// Owner and Stats are the owner's Inbox and Stats pages, for visits
+	// the door says are the owner's.
+	Owner ui.InboxSource
+	Stats *stats.Stats
+	// Subscribe, if set, wakes the owner's open Inbox when messages
+	// change (see watchInbox).
+	Subscribe func() (<-chan struct{}, func())
+}
+
+// Runner runs visits. One runner serves both doors, so they share one
+// input budget per address and one host.
+type Runner struct {
+	cfg     Config
+	budgets eventBudgets
+}
+
+// New makes the runner.
+func New(cfg Config) *Runner { return &Runner{cfg: cfg} }
+
+// Host is the host the visits run on.
+func (r *Runner) Host() *host.Host { return r.cfg.Host }
+
+// Page is where a visit opens: a section and, for a case study, its slug.
+type Page struct {
+	Section ui.Section
+	Project string
+}
+
+// PageOf is the page a deep link opens ("projects notelytix"), the About
+// page for none, and false for words that aren't a page.
+func (r *Runner) PageOf(args []string) (Page, bool) {
+	if len(args) == 0 {
+		return Page{Section: ui.SectionAbout}, true
+	}
+	page, project, ok := commands.DeepLink(r.cfg.Portfolio, args)
+	return Page{Section: pageSections[page], Project: project}, ok
+}
+
+// pageSections maps deep-link page names to UI sections.
+var pageSections = map[string]ui.Section{
+	"about": ui.SectionAbout, "skills": ui.SectionSkills,
+	"projects": ui.SectionProjects, "contact": ui.SectionContact,
+}
+
+// Request is one visit as a door sees it.
+type Request struct {
+	Term host.Terminal
+	// Env and TERM are the terminal's environment and type, for its
+	// colour profile and hyperlinks (a browser's: xterm-256color).
+	Env  []string
+	TERM string
+	Page Page
+	// Remote is the visitor's address (no port); Fingerprint their SSH
+	// key's, if any; Via the way their messages come (inbox.Via*).
+	Remote, Fingerprint, Via string
+	// Owner gives the visit the owner's Inbox and Stats pages.
+	Owner bool
+	// OnView hears of each page shown (a door that counts the visit
+	// itself); Stats, if set instead, is counted here with the terminal's
+	// size and colours, and ended with the visit.
+	OnView func(page string)
+	Stats  *stats.Visit
+}
+
+// Result is how a visit ended.
+type Result struct {
+	Err error
+	// Quit: the visitor left by the UI's own quit key.
+	Quit bool
+	// Panic: the UI panicked (Bubble Tea restored the terminal and wrote
+	// the stack to stderr); the door owes the visitor an apology.
+	Panic bool
+}
+
+// Profile is the colour profile of a terminal of type term with env.
+func Profile(env []string, term string) colorprofile.Profile { return ui.ProfileFor(env, term) }
+
+// Options are the UI's options for req.
+func (r *Runner) Options(req Request) ui.Options {
+	profile := Profile(req.Env, req.TERM)
+	opts := ui.Options{
+		Section:    req.Page.Section,
+		Project:    req.Page.Project,
+		Profile:    profile,
+		Hyperlinks: ui.HyperlinksFor(profile, req.TERM),
+		OnView:     req.OnView,
+	}
+	if r.cfg.Submit != nil {
+		opts.Submit = r.cfg.Submit.For(req.Remote, req.Fingerprint, req.Via)
+	}
+	if req.Owner {
+		opts.Inbox, opts.Stats = r.cfg.Owner, r.cfg.Stats
+	}
+	return opts
+}
+
+// Run runs req's visit until it ends. ctx ends the owner's inbox watch
+// (the visit itself ends with its terminal, or the host's shutdown).
+func (r *Runner) Run(ctx context.Context, req Request) Result {
+	opts := r.Options(req)
+	if req.Stats != nil && r.cfg.Stats != nil {
+		v := *req.Stats
+		sz := req.Term.Size()
+		v.Width, v.Height, v.Color = sz.Width, sz.Height, stats.ColorBucket(opts.Profile)
+		vs := r.cfg.Stats.Visit(v)
+		defer vs.End()
+		opts.OnView = vs.View
+	}
+	addr := inbox.LimitKey(req.Remote)
+	events := r.budgets.acquire(addr)
+	defer r.budgets.release(addr)
+	model := ui.New(r.cfg.Portfolio, opts)
+	v := r.cfg.Host.NewVisit(req.Term, model, host.Options{
+		FirstFrame: firstScreen(r.cfg.Portfolio, opts),
+		Profile:    opts.Profile,
+		Events:     events,
+	})
+	if opts.Inbox != nil && r.cfg.Subscribe != nil {
+		// The owner's open Inbox shows new messages as they are stored.
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		go r.watchInbox(ctx, v.Send)
+	}
+	err := v.Run()
+	res := Result{Err: err, Quit: err == nil && model.Quit(), Panic: errors.Is(err, tea.ErrProgramPanic)}
+	r.logEnd(req.Remote, err)
+	return res
+}
+
+// logEnd sorts how a visit ended into the log: a panic is an error, a
+// visitor whose client stopped reading is news, the rest is debug.
+func (r *Runner) logEnd(remote string, err error) {
+	switch {
+	case err == nil:
+	case errors.Is(err, tea.ErrProgramPanic):
+		r.cfg.Logger.Error("ui panic", "remote", remote)
+	case errors.Is(err, host.ErrOutputStuck):
+		r.cfg.Logger.Info("ui ended", "remote", remote, "why", err.Error())
+	case !errors.Is(err, tea.ErrProgramKilled) && !errors.Is(err, context.Canceled):
+		r.cfg.Logger.Debug("ui ended", "remote", remote, "err", Quote(err.Error()))
+	}
+}
+
+// watchInbox tells an owner's UI about every message stored, until ctx
+// ends: send delivers ui.InboxChangedMsg (the UI host's Send, which wakes
+// a sleeping program), and the open Inbox reads its page again. Bursts
+// coalesce; a slow send never holds up a visitor's message.
+func (r *Runner) watchInbox(ctx context.Context, send func(tea.Msg)) {
+	changed, stop := r.cfg.Subscribe()
+	defer stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+			send(ui.InboxChangedMsg{})
+		}
+	}
+}
+
+// firstScreen is the host's key for a visitor's first screen, or nil when
+// it is their own: the About page is the same for every visitor with the
+// same theme and the same form, a deep link or the owner's Inbox isn't.
+func firstScreen(pf *content.Portfolio, o ui.Options) any {
+	if o.Section != ui.SectionAbout || o.Project != "" || o.Inbox != nil {
+		return nil
+	}
+	// The portfolio too: servers with other content may share a process
+	// (tests do), and so the host's cache.
+	return struct {
+		pf                      *content.Portfolio
+		light, form, hyperlinks bool
+	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
+}
+
+// eventBudgets gives the UI sessions of one address (IPv6 by /64) one
+// event budget between them, whichever door they came through: a visitor
+// who opens five sessions to stream keys gets the Updates of one.
+type eventBudgets struct {
+	mu sync.Mutex
+	m  map[string]*eventBudget
+}
+
+type eventBudget struct {
+	events   *rate.Limiter
+	sessions int
+}
+
+// acquire is addr's budget, shared with its other sessions.
+func (b *eventBudgets) acquire(addr string) *rate.Limiter {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m == nil {
+		b.m = map[string]*eventBudget{}
+	}
+	e := b.m[addr]
+	if e == nil {
+		e = &eventBudget{events: host.NewEventBudget()}
+		b.m[addr] = e
+	}
+	e.sessions++
+	return e.events
+}
+
+// release forgets addr's budget with its last session.
+func (b *eventBudgets) release(addr string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if e := b.m[addr]; e != nil {
+		if e.sessions--; e.sessions <= 0 {
+			delete(b.m, addr)
+		}
+	}
+}
+
+// MaxCols and MaxRows bound a visitor's window at every door: the
+// renderer keeps cells for the whole window, so a 65535×65535 "terminal"
+// would cost gigabytes.
+const MaxCols, MaxRows = 300, 100
+
+// Clamp bounds a window size to MaxCols×MaxRows.
+func Clamp(sz host.Size) host.Size {
+	return host.Size{Width: min(sz.Width, MaxCols), Height: min(sz.Height, MaxRows)}
+}

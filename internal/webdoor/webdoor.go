@@ -1,0 +1,232 @@
+// Package webdoor is the web door: the web page and its form (package
+// web), health and metrics, and the live terminal at /terminal, whose
+// visits run through the one visit runner as SSH's do (package visit). It
+// stands apart from package web so that the page depends on no part of
+// the terminal UI.
+package webdoor
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/log/v2"
+	"github.com/coder/websocket"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/visit"
+	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/web"
+	"github.com/pragyamugale/portfolio/webterm"
+)
+
+// DoorOptions is what the web door shares with the other doors (see
+// internal/app/core) and what it says of the SSH door.
+type DoorOptions struct {
+	Config    config.Config
+	Portfolio *content.Portfolio
+	Logger    *log.Logger
+	HostKey   *hostkeys.Key
+	// PublicHost and PublicPort are where visitors reach the SSH door;
+	// SSHCommand is what they type.
+	PublicHost string
+	PublicPort int
+	SSHCommand string
+	Runner     *visit.Runner
+	Submit     *visit.Submitter
+	Admission  *admit.Admission
+	Stats      *stats.Stats
+	// Registry is served at /metrics and takes the door's metrics.
+	Registry *prometheus.Registry
+	// Healthy reports whether SSH is accepting sessions.
+	Healthy func() bool
+}
+
+// Door is the web door: health for the platform, metrics, the portfolio
+// as a web page with its contact form, and the live terminal at
+// /terminal, whose visits run as SSH's do (package visit).
+func Door(o DoorOptions) (http.Handler, error) {
+	var sshfp []string
+	if net.ParseIP(o.PublicHost) == nil { // DNS records are for names only
+		sshfp = []string{o.HostKey.SSHFP(o.PublicHost)}
+	}
+	d := &door{o: o}
+	return web.Handler(web.Options{
+		Healthy:          o.Healthy,
+		Metrics:          promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}),
+		Portfolio:        o.Portfolio,
+		SSHCommand:       o.SSHCommand,
+		Fingerprint:      o.HostKey.Fingerprint,
+		KnownHosts:       o.HostKey.KnownHostsLine(o.PublicHost, o.PublicPort),
+		SSHFP:            sshfp,
+		Submit:           o.Submit.Submit,
+		Terminal:         d.terminal(),
+		TrustFlyClientIP: o.Config.TrustFlyClientIP,
+		Logger:           o.Logger,
+		OnPage:           d.countPage,
+	})
+}
+
+// door is the web door's state.
+type door struct {
+	o DoorOptions
+
+	sessions *admit.Door
+	active   prometheus.Gauge
+	total    prometheus.Counter
+	rejected *prometheus.CounterVec
+}
+
+// countPage counts a page of the web portfolio in the visitor
+// statistics: a visit on the web channel and, for a case study, its view.
+// The address is the visitor's (ClientIP), not the proxy's.
+func (d *door) countPage(r *http.Request, page string) {
+	d.o.Stats.Visit(stats.Visit{Channel: stats.ChannelWeb, IP: web.ClientIP(r, d.o.Config.TrustFlyClientIP), Software: r.UserAgent()})
+	d.o.Stats.CountView(page)
+}
+
+// terminal is the live terminal's WebSocket handler: the same UI host as
+// SSH behind a WebSocket (package webterm), with SSH's limits (open
+// sockets in all and per IP, new sessions per IP per minute, idle and
+// session-length timeouts, input caps: the host's), counted apart from
+// SSH in /metrics.
+func (d *door) terminal() http.Handler {
+	cfg := d.o.Config
+	d.sessions = d.o.Admission.Door(admit.Limits{MaxOpen: cfg.MaxConns, MaxOpenPerIP: cfg.MaxConnsPerIP, PerMinute: cfg.SessionRate})
+	d.active = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "portfolio_web_terminal_sessions_active", Help: "Live terminal sessions (browser, WebSocket) in progress.",
+	})
+	d.total = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "portfolio_web_terminal_sessions_total", Help: "Live terminal sessions (browser, WebSocket) started.",
+	})
+	d.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "portfolio_web_terminal_rejected_total", Help: "Live terminal sockets refused, by reason.",
+	}, []string{"reason"})
+	for _, r := range []string{admit.MaxConns, admit.MaxConnsPerIP, admit.SessionRate, admit.Stopping} {
+		d.rejected.WithLabelValues(r)
+	}
+	d.o.Registry.MustRegister(d.active, d.total, d.rejected)
+	return webterm.Handler(webterm.Options{
+		Admit:     d.admit,
+		Visit:     d.visit,
+		Goodbye:   d.goodbye,
+		Clamp:     visit.Clamp,
+		Keepalive: cfg.Keepalive,
+	})
+}
+
+// admit asks the admission for a new socket's slot: the connection and
+// session-rate limits, and none while stopping.
+func (d *door) admit(r *http.Request) (func(), error) {
+	ip := web.ClientIP(r, d.o.Config.TrustFlyClientIP)
+	release, refused := d.sessions.Admit(ip)
+	if refused == nil {
+		d.active.Inc()
+		d.total.Inc()
+		return func() { d.active.Dec(); release() }, nil
+	}
+	release()
+	d.rejected.WithLabelValues(refused.Reason).Inc()
+	d.o.Logger.Warn("web terminal refused", "remote", ip, "reason", refused.Reason)
+	ref := &webterm.Refusal{Code: websocket.StatusTryAgainLater}
+	switch refused.Reason {
+	case admit.Stopping:
+		ref.Reason = admit.Restarting
+	case admit.MaxConns:
+		ref.Reason = "The terminal is busy right now. Please try again in a minute."
+	case admit.MaxConnsPerIP:
+		ref.Reason = "Too many terminals are open from your address. Close one and reload."
+	default:
+		ref.Reason = "Too many new sessions from your address. Please try again in " + inbox.Wait(refused.Wait) + "."
+	}
+	return nil, ref
+}
+
+// visit runs a browser visitor's UI, at the page of the deep link, if
+// any, as an SSH session's runs (package visit). The page's terminal is
+// xterm.js: xterm-256color unless the browser says more.
+func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error {
+	ip := web.ClientIP(r, d.o.Config.TrustFlyClientIP)
+	page, _ := d.o.Runner.PageOf(nil)
+	if open != "" {
+		if p, ok := d.o.Runner.PageOf(strings.Split(strings.Trim(open, "/"), "/")); ok {
+			page = p
+		}
+	}
+	sz := term.Size()
+	d.o.Logger.Info("web terminal connect", "remote", ip, "size", strconv.Itoa(sz.Width)+"x"+strconv.Itoa(sz.Height), "open", visit.Quote(open))
+	start := time.Now()
+	res := d.o.Runner.Run(r.Context(), visit.Request{
+		Term:   term,
+		Env:    term.Environ(),
+		TERM:   "xterm-256color",
+		Page:   page,
+		Remote: ip,
+		Via:    inbox.ViaWebTerminal,
+		// Visitor statistics, as for an SSH visit (stats/).
+		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
+	})
+	d.o.Logger.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
+	return res.Err
+}
+
+// goodbye is what the page shows when a visit ends.
+func (d *door) goodbye() string {
+	if d.o.Admission.Stopping() {
+		return admit.Restarting
+	}
+	return "You have left the portfolio. Reload the page to come back."
+}
+
+// Server is the HTTP server of the web door, with the timeouts a server
+// on the open internet needs, as a door of the shutdown (core.Door).
+type Server struct {
+	*http.Server
+	ln  net.Listener
+	log *log.Logger
+}
+
+// NewServer serves h on ln.
+func NewServer(ln net.Listener, h http.Handler, logger *log.Logger) *Server {
+	return &Server{Server: &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       time.Minute,
+	}, ln: ln, log: logger}
+}
+
+// ListenAddr is the address it listens on.
+func (s *Server) ListenAddr() net.Addr { return s.ln.Addr() }
+
+// Serve serves until Close; its error, if any, is logged.
+func (s *Server) Serve() {
+	s.log.Info("serving http", "addr", s.ln.Addr().String())
+	if err := s.Server.Serve(s.ln); err != nil && err != http.ErrServerClosed {
+		s.log.Error("http side stopped", "err", err)
+	}
+}
+
+// Stop is a no-op: the page stays up (and /healthz says the portfolio
+// is stopping) until Close; new live terminals are refused by the
+// admission.
+func (s *Server) Stop() {}
+
+// Close ends the requests in progress within ctx, then drops what is
+// left.
+func (s *Server) Close(ctx context.Context) error {
+	if err := s.Shutdown(ctx); err != nil {
+		_ = s.Server.Close()
+	}
+	return nil
+}
