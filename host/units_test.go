@@ -234,6 +234,18 @@ func TestPace(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("pace held a closing server for %s", d)
 	}
+	// Closing wins over tokens to spare: on a busy machine the limiter
+	// has refilled by the time the visit is ending (this failed in full
+	// runs when pace asked the limiter first).
+	full := rate.NewLimiter(100, 10)
+	if pace(full, 1, nil, closing) {
+		t.Error("pace went on while the server closes, because the limiter had tokens")
+	}
+	gone := make(chan struct{})
+	close(gone)
+	if pace(full, 1, gone, nil) {
+		t.Error("pace went on after the visitor had gone, because the limiter had tokens")
+	}
 }
 
 // TestDecoderOverflow: the decoder ends a visit only for a paste or

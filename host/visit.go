@@ -200,7 +200,15 @@ func (v *Visit) filter(m tea.Model, msg tea.Msg) tea.Msg {
 // on the server. Messages Bubble Tea acts on itself (capabilities, mode
 // reports) pass.
 func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
-	switch msg.(type) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// Bubble Tea's own, sent from a goroutine as a program starts: it
+		// can land after sizes the visit sent since, and lay the screen
+		// out for an old size. The model has the start-up size already
+		// (NewVisit, deliver); every later one comes as a visitSize.
+		return nil
+	case visitSize:
+		return tea.WindowSizeMsg(msg)
 	case tea.SuspendMsg:
 		return tea.ResumeMsg{}
 	case tea.EnvMsg, tea.KeyReleaseMsg, tea.KeyboardEnhancementsMsg,
@@ -512,6 +520,13 @@ func (v *Visit) report(msg tea.Msg) {
 // pace waits until the limiter allows n events, and reports false if
 // done or closing comes first (the visit or the host is ending).
 func pace(l *rate.Limiter, n int, done, closing <-chan struct{}) bool {
+	select {
+	case <-done:
+		return false
+	case <-closing:
+		return false
+	default:
+	}
 	if l.AllowN(time.Now(), n) {
 		return true // the common case, without a reservation
 	}
@@ -549,6 +564,11 @@ func (v *Visit) keepReport(r tea.ModeReportMsg) {
 	}
 }
 
+// visitSize is a window size the visit sends its program, in the order
+// the transport reported it; the filter turns it into the WindowSizeMsg
+// the model takes, and drops Bubble Tea's own (see filterMessages).
+type visitSize tea.WindowSizeMsg
+
 // deliver sends msg to the program, waking it first if it sleeps.
 func (v *Visit) deliver(msg tea.Msg) {
 	size, resize := msg.(tea.WindowSizeMsg)
@@ -569,6 +589,9 @@ func (v *Visit) deliver(msg tea.Msg) {
 		}
 	}
 	v.scr.touch()
+	if resize {
+		msg = visitSize(size)
+	}
 	v.p.Send(msg) // returns at once if the program has ended
 }
 
