@@ -167,7 +167,15 @@ func New(pf *content.Portfolio, opts Options) *Model {
 // started (a message being stored, the inbox or statistics being read),
 // whose message must reach it.
 func (m *Model) Waiting() bool {
-	return m.contact.sending || (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
+	return m.contact.sending || m.Loading()
+}
+
+// Loading reports whether a page is being read (the owner's Inbox or
+// Stats): a key pressed meanwhile would act on what the result is about
+// to replace (a reload moves the selection to the message it keeps), so
+// the host holds input until the result is in (host.Loader).
+func (m *Model) Loading() bool {
+	return (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
 }
 
 // restyles reports whether the terminal's background colour would switch
