@@ -96,6 +96,9 @@ type Model struct {
 	mouse    bool
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
+	// quitAsked: a quit key was pressed with an unsent message in the
+	// form; the next quit key leaves, any other key stays (Esc only that).
+	quitAsked bool
 	notice   string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
@@ -257,11 +260,22 @@ func (m *Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.notice = msg.Text
 	case tea.KeyPressMsg:
 		m.notice = ""
+		quitKey := key.Matches(msg, m.keys.QuitAlways) || (!m.formActive() && key.Matches(msg, m.keys.Quit))
+		asked := m.quitAsked
+		m.quitAsked = false
+		switch {
+		case quitKey && !asked && m.contact.hasDraft():
+			// One key doesn't throw away a draft: ask once.
+			m.quitAsked = true
+			m.notice = "Not sent yet: " + msg.String() + " again quits, esc stays"
+			return m, nil
+		case quitKey:
+			m.quit = true
+			return m, tea.Quit
+		case asked && msg.String() == "esc":
+			return m, nil // stay, where the visitor was
+		}
 		if m.formActive() {
-			if key.Matches(msg, m.keys.QuitAlways) {
-				m.quit = true
-				return m, tea.Quit
-			}
 			return m, m.contact.Update(msg, m.keys)
 		}
 		return m, m.handleKey(msg)
