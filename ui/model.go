@@ -99,7 +99,7 @@ type Model struct {
 	// quitAsked: a quit key was pressed with an unsent message in the
 	// form; the next quit key leaves, any other key stays (Esc only that).
 	quitAsked bool
-	notice   string // a message from the server, shown until the next key
+	notice    string // a message from the server, shown until the next key
 
 	// screen is the last rendered screen. Bubble Tea calls View after
 	// every message, including the many a session start brings that change
