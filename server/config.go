@@ -13,6 +13,10 @@ import (
 // (see cmd/portfolio) and the environment variable in its env tag; flags
 // win over the environment, which wins over the defaults.
 type Config struct {
+	// submitWait bounds a visitor's wait for the store (storeMessage);
+	// 0 is submitWait. Tests shorten it.
+	submitWait time.Duration
+
 	// Addr is the SSH listen address.
 	Addr string `env:"PORTFOLIO_ADDR"`
 	// HostKeyDir holds the ed25519 host key, created on first start.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -30,21 +31,56 @@ func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
 	}
 }
 
+// submitWait is how long a visitor waits for the store at most, in every
+// channel: well inside the HTTP server's write timeout (httpWriteTimeout)
+// and any proxy's, so a slow store (a locked table, a stuck disk, both
+// bounded by inbox.WriteTimeout themselves) gets a page saying "couldn't
+// be saved, please try again", with the text kept, never an empty reply.
+const submitWait = 4 * time.Second
+
+// errSubmitWait is the cause when the store didn't answer in submitWait.
+var errSubmitWait = fmt.Errorf("%w: the store did not answer within the wait", inbox.ErrStorage)
+
 // storeMessage hands a message from any form (SSH or web) to the inbox
 // service, counted in the metrics and in flight for a graceful shutdown.
+// It returns within Config.submitWait (default submitWait): past it the
+// visitor is told the message couldn't be saved, while the write goes on
+// until the store's own timeout. If it lands after all, the message is
+// stored, and the visitor's retry of the same text finds it (the
+// duplicate check) and gets its receipt: nothing is stored twice.
 func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
+	type result struct {
+		r   inbox.Receipt
+		err error
+	}
+	done := make(chan result, 1)
 	// Counted so a shutdown waits for a message being stored.
 	s.inflight.Add(1)
-	defer s.inflight.Add(-1)
-	r, err := s.inbox.Submit(sub)
-	switch {
-	case err == nil && !r.Duplicate:
-		s.metrics.stored.Inc()
-		s.stats.Message()
-	case errors.Is(err, inbox.ErrStorage):
-		s.metrics.storageErrors.Inc()
+	go func() {
+		defer s.inflight.Add(-1)
+		r, err := s.inbox.Submit(sub)
+		switch {
+		case err == nil && !r.Duplicate:
+			s.metrics.stored.Inc()
+			s.stats.Message()
+		case errors.Is(err, inbox.ErrStorage):
+			s.metrics.storageErrors.Inc()
+		}
+		done <- result{r, err}
+	}()
+	wait := s.cfg.submitWait
+	if wait <= 0 {
+		wait = submitWait
 	}
-	return r, err
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case res := <-done:
+		return res.r, res.err
+	case <-t.C:
+		s.log.Warn("message store slow: visitor told to try again", "wait", wait, "remote", sub.Remote)
+		return inbox.Receipt{}, errSubmitWait
+	}
 }
 
 // elsewhere lists the owner's links, offered to a visitor when the inbox

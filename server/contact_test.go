@@ -318,6 +318,9 @@ func TestContactHotkeysTypeIntoForm(t *testing.T) {
 	vt.waitScreen("enter write a message")
 	vt.send("1")
 	vt.waitScreen("Backend Engineer")
+	// The form still holds a draft: q asks once, and q again leaves.
+	vt.send("q")
+	vt.waitScreen("Not sent yet: q again quits")
 	vt.send("q")
 	if err := vt.wait(waitTimeout); err != nil {
 		t.Errorf("session after q: %v", err)

@@ -41,3 +41,8 @@ func (s *Server) countWebPage(r *http.Request, page string) {
 	s.stats.Visit(stats.Visit{Channel: stats.ChannelWeb, IP: web.ClientIP(r, s.cfg.TrustFlyClientIP), Software: r.UserAgent()})
 	s.stats.CountView(page)
 }
+
+// httpWriteTimeout bounds writing an HTTP response, from the end of the
+// request's headers: a form's POST waits for the store at most
+// submitWait, well inside it, so the visitor always gets a page.
+const httpWriteTimeout = 3 * submitWait

@@ -244,7 +244,7 @@ func (s *Server) Listen() error {
 			Handler:           handler,
 			ReadHeaderTimeout: 5 * time.Second,
 			ReadTimeout:       10 * time.Second,
-			WriteTimeout:      10 * time.Second,
+			WriteTimeout:      httpWriteTimeout,
 			IdleTimeout:       time.Minute,
 		}
 	}
