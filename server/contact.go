@@ -50,14 +50,20 @@ var errSubmitWait = fmt.Errorf("%w: the store did not answer within the wait", i
 // duplicate check) and gets its receipt: nothing is stored twice.
 func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
 	type result struct {
-		r   inbox.Receipt
-		err error
+		r     inbox.Receipt
+		err   error
+		panic any // the store's panic, raised again on the caller's goroutine
 	}
 	done := make(chan result, 1)
 	// Counted so a shutdown waits for a message being stored.
 	s.inflight.Add(1)
 	go func() {
 		defer s.inflight.Add(-1)
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{panic: p}
+			}
+		}()
 		r, err := s.inbox.Submit(sub)
 		switch {
 		case err == nil && !r.Duplicate:
@@ -66,7 +72,7 @@ func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
 		case errors.Is(err, inbox.ErrStorage):
 			s.metrics.storageErrors.Inc()
 		}
-		done <- result{r, err}
+		done <- result{r: r, err: err}
 	}()
 	wait := s.cfg.submitWait
 	if wait <= 0 {
@@ -76,6 +82,11 @@ func (s *Server) storeMessage(sub inbox.Submission) (inbox.Receipt, error) {
 	defer t.Stop()
 	select {
 	case res := <-done:
+		if res.panic != nil {
+			// Where the caller handles it as before (a UI command's
+			// panic ends that visit; net/http recovers a request's).
+			panic(res.panic)
+		}
 		return res.r, res.err
 	case <-t.C:
 		s.log.Warn("message store slow: visitor told to try again", "wait", wait, "remote", sub.Remote)
