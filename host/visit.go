@@ -513,9 +513,10 @@ type batched struct {
 // once, and may end a hold (a load's result).
 func (b *batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmds []tea.Cmd
-	force := false
+	force, began := false, false
 	switch msg := msg.(type) {
 	case eventBatch:
+		began = len(b.held) == 0
 		b.held = append(b.held, msg...)
 	case holdExpired:
 		force = msg.gen == b.gen && len(b.held) > 0
@@ -535,8 +536,9 @@ func (b *batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if len(b.held) == 0 {
 		b.held = nil
-	} else if _, isBatch := msg.(eventBatch); isBatch || force {
-		// A hold begins (or goes on past a forced release): bound it.
+	} else if began {
+		// A hold begins: bound it from its first key (keys that follow
+		// don't push the bound back).
 		b.gen++
 		gen := b.gen
 		cmds = append(cmds, tea.Tick(holdMax, func(time.Time) tea.Msg { return holdExpired{gen} }))
