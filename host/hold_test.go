@@ -1,6 +1,7 @@
 package host
 
 import (
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,5 +64,57 @@ func TestInputHeldWhileLoading(t *testing.T) {
 	term.send(t, "q")
 	if err := wait(); err != nil {
 		t.Errorf("Run: %v", err)
+	}
+}
+
+// sizes records every window size its model is given.
+type sizes struct {
+	counter
+	mu  sync.Mutex
+	got []Size
+}
+
+func (s *sizes) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if m, ok := msg.(tea.WindowSizeMsg); ok {
+		s.mu.Lock()
+		s.got = append(s.got, Size{m.Width, m.Height})
+		s.mu.Unlock()
+	}
+	return s.counter.Update(msg)
+}
+
+func (s *sizes) last() (Size, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.got) == 0 {
+		return Size{}, 0
+	}
+	return s.got[len(s.got)-1], len(s.got)
+}
+
+// TestLastSizeWins: sizes given as a program starts (the visitor resizing
+// while connecting) end at the last one, whatever the transport: the
+// program's own start-up size can't land after them. A marker key after
+// the sizes tells when the model has had them all.
+func TestLastSizeWins(t *testing.T) {
+	for round := range 50 {
+		h := New(Config{})
+		term := newFakeTerminal(80, 24)
+		m := &sizes{}
+		wait := run(t, h.NewVisit(term, m, Options{}))
+		for i := range 5 {
+			term.resizes <- Size{40 + i, 10 + i}
+		}
+		term.resizes <- Size{120, 40}
+		term.send(t, "+")
+		m.waitState(t, "count 1")
+		if got, n := m.last(); got != (Size{120, 40}) {
+			t.Fatalf("round %d: the model's last size is %v (of %d), want 120×40", round, got, n)
+		}
+		term.send(t, "q")
+		if err := wait(); err != nil {
+			t.Fatal(err)
+		}
+		h.Shutdown()
 	}
 }
