@@ -311,3 +311,28 @@ func TestContractViewAfterEveryUpdate(t *testing.T) {
 		t.Errorf("50 messages sent within a frame cost %d Views: the library coalesces renders now, eventBatch may go", got)
 	}
 }
+
+// TestContractStartupSizeSentByProgram: a program sends its model its
+// start-up size (WithWindowSize) as a WindowSizeMsg through its own Send,
+// from a goroutine, so it can land after sizes sent since. The host's
+// filter drops every plain WindowSizeMsg and passes its own sizes as
+// visitSize (filterMessages): the last size a visitor gives wins.
+func TestContractStartupSizeSentByProgram(t *testing.T) {
+	seen := make(chan tea.WindowSizeMsg, 4)
+	p, wait := startProgram(t, viewModel{"x"}, &writes{}, tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+		if s, ok := msg.(tea.WindowSizeMsg); ok {
+			seen <- s
+		}
+		return msg
+	}))
+	select {
+	case s := <-seen:
+		if s != (tea.WindowSizeMsg{Width: 40, Height: 10}) {
+			t.Errorf("start-up size %v, want 40×10", s)
+		}
+	case <-time.After(waitTimeout):
+		t.Error("the program never sent its start-up size: filterMessages' drop may be moot")
+	}
+	p.Quit()
+	wait()
+}

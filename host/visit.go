@@ -82,9 +82,12 @@ type Visit struct {
 	h     *Host
 	term  Terminal
 	model Model
-	scr   *screen
-	wd    *watchdog
-	opts  []tea.ProgramOption // the same for every program of the visit
+	// batched is the model as its programs see it (input held while the
+	// model loads); used on the programs' goroutines only.
+	batched *batched
+	scr     *screen
+	wd      *watchdog
+	opts    []tea.ProgramOption // the same for every program of the visit
 
 	size      Size
 	replay    []tea.Msg // the terminal's mode reports, for each new program
@@ -134,6 +137,8 @@ func (h *Host) NewVisit(term Terminal, model Model, o Options) *Visit {
 	if v.events == nil {
 		v.events = NewEventBudget()
 	}
+	v.batched = &batched{Model: model}
+	v.batched.loader, _ = model.(Loader)
 	v.scr = newScreen(term, h.obs.FirstOutput)
 	v.opts = []tea.ProgramOption{
 		// The visit reads and decodes the input (see inputDecoder): a
@@ -187,8 +192,11 @@ type sleepCheck struct{ reply chan bool }
 func (v *Visit) filter(m tea.Model, msg tea.Msg) tea.Msg {
 	if c, ok := msg.(sleepCheck); ok {
 		idle := time.Since(time.Unix(0, v.lastMsg.Load()))
-		c.reply <- idle >= v.h.cfg.Sleep && !v.model.Waiting()
+		c.reply <- idle >= v.h.cfg.Sleep && !v.model.Waiting() && len(v.batched.held) == 0
 		return nil
+	}
+	if h, ok := msg.(holdExpired); ok && (h.gen != v.batched.gen || len(v.batched.held) == 0) {
+		return nil // the hold ended when the load did: no Update, no View
 	}
 	v.lastMsg.Store(time.Now().UnixNano())
 	return filterMessages(m, msg)
@@ -200,7 +208,15 @@ func (v *Visit) filter(m tea.Model, msg tea.Msg) tea.Msg {
 // on the server. Messages Bubble Tea acts on itself (capabilities, mode
 // reports) pass.
 func filterMessages(_ tea.Model, msg tea.Msg) tea.Msg {
-	switch msg.(type) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		// Bubble Tea's own, sent from a goroutine as a program starts: it
+		// can land after sizes the visit sent since, and lay the screen
+		// out for an old size. The model has the start-up size already
+		// (NewVisit, deliver); every later one comes as a visitSize.
+		return nil
+	case visitSize:
+		return tea.WindowSizeMsg(msg)
 	case tea.SuspendMsg:
 		return tea.ResumeMsg{}
 	case tea.EnvMsg, tea.KeyReleaseMsg, tea.KeyboardEnhancementsMsg,
@@ -384,7 +400,7 @@ func (v *Visit) firstFrameKey() frameKey {
 // the terminal already shows the program's first frame (the cached one).
 func (v *Visit) start(shown bool) {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := tea.NewProgram(batched{v.model}, append(v.opts,
+	p := tea.NewProgram(v.batched, append(v.opts,
 		tea.WithContext(ctx),
 		tea.WithWindowSize(v.size.Width, v.size.Height),
 	)...)
@@ -450,42 +466,87 @@ func (v *Visit) deliverEvents(events []uv.Event) {
 			return // the visitor has gone: the rest of their input is moot
 		default:
 		}
-		if len(b) == 1 {
-			v.deliver(b[0])
-		} else {
-			v.deliver(b)
-		}
+		v.deliver(eventBatch(b))
 	}
 }
 
 // maxBatch is the most events handed to the model as one message.
 const maxBatch = 32
 
+// holdMax bounds how long input waits for a model that is loading (see
+// Loader): a load stuck on a slow disk must not hold the visitor's keys,
+// Ctrl+C among them, for longer.
+const holdMax = 2 * time.Second
+
+// Loader is a Model that can say that what a key means depends on a
+// result still to come: a page being read in a tea.Cmd (say, a list
+// whose reload will move the selection). While it is loading, the host
+// holds the visitor's input and hands it over, in order, once the result
+// has been applied (at most holdMax later), so every key lands on the
+// screen it was pressed on, as it would if every command finished at
+// once. Loading is called on the program's goroutine, between Updates.
+type Loader interface {
+	Loading() bool
+}
+
 // eventBatch is input events that arrived together, for one Update each
 // and one View in all (see batched).
 type eventBatch []tea.Msg
 
-// batched is the model as a program sees it: the same model, which takes
-// an eventBatch message by message.
-type batched struct{ Model }
+// holdExpired releases input held since the hold numbered gen began.
+type holdExpired struct{ gen int }
 
-// Update hands each message of a batch to the model in turn.
-func (b batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	batch, ok := msg.(eventBatch)
-	if !ok {
+// batched is the model as a program sees it: the same model, which takes
+// an eventBatch message by message, and which holds input while the
+// model is loading (see Loader). One batched serves all of a visit's
+// programs; they run one after another, and a program never sleeps with
+// input held (see Visit.filter).
+type batched struct {
+	Model
+	loader Loader    // nil: the model never holds input
+	held   []tea.Msg // input waiting for a load to finish, in order
+	gen    int       // the number of the current hold
+}
+
+// Update hands each message of a batch to the model in turn, holding
+// the rest while the model is loading; any other message is applied at
+// once, and may end a hold (a load's result).
+func (b *batched) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	force, began := false, false
+	switch msg := msg.(type) {
+	case eventBatch:
+		began = len(b.held) == 0
+		b.held = append(b.held, msg...)
+	case holdExpired:
+		force = msg.gen == b.gen && len(b.held) > 0
+	default:
 		_, cmd := b.Model.Update(msg)
-		return b, cmd
+		cmds = append(cmds, cmd)
 	}
-	cmds := make([]tea.Cmd, 0, len(batch))
-	for _, m := range batch {
+	for len(b.held) > 0 && (force || !b.loading()) {
+		m := b.held[0]
+		b.held[0] = nil
+		b.held = b.held[1:]
 		_, cmd := b.Model.Update(m)
 		cmds = append(cmds, cmd)
 		// Let other visitors' goroutines (a frame due) run between
 		// Updates, rather than wait out the scheduler's 10 ms slice.
 		runtime.Gosched()
 	}
+	if len(b.held) == 0 {
+		b.held = nil
+	} else if began {
+		// A hold begins: bound it from its first key (keys that follow
+		// don't push the bound back).
+		b.gen++
+		gen := b.gen
+		cmds = append(cmds, tea.Tick(holdMax, func(time.Time) tea.Msg { return holdExpired{gen} }))
+	}
 	return b, tea.Batch(cmds...)
 }
+
+func (b *batched) loading() bool { return b.loader != nil && b.loader.Loading() }
 
 // report hands the model a fact about the terminal (the answer to the
 // background query every visit sends). A sleeping model takes it in
@@ -512,6 +573,13 @@ func (v *Visit) report(msg tea.Msg) {
 // pace waits until the limiter allows n events, and reports false if
 // done or closing comes first (the visit or the host is ending).
 func pace(l *rate.Limiter, n int, done, closing <-chan struct{}) bool {
+	select {
+	case <-done:
+		return false
+	case <-closing:
+		return false
+	default:
+	}
 	if l.AllowN(time.Now(), n) {
 		return true // the common case, without a reservation
 	}
@@ -549,6 +617,11 @@ func (v *Visit) keepReport(r tea.ModeReportMsg) {
 	}
 }
 
+// visitSize is a window size the visit sends its program, in the order
+// the transport reported it; the filter turns it into the WindowSizeMsg
+// the model takes, and drops Bubble Tea's own (see filterMessages).
+type visitSize tea.WindowSizeMsg
+
 // deliver sends msg to the program, waking it first if it sleeps.
 func (v *Visit) deliver(msg tea.Msg) {
 	size, resize := msg.(tea.WindowSizeMsg)
@@ -569,6 +642,9 @@ func (v *Visit) deliver(msg tea.Msg) {
 		}
 	}
 	v.scr.touch()
+	if resize {
+		msg = visitSize(size)
+	}
 	v.p.Send(msg) // returns at once if the program has ended
 }
 

@@ -76,13 +76,14 @@ func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 		switch {
 		case isPg && pgErr.Code == "23505" && pgErr.ConstraintName == "messages_pkey":
 			continue // another machine took the id: draw again
-		case err != nil && !isPg && !retried && ctx.Err() == nil:
+		case err != nil && deadConn(err) && !retried && ctx.Err() == nil:
 			// A pooled connection died with the database (a restart, a
 			// failover), and so, likely, did every other idle one: drop
 			// them all and try once more on a fresh one. Safe even if the
 			// first commit did land: the duplicate check finds it, and
 			// its id says it is this message.
 			retried = true
+			s.suspect.Store(true)
 			s.pool.Reset()
 			continue
 		case err != nil:
@@ -94,9 +95,24 @@ func (s *Store) Append(m inbox.Message) (inbox.Message, error) {
 		case dup != nil:
 			return inbox.Message{}, &inbox.DuplicateError{Stored: *dup}
 		}
+		s.suspect.Store(false)
 		return m, nil
 	}
 	return inbox.Message{}, fmt.Errorf("%w: no free message id", inbox.ErrStorage)
+}
+
+// deadConn reports whether err says the connection is gone rather than
+// that the database refused the statement: no answer at all (a network
+// error), or the server ending the session (class 57P: "terminating
+// connection due to administrator command" when it stops or restarts;
+// class 08: connection exceptions). A pooled connection left over from
+// before a restart fails its first use with the former.
+func deadConn(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, "57P") || strings.HasPrefix(pgErr.Code, "08")
 }
 
 // insert stores m unless it duplicates a recent message, which it returns.

@@ -46,8 +46,13 @@ type Store struct {
 	up       atomic.Bool // the listening connection is connected
 	wasUp    atomic.Bool // it has been connected once: a reconnect follows an outage
 	migrated atomic.Bool // the schema is applied
-	cancel   context.CancelFunc
-	done     chan struct{}
+	// suspect: the database may have gone away since the pool's idle
+	// connections were made (the listener lost its connection, or a
+	// query failed on a dead one): every acquire pings first, until a
+	// message is stored again.
+	suspect atomic.Bool
+	cancel  context.CancelFunc
+	done    chan struct{}
 }
 
 // Open connects to the database at rawURL, applies the schema's
@@ -97,6 +102,11 @@ func newStore(rawURL string) (*Store, error) {
 	}
 	cfg.ConnConfig.ConnectTimeout = connectTimeout
 	s := &Store{connCfg: cfg.ConnConfig.Copy(), secret: rawURL, now: time.Now, done: make(chan struct{})}
+	// pgxpool pings only connections idle for a second; after an outage
+	// a connection used just before it is as dead (see suspect).
+	cfg.ShouldPing = func(_ context.Context, p pgxpool.ShouldPingParams) bool {
+		return s.suspect.Load() || p.IdleDuration >= time.Second
+	}
 	if s.pool, err = pgxpool.NewWithConfig(context.Background(), cfg); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -159,6 +169,7 @@ func (s *Store) listen(ctx context.Context) {
 	for ctx.Err() == nil {
 		err := s.listenOnce(ctx, func() { wait = 100 * time.Millisecond })
 		s.up.Store(false)
+		s.suspect.Store(true)
 		if ctx.Err() != nil {
 			return
 		}

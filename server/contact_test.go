@@ -15,12 +15,12 @@ import (
 
 	"charm.land/log/v2"
 	"github.com/charmbracelet/x/ansi"
-	xvt "github.com/charmbracelet/x/vt"
 	"github.com/gofrs/flock"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // Keys as a terminal sends them.
@@ -55,23 +55,9 @@ func (vt *vterm) screen() string {
 	return emulate(vt.out.String(), vt.w, vt.h)
 }
 
-// emulate replays a terminal's output on an emulated w×h terminal
-// (charmbracelet/x/vt) and returns its screen, one line per row,
-// right-trimmed.
-func emulate(out string, w, h int) string {
-	e := xvt.NewEmulator(w, h)
-	// The emulator answers the program's queries (background colour,
-	// cursor position) on its input pipe; drain it so a write never blocks,
-	// and end the drain by closing the pipe's writing end (Emulator.Close
-	// would race with the drain's Read: x/vt v0.1.0 doesn't lock there).
-	drained := make(chan struct{})
-	go func() { _, _ = io.Copy(io.Discard, e); close(drained) }()
-	_, _ = e.WriteString(out)
-	scr := e.String()
-	_ = e.InputPipe().(io.Closer).Close()
-	<-drained
-	return scr
-}
+// emulate replays a terminal's output on an emulated w×h terminal and
+// returns its screen (testkit.Emulate).
+func emulate(out string, w, h int) string { return testkit.Emulate(out, w, h) }
 
 // waitScreen waits until the emulated screen shows every substr at once.
 func (vt *vterm) waitScreen(substrs ...string) string {
@@ -336,6 +322,9 @@ func TestContactHotkeysTypeIntoForm(t *testing.T) {
 	vt.waitScreen("enter write a message")
 	vt.send("1")
 	vt.waitScreen("Backend Engineer")
+	// The form still holds a draft: q asks once, and q again leaves.
+	vt.send("q")
+	vt.waitScreen("Not sent yet: q again quits")
 	vt.send("q")
 	if err := vt.wait(waitTimeout); err != nil {
 		t.Errorf("session after q: %v", err)

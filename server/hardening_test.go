@@ -1207,5 +1207,5 @@ func TestIPv6LimitsBySlash64(t *testing.T) {
 // contact form then panics in a Bubble Tea command.
 func breakSubmit(s *Server) {
 	s.runner = visit.New(visit.Config{Host: s.runner.Host(), Portfolio: s.pf, Logger: s.log,
-		Submit: visit.NewSubmitter(nil, s.stats, prometheus.NewRegistry())})
+		Submit: visit.NewSubmitter(nil, s.stats, prometheus.NewRegistry(), nil)})
 }

@@ -47,6 +47,8 @@ func TestMultibyteInputKeepsSession(t *testing.T) {
 	if out := vt.out.String(); strings.Contains(out, "more input than this app takes") {
 		t.Fatalf("disconnected after %d bytes of ordinary input", sent)
 	}
+	vt.send("q") // the form holds a draft: q asks first
+	vt.waitScreen("Not sent yet: q again quits")
 	vt.quit()
 }
 

@@ -199,6 +199,12 @@ func newMessageArea(st *Styles) *textarea.Model {
 	return &a
 }
 
+// hasDraft reports whether the form holds text that hasn't been sent
+// (a sent message is cleared from it, see result): leaving then asks first.
+func (p *contactPage) hasDraft() bool {
+	return p.name.Value() != "" || p.replyTo.Value() != "" || p.messageValue() != ""
+}
+
 // messageValue is the message typed so far.
 func (p *contactPage) messageValue() string {
 	if p.message == nil {

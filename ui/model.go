@@ -98,6 +98,9 @@ type Model struct {
 	mouse    bool
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
+	// quitAsked: a quit key was pressed with an unsent message in the
+	// form; the next quit key leaves, any other key stays (Esc only that).
+	quitAsked bool
 
 	// screen is the last rendered screen. Bubble Tea calls View after
 	// every message, including the many a session start brings that change
@@ -174,7 +177,15 @@ func New(pf *content.Portfolio, opts Options) *Model {
 // started (a message being stored, the inbox or statistics being read),
 // whose message must reach it.
 func (m *Model) Waiting() bool {
-	return m.contact.sending || (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
+	return m.contact.sending || m.Loading()
+}
+
+// Loading reports whether a page is being read (the owner's Inbox or
+// Stats): a key pressed meanwhile would act on what the result is about
+// to replace (a reload moves the selection to the message it keeps), so
+// the host holds input until the result is in (host.Loader).
+func (m *Model) Loading() bool {
+	return (m.stats != nil && m.stats.loading) || (m.inbox != nil && m.inbox.loading)
 }
 
 // restyles reports whether the terminal's background colour would switch
@@ -248,6 +259,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // handleKey gives a key (msg, raw as it came) to the page on screen if it
 // claims it, else takes the root's keys, and gives the page every other.
 func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
+	asked := m.quitAsked
+	m.quitAsked = false
+	if asked && msg.String() == "esc" {
+		return nil // asked before quitting with a draft: stay, where the visitor was
+	}
 	if m.page().Claims(msg) {
 		return m.updatePage(m.section, raw)
 	}
@@ -259,6 +275,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit):
+		if !asked && m.contact.hasDraft() {
+			// One key doesn't throw away a draft: ask once.
+			m.quitAsked = true
+			m.c.notice = "Not sent yet: " + msg.String() + " again quits, esc stays"
+			return nil
+		}
 		m.quit = true
 		return tea.Quit
 	case key.Matches(msg, k.Help):

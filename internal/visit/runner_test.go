@@ -45,7 +45,7 @@ func testRunner(t *testing.T) (*Runner, string) {
 	return New(Config{
 		Portfolio: pf,
 		Logger:    logger,
-		Submit:    NewSubmitter(service, st, prometheus.NewRegistry()),
+		Submit:    NewSubmitter(service, st, prometheus.NewRegistry(), logger),
 		Stats:     st,
 		Owner:     filestore.NewMailbox(store, state),
 	}), dir

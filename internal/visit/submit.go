@@ -2,8 +2,12 @@ package visit
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"sync/atomic"
+	"time"
+
+	"charm.land/log/v2"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -20,16 +24,30 @@ import (
 type Submitter struct {
 	service  *inbox.Service
 	stats    *stats.Stats
+	logger   *log.Logger
 	inflight atomic.Int64
+	wait     atomic.Int64 // a time.Duration; 0 is SubmitWait
 
 	stored, storageErrors prometheus.Counter
 }
 
+// SubmitWait is how long a visitor waits for the store at most, in every
+// channel: well inside the HTTP server's write timeout (the web door's is
+// three times it) and any proxy's, so a slow store (a locked table, a
+// stuck disk, both bounded by inbox.WriteTimeout themselves) gets a page
+// saying "couldn't be saved, please try again", with the text kept, never
+// an empty reply.
+const SubmitWait = 4 * time.Second
+
+// errSubmitWait is the cause when the store didn't answer in time.
+var errSubmitWait = fmt.Errorf("%w: the store did not answer within the wait", inbox.ErrStorage)
+
 // NewSubmitter registers its counters in reg.
-func NewSubmitter(service *inbox.Service, st *stats.Stats, reg prometheus.Registerer) *Submitter {
+func NewSubmitter(service *inbox.Service, st *stats.Stats, reg prometheus.Registerer, logger *log.Logger) *Submitter {
 	s := &Submitter{
 		service: service,
 		stats:   st,
+		logger:  logger,
 		stored: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "portfolio_messages_stored_total", Help: "Contact messages stored.",
 		}),
@@ -41,20 +59,61 @@ func NewSubmitter(service *inbox.Service, st *stats.Stats, reg prometheus.Regist
 	return s
 }
 
-// Submit stores sub.
+// SetWait changes how long Submit waits for the store (tests shorten it);
+// 0 is SubmitWait.
+func (s *Submitter) SetWait(d time.Duration) { s.wait.Store(int64(d)) }
+
+// Submit stores sub. It returns within SubmitWait: past it the visitor is
+// told the message couldn't be saved, while the write goes on until the
+// store's own timeout. If it lands after all, the message is stored, and
+// the visitor's retry of the same text finds it (the duplicate check) and
+// gets its receipt: nothing is stored twice.
 func (s *Submitter) Submit(sub inbox.Submission) (inbox.Receipt, error) {
+	type result struct {
+		r     inbox.Receipt
+		err   error
+		panic any // the store's panic, raised again on the caller's goroutine
+	}
+	done := make(chan result, 1)
 	// Counted so a shutdown waits for a message being stored.
 	s.inflight.Add(1)
-	defer s.inflight.Add(-1)
-	r, err := s.service.Submit(sub)
-	switch {
-	case err == nil && !r.Duplicate:
-		s.stored.Inc()
-		s.stats.Message()
-	case errors.Is(err, inbox.ErrStorage):
-		s.storageErrors.Inc()
+	go func() {
+		defer s.inflight.Add(-1)
+		defer func() {
+			if p := recover(); p != nil {
+				done <- result{panic: p}
+			}
+		}()
+		r, err := s.service.Submit(sub)
+		switch {
+		case err == nil && !r.Duplicate:
+			s.stored.Inc()
+			s.stats.Message()
+		case errors.Is(err, inbox.ErrStorage):
+			s.storageErrors.Inc()
+		}
+		done <- result{r: r, err: err}
+	}()
+	wait := time.Duration(s.wait.Load())
+	if wait <= 0 {
+		wait = SubmitWait
 	}
-	return r, err
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case res := <-done:
+		if res.panic != nil {
+			// Where the caller handles it as before (a UI command's
+			// panic ends that visit; net/http recovers a request's).
+			panic(res.panic)
+		}
+		return res.r, res.err
+	case <-t.C:
+		if s.logger != nil {
+			s.logger.Warn("message store slow: visitor told to try again", "wait", wait, "remote", sub.Remote)
+		}
+		return inbox.Receipt{}, errSubmitWait
+	}
 }
 
 // For is the contact form's SubmitFunc for one visitor: it adds who is

@@ -195,13 +195,18 @@ type Server struct {
 	log *log.Logger
 }
 
+// writeTimeout bounds writing an HTTP response, from the end of the
+// request's headers: a form's POST waits for the store at most
+// visit.SubmitWait, well inside it, so the visitor always gets a page.
+const writeTimeout = 3 * visit.SubmitWait
+
 // NewServer serves h on ln.
 func NewServer(ln net.Listener, h http.Handler, logger *log.Logger) *Server {
 	return &Server{Server: &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
+		WriteTimeout:      writeTimeout,
 		IdleTimeout:       time.Minute,
 	}, ln: ln, log: logger}
 }

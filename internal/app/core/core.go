@@ -92,7 +92,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		TotalPerHour: cfg.MessagesPerHourTotal,
 		Elsewhere:    elsewhere(pf),
 	})
-	c.Submit = visit.NewSubmitter(service, c.Stats, c.Registry)
+	c.Submit = visit.NewSubmitter(service, c.Stats, c.Registry, logger)
 	c.Host = host.New(host.Config{
 		Sleep:      cfg.UISleep,
 		Prestart:   cfg.UIPrestart,
