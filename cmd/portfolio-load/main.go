@@ -21,7 +21,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/pragyamugale/portfolio/load"
+	"github.com/pragyamugale/portfolio/internal/load"
 )
 
 func main() {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pragyamugale/portfolio/load"
+	"github.com/pragyamugale/portfolio/internal/load"
 )
 
 func TestExitCodes(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/store"
+	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/store"
 )
 
 // newImportCmd is `portfolio inbox import --from-dir DATA`: it copies a

@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/pgstore"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
-	"github.com/pragyamugale/portfolio/pgstore"
-	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/internal/stats"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }

@@ -38,10 +38,10 @@ import (
 	"github.com/spf13/pflag"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/inbox/filestore"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
 )
 
 // repoRoot is the module's root, two levels up from this package.

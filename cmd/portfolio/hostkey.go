@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
 )
 
 // newHostKeyCmd is `portfolio hostkey`: what the owner publishes so

@@ -20,7 +20,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
 )
 
 // hostkeyOutput runs `portfolio hostkey` with args and returns its

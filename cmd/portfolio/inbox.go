@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/config"
-	"github.com/pragyamugale/portfolio/store"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/store"
 )
 
 // listLimit is how many messages `portfolio inbox` lists by default.

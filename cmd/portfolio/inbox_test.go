@@ -14,9 +14,9 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/inbox/inboxtest"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/inbox/inboxtest"
 )
 
 // runInbox runs `portfolio args…` and returns its stdout and stderr, with

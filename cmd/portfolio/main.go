@@ -20,7 +20,7 @@ import (
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/app"
 	"github.com/pragyamugale/portfolio/internal/config"
-	"github.com/pragyamugale/portfolio/pgstore"
+	"github.com/pragyamugale/portfolio/internal/pgstore"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=…".

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/pflag"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
 )
 
 // flagEnv is every flag and the environment variable that sets it.

@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/internal/stats"
 )
 
 // newStatsCmd is `portfolio stats`: the owner reads the visitor statistics

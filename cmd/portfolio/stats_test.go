@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/internal/stats"
 )
 
 // writeTestStats counts a few visits today and yesterday into dir.

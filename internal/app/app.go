@@ -15,11 +15,11 @@ import (
 	"charm.land/log/v2"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/app/core"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/server"
 	"github.com/pragyamugale/portfolio/internal/webdoor"
-	"github.com/pragyamugale/portfolio/server"
 )
 
 // Config is the app's configuration, declared once in internal/config.

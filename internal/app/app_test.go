@@ -41,8 +41,8 @@ func deps(t *testing.T, pkg string) []string {
 // the config) know no store and no other door; the composition root
 // knows them all.
 func TestOnlyTheRootKnowsEveryDoorAndStore(t *testing.T) {
-	forbidden := []string{module + "pgstore", module + "store", module + "inbox/filestore", module + "server", module + "internal/webdoor", module + "internal/app", module + "internal/app/core"}
-	for _, pkg := range []string{"server", "web", "internal/webdoor", "internal/visit", "internal/admit", "internal/config"} {
+	forbidden := []string{module + "internal/pgstore", module + "internal/store", module + "internal/inbox/filestore", module + "internal/server", module + "internal/webdoor", module + "internal/app", module + "internal/app/core"}
+	for _, pkg := range []string{"internal/server", "internal/web", "internal/webdoor", "internal/visit", "internal/admit", "internal/config"} {
 		for _, d := range deps(t, pkg) {
 			if slices.Contains(forbidden, d) && d != module+pkg {
 				t.Errorf("%s imports %s", pkg, d)
@@ -50,7 +50,7 @@ func TestOnlyTheRootKnowsEveryDoorAndStore(t *testing.T) {
 		}
 	}
 	root := deps(t, "internal/app")
-	for _, want := range []string{"store", "server", "internal/webdoor", "internal/app/core"} {
+	for _, want := range []string{"internal/store", "internal/server", "internal/webdoor", "internal/app/core"} {
 		if !slices.Contains(root, module+want) {
 			t.Errorf("internal/app does not import %s", want)
 		}

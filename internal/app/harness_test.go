@@ -16,8 +16,8 @@ import (
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/testkit"
-	"github.com/pragyamugale/portfolio/stats"
 )
 
 // waitTimeout bounds every wait on the app; pollInterval is how often

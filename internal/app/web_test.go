@@ -7,10 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/stats/statstest"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/stats/statstest"
 )
 
 // TestWebContactStored posts the web page's form to a running server: the

@@ -10,7 +10,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/pragyamugale/portfolio/notify"
+	"github.com/pragyamugale/portfolio/internal/notify"
 )
 
 // Config is everything the portfolio is told at start, declared once:

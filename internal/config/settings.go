@@ -9,7 +9,7 @@ import (
 	"github.com/caarlos0/env/v11"
 	"github.com/spf13/pflag"
 
-	"github.com/pragyamugale/portfolio/notify"
+	"github.com/pragyamugale/portfolio/internal/notify"
 )
 
 // Setting is one setting of Config, as its tags declare it.

@@ -11,9 +11,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
 // Submitter is the one way a contact message is stored, from any form:

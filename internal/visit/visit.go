@@ -17,12 +17,12 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"golang.org/x/time/rate"
 
-	"github.com/pragyamugale/portfolio/commands"
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/host"
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/internal/commands"
+	"github.com/pragyamugale/portfolio/internal/host"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
 // Config is what every visit shares.

@@ -9,9 +9,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/log/v2"
 
-	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/inbox/filestore"
-	"github.com/pragyamugale/portfolio/ui"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
 // TestWatchInbox: every message stored reaches an owner's UI as

@@ -19,14 +19,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/visit"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/web"
-	"github.com/pragyamugale/portfolio/webterm"
+	"github.com/pragyamugale/portfolio/internal/web"
+	"github.com/pragyamugale/portfolio/internal/webterm"
 )
 
 // DoorOptions is what the web door shares with the other doors (see

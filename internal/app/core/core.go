@@ -19,16 +19,16 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/host"
-	"github.com/pragyamugale/portfolio/hostkeys"
-	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/host"
+	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/notify"
+	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/store"
+	"github.com/pragyamugale/portfolio/internal/ui"
 	"github.com/pragyamugale/portfolio/internal/visit"
-	"github.com/pragyamugale/portfolio/notify"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/store"
-	"github.com/pragyamugale/portfolio/ui"
 )
 
 // Core is what the doors share.

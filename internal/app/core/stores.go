@@ -7,8 +7,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/internal/config"
-	"github.com/pragyamugale/portfolio/stats"
-	"github.com/pragyamugale/portfolio/store"
+	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/store"
 )
 
 // openStore opens the store the config chooses, for serving: PostgreSQL

@@ -1,0 +1,301 @@
+// Package webterm is the browser's way into the UI host: a WebSocket
+// adapter that turns a browser's xterm.js into a [host.Terminal], so the
+// live terminal at /terminal runs the same visit as an SSH session.
+//
+// The wire protocol (see web/static/terminal.js): binary messages carry
+// terminal bytes both ways, keys from the browser and the app's output
+// from the server; a text message from the browser is the terminal's
+// size, {"cols":N,"rows":N}. The first message must be the size: the
+// visit starts with it.
+//
+// Binary messages mean UTF-8 is never split into text frames (xterm.js
+// decodes the byte stream across messages); output is written straight to
+// the socket with nothing queued, so a browser that stops reading slows
+// only its own visit, which the host then ends.
+package webterm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/pragyamugale/portfolio/internal/host"
+)
+
+// Defaults for Options.
+const (
+	// DefaultMaxMessage caps one message from the browser: a paste of
+	// this size already exceeds what the host takes as an open paste.
+	DefaultMaxMessage = 64 << 10
+	// sizeTimeout is how long a new socket may take to send its size.
+	sizeTimeout = 10 * time.Second
+	// maxSizeMessage caps a size message.
+	maxSizeMessage = 128
+)
+
+// Refusal is a visitor turned away before their visit starts (a limit):
+// the socket is closed with Code and Reason, which the page shows.
+type Refusal struct {
+	Code   websocket.StatusCode
+	Reason string // one short line for the visitor (≤ 123 bytes)
+}
+
+func (r *Refusal) Error() string { return r.Reason }
+
+// Options is how the adapter admits visitors and runs their visits.
+type Options struct {
+	// Admit is asked first, for every socket: a *Refusal (or another
+	// error) turns the visitor away, otherwise release is called when
+	// their socket ends. Connection and session-rate limits live here.
+	Admit func(r *http.Request) (release func(), err error)
+	// Visit runs the UI on term until the visit ends. open is the deep
+	// link the page was opened with, e.g. "projects/notelytix" (or "").
+	// Its error, if any, is logged by the caller; the socket is then
+	// closed with Goodbye().
+	Visit func(r *http.Request, term *Terminal, open string) error
+	// Goodbye is the reason the socket closes with after a visit; nil:
+	// a plain "the session has ended".
+	Goodbye func() string
+	// Clamp bounds a size the browser sends (as the SSH side bounds a
+	// pty's); nil leaves sizes as they come (at least 1×1).
+	Clamp func(host.Size) host.Size
+	// MaxMessage caps one message from the browser; 0 means
+	// DefaultMaxMessage. A larger one ends the socket.
+	MaxMessage int64
+	// Keepalive pings the browser this often and ends the visit of one
+	// that stops answering; 0 = never.
+	Keepalive time.Duration
+}
+
+// Handler serves the WebSocket. Sockets from other origins are refused
+// (the Origin must match the Host), so no other site can open a visit in
+// a visitor's name.
+func Handler(o Options) http.Handler {
+	if o.MaxMessage == 0 {
+		o.MaxMessage = DefaultMaxMessage
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The HTTP server's read and write timeouts are for pages; a
+		// visit lasts as long as the host's limits allow.
+		rc := http.NewResponseController(w)
+		_ = rc.SetReadDeadline(time.Time{})
+		_ = rc.SetWriteDeadline(time.Time{})
+		conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{CompressionMode: websocket.CompressionDisabled})
+		if err != nil {
+			return // Accept has answered
+		}
+		defer conn.CloseNow()
+		conn.SetReadLimit(o.MaxMessage)
+
+		release, err := o.Admit(r)
+		if err != nil {
+			var ref *Refusal
+			if !errors.As(err, &ref) {
+				ref = &Refusal{Code: websocket.StatusTryAgainLater, Reason: "The terminal is busy. Please try again later."}
+			}
+			_ = conn.Close(ref.Code, ref.Reason)
+			return
+		}
+		defer release()
+
+		term, err := newTerminal(r.Context(), conn, o.Clamp)
+		if err != nil {
+			_ = conn.Close(websocket.StatusPolicyViolation, "The terminal did not send its size.")
+			return
+		}
+		defer term.stop()
+		if o.Keepalive > 0 {
+			go term.keepalive(o.Keepalive)
+		}
+		_ = o.Visit(r, term, r.URL.Query().Get("open"))
+		reason := "The session has ended. Reload the page to start again."
+		if o.Goodbye != nil {
+			reason = o.Goodbye()
+		}
+		_ = term.closeWith(websocket.StatusNormalClosure, reason)
+	})
+}
+
+// Terminal is one browser's terminal, as the host sees it.
+type Terminal struct {
+	conn    *websocket.Conn
+	ctx     context.Context // ends when the socket does
+	cancel  context.CancelFunc
+	clamp   func(host.Size) host.Size
+	size    host.Size
+	resizes chan host.Size // holds the latest size not yet taken
+	reader  io.Reader      // the binary message being read, or nil
+	done    chan struct{}
+	once    sync.Once
+}
+
+var _ host.Terminal = (*Terminal)(nil)
+
+// sizeMsg is the browser's size message.
+type sizeMsg struct {
+	Cols int `json:"cols"`
+	Rows int `json:"rows"`
+}
+
+// newTerminal waits for the browser's first message, its size.
+func newTerminal(parent context.Context, conn *websocket.Conn, clamp func(host.Size) host.Size) (*Terminal, error) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	t := &Terminal{conn: conn, ctx: ctx, cancel: cancel, clamp: clamp,
+		resizes: make(chan host.Size, 1), done: make(chan struct{})}
+	sctx, scancel := context.WithTimeout(ctx, sizeTimeout)
+	defer scancel()
+	typ, r, err := conn.Reader(sctx)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	if typ != websocket.MessageText {
+		cancel()
+		return nil, errors.New("first message is not the size")
+	}
+	if t.size, err = t.readSize(r); err != nil {
+		cancel()
+		return nil, err
+	}
+	return t, nil
+}
+
+// readSize reads a size message.
+func (t *Terminal) readSize(r io.Reader) (host.Size, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxSizeMessage+1))
+	if err != nil {
+		return host.Size{}, err
+	}
+	var m sizeMsg
+	if len(b) > maxSizeMessage || json.Unmarshal(b, &m) != nil || m.Cols < 1 || m.Rows < 1 {
+		return host.Size{}, errors.New("bad size message")
+	}
+	s := host.Size{Width: m.Cols, Height: m.Rows}
+	if t.clamp != nil {
+		s = t.clamp(s)
+	}
+	return s, nil
+}
+
+// Read returns the visitor's key bytes, taking size messages on the way.
+// A binary message is passed on as it comes, in as many reads as it
+// takes: a character split across two messages reaches the host's
+// decoder whole.
+func (t *Terminal) Read(p []byte) (int, error) {
+	for {
+		if t.reader != nil {
+			n, err := t.reader.Read(p)
+			if errors.Is(err, io.EOF) {
+				t.reader = nil
+				if n == 0 {
+					continue
+				}
+				err = nil
+			}
+			if err != nil {
+				t.gone()
+			}
+			return n, err
+		}
+		typ, r, err := t.conn.Reader(t.ctx)
+		if err != nil {
+			t.gone()
+			return 0, err
+		}
+		if typ == websocket.MessageBinary {
+			t.reader = r
+			continue
+		}
+		s, err := t.readSize(r)
+		if err != nil {
+			_ = t.closeWith(websocket.StatusPolicyViolation, "The terminal sent something this server doesn't understand.")
+			return 0, err
+		}
+		t.resize(s)
+	}
+}
+
+// resize offers the latest size: one not yet taken is replaced, so a
+// storm of resizes costs the host one redraw, at the last size.
+func (t *Terminal) resize(s host.Size) {
+	select {
+	case <-t.resizes:
+	default:
+	}
+	select {
+	case t.resizes <- s:
+	default:
+	}
+}
+
+// Write sends output as one binary message. It blocks while the browser
+// doesn't read, queueing nothing.
+func (t *Terminal) Write(p []byte) (int, error) {
+	if err := t.conn.Write(t.ctx, websocket.MessageBinary, p); err != nil {
+		t.gone()
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Environ is what xterm.js is: a 256-colour xterm with true colour.
+func (t *Terminal) Environ() []string {
+	return []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
+}
+
+// Size is the size the browser sent first.
+func (t *Terminal) Size() host.Size { return t.size }
+
+// Resizes delivers the browser's later sizes, the latest only.
+func (t *Terminal) Resizes() <-chan host.Size { return t.resizes }
+
+// Done is closed when the browser has gone.
+func (t *Terminal) Done() <-chan struct{} { return t.done }
+
+// Close drops the socket at once (the host calls it when output is stuck).
+func (t *Terminal) Close() error {
+	t.gone()
+	return t.conn.CloseNow()
+}
+
+// closeWith ends the socket with a close message the page shows.
+func (t *Terminal) closeWith(code websocket.StatusCode, reason string) error {
+	defer t.gone()
+	return t.conn.Close(code, reason)
+}
+
+// gone marks the browser as gone.
+func (t *Terminal) gone() { t.once.Do(func() { close(t.done) }) }
+
+// stop releases the terminal's context after the visit.
+func (t *Terminal) stop() {
+	t.gone()
+	t.cancel()
+}
+
+// keepalive pings the browser every interval; one that doesn't answer
+// within it is gone.
+func (t *Terminal) keepalive(every time.Duration) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		select {
+		case <-t.done:
+			return
+		case <-tick.C:
+			ctx, cancel := context.WithTimeout(t.ctx, every)
+			err := t.conn.Ping(ctx)
+			cancel()
+			if err != nil {
+				_ = t.Close()
+				return
+			}
+		}
+	}
+}
