@@ -195,7 +195,7 @@ func (s *Server) Listen() error {
 		ln = &proxyproto.Listener{
 			Listener:          ln,
 			ReadHeaderTimeout: s.cfg.HandshakeTimeout,
-			Policy:            func(net.Addr) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
+			ConnPolicy:        func(proxyproto.ConnPolicyOptions) (proxyproto.Policy, error) { return proxyproto.REQUIRE, nil },
 		}
 	}
 	s.mu.Lock()

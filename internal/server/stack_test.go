@@ -94,8 +94,6 @@ func (s *stack) doors() []core.Door {
 	return []core.Door{s.Server, s.http}
 }
 
-// stop starts a shutdown (see core.Stop).
-func (s *stack) stop() { s.core.Stop(s.doors()...) }
 
 func (s *stack) Shutdown(ctx context.Context) error { return s.core.Shutdown(ctx, s.doors()...) }
 func (s *stack) Close() error                       { return s.core.Close(s.doors()...) }

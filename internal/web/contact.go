@@ -122,13 +122,6 @@ func fieldReason(fe inbox.FieldError) string {
 	return string(r) + "."
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 // sentID is what a message id looks like; anything else in the thank-you
 // page's address is not shown.
 var sentID = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
