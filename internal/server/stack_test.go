@@ -94,7 +94,6 @@ func (s *stack) doors() []core.Door {
 	return []core.Door{s.Server, s.http}
 }
 
-
 func (s *stack) Shutdown(ctx context.Context) error { return s.core.Shutdown(ctx, s.doors()...) }
 func (s *stack) Close() error                       { return s.core.Close(s.doors()...) }
 
