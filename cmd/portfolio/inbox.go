@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/pragyamugale/portfolio/internal/app/core"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/store"
@@ -38,7 +39,7 @@ func storeOf(cfg *config.Config) ownerStore {
 func (o ownerStore) open(cmd *cobra.Command) (store.Store, error) {
 	opts := o()
 	opts.Warn = func(s string) { fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", s) }
-	return store.Open(cmd.Context(), opts)
+	return core.OpenStore(cmd.Context(), opts)
 }
 
 // newInboxCmd is `portfolio inbox`: the owner reads and tidies messages on

@@ -18,11 +18,11 @@ const openTimeout = 30 * time.Second
 // shape of Store.
 type dbStore struct{ *pgstore.Store }
 
-// openDatabase opens the database. The server serves even if it can't be
+// OpenDatabase opens the PostgreSQL database of o.DatabaseURL. The server serves even if it can't be
 // reached right now (a failover: messages wait for it); a database that
 // refuses us stops the start, so the owner learns at deploy time, not
 // from a visitor whose message was refused.
-func openDatabase(ctx context.Context, o Options) (Store, error) {
+func OpenDatabase(ctx context.Context, o Options) (Store, error) {
 	if !o.Serving {
 		pg, err := pgstore.Open(ctx, o.DatabaseURL)
 		if err != nil {

@@ -26,10 +26,10 @@ type dirStore struct {
 	err  error
 }
 
-// openDir opens the data directory. For the server it locks and repairs
+// OpenDir opens the data directory o.DataDir. For the server it locks and repairs
 // the log and reads the marks at once; for the owner's commands nothing
 // is read before it is needed (`portfolio stats` never reads messages).
-func openDir(o Options) (Store, error) {
+func OpenDir(o Options) (Store, error) {
 	d := &dirStore{o: o}
 	if !o.Serving {
 		return d, nil

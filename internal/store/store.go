@@ -85,15 +85,10 @@ type Options struct {
 	Warn func(string)
 }
 
-// Open opens the store the options choose: PostgreSQL when DatabaseURL
-// is set, otherwise the data directory. Errors name the option at fault
-// (--database-url or --data-dir) and never show the database's password.
-func Open(ctx context.Context, o Options) (Store, error) {
-	if o.DatabaseURL != "" {
-		return openDatabase(ctx, o)
-	}
-	return openDir(o)
-}
+// Which of the two a portfolio uses is chosen in one place, the
+// composition root (internal/app/core.OpenStore), for the server and the
+// owner's commands alike. Errors name the option at fault (--database-url
+// or --data-dir) and never show the database's password.
 
 // warn is o.Warn, or nothing.
 func (o Options) warn(s string) {

@@ -11,11 +11,19 @@ import (
 	"github.com/pragyamugale/portfolio/internal/store"
 )
 
-// openStore opens the store the config chooses, for serving: PostgreSQL
-// with --database-url, otherwise the data directory (see store.Open, the
-// one place that chooses).
+// OpenStore opens the store o chooses: PostgreSQL with --database-url,
+// otherwise the data directory. It is the one place that chooses, for the
+// server (openStore) and the owner's commands alike.
+func OpenStore(ctx context.Context, o store.Options) (store.Store, error) {
+	if o.DatabaseURL != "" {
+		return store.OpenDatabase(ctx, o)
+	}
+	return store.OpenDir(o)
+}
+
+// openStore opens the config's store for serving.
 func openStore(cfg config.Config, logger *log.Logger) (store.Store, error) {
-	return store.Open(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
+	return OpenStore(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
 }
 
 // openStats starts the visitor statistics in st.
