@@ -1,12 +1,14 @@
 // Package testkit holds the few helpers that tests of several packages
-// share: a loopback HTTP stand-in and a bounded wait. Tests only listen
-// on 127.0.0.1.
+// share: a loopback HTTP stand-in, a bounded wait and the switch for slow
+// tests (SlowEnv). Tests only listen on 127.0.0.1.
 package testkit
 
 import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -37,5 +39,34 @@ func Eventually(timeout, poll time.Duration, cond func() bool) bool {
 			return false
 		}
 		time.Sleep(poll)
+	}
+}
+
+// SlowEnv is the environment variable that turns on the soak, load and
+// image-build tests: the ones that take tens of seconds to minutes on a
+// 2-core machine or measure the machine more than the code (TestLoad,
+// TestDockerBuiltBinary, the load tool's long runs). The README's
+// `go test ./...` leaves them out so it stays quick and green beside
+// other work; .ci/run sets it for a step of its own, where they never
+// skip.
+const SlowEnv = "PORTFOLIO_SLOW_TESTS"
+
+// SlowEnabled reports whether SlowEnv is set to a true value ("1",
+// "true", "yes"; anything else, or unset, is off).
+func SlowEnabled() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv(SlowEnv))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// Slow marks t as a soak, load or image-build test: it skips unless
+// SlowEnv is set (CI's slow step sets it, see .ci/run). why says what
+// makes it slow.
+func Slow(t testing.TB, why string) {
+	t.Helper()
+	if !SlowEnabled() {
+		t.Skipf("%s: a slow test (%s); run it with %s=1", t.Name(), why, SlowEnv)
 	}
 }
