@@ -205,7 +205,8 @@ func TestVisitEndsWhenVisitorLeaves(t *testing.T) {
 // bytes before anything else, and its program's identical frame is not
 // sent again. A visit without a key, or with another, isn't.
 func TestFirstFrameCached(t *testing.T) {
-	h := New(Config{Sleep: time.Hour, Prestart: 100})
+	obs := &observer{}
+	h := New(Config{Sleep: time.Hour, Prestart: 100, Observer: obs})
 	type key struct{ theme string }
 	first := newFakeTerminal(44, 11)
 	wait := run(t, h.NewVisit(first, &counter{}, Options{FirstFrame: key{"dark"}}))
@@ -221,9 +222,13 @@ func TestFirstFrameCached(t *testing.T) {
 
 	second := newFakeTerminal(44, 11)
 	model := &counter{}
-	wait = run(t, h.NewVisit(second, model, Options{FirstFrame: key{"dark"}}))
+	v := h.NewVisit(second, model, Options{FirstFrame: key{"dark"}})
+	wait = run(t, v)
 	second.waitOutput(t, "count 0 at 44x11")
-	time.Sleep(100 * time.Millisecond) // the program's first frame (dropped) comes on its first tick
+	// The program's first frame (dropped) comes on its first tick.
+	if !eventually(waitTimeout, func() bool { return obs.starts.Load() == 2 && programDrew(v) }) {
+		t.Fatal("the second visit's program never drew its first frame")
+	}
 	second.send(t, "+")
 	model.waitState(t, "count 1")
 	out := second.output()

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 func openTestStore(t *testing.T, dir string) *Store {
@@ -576,19 +578,11 @@ func TestAppendStuckDisk(t *testing.T) {
 		t.Fatalf("Append while stuck = %v", err)
 	}
 	close(ff.block) // the disk thaws: the late write lands, then is undone
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testkit.Wait(t, 5*time.Second, "the store to come unstuck after the write returned", func() bool {
 		s.mu.Lock()
-		stuck := s.stuck
-		s.mu.Unlock()
-		if !stuck {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the store stayed stuck after the write returned")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		defer s.mu.Unlock()
+		return !s.stuck
+	})
 	if after := readFile(t, s.Path()); !bytes.Equal(before, after) {
 		t.Fatalf("a write that timed out stayed in the log:\n%q", after)
 	}

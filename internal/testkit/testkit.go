@@ -42,6 +42,21 @@ func Eventually(timeout, poll time.Duration, cond func() bool) bool {
 	}
 }
 
+// Wait polls cond until it holds and fails the test if timeout passes
+// first: a bound against a hang, never a timing assertion. what names
+// the condition in the failure.
+func Wait(t testing.TB, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	if !Eventually(timeout, Poll, cond) {
+		t.Fatalf("gave up after %s waiting for %s", timeout, what)
+	}
+}
+
+// Poll is how often Wait checks its condition: often enough that a test
+// waits no more than a few milliseconds past the event, rarely enough
+// that a hundred waiting tests don't keep a busy core busier.
+const Poll = 10 * time.Millisecond
+
 // SlowEnv is the environment variable that turns on the soak, load and
 // image-build tests: the ones that take tens of seconds to minutes on a
 // 2-core machine or measure the machine more than the code (TestLoad,
