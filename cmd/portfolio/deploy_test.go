@@ -824,6 +824,7 @@ func buildLikeDockerfile(t *testing.T, dir, version string) string {
 	t.Logf("go %s (env %v)", strings.Join(args, " "), g.env)
 	done := make(chan struct{})
 	var outb []byte
+	start := time.Now()
 	go func() { outb, err = cmd.CombinedOutput(); close(done) }()
 	select {
 	case <-done:
@@ -834,6 +835,9 @@ func buildLikeDockerfile(t *testing.T, dir, version string) string {
 	}
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, outb)
+	}
+	if fi, err := os.Stat(out); err == nil {
+		t.Logf("built in %s: %.1f MiB", time.Since(start).Round(10*time.Millisecond), float64(fi.Size())/(1<<20))
 	}
 	return out
 }
