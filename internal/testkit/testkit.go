@@ -4,10 +4,12 @@
 package testkit
 
 import (
+	"flag"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +85,24 @@ func Slow(t testing.TB, why string) {
 	t.Helper()
 	if !SlowEnabled() {
 		t.Skipf("%s: a slow test (%s); run it with %s=1", t.Name(), why, SlowEnv)
+	}
+}
+
+// WaitingParallel is how many parallel tests a package whose tests mostly
+// wait (on loopback round trips, timers, a real ssh in tmux) runs at once
+// by default. go test's default is GOMAXPROCS, 2 on this project's
+// machine: such a package would then spend most of its time idle.
+const WaitingParallel = 6
+
+// DefaultParallel sets -test.parallel to n unless the command line sets
+// it. Call it from TestMain, before m.Run.
+func DefaultParallel(n int) {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		_ = flag.Set("test.parallel", strconv.Itoa(n))
 	}
 }
