@@ -102,6 +102,28 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		if n == 0 {
 			return events, true
 		}
+		if k, ok := ev.(uv.KeyPressEvent); ok && !utf8.ValidString(k.Text) {
+			// The library's grapheme segmenter joins a Prepend character
+			// (U+0D4E, U+0600–U+0605…) with the bytes after it even when
+			// they aren't a character yet: wait for the rest, as for any
+			// partial character, or key the valid part alone.
+			if !expired && n == len(buf) {
+				return events, true
+			}
+			ev, n = validKey(k)
+		}
+		if k, ok := ev.(uv.KeyPressEvent); ok && strings.ContainsFunc(k.Text, controlRune) {
+			// A key's text is what the key types: never a control
+			// character, whatever a kitty-protocol report (CSI …;…;27u)
+			// claims.
+			k.Text = strings.Map(func(r rune) rune {
+				if controlRune(r) {
+					return -1
+				}
+				return r
+			}, k.Text)
+			ev = k
+		}
 		// A sequence that may be incomplete waits for the rest, until
 		// escTimeout after its first byte (the visit's timer is pushed
 		// back by later input only for an open control string, so a stray
@@ -162,6 +184,31 @@ func internal(ev uv.Event) bool {
 	name := reflect.TypeOf(ev).Name()
 	return name != "" && !unicode.IsUpper([]rune(name)[0])
 }
+
+// validKey is k with only the valid UTF-8 its text starts with (at least
+// one character: the library never keys an invalid first byte), and that
+// text's length.
+func validKey(k uv.KeyPressEvent) (uv.KeyPressEvent, int) {
+	text := k.Text
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, w := utf8.DecodeRuneInString(text[i:]); w == 1 {
+				text = text[:i]
+				break
+			}
+		}
+	}
+	k.Text = text
+	if r, w := utf8.DecodeRuneInString(text); w == len(text) {
+		k.Code = r
+	} else {
+		k.Code = uv.KeyExtended
+	}
+	return k, len(text)
+}
+
+// controlRune reports whether r is a C0 or C1 control character or DEL.
+func controlRune(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // validRunes is the paste's text without invalid UTF-8, as Bubble Tea
 // delivers it.

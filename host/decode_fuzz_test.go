@@ -184,3 +184,63 @@ func plainText(b []byte) bool {
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// TestDecoderPrependThenSplitCharacter: a Prepend character (the
+// Malayalam dot reph U+0D4E, an Arabic number sign U+0600–U+0605) groups
+// with the character after it into one grapheme cluster. When that
+// character's bytes are split between reads, or invalid, the library
+// made a key of the Prepend character and the partial bytes (invalid
+// UTF-8), and the rest of the character was lost. Found by FuzzDecode.
+func TestDecoderPrependThenSplitCharacter(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		chunks []string
+		want   string // the keys' text, in order
+	}{
+		{"malayalam dot reph, the consonant split", []string{"\u0d4e\xe0\xb4", "\x95"}, "\u0d4eക"},
+		{"arabic number sign, the digit split", []string{"\u0600\xd9", "\xa3"}, "\u0600٣"},
+		{"arabic number sign, an invalid byte after", []string{"\u0604\xa70"}, "\u06040"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var typed strings.Builder
+			for _, ev := range decodeChunks(tc.chunks...) {
+				if k, ok := ev.(uv.KeyPressEvent); ok {
+					if !utf8.ValidString(k.Text) {
+						t.Errorf("key text %q is not valid UTF-8", k.Text)
+					}
+					typed.WriteString(k.Text)
+				}
+			}
+			if typed.String() != tc.want {
+				t.Errorf("keys say %q, want %q", typed.String(), tc.want)
+			}
+		})
+	}
+}
+
+// TestDecoderKeyTextHasNoControls: a kitty-protocol key report carries
+// the text the key types as code points (CSI code;mods;text u); a visitor
+// can claim any, ESC and C1 included. Key text never holds a control
+// character. Found by FuzzDecode.
+func TestDecoderKeyTextHasNoControls(t *testing.T) {
+	for in, want := range map[string]string{
+		"\x1b[0;;1u":        "",
+		"\x1b[97;;27u":      "",
+		"\x1b[97;;97:27u":   "a",
+		"\x1b[97;;155:98u":  "b",
+		"\x1b[97;;97:98u":   "ab",
+		"\x1b[97;;1488u":    "א",
+		"\x1b[97;;127:99u":  "c",
+		"\x1b[97;;13:10:9u": "",
+	} {
+		var text strings.Builder
+		for _, ev := range decodeChunks(in) {
+			if k, ok := ev.(uv.KeyPressEvent); ok {
+				text.WriteString(k.Text)
+			}
+		}
+		if text.String() != want {
+			t.Errorf("%q: key text %q, want %q", in, text.String(), want)
+		}
+	}
+}
