@@ -2,6 +2,7 @@ package host
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,6 +31,9 @@ type inputDecoder struct {
 	buf     []byte // input not decoded yet
 	paste   []byte // the open bracketed paste's text
 	pasting bool
+	// unended: buf is a control string (OSC, DCS…) that the last scan
+	// found without its end.
+	unended bool
 }
 
 // feed adds input and returns the events it completes. more reports that
@@ -37,7 +41,15 @@ type inputDecoder struct {
 // expire if nothing else arrives within escTimeout.
 func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 	d.buf = append(d.buf, p...)
-	events, more = d.scan(false)
+	if d.unended && !slices.ContainsFunc(p, endsString) {
+		// The control string goes on, and its end isn't in p: decoding
+		// it again would find what the last scan found, at a cost that
+		// grows with the string (a visitor sending one a byte a read
+		// would cost seconds of CPU before it reached the cap).
+		more = true
+	} else {
+		events, more = d.scan(false)
+	}
 	if len(d.buf) > maxPending && !d.overflow() {
 		// No key or reply is this long: whatever it is has ended.
 		events = append(events, d.expire()...)
@@ -70,8 +82,11 @@ func (d *inputDecoder) overflow() bool {
 // openString reports whether the undecoded input is an unfinished control
 // string (OSC, DCS, APC, PM, SOS): unlike a short ambiguous prefix it may
 // legitimately take a while to arrive, and overflow caps its size.
-func (d *inputDecoder) openString() bool {
-	b := d.buf
+func (d *inputDecoder) openString() bool { return openString(d.buf) }
+
+// openString reports whether b starts a control string (OSC, DCS, APC,
+// PM, SOS).
+func openString(b []byte) bool {
 	if len(b) > 0 && b[0] == ansi.ESC {
 		b = b[1:]
 		return len(b) > 0 && strings.IndexByte("]P_^X", b[0]) >= 0
@@ -88,6 +103,7 @@ func (d *inputDecoder) expire() []uv.Event {
 
 func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 	buf := d.buf
+	d.unended = false
 	defer func() {
 		// Keep the undecoded rest at the front of the buffer, so it
 		// doesn't grow with the session.
@@ -155,6 +171,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		switch ev := ev.(type) {
 		case uv.UnknownEvent:
 			if wait {
+				d.unended = openString(buf)
 				return events, true
 			}
 			events = append(events, ev)
@@ -205,6 +222,13 @@ func validKey(k uv.KeyPressEvent) (uv.KeyPressEvent, int) {
 		k.Code = uv.KeyExtended
 	}
 	return k, len(text)
+}
+
+// endsString reports whether b may end (or cancel) a control string in
+// the library's decoder: BEL (an OSC's end), ESC (of ST, or any other),
+// the 8-bit ST, CAN and SUB.
+func endsString(b byte) bool {
+	return b == ansi.BEL || b == ansi.ESC || b == ansi.ST || b == ansi.CAN || b == ansi.SUB
 }
 
 // controlRune reports whether r is a C0 or C1 control character or DEL.

@@ -1,6 +1,8 @@
 package host
 
 import (
+	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -88,6 +90,13 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, cut uint16, size uint32) {
 		in := expand(data, size)
 		n := int(cut)%readSize + 1
+		if len(in) > 4<<10 {
+			// Long inputs in reads of 256 bytes and up: decodeFuzz's
+			// second decoder scans an open control string again on every
+			// read, which a byte a read makes cost seconds at the cap
+			// (as the decoder did before; BenchmarkDecodeOpenStringByteAtATime).
+			n = max(n, 256)
+		}
 
 		events, overflowed := decodeFuzz(t, in, n)
 		for _, ev := range events {
@@ -142,14 +151,25 @@ func FuzzDecode(f *testing.F) {
 // decodeFuzz feeds in to a new decoder in reads of n bytes, as a visit
 // does: it stops at an overflow (the visit ends there), checks the caps
 // after every read, and expires what is left at the end.
+//
+// A second decoder, made to scan again on every read (as before reads
+// that can't end an open control string were skipped), must decode
+// alike.
 func decodeFuzz(t *testing.T, in []byte, n int) (events []uv.Event, overflowed bool) {
 	t.Helper()
-	var d inputDecoder
+	var d, rescan inputDecoder
 	for len(in) > 0 {
 		p := in[:min(n, len(in))]
 		in = in[len(p):]
-		evs, _ := d.feed(p)
+		evs, more := d.feed(p)
+		rescan.unended = false
+		if revs, rmore := rescan.feed(p); !reflect.DeepEqual(evs, revs) || more != rmore || !bytes.Equal(d.buf, rescan.buf) {
+			t.Fatalf("after %q: %#v, more %v, %q pending; scanning everything again: %#v, more %v, %q pending", p, evs, more, d.buf, revs, rmore, rescan.buf)
+		}
 		events = append(events, evs...)
+		if d.overflow() != rescan.overflow() {
+			t.Fatalf("overflow %v, scanning everything again %v", d.overflow(), rescan.overflow())
+		}
 		if d.overflow() {
 			return events, true
 		}
@@ -241,6 +261,21 @@ func TestDecoderKeyTextHasNoControls(t *testing.T) {
 		}
 		if text.String() != want {
 			t.Errorf("%q: key text %q, want %q", in, text.String(), want)
+		}
+	}
+}
+
+// BenchmarkDecodeOpenStringByteAtATime: an OSC left open and sent a byte
+// a read up to the 64 KiB cap: the CPU one visitor can cost before
+// overflow ends their visit. Scanning the whole open string again on
+// every read made it quadratic (9.4 s on a busy 2-core machine); reads
+// that can't end it are no longer scanned (0.7 ms).
+func BenchmarkDecodeOpenStringByteAtATime(b *testing.B) {
+	for b.Loop() {
+		var d inputDecoder
+		d.feed([]byte("\x1b]52;c;"))
+		for !d.overflow() {
+			d.feed([]byte("A"))
 		}
 	}
 }
