@@ -65,6 +65,13 @@ func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 // the server's memory and, through re-scans, a core.
 const maxOpenSequence = 64 << 10
 
+// maxSequence is the longest input waited on as one sequence that may be
+// incomplete, other than a control string (a paste's text is taken as it
+// comes): far above any key or reply (a kitty key report with its text,
+// an SGR mouse report), and low enough that decoding it again on every
+// read costs little.
+const maxSequence = 1 << 10
+
 // maxPending caps the input kept waiting for the rest of a sequence
 // (outside a paste, whose text is taken as it comes). It is above
 // maxOpenSequence, so an open control string that long is caught by
@@ -144,7 +151,11 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		// escTimeout after its first byte (the visit's timer is pushed
 		// back by later input only for an open control string, so a stray
 		// byte can't hold input forever).
-		wait := !expired
+		//
+		// Nor does a sequence past maxSequence that isn't a control
+		// string: no key or reply is that long, and waiting would decode
+		// it again on every read, its cost growing with it.
+		wait := !expired && (len(buf) <= maxSequence || openString(buf))
 		if d.pasting {
 			switch ev := ev.(type) {
 			case uv.PasteEndEvent:
@@ -162,6 +173,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 				}
 			case uv.UnknownEvent:
 				if wait {
+					d.unended = openString(buf)
 					return events, true
 				}
 			}
