@@ -57,6 +57,10 @@ func TestWebTerminalLimits(t *testing.T) {
 	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.MaxConnsPerIP = 1; c.SessionRate = 2 })
 
 	first := dialTerminal(t, ts, "")
+	// A socket is admitted after its handshake, on the server's own
+	// goroutine: the second must come after the first is in, or either
+	// may be the one refused.
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 1 })
 	second := dialTerminal(t, ts, "")
 	if ce := closeOf(t, second); ce.Code != websocket.StatusTryAgainLater || !strings.Contains(ce.Reason, "from your address") {
 		t.Errorf("second socket from one address closed with %v", ce)
