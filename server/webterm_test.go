@@ -71,6 +71,7 @@ func TestWebTerminalLimits(t *testing.T) {
 	// The rate (2 a minute): the first socket and this one spend it (the
 	// second was refused before the rate counted it).
 	third := dialTerminal(t, ts, "")
+	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 1 })
 	third.CloseNow()
 	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
 	fourth := dialTerminal(t, ts, "")
