@@ -133,7 +133,7 @@ func TestMemoryReleaser(t *testing.T) {
 	}}
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(times) }
 	r.freed(60)
-	time.Sleep(20 * time.Millisecond)
+	time.Sleep(20 * time.Millisecond) // a negative check: no release comes
 	if n := count(); n != 0 {
 		t.Fatalf("released after 60 of 100 bytes")
 	}
@@ -147,7 +147,7 @@ func TestMemoryReleaser(t *testing.T) {
 	if !eventually(waitTimeout, func() bool { return count() == 2 }) {
 		t.Fatalf("memory freed after a release was never released")
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // a negative check: no third release
 	mu.Lock()
 	defer mu.Unlock()
 	if len(times) != 2 {
