@@ -42,6 +42,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // repoRoot is the module's root, two levels up from this package.
@@ -856,6 +857,7 @@ func buildLikeDockerfile(t *testing.T, dir, version string) string {
 	t.Logf("go %s (env %v)", strings.Join(args, " "), g.env)
 	done := make(chan struct{})
 	var outb []byte
+	start := time.Now()
 	go func() { outb, err = cmd.CombinedOutput(); close(done) }()
 	select {
 	case <-done:
@@ -866,6 +868,9 @@ func buildLikeDockerfile(t *testing.T, dir, version string) string {
 	}
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, outb)
+	}
+	if fi, err := os.Stat(out); err == nil {
+		t.Logf("built in %s: %.1f MiB", time.Since(start).Round(10*time.Millisecond), float64(fi.Size())/(1<<20))
 	}
 	return out
 }
@@ -955,22 +960,20 @@ func (p *proc) exited() bool {
 func (p *proc) waitReady(t *testing.T) gossh.PublicKey {
 	t.Helper()
 	client := &http.Client{Timeout: time.Second}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
+	var err error
+	healthy := testkit.Eventually(15*time.Second, testkit.Poll, func() bool {
 		if p.exited() {
 			t.Fatalf("server exited before serving: %v\n%s", p.err, p.stderr.String())
 		}
-		resp, err := client.Get("http://" + p.httpAddr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
+		var resp *http.Response
+		if resp, err = client.Get("http://" + p.httpAddr + "/healthz"); err != nil {
+			return false
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server not healthy within 15s: %v\n%s", err, p.stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	if !healthy {
+		t.Fatalf("server not healthy within 15s: %v\n%s", err, p.stderr.String())
 	}
 	c, hk := sshDial(t, p.sshAddr)
 	c.Close()
@@ -1025,12 +1028,8 @@ func openPty(t *testing.T, c *gossh.Client) *ptySession {
 
 func (p *ptySession) waitFor(t *testing.T, substr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(ansi.Strip(p.out.String()), substr) {
-		if time.Now().After(deadline) {
-			t.Fatalf("screen never showed %q; got:\n%s", substr, ansi.Strip(p.out.String()))
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !testkit.Eventually(10*time.Second, testkit.Poll, func() bool { return strings.Contains(ansi.Strip(p.out.String()), substr) }) {
+		t.Fatalf("screen never showed %q; got:\n%s", substr, ansi.Strip(p.out.String()))
 	}
 }
 
@@ -1153,9 +1152,7 @@ func storedFrom(t *testing.T, dir, name string) inbox.Message {
 const nonroot = 65532 // distroless's "nonroot" user, PORTFOLIO_RUN_AS in the image
 
 func TestDockerBuiltBinary(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	testkit.Slow(t, "a go build as the Dockerfile's, every package rebuilt with -trimpath and CGO_ENABLED=0: an image-build test, run by .ci/run's slow step")
 	root := os.Geteuid() == 0
 	// Not t.TempDir: user 65532 must be able to reach these (0755).
 	base, err := os.MkdirTemp("", "portfolio-deploy-")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // flagEnv is every flag and the environment variable that sets it.
@@ -197,27 +198,33 @@ func runServing(t *testing.T, addr string, args ...string) (gossh.PublicKey, err
 		},
 		Timeout: time.Second,
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	var dialErr, early error
+	ended := false
+	serving := testkit.Eventually(10*time.Second, testkit.Poll, func() bool {
 		select {
-		case err := <-done:
-			return nil, fmt.Errorf("command ended before serving: %w", err)
+		case early = <-done:
+			ended = true
+			return true
 		default:
 		}
 		c, err := gossh.Dial("tcp", addr, cfg)
-		if err == nil {
-			c.Close()
-			break
+		if err != nil {
+			dialErr = err
+			return false
 		}
-		if time.Now().After(deadline) {
-			cancel()
-			select {
-			case <-done:
-			case <-time.After(10 * time.Second):
-			}
-			t.Fatalf("not serving on %s within 10s: %v", addr, err)
+		c.Close()
+		return true
+	})
+	if ended {
+		return nil, fmt.Errorf("command ended before serving: %w", early)
+	}
+	if !serving {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
 		}
-		time.Sleep(10 * time.Millisecond)
+		t.Fatalf("not serving on %s within 10s: %v", addr, dialErr)
 	}
 	cancel()
 	select {

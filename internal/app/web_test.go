@@ -63,6 +63,12 @@ func TestWebVisitStatistics(t *testing.T) {
 		}
 	}
 	c := dialTerminal(t, ts, "")
+	// The visit is counted once it starts, after the socket's admission
+	// on the server's goroutine: wait for it (closing at once raced it,
+	// and an active count of 0 held before the socket was admitted).
+	if !eventually(waitTimeout, func() bool { return today(t, ts).ByChannel["web_terminal"] == 1 }) {
+		t.Fatal("the terminal's visit was never counted")
+	}
 	c.CloseNow()
 	ts.waitMetric(t, "portfolio_web_terminal_sessions_active", func(v float64) bool { return v == 0 })
 	d := today(t, ts)

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/pragyamugale/portfolio/internal/browsertest"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // screenText is what the browser's terminal shows, row by row (xterm.js's
@@ -26,17 +27,15 @@ func screenText(t *testing.T, ctx context.Context) []string {
 // draws on its own tick, so the test waits for the frame, bounded).
 func waitScreen(t *testing.T, ctx context.Context, what string, want func(screen string) bool) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		screen := strings.Join(screenText(t, ctx), "\n")
-		if want(screen) {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the terminal never showed %s; it shows:\n%s", what, screen)
-		}
-		time.Sleep(50 * time.Millisecond)
+	var screen string
+	// Each look is a round trip to the browser: every 50 ms is enough.
+	if !testkit.Eventually(15*time.Second, 50*time.Millisecond, func() bool {
+		screen = strings.Join(screenText(t, ctx), "\n")
+		return want(screen)
+	}) {
+		t.Fatalf("the terminal never showed %s; it shows:\n%s", what, screen)
 	}
+	return screen
 }
 
 // keys types into the browser's terminal as a visitor does.

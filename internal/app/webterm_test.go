@@ -119,11 +119,7 @@ func TestWebTerminalContact(t *testing.T) {
 		time.Sleep(30 * time.Millisecond) // a person types; the UI's pacing is not under test
 	}
 	var msgs []inbox.Message
-	deadline := time.Now().Add(waitTimeout)
-	for len(msgs) == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		msgs, _, _ = filestore.ReadAll(dataDir)
-	}
+	eventually(waitTimeout, func() bool { msgs, _, _ = filestore.ReadAll(dataDir); return len(msgs) > 0 })
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages stored, want 1", len(msgs))
 	}

@@ -2,6 +2,7 @@ package host
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,6 +31,9 @@ type inputDecoder struct {
 	buf     []byte // input not decoded yet
 	paste   []byte // the open bracketed paste's text
 	pasting bool
+	// unended: buf is a control string (OSC, DCS…) that the last scan
+	// found without its end.
+	unended bool
 }
 
 // feed adds input and returns the events it completes. more reports that
@@ -37,7 +41,15 @@ type inputDecoder struct {
 // expire if nothing else arrives within escTimeout.
 func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 	d.buf = append(d.buf, p...)
-	events, more = d.scan(false)
+	if d.unended && !slices.ContainsFunc(p, endsString) {
+		// The control string goes on, and its end isn't in p: decoding
+		// it again would find what the last scan found, at a cost that
+		// grows with the string (a visitor sending one a byte a read
+		// would cost seconds of CPU before it reached the cap).
+		more = true
+	} else {
+		events, more = d.scan(false)
+	}
 	if len(d.buf) > maxPending && !d.overflow() {
 		// No key or reply is this long: whatever it is has ended.
 		events = append(events, d.expire()...)
@@ -52,6 +64,13 @@ func (d *inputDecoder) feed(p []byte) (events []uv.Event, more bool) {
 // without a cap one visitor streaming "ESC [200~" and no end could take
 // the server's memory and, through re-scans, a core.
 const maxOpenSequence = 64 << 10
+
+// maxSequence is the longest input waited on as one sequence that may be
+// incomplete, other than a control string (a paste's text is taken as it
+// comes): far above any key or reply (a kitty key report with its text,
+// an SGR mouse report), and low enough that decoding it again on every
+// read costs little.
+const maxSequence = 1 << 10
 
 // maxPending caps the input kept waiting for the rest of a sequence
 // (outside a paste, whose text is taken as it comes). It is above
@@ -70,8 +89,11 @@ func (d *inputDecoder) overflow() bool {
 // openString reports whether the undecoded input is an unfinished control
 // string (OSC, DCS, APC, PM, SOS): unlike a short ambiguous prefix it may
 // legitimately take a while to arrive, and overflow caps its size.
-func (d *inputDecoder) openString() bool {
-	b := d.buf
+func (d *inputDecoder) openString() bool { return openString(d.buf) }
+
+// openString reports whether b starts a control string (OSC, DCS, APC,
+// PM, SOS).
+func openString(b []byte) bool {
 	if len(b) > 0 && b[0] == ansi.ESC {
 		b = b[1:]
 		return len(b) > 0 && strings.IndexByte("]P_^X", b[0]) >= 0
@@ -88,6 +110,7 @@ func (d *inputDecoder) expire() []uv.Event {
 
 func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 	buf := d.buf
+	d.unended = false
 	defer func() {
 		// Keep the undecoded rest at the front of the buffer, so it
 		// doesn't grow with the session.
@@ -102,11 +125,37 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		if n == 0 {
 			return events, true
 		}
+		if k, ok := ev.(uv.KeyPressEvent); ok && !utf8.ValidString(k.Text) {
+			// The library's grapheme segmenter joins a Prepend character
+			// (U+0D4E, U+0600–U+0605…) with the bytes after it even when
+			// they aren't a character yet: wait for the rest, as for any
+			// partial character, or key the valid part alone.
+			if !expired && n == len(buf) {
+				return events, true
+			}
+			ev, n = validKey(k)
+		}
+		if k, ok := ev.(uv.KeyPressEvent); ok && strings.ContainsFunc(k.Text, controlRune) {
+			// A key's text is what the key types: never a control
+			// character, whatever a kitty-protocol report (CSI …;…;27u)
+			// claims.
+			k.Text = strings.Map(func(r rune) rune {
+				if controlRune(r) {
+					return -1
+				}
+				return r
+			}, k.Text)
+			ev = k
+		}
 		// A sequence that may be incomplete waits for the rest, until
 		// escTimeout after its first byte (the visit's timer is pushed
 		// back by later input only for an open control string, so a stray
 		// byte can't hold input forever).
-		wait := !expired
+		//
+		// Nor does a sequence past maxSequence that isn't a control
+		// string: no key or reply is that long, and waiting would decode
+		// it again on every read, its cost growing with it.
+		wait := !expired && (len(buf) <= maxSequence || openString(buf))
 		if d.pasting {
 			switch ev := ev.(type) {
 			case uv.PasteEndEvent:
@@ -124,6 +173,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 				}
 			case uv.UnknownEvent:
 				if wait {
+					d.unended = openString(buf)
 					return events, true
 				}
 			}
@@ -133,6 +183,7 @@ func (d *inputDecoder) scan(expired bool) (events []uv.Event, more bool) {
 		switch ev := ev.(type) {
 		case uv.UnknownEvent:
 			if wait {
+				d.unended = openString(buf)
 				return events, true
 			}
 			events = append(events, ev)
@@ -162,6 +213,38 @@ func internal(ev uv.Event) bool {
 	name := reflect.TypeOf(ev).Name()
 	return name != "" && !unicode.IsUpper([]rune(name)[0])
 }
+
+// validKey is k with only the valid UTF-8 its text starts with (at least
+// one character: the library never keys an invalid first byte), and that
+// text's length.
+func validKey(k uv.KeyPressEvent) (uv.KeyPressEvent, int) {
+	text := k.Text
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, w := utf8.DecodeRuneInString(text[i:]); w == 1 {
+				text = text[:i]
+				break
+			}
+		}
+	}
+	k.Text = text
+	if r, w := utf8.DecodeRuneInString(text); w == len(text) {
+		k.Code = r
+	} else {
+		k.Code = uv.KeyExtended
+	}
+	return k, len(text)
+}
+
+// endsString reports whether b may end (or cancel) a control string in
+// the library's decoder: BEL (an OSC's end), ESC (of ST, or any other),
+// the 8-bit ST, CAN and SUB.
+func endsString(b byte) bool {
+	return b == ansi.BEL || b == ansi.ESC || b == ansi.ST || b == ansi.CAN || b == ansi.SUB
+}
+
+// controlRune reports whether r is a C0 or C1 control character or DEL.
+func controlRune(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
 // validRunes is the paste's text without invalid UTF-8, as Bubble Tea
 // delivers it.

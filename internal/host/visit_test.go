@@ -205,7 +205,8 @@ func TestVisitEndsWhenVisitorLeaves(t *testing.T) {
 // bytes before anything else, and its program's identical frame is not
 // sent again. A visit without a key, or with another, isn't.
 func TestFirstFrameCached(t *testing.T) {
-	h := New(Config{Sleep: time.Hour, Prestart: 100})
+	obs := &observer{}
+	h := New(Config{Sleep: time.Hour, Prestart: 100, Observer: obs})
 	type key struct{ theme string }
 	first := newFakeTerminal(44, 11)
 	wait := run(t, h.NewVisit(first, &counter{}, Options{FirstFrame: key{"dark"}}))
@@ -221,9 +222,13 @@ func TestFirstFrameCached(t *testing.T) {
 
 	second := newFakeTerminal(44, 11)
 	model := &counter{}
-	wait = run(t, h.NewVisit(second, model, Options{FirstFrame: key{"dark"}}))
+	v := h.NewVisit(second, model, Options{FirstFrame: key{"dark"}})
+	wait = run(t, v)
 	second.waitOutput(t, "count 0 at 44x11")
-	time.Sleep(100 * time.Millisecond) // the program's first frame (dropped) comes on its first tick
+	// The program's first frame (dropped) comes on its first tick.
+	if !eventually(waitTimeout, func() bool { return obs.starts.Load() == 2 && programDrew(v) }) {
+		t.Fatal("the second visit's program never drew its first frame")
+	}
 	second.send(t, "+")
 	model.waitState(t, "count 1")
 	out := second.output()
@@ -369,7 +374,7 @@ func TestSharedEventBudget(t *testing.T) {
 	if !eventually(waitTimeout, func() bool { return models[0].n.Load()+models[1].n.Load() >= 3 }) {
 		t.Fatal("the budget's burst never arrived")
 	}
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(200 * time.Millisecond) // a negative check: the fourth key doesn't come through
 	if n := models[0].n.Load() + models[1].n.Load(); n != 3 {
 		t.Errorf("%d of 4 keys through a shared burst of 3 within 200 ms, want 3", n)
 	}

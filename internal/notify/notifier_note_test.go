@@ -10,6 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 func TestNoteIsReadableOnALockScreen(t *testing.T) {
@@ -119,11 +121,5 @@ func TestNotifierSlowServiceDelaysNoOther(t *testing.T) {
 	for range 3 {
 		n.Send(notifyMsg)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(got()) < 3 {
-		if time.Now().After(deadline) {
-			t.Fatalf("the fast service got %d of 3 while the other hung", len(got()))
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Wait(t, 10*time.Second, "the fast service to get 3 notes while the other hung", func() bool { return len(got()) >= 3 })
 }

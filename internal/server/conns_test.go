@@ -81,7 +81,7 @@ func TestConnectionWithoutRunningSessionClosed(t *testing.T) {
 		rc := dialRaw(t, dialTCP(t, ts.addr))
 		tm := silentSession(t, rc.Client)
 		tm.waitFor(0, waitTimeout, ownerName)
-		time.Sleep(2 * grace)
+		time.Sleep(2 * grace) // a negative check: the grace passes with the session running
 		if rc.isClosed() {
 			t.Fatalf("a connection with its UI session running was closed; log:\n%s", tail(ts.logs.String(), 2000))
 		}

@@ -589,7 +589,7 @@ func TestContactOwnerInbox(t *testing.T) {
 			// 5 does nothing: 2 after it shows it was read and ignored.
 			m := vt.mark()
 			vt.send("5")
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(100 * time.Millisecond) // a negative check: nothing changes
 			if got := vt.screen(); got != about {
 				t.Errorf("5 changed the screen:\n%s\nwas:\n%s", got, about)
 			}

@@ -18,6 +18,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // firstFrame is an io.Writer that closes seen once the output shows
@@ -46,9 +48,7 @@ func (f *firstFrame) Write(p []byte) (int, error) {
 // server; every visitor gets the first frame, and everything is released
 // once they leave. Not parallel: it measures goroutines and the heap.
 func TestLoad(t *testing.T) {
-	if testing.Short() {
-		t.Skip("load test skipped in -short mode")
-	}
+	testkit.Slow(t, "500 visitors at once: a load test, run by .ci/run's slow step")
 	const (
 		visitors  = 500
 		dialing   = 100 // at once

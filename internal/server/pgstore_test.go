@@ -10,9 +10,15 @@ import (
 	"github.com/pragyamugale/portfolio/internal/pgstore"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
 	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+// TestMain: the server's tests mostly wait (on SSH round trips, timers,
+// tmux), so more of them run at once than go test's default of GOMAXPROCS.
+func TestMain(m *testing.M) {
+	testkit.DefaultParallel(testkit.WaitingParallel)
+	os.Exit(pgtest.Main(m))
+}
 
 // Two servers (two machines, two regions) on one PostgreSQL: a message
 // sent through A shows live in the owner's open Inbox on B; statistics

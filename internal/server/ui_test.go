@@ -100,7 +100,7 @@ func TestLimitsHoldWhenOutputIsStuck(t *testing.T) {
 				start := time.Now()
 				for i := 0; !ended() && time.Since(start) < 20*time.Second; i++ {
 					_ = tm.sess.WindowChange(maxRows-i%2, maxCols-i%7)
-					time.Sleep(3 * time.Millisecond)
+					time.Sleep(3 * time.Millisecond) // the flood's pace, bounded by ended()
 				}
 			}()
 			if !eventually(20*time.Second, ended) {

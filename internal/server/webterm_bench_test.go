@@ -15,6 +15,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // benchOut collects a session's output; eof is closed when it ends.
@@ -27,12 +28,8 @@ type benchOut struct {
 // benchmark's wait: it polls far more often than the tests' waits.)
 func (o *benchOut) waitFor(b *testing.B, mark int, s string) {
 	b.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !strings.Contains(ansi.Strip(o.since(mark)), s) {
-		if time.Now().After(deadline) {
-			b.Fatalf("never saw %q", s)
-		}
-		time.Sleep(200 * time.Microsecond)
+	if !testkit.Eventually(waitTimeout, 200*time.Microsecond, func() bool { return strings.Contains(ansi.Strip(o.since(mark)), s) }) {
+		b.Fatalf("never saw %q", s)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/pragyamugale/portfolio/internal/stats/statstest"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // clock is a settable time source.
@@ -125,12 +126,10 @@ func TestPeriodicFlush(t *testing.T) {
 	defer s.Close()
 	s.Visit(sshVisit("192.0.2.1"))
 	today := DateOf(time.Now())
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if days, _ := ReadFileStore(dir).Days(context.Background(), today, today); len(days) == 1 && days[0].Visits == 1 {
-			return
-		}
-	}
-	t.Fatal("the visit never reached the file")
+	testkit.Wait(t, 10*time.Second, "the visit to reach the file", func() bool {
+		days, _ := ReadFileStore(dir).Days(context.Background(), today, today)
+		return len(days) == 1 && days[0].Visits == 1
+	})
 }
 
 func TestUniqueVisitorsAndSaltRotation(t *testing.T) {

@@ -391,7 +391,10 @@ func TestContactCounterCountsAsTheInbox(t *testing.T) {
 }
 
 func TestContactPasteLimits(t *testing.T) {
-	huge := strings.Repeat("abcdefghé", (1<<20)/10) // ~1 MiB, multi-byte runes
+	// The largest paste a visit delivers (the host's decoder ends a visit
+	// at a longer one: 64 KiB), far over every field's limit; multi-byte
+	// runes.
+	huge := strings.Repeat("abcdefghé", (64<<10)/10+1)
 	m := newContactModel(t, colorprofile.NoTTY, 80, 24, (&fakeInbox{}).submit)
 
 	// Not focused: a paste is ignored.
@@ -405,7 +408,7 @@ func TestContactPasteLimits(t *testing.T) {
 	send(t, m, tea.PasteMsg{Content: huge})
 	name := fieldValues(m)[0]
 	if n := utf8.RuneCountInString(name); n != inbox.MaxName || !strings.HasPrefix(name, "Joabcdefgh") {
-		t.Errorf("name after a 1 MiB paste: %d runes (%q…), want %d", n, name[:min(len(name), 20)], inbox.MaxName)
+		t.Errorf("name after a 64 KiB paste: %d runes (%q…), want %d", n, name[:min(len(name), 20)], inbox.MaxName)
 	}
 	// Full: another paste adds nothing.
 	send(t, m, tea.PasteMsg{Content: huge})
@@ -417,7 +420,7 @@ func TestContactPasteLimits(t *testing.T) {
 	send(t, m, tea.PasteMsg{Content: huge})
 	msg := fieldValues(m)[2]
 	if n := utf8.RuneCountInString(msg); n != inbox.MaxMessage {
-		t.Errorf("message after a 1 MiB paste: %d runes, want %d", n, inbox.MaxMessage)
+		t.Errorf("message after a 64 KiB paste: %d runes, want %d", n, inbox.MaxMessage)
 	}
 	requireText(t, m, fmt.Sprintf("%d/%d", inbox.MaxMessage, inbox.MaxMessage))
 	checkFits(t, output(t, m, colorprofile.NoTTY), 80, 24, true)

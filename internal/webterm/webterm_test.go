@@ -16,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/pragyamugale/portfolio/internal/host"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // waitTimeout bounds every wait in these tests.
@@ -112,13 +113,7 @@ func drain(c *websocket.Conn) <-chan error {
 
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("never: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testkit.Wait(t, waitTimeout, what, cond)
 }
 
 // TestSplitUTF8: characters split across binary messages reach the model

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 func openTestStore(t *testing.T, dir string) *Store {
@@ -578,19 +579,11 @@ func TestAppendStuckDisk(t *testing.T) {
 		t.Fatalf("Append while stuck = %v", err)
 	}
 	close(ff.block) // the disk thaws: the late write lands, then is undone
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	testkit.Wait(t, 5*time.Second, "the store to come unstuck after the write returned", func() bool {
 		s.mu.Lock()
-		stuck := s.stuck
-		s.mu.Unlock()
-		if !stuck {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the store stayed stuck after the write returned")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+		defer s.mu.Unlock()
+		return !s.stuck
+	})
 	if after := readFile(t, s.Path()); !bytes.Equal(before, after) {
 		t.Fatalf("a write that timed out stayed in the log:\n%q", after)
 	}

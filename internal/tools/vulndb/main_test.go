@@ -100,7 +100,7 @@ func TestBuildRefusesMismatchedName(t *testing.T) {
 // the database module and goldmark v1.7.8 from the module proxy: a slow
 // test, run by .ci/run.
 func TestVulncheckFailsOnVulnerableModule(t *testing.T) {
-	testkit.RequireSlow(t)
+	testkit.Slow(t, "downloads govulncheck, the vulnerability database and an old goldmark from the module proxy")
 	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)
