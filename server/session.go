@@ -76,6 +76,7 @@ func (s *Server) uiOptions(sess ssh.Session) (ui.Options, bool) {
 		Section:    section,
 		Project:    project,
 		Profile:    profile,
+		Background: ui.BackgroundFor(sess.Environ()),
 		Hyperlinks: ui.HyperlinksFor(profile, pty.Term),
 		Submit:     s.submitFor(sess),
 	}

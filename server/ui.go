@@ -16,6 +16,7 @@ import (
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/host"
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/theme"
 	"github.com/pragyamugale/portfolio/ui"
 )
 
@@ -115,9 +116,10 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	// The portfolio too: servers with other content may share a process
 	// (tests do), and so the host's cache.
 	return struct {
-		pf                      *content.Portfolio
-		light, form, hyperlinks bool
-	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
+		pf                        *content.Portfolio
+		bg                        theme.Background
+		form, hyperlinks, browser bool
+	}{pf, o.Background, o.Submit != nil, o.Hyperlinks, o.Browser}
 }
 
 // newHost makes the host that runs the server's visits.

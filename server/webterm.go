@@ -102,7 +102,8 @@ func (s *Server) admitWebTerminal(wt *webTerminal, r *http.Request) (func(), err
 }
 
 // webVisit runs a browser visitor's UI on the host, at the page of the
-// deep link, if any. It dark-themes the UI: the page's terminal is dark.
+// deep link, if any. The page's terminal is dark, and its environment
+// says so (COLORFGBG), and that it is a browser.
 func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) error {
 	ip := web.ClientIP(r, s.cfg.TrustFlyClientIP)
 	section, project := ui.SectionAbout, ""
@@ -111,11 +112,14 @@ func (s *Server) webVisit(r *http.Request, term *webterm.Terminal, open string) 
 			section, project = pageSections[page], p
 		}
 	}
-	profile := ui.ProfileFor(term.Environ(), "xterm-256color")
+	env := term.Environ()
+	profile := ui.ProfileFor(env, "xterm-256color")
 	opts := ui.Options{
 		Section:    section,
 		Project:    project,
 		Profile:    profile,
+		Background: ui.BackgroundFor(env),
+		Browser:    ui.InBrowser(env),
 		Hyperlinks: ui.HyperlinksFor(profile, "xterm-256color"),
 		Submit: func(sub inbox.Submission) (inbox.Receipt, error) {
 			sub.Remote, sub.Via = ip, inbox.ViaWebTerminal

@@ -11,6 +11,7 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/theme"
 )
 
 // testPortfolio is the embedded content, loaded once for all tests.
@@ -28,7 +29,7 @@ func portfolio(tb testing.TB) *content.Portfolio {
 // newSized returns a model for profile p that has received a window size.
 func newSized(tb testing.TB, p colorprofile.Profile, w, h int) *Model {
 	tb.Helper()
-	m := New(portfolio(tb), Options{Profile: p})
+	m := New(portfolio(tb), Options{Profile: p, Background: theme.Dark})
 	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

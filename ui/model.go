@@ -13,6 +13,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/cache"
+	"github.com/pragyamugale/portfolio/theme"
 )
 
 // Section is one of the top-level pages, in tab order.
@@ -52,9 +53,14 @@ type Options struct {
 	// Profile is the visitor's colour profile as far as the session's
 	// environment tells; Bubble Tea refines it with a ColorProfileMsg.
 	Profile colorprofile.Profile
-	// Light starts in the light theme; the background-colour query and the
-	// theme key can still change it.
-	Light bool
+	// Background is the visitor's background as far as the session's
+	// environment tells (see BackgroundFor); until the terminal answers
+	// the background-colour query, Unknown gets colours readable on both.
+	// The query's answer and the theme key can still change it.
+	Background theme.Background
+	// Browser is set for the web terminal (see InBrowser): its form speaks
+	// of a browser, not an SSH key, and of the keys a phone has.
+	Browser bool
 	// Hyperlinks makes links clickable (OSC 8); see HyperlinksFor.
 	Hyperlinks bool
 	// Submit stores a message from the contact form; nil hides the form.
@@ -81,8 +87,9 @@ type Model struct {
 
 	width, height int
 	profile       colorprofile.Profile
-	dark          bool
+	bg            theme.Background
 	hyperlinks    bool
+	browser       bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
 
 	section Section
@@ -126,7 +133,8 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		keys:       baseAppKeys,
 		help:       help.New(),
 		profile:    opts.Profile,
-		dark:       !opts.Light,
+		bg:         opts.Background,
+		browser:    opts.Browser,
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
@@ -180,7 +188,7 @@ func (m *Model) Waiting() bool {
 // restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
 func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
-	return !m.themeChosen && msg.IsDark() != m.dark
+	return !m.themeChosen && theme.BackgroundOf(msg.IsDark()) != m.bg
 }
 
 // Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
@@ -231,7 +239,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case tea.BackgroundColorMsg:
 		if m.restyles(msg) {
-			m.dark = msg.IsDark()
+			m.bg = theme.BackgroundOf(msg.IsDark())
 			m.restyle()
 		}
 	case NoticeMsg:
@@ -265,7 +273,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
 		m.showHelp = !m.showHelp
 		m.layout()
 	case key.Matches(msg, k.Theme):
-		m.dark, m.themeChosen = !m.dark, true
+		// From an unknown background, the first press picks light: the
+		// colours so far were readable on both.
+		m.bg, m.themeChosen = theme.BackgroundOf(m.bg == theme.Light), true
 		m.restyle()
 	case key.Matches(msg, k.Mouse):
 		m.mouse = !m.mouse
@@ -339,7 +349,7 @@ func (m *Model) study() *document {
 // render again with them when next shown.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.c.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
+	m.c.styles = StylesFor(m.profile, m.bg, m.hyperlinks)
 	m.help.Styles = m.c.styles.Help
 }
 
@@ -375,12 +385,13 @@ type firstScreenKey struct {
 	pf            *content.Portfolio
 	width, height int
 	profile       colorprofile.Profile
-	dark, form    bool
-	links         bool
+	bg            theme.Background
+	form, links   bool
+	browser       bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}

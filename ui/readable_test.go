@@ -103,7 +103,7 @@ func TestNoItalics(t *testing.T) {
 	italic := regexp.MustCompile(`\x1b\[([0-9]+;)*3(;[0-9;]*)?m`)
 	for _, sc := range goldenScreens {
 		for _, v := range allVariants {
-			m := New(portfolio(t), Options{Profile: v.p, Light: v.light})
+			m := New(portfolio(t), Options{Profile: v.p, Background: v.bg})
 			send(t, m, tea.WindowSizeMsg{Width: 120, Height: 80})
 			press(t, m, sc.keys...)
 			if out := output(t, m, v.p); italic.MatchString(out) {
@@ -127,7 +127,7 @@ func TestBodyTextKeepsForeground(t *testing.T) {
 			{[]string{"3", "enter"}, []string{"Developed a privacy-first", "Designed a high-concurrency"}},
 			{[]string{"3"}, []string{"Privacy-first, full-stack"}},
 		} {
-			m := New(portfolio(t), Options{Profile: v.p, Light: v.light})
+			m := New(portfolio(t), Options{Profile: v.p, Background: v.bg})
 			send(t, m, tea.WindowSizeMsg{Width: 120, Height: 60})
 			press(t, m, tc.keys...)
 			for _, l := range strings.Split(output(t, m, v.p), "\n") {

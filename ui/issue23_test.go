@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/pragyamugale/portfolio/theme"
+	"github.com/pragyamugale/portfolio/webterm"
+)
+
+// Tests for issue 23: the terminal's last rough edges.
+
+// TestBackgroundFor: COLORFGBG from the session's environment says the
+// background; without it, or with nonsense in it, it is unknown (point 5).
+func TestBackgroundFor(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want theme.Background
+	}{
+		{nil, theme.Unknown},
+		{[]string{"COLORFGBG=0;15"}, theme.Light},
+		{[]string{"COLORFGBG=15;0"}, theme.Dark},
+		{[]string{"COLORFGBG=default;default;0"}, theme.Dark}, // rxvt with a pixmap
+		{[]string{"COLORFGBG=0;default;15"}, theme.Light},
+		{[]string{"COLORFGBG=0;7"}, theme.Light},
+		{[]string{"COLORFGBG=7;8"}, theme.Dark},
+		{[]string{"COLORFGBG=12;4"}, theme.Dark},
+		{[]string{"COLORFGBG=15;0", "COLORFGBG=0;15"}, theme.Light}, // the last wins
+		{[]string{"COLORFGBG=15"}, theme.Unknown},
+		{[]string{"COLORFGBG=0;default"}, theme.Unknown},
+		{[]string{"COLORFGBG=0;16"}, theme.Unknown},
+		{[]string{"COLORFGBG=0;-1"}, theme.Unknown},
+		{[]string{"COLORFGBG="}, theme.Unknown},
+		{[]string{"XCOLORFGBG=0;15"}, theme.Unknown},
+	} {
+		if got := BackgroundFor(tc.env); got != tc.want {
+			t.Errorf("%q: %v, want %v", tc.env, got, tc.want)
+		}
+	}
+}
+
+// TestWebTerminalEnviron: the web terminal tells the UI it is a browser
+// on a dark background, as its page is (points 5, 6, 7).
+func TestWebTerminalEnviron(t *testing.T) {
+	env := (&webterm.Terminal{}).Environ()
+	if !InBrowser(env) {
+		t.Errorf("InBrowser(%q) = false", env)
+	}
+	if got := BackgroundFor(env); got != theme.Dark {
+		t.Errorf("BackgroundFor(%q) = %v, want dark", env, got)
+	}
+	if InBrowser([]string{"TERM_PROGRAM=iTerm.app"}) || InBrowser(nil) {
+		t.Error("an SSH client taken for a browser")
+	}
+}
+
+// TestUnknownBackground: a terminal that hasn't said its background gets
+// the mid-tones, then the tuned palette once it answers (point 5).
+func TestUnknownBackground(t *testing.T) {
+	pf := portfolio(t)
+	render := func(bg theme.Background, msgs ...tea.Msg) string {
+		m := New(pf, Options{Profile: colorprofile.TrueColor, Background: bg})
+		send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+		for _, msg := range msgs {
+			send(t, m, msg)
+		}
+		return output(t, m, colorprofile.TrueColor)
+	}
+	unknown, dark, light := render(theme.Unknown), render(theme.Dark), render(theme.Light)
+	if unknown == dark || unknown == light {
+		t.Fatal("an unknown background gets the dark or the light palette")
+	}
+	want := theme.Palette.Accent.Spec(colorprofile.TrueColor, theme.Unknown)
+	if c := hexSGR(want); !strings.Contains(unknown, c) {
+		t.Errorf("the unknown background's accent %s (%q) not used", want, c)
+	}
+	if got := render(theme.Unknown, lightBg); got != light {
+		t.Error("a light answer did not switch to the light palette")
+	}
+	if got := render(theme.Unknown, darkBg); got != dark {
+		t.Error("a dark answer did not switch to the dark palette")
+	}
+}
+
+// hexSGR is the truecolor foreground SGR parameters of "#RRGGBB".
+func hexSGR(hex string) string {
+	var r, g, b int
+	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
+	return fmt.Sprintf("38;2;%d;%d;%dm", r, g, b)
+}
