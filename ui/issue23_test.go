@@ -92,3 +92,22 @@ func hexSGR(hex string) string {
 	fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b)
 	return fmt.Sprintf("38;2;%d;%d;%dm", r, g, b)
 }
+
+// TestTabsStayPut: the tab bar is the first line and the rule the second
+// on every page at every size, so nothing jumps on a section switch
+// (point 1).
+func TestTabsStayPut(t *testing.T) {
+	for _, sz := range snapshotSizes {
+		for _, sc := range []struct {
+			name string
+			keys []string
+		}{{"about", nil}, {"skills", []string{"2"}}, {"projects", []string{"3"}}, {"casestudy", []string{"3", "enter"}}, {"contact", []string{"4"}}, {"help", []string{"2", "?"}}} {
+			m := newSized(t, colorprofile.NoTTY, sz[0], sz[1])
+			press(t, m, sc.keys...)
+			lines := strings.Split(plain(m), "\n")
+			if !strings.Contains(lines[0], "[") || !strings.Contains(lines[1], "────") {
+				t.Errorf("%dx%d %s: the tabs are not on the first line, the rule on the second:\n%s", sz[0], sz[1], sc.name, strings.Join(lines[:3], "\n"))
+			}
+		}
+	}
+}

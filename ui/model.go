@@ -360,14 +360,9 @@ func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
-	// About's page has its own height: its screen has no name line.
-	f, about := m.frameFor(false), m.frameFor(true)
-	for s, p := range m.pages {
-		switch {
-		case p == nil:
-		case Section(s) == SectionAbout:
-			p.SetSize(about.text, about.body)
-		default:
+	f := m.frame()
+	for _, p := range m.pages {
+		if p != nil {
 			p.SetSize(f.text, f.body)
 		}
 	}
