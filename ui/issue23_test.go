@@ -111,3 +111,40 @@ func TestTabsStayPut(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysPanelCloses: Esc closes the Keys panel as ? does, and a section
+// switch closes it: it lists the keys of the page it was opened on
+// (point 3).
+func TestKeysPanelCloses(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		keys []string
+		want Section
+	}{
+		{"esc", []string{"esc"}, SectionSkills},
+		{"?", []string{"?"}, SectionSkills},
+		{"number", []string{"3"}, SectionProjects},
+		{"tab", []string{"tab"}, SectionProjects},
+		{"shift+tab", []string{"shift+tab"}, SectionAbout},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := newSized(t, colorprofile.NoTTY, 80, 24)
+			press(t, m, "2", "?")
+			if !strings.Contains(plain(m), "╭─ Keys") {
+				t.Fatalf("? did not open the Keys panel:\n%s", plain(m))
+			}
+			press(t, m, tc.keys...)
+			if m.showHelp || strings.Contains(plain(m), "╭─ Keys") {
+				t.Errorf("%s left the Keys panel open:\n%s", tc.name, plain(m))
+			}
+			if m.section != tc.want {
+				t.Errorf("%s: section %v, want %v", tc.name, m.section, tc.want)
+			}
+			fresh := newSized(t, colorprofile.NoTTY, 80, 24)
+			press(t, fresh, fmt.Sprint(int(tc.want)+1))
+			if plain(m) != plain(fresh) {
+				t.Errorf("%s: the screen after closing the panel is not the page's:\n%s\nwant:\n%s", tc.name, plain(m), plain(fresh))
+			}
+		})
+	}
+}

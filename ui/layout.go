@@ -195,8 +195,13 @@ func (m *Model) footerKeys() (own, kept []key.Binding, yield int) {
 	return own, m.chrome.kept, 1
 }
 
-// closeHelp is the help key while the Keys panel is open.
-var closeHelp = withHelp(defaultAppKeys().Help, "?", "close help")
+// closeHelp is the help key while the Keys panel is open: Esc closes it
+// too, as it leaves everything else.
+var closeHelp = key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("esc", "close help"))
+
+// closePanel is closeHelp as the panel lists it: the panel is what it
+// closes.
+var closePanel = withHelp(closeHelp, "esc/?", "close")
 
 // How much of the footer's keys fitted (see fitKeys).
 const (
@@ -422,7 +427,7 @@ func (m *Model) fullKeys() []key.Binding {
 	for _, col := range p.FullHelp() {
 		all = append(all, col...)
 	}
-	return append(all, k.Theme, k.Mouse, closeHelp, k.Quit)
+	return append(all, k.Theme, k.Mouse, closePanel, k.Quit)
 }
 
 // chrome remembers the tab bars and footer keys a visitor has seen, which

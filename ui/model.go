@@ -256,6 +256,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 // handleKey gives a key (msg, raw as it came) to the page on screen if it
 // claims it, else takes the root's keys, and gives the page every other.
 func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
+	if m.showHelp && key.Matches(msg, closeHelp) {
+		m.showHelp = false
+		m.layout()
+		return nil
+	}
 	if m.page().Claims(msg) {
 		return m.updatePage(m.section, raw)
 	}
@@ -329,6 +334,11 @@ func (m *Model) setSection(s Section) tea.Cmd {
 	}
 	again := s == m.section
 	m.section = s
+	// The Keys panel lists the keys of the page it was opened on.
+	if m.showHelp {
+		m.showHelp = false
+		m.layout()
+	}
 	return m.updatePage(s, shownMsg{again: again})
 }
 
