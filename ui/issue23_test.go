@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/theme"
 	"github.com/pragyamugale/portfolio/webterm"
@@ -146,5 +147,48 @@ func TestKeysPanelCloses(t *testing.T) {
 				t.Errorf("%s: the screen after closing the panel is not the page's:\n%s\nwant:\n%s", tc.name, plain(m), plain(fresh))
 			}
 		})
+	}
+}
+
+// TestThemeKeyWhereItWorks: t is offered, and works, only where it can
+// change something: not without colour (NO_COLOR, TERM=dumb), nor in the
+// web terminal, whose page stays dark (point 6).
+func TestThemeKeyWhereItWorks(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		p       colorprofile.Profile
+		browser bool
+		offered bool
+	}{
+		{"truecolor", colorprofile.TrueColor, false, true},
+		{"16 colours", colorprofile.ANSI, false, true},
+		{"NO_COLOR", colorprofile.Ascii, false, false},
+		{"TERM=dumb", colorprofile.NoTTY, false, false},
+		{"web terminal", colorprofile.TrueColor, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, sz := range [][2]int{{40, 12}, {80, 24}} {
+				m := New(portfolio(t), Options{Profile: tc.p, Background: theme.Dark, Browser: tc.browser})
+				send(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+				before := output(t, m, tc.p)
+				if got := strings.Contains(xansi.Strip(before), "light/dark"); got != tc.offered {
+					t.Errorf("%v: footer offers t: %v, want %v:\n%s", sz, got, tc.offered, xansi.Strip(before))
+				}
+				press(t, m, "?")
+				if got := strings.Contains(plain(m), "light/dark"); got != tc.offered {
+					t.Errorf("%v: Keys panel offers t: %v, want %v:\n%s", sz, got, tc.offered, plain(m))
+				}
+				press(t, m, "esc", "t")
+				if changed := output(t, m, tc.p) != before; changed != tc.offered {
+					t.Errorf("%v: t changed the screen: %v, want %v", sz, changed, tc.offered)
+				}
+			}
+		})
+	}
+	// A ColorProfileMsg that takes the colour away takes the key too.
+	m := newSized(t, colorprofile.TrueColor, 80, 24)
+	send(t, m, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
+	if strings.Contains(plain(m), "light/dark") {
+		t.Error("t still offered after the profile lost its colour")
 	}
 }

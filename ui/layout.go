@@ -287,12 +287,12 @@ func compactKey(b key.Binding) key.Binding {
 // helpWidth is the width of ShortHelpView(bs): "key desc" items joined by
 // " • ".
 func helpWidth(bs []key.Binding) int {
-	w := 0
-	for i, b := range bs {
+	w, n := 0, 0
+	for _, b := range bs {
 		if !b.Enabled() {
 			continue
 		}
-		if i > 0 {
+		if n++; n > 1 {
 			w += 3
 		}
 		h := b.Help()

@@ -359,6 +359,10 @@ func (m *Model) study() *document {
 // render again with them when next shown.
 func (m *Model) restyle() {
 	m.screen = ""
+	// The theme key is offered only where it can work: not without
+	// colour (NO_COLOR, TERM=dumb), where it would change nothing, nor in
+	// the web terminal, whose page is dark whatever the app draws.
+	m.keys.Theme.SetEnabled(m.profile > colorprofile.Ascii && !m.browser)
 	m.c.styles = StylesFor(m.profile, m.bg, m.hyperlinks)
 	m.help.Styles = m.c.styles.Help
 }
