@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	xansi "github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/pragyamugale/portfolio/theme"
 	"github.com/pragyamugale/portfolio/webterm"
@@ -190,5 +191,44 @@ func TestThemeKeyWhereItWorks(t *testing.T) {
 	send(t, m, tea.ColorProfileMsg{Profile: colorprofile.Ascii})
 	if strings.Contains(plain(m), "light/dark") {
 		t.Error("t still offered after the profile lost its colour")
+	}
+}
+
+// TestWebTerminalForm: in the web terminal the form claims no SSH key
+// fingerprint (a browser has none) and says how to send with the keys a
+// phone has (Tab to Send, Enter), not ctrl+s (point 7). Ctrl+S still
+// sends, for a browser with a keyboard. Regenerate with
+//
+//	go test ./ui -run TestWebTerminalForm -update
+func TestWebTerminalForm(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			f := &fakeInbox{receipt: testReceipt}
+			m := New(portfolio(t), Options{Profile: colorprofile.NoTTY, Background: theme.Dark, Browser: true, Submit: f.submit})
+			send(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			press(t, m, "4", "enter")
+			var seen strings.Builder
+			for range fieldCount { // every field on screen once
+				seen.WriteString(plain(m))
+				press(t, m, "tab")
+			}
+			for _, bad := range []string{"fingerprint", "SSH key", "ctrl+s"} {
+				if strings.Contains(seen.String(), bad) {
+					t.Errorf("the web terminal's form says %q:\n%s", bad, seen.String())
+				}
+			}
+			for _, want := range []string{"Your IP address is stored", "Enter there sends"} {
+				if !strings.Contains(strings.Join(strings.Fields(seen.String()), " "), want) {
+					t.Errorf("the web terminal's form lacks %q:\n%s", want, seen.String())
+				}
+			}
+			out := output(t, m, colorprofile.NoTTY)
+			checkFits(t, out, sz[0], sz[1], true)
+			golden.RequireEqual(t, []byte(out))
+			typeText(t, m, "Jane\tjane@example.com\tHello")
+			if res := send(t, m, ctrlS); res == nil {
+				t.Error("ctrl+s no longer sends in the web terminal")
+			}
+		})
 	}
 }

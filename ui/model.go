@@ -142,6 +142,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		onScreen: pageKey{section: sectionCount},
 	}
 	c := &m.c
+	c.browser = opts.Browser
 	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
 	m.pages = [sectionCount]page{
