@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	xansi "github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/theme"
 	"github.com/pragyamugale/portfolio/webterm"
 )
@@ -228,6 +230,53 @@ func TestWebTerminalForm(t *testing.T) {
 			typeText(t, m, "Jane\tjane@example.com\tHello")
 			if res := send(t, m, ctrlS); res == nil {
 				t.Error("ctrl+s no longer sends in the web terminal")
+			}
+		})
+	}
+}
+
+// TestInboxNewAbove: a message arriving while the owner's Inbox is open
+// lands above the visible part of the list (the selection stays on its
+// message); the header says so until the owner scrolls up to it
+// (point 7). Regenerate with
+//
+//	go test ./ui -run TestInboxNewAbove -update
+func TestInboxNewAbove(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {80, 24}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			msgs := manyMessages(30)
+			for i := range msgs {
+				msgs[i].Time = time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC).Add(-time.Duration(i) * time.Minute)
+			}
+			src := newFake(t, msgs...)
+			m := New(portfolio(t), Options{Profile: colorprofile.ANSI256, Background: theme.Dark, Inbox: src})
+			runCmds(t, m, src, m.Init())
+			runCmds(t, m, src, send(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]}))
+			act(t, m, src, "5")
+			if strings.Contains(plain(m), "new") {
+				t.Fatalf("a sign before anything arrived:\n%s", plain(m))
+			}
+			for i, name := range []string{"Ann", "Ben"} {
+				arrived := msg(fmt.Sprintf("new%d", i), name, 0)
+				arrived.Time = msgs[0].Time.Add(time.Duration(i+1) * time.Minute)
+				msgs = append([]inbox.Message{arrived}, msgs...)
+				src.set(msgs...)
+				runCmds(t, m, src, send(t, m, InboxChangedMsg{}))
+				requireText(t, m, fmt.Sprintf("↑ %d new", i+1))
+			}
+			requireText(t, m, "▌ ● Visitor 0") // the selection stayed
+			if strings.Contains(plain(m), "Ben") {
+				t.Fatalf("the new message is on screen; the test wants it above:\n%s", plain(m))
+			}
+			out := output(t, m, colorprofile.ANSI256)
+			checkFits(t, out, sz[0], sz[1], true)
+			golden.RequireEqual(t, []byte(out))
+			act(t, m, src, "up")
+			requireText(t, m, "↑ 1 new")
+			act(t, m, src, "up")
+			requireText(t, m, "Ben")
+			if strings.Contains(plain(m), "new") {
+				t.Errorf("the sign stayed with the new messages on screen:\n%s", plain(m))
 			}
 		})
 	}
