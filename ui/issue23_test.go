@@ -281,3 +281,57 @@ func TestInboxNewAbove(t *testing.T) {
 		})
 	}
 }
+
+// TestCaseStudyKeepsHeadings: in a case study a heading is never the last
+// line on screen with its text below it, whether the visitor scrolls by
+// line or by page; and paging from the top shows every heading (point 7).
+func TestCaseStudyKeepsHeadings(t *testing.T) {
+	for _, sz := range [][2]int{{40, 12}, {80, 24}, {120, 40}} {
+		for p := range portfolio(t).Projects {
+			m := newSized(t, colorprofile.NoTTY, sz[0], sz[1])
+			press(t, m, "3")
+			for range p {
+				press(t, m, "down")
+			}
+			press(t, m, "enter")
+			body := func() []string {
+				lines := strings.Split(plain(m), "\n")
+				return lines[2 : len(lines)-2] // under the tabs and rule, above the blank and footer
+			}
+			// (The page renders lazily: the screen first, then the viewport.)
+			atBottom := func() bool { _ = plain(m); return m.study().vp.AtBottom() }
+			check := func(how string) {
+				t.Helper()
+				b := body()
+				last := b[len(b)-1]
+				if strings.HasPrefix(strings.TrimSpace(last), "▍") && !atBottom() {
+					t.Errorf("%dx%d project %d %s: a heading is the last line:\n%s", sz[0], sz[1], p, how, strings.Join(b, "\n"))
+				}
+			}
+			// Line by line, to the end.
+			for i := 0; i < 200 && !atBottom(); i++ {
+				check(fmt.Sprintf("after %d lines", i))
+				press(t, m, "down")
+			}
+			// Page by page, from the top: every heading shows.
+			press(t, m, "home")
+			seen := map[string]bool{}
+			for i := 0; i < 50; i++ {
+				check(fmt.Sprintf("after %d pages", i))
+				for _, l := range body() {
+					if h := strings.TrimSpace(l); strings.HasPrefix(h, "▍") {
+						seen[h] = true
+					}
+				}
+				if atBottom() {
+					break
+				}
+				press(t, m, "pgdown")
+			}
+			md := portfolio(t).Projects[p].Body
+			if want := strings.Count(md, "\n#") + boolInt(strings.HasPrefix(md, "#")); len(seen) < want {
+				t.Errorf("%dx%d project %d: paging showed %d headings, want %d: %v", sz[0], sz[1], p, len(seen), want, seen)
+			}
+		}
+	}
+}

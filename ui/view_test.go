@@ -61,6 +61,9 @@ var goldenScreens = []struct {
 	{"casestudy-end", []string{"3", "enter", "G"}, someVariants},
 	{"contact", []string{"4"}, someVariants},
 	{"help", []string{"3", "enter", "?"}, someVariants},
+	// One line down: at 80×24 a heading would be the last line, without
+	// its text (issue 23, point 7); it waits for the next line.
+	{"casestudy-down", []string{"3", "enter", "down"}, someVariants[2:3]},
 }
 
 // TestViewGolden snapshots the key screens at four sizes, in every colour
