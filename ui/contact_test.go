@@ -17,7 +17,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/pragyamugale/portfolio/inbox"
-	"github.com/pragyamugale/portfolio/theme"
 )
 
 // fakeInbox is a SubmitFunc that records what it is given and answers
@@ -48,7 +47,8 @@ var testReceipt = inbox.Receipt{ID: "abcd2345", Time: time.Date(2024, 5, 1, 12, 
 // page, the form not yet focused.
 func newContactModel(t *testing.T, p colorprofile.Profile, w, h int, submit SubmitFunc) *Model {
 	t.Helper()
-	m := New(portfolio(t), Options{Profile: p, Background: theme.Dark, Submit: submit})
+	m := New(portfolio(t), Options{Profile: p, Submit: submit})
+	send(t, m, darkBg)
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	press(t, m, "4")
 	if m.section != SectionContact {

@@ -11,7 +11,6 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/theme"
 )
 
 // testPortfolio is the embedded content, loaded once for all tests.
@@ -29,7 +28,8 @@ func portfolio(tb testing.TB) *content.Portfolio {
 // newSized returns a model for profile p that has received a window size.
 func newSized(tb testing.TB, p colorprofile.Profile, w, h int) *Model {
 	tb.Helper()
-	m := New(portfolio(tb), Options{Profile: p, Background: theme.Dark})
+	m := New(portfolio(tb), Options{Profile: p})
+	send(tb, m, darkBg) // the terminal answers the background query
 	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

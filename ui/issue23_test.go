@@ -88,6 +88,11 @@ func TestUnknownBackground(t *testing.T) {
 	if got := render(theme.Unknown, darkBg); got != dark {
 		t.Error("a dark answer did not switch to the dark palette")
 	}
+	// What the session's environment said (COLORFGBG) stands: inside tmux
+	// the query's answer is the multiplexer's guess.
+	if got := render(theme.Light, darkBg); got != light {
+		t.Error("the background query overrode COLORFGBG")
+	}
 }
 
 // hexSGR is the truecolor foreground SGR parameters of "#RRGGBB".

@@ -54,9 +54,9 @@ type Options struct {
 	// environment tells; Bubble Tea refines it with a ColorProfileMsg.
 	Profile colorprofile.Profile
 	// Background is the visitor's background as far as the session's
-	// environment tells (see BackgroundFor); until the terminal answers
-	// the background-colour query, Unknown gets colours readable on both.
-	// The query's answer and the theme key can still change it.
+	// environment tells (see BackgroundFor): only the theme key changes
+	// it then. Unknown gets colours readable on both until the terminal
+	// answers the background-colour query.
 	Background theme.Background
 	// Browser is set for the web terminal (see InBrowser): its form speaks
 	// of a browser, not an SSH key, and of the keys a phone has.
@@ -91,6 +91,10 @@ type Model struct {
 	hyperlinks    bool
 	browser       bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
+	// bgSaid: the session's environment said the background (COLORFGBG),
+	// which the background query doesn't override: inside tmux or screen
+	// the answer is the multiplexer's guess, not the visitor's terminal.
+	bgSaid bool
 
 	section Section
 	// pages are the sections' pages, by section; the owner's are nil for
@@ -134,6 +138,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		help:       help.New(),
 		profile:    opts.Profile,
 		bg:         opts.Background,
+		bgSaid:     opts.Background != theme.Unknown,
 		browser:    opts.Browser,
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
@@ -189,7 +194,7 @@ func (m *Model) Waiting() bool {
 // restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
 func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
-	return !m.themeChosen && theme.BackgroundOf(msg.IsDark()) != m.bg
+	return !m.themeChosen && !m.bgSaid && theme.BackgroundOf(msg.IsDark()) != m.bg
 }
 
 // Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
