@@ -155,3 +155,55 @@ func TestBrowserTerminal(t *testing.T) {
 		t.Errorf("portfolio_web_terminal_sessions_total = %v, want 3", v)
 	}
 }
+
+// TestBrowserTerminalThemeAndForm: in /terminal the app knows it is in a
+// browser on the page's dark background (issue 23): t, which would turn
+// the app's colours light on xterm.js's dark background, is neither
+// offered nor does anything, and the form claims no SSH key fingerprint
+// and no ctrl+s a phone doesn't have.
+func TestBrowserTerminalThemeAndForm(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
+	ctx := browsertest.New(t, 1280, 800)
+	pf := testPortfolio(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.url("/terminal")), chromedp.WaitVisible(".xterm-rows")); err != nil {
+		t.Fatal(err)
+	}
+	// The colours xterm.js draws the first row's text in (the active tab:
+	// the accent), as the browser computes them.
+	colours := func() string {
+		c, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll(".xterm-rows > div:first-child span")].map(s => getComputedStyle(s).color).join(" ")`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	screen := waitScreen(t, ctx, "the About page", func(s string) bool { return strings.Contains(s, pf.Profile.Tagline) })
+	if strings.Contains(screen, "light/dark") {
+		t.Errorf("the web terminal offers t light/dark:\n%s", screen)
+	}
+	keys(t, ctx, "2")
+	waitScreen(t, ctx, "the Skills page", func(s string) bool { return strings.Contains(s, pf.Skills.Groups[0].Name) })
+	dark := colours()
+	keys(t, ctx, "t")
+	keys(t, ctx, "3")
+	waitScreen(t, ctx, "the project list", func(s string) bool { return strings.Contains(s, pf.Projects[0].Summary[:30]) })
+	keys(t, ctx, "2")
+	waitScreen(t, ctx, "the Skills page again", func(s string) bool { return strings.Contains(s, pf.Skills.Groups[0].Name) })
+	if got := colours(); got != dark {
+		t.Errorf("t changed the app's colours on the dark page: %q, were %q", got, dark)
+	}
+
+	keys(t, ctx, "4")
+	keys(t, ctx, "\r")
+	screen = waitScreen(t, ctx, "the form with the keyboard", func(s string) bool { return strings.Contains(s, "leave form") })
+	for range 3 {
+		keys(t, ctx, "\t")
+		screen += waitScreen(t, ctx, "the next field", func(s string) bool { return strings.Contains(s, "leave form") })
+	}
+	for _, bad := range []string{"fingerprint", "SSH key", "ctrl+s"} {
+		if strings.Contains(screen, bad) {
+			t.Errorf("the web terminal's form says %q:\n%s", bad, screen)
+		}
+	}
+	browsertest.Screenshot(t, ctx, "terminal-form", false)
+}

@@ -119,7 +119,7 @@ func (r *renderer) block(n ast.Node, width int, indent string) {
 			case r.theme.Plain:
 				title[i] = strings.Repeat(" ", n.Level+1) + l
 			case i == 0:
-				title[i] = r.head.Render("▍" + l)
+				title[i] = r.head.Render(headingMark + l)
 			default:
 				title[i] = r.head.Render(" " + l)
 			}
@@ -375,4 +375,14 @@ func (r *renderer) style(w word) lipgloss.Style {
 		}
 	}
 	return st
+}
+
+// headingMark starts a heading's first line (but in Plain, where it is
+// "#"s).
+const headingMark = "▍"
+
+// IsHeading reports whether a line of Render's output (ANSI styles and
+// all, indented or not) is the first line of a heading.
+func IsHeading(line string) bool {
+	return strings.HasPrefix(strings.TrimLeft(xansi.Strip(line), " "), headingMark)
 }

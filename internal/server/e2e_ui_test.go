@@ -209,11 +209,14 @@ func TestEndToEndUISizes(t *testing.T) {
 		x, _ := visitInTmux(t, ts, visitorTerminal{term: "xterm-256color", width: 40, height: 12})
 		x.waitScreen("▌ Pragya Mugale")
 		x.keys("?")
-		help := x.waitScreen("╭─ Keys", "? close help", "q quit", "t light/dark", "╰")
+		help := x.waitScreen("╭─ Keys", "esc close help", "q quit", "t light/dark", "╰")
 		if n := len(strings.Split(strings.TrimRight(help, "\n"), "\n")); n > 12 {
 			t.Errorf("help is %d lines at 40×12", n)
 		}
-		x.keys("?", "4", "Enter")
+		// Esc closes the panel, as ? does (issue 23, point 3).
+		x.keys("Escape")
+		x.waitScreen("? help", "Pragya Mugale")
+		x.keys("4", "Enter")
 		x.waitScreen("▸ Name*", "ctrl+s send")
 		x.keys("Escape")
 		x.waitScreen("Press Enter to write")

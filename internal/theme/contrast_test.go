@@ -109,3 +109,35 @@ func TestPaletteContrast(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownBackgroundContrast checks the tones used while the terminal's
+// background is unknown (it hasn't answered the background query and the
+// session sent no COLORFGBG): every role, at every colour depth, keeps at
+// least 3:1 on every background TestPaletteContrast knows, dark and light
+// alike, so text is readable whatever the background turns out to be. A
+// 16-colour terminal is checked in xterm's palette on its black and white.
+func TestUnknownBackgroundContrast(t *testing.T) {
+	bgs := []string{"#000000", "#1E1E1E", "#282C34", "#FFFFFF", "#F5F5F5"}
+	for _, r := range Roles() {
+		tone := r.Shade.Unknown
+		if tone == (Tone{}) {
+			t.Errorf("%s has no tone for an unknown background", r.Name)
+			continue
+		}
+		check := func(profile string, fg, bg color.RGBA, bgName string) {
+			t.Helper()
+			if c := contrast(fg, bg); c < RuleContrast {
+				t.Errorf("%s unknown background, %s: %.2f:1 on %s, want ≥ %.1f", r.Name, profile, c, bgName, RuleContrast)
+			}
+		}
+		for _, bg := range bgs {
+			check("truecolor "+tone.True, hexRGB(tone.True), hexRGB(bg), bg)
+			check(fmt.Sprintf("256-colour %d", tone.ANSI256), xterm256(tone.ANSI256), hexRGB(bg), bg)
+		}
+		if tone.ANSI >= 0 {
+			for _, bg := range []int{0, 15} {
+				check(fmt.Sprintf("16-colour %d", tone.ANSI), xterm16[tone.ANSI], xterm16[bg], fmt.Sprintf("xterm's colour %d", bg))
+			}
+		}
+	}
+}

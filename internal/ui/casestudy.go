@@ -4,13 +4,14 @@ import (
 	"strings"
 
 	"github.com/pragyamugale/portfolio/content"
+	"github.com/pragyamugale/portfolio/internal/markdown"
 )
 
 // newCaseStudy is the full case study of one project: title, stack and the
 // Markdown body, scrollable, ending with where to go next (the next case
 // study, or back to the list). next is pr itself when it is the only one.
 func newCaseStudy(c *common, pr, next content.Project) document {
-	return newDocument(c, func(width int) string {
+	d := newDocument(c, func(width int) string {
 		s := c.st()
 		var b strings.Builder
 		b.WriteString(s.Name.Render(wrap(pr.Title, width)) + "\n")
@@ -23,6 +24,8 @@ func newCaseStudy(c *common, pr, next content.Project) document {
 		b.WriteString(keyHint(s, "← esc", "back to all projects", width))
 		return b.String()
 	})
+	d.heading = markdown.IsHeading
+	return d
 }
 
 // keyHint is "key  what it does", the key in the key colour, wrapped with

@@ -145,6 +145,9 @@ func (p *contactPage) Claims(msg tea.KeyPressMsg) bool {
 func (p *contactPage) ShortHelp() []key.Binding {
 	k := contactKeys
 	switch {
+	case p.Focused() && p.c.browser:
+		// A phone's on-screen keys have no Ctrl: Tab to Send and Enter.
+		return p.keys(k.NextField, k.LeaveForm, k.QuitAlways)
 	case p.Focused():
 		return p.keys(k.NextField, k.Send, k.LeaveForm, k.QuitAlways)
 	case p.Enabled() && p.Scrollable():
@@ -513,6 +516,10 @@ func (p *contactPage) render(width int) string {
 	// take the same number of lines.
 	idle := wrap("Press Enter to write a message. It goes straight to "+p.pf.Profile.Name+".", width)
 	busy := wrap("Tab moves between fields, ctrl+s sends from any of them, Esc leaves the form.", width)
+	if p.c.browser {
+		// A phone's on-screen keys have Tab, Enter and Esc, but no Ctrl.
+		busy = wrap("Tab moves between fields and on to Send, Enter there sends, Esc leaves the form.", width)
+	}
 	hint := idle
 	if p.Focused() {
 		hint = busy
@@ -568,7 +575,7 @@ func (p *contactPage) render(width int) string {
 	}
 	if p.sending {
 		button += " " + st.Muted.Render("sending…")
-	} else {
+	} else if !p.c.browser {
 		button += " " + st.Muted.Render("ctrl+s")
 	}
 	add(button)
@@ -580,7 +587,13 @@ func (p *contactPage) render(width int) string {
 			add(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width))
 		}
 	}
-	add(st.Muted.Render(wrap(st.Error.Render("*")+" required. Your IP address and SSH key fingerprint are stored with the message, to limit abuse.", width)))
+	// What is stored with a message besides the visitor's words: a
+	// browser has no SSH key.
+	stored := "Your IP address and SSH key fingerprint are"
+	if p.c.browser {
+		stored = "Your IP address is"
+	}
+	add(st.Muted.Render(wrap(st.Error.Render("*")+" required. "+stored+" stored with the message, to limit abuse.", width)))
 	p.spans[fieldSend] = [2]int{start, len(lines) - 1}
 	return strings.Join(lines, "\n")
 }

@@ -48,6 +48,7 @@ var testReceipt = inbox.Receipt{ID: "abcd2345", Time: time.Date(2024, 5, 1, 12, 
 func newContactModel(t *testing.T, p colorprofile.Profile, w, h int, submit SubmitFunc) *Model {
 	t.Helper()
 	m := New(portfolio(t), Options{Profile: p, Submit: submit})
+	send(t, m, darkBg)
 	send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	press(t, m, "4")
 	if m.section != SectionContact {
@@ -131,8 +132,8 @@ func TestContactKeysRouting(t *testing.T) {
 	if got := fieldValues(m)[0]; got != "q1234hl?tmjkgG" {
 		t.Fatalf("name = %q, want the keys typed verbatim", got)
 	}
-	if m.showHelp || m.mouse || !m.dark {
-		t.Errorf("typing toggled help %v / mouse %v / theme dark=%v", m.showHelp, m.mouse, m.dark)
+	if m.showHelp || m.mouse || m.themeChosen {
+		t.Errorf("typing toggled help %v / mouse %v / theme %v", m.showHelp, m.mouse, m.bg)
 	}
 	requireText(t, m, "┃ q1234hl?tmjkgG")
 
@@ -480,6 +481,19 @@ func TestContactGolden(t *testing.T) {
 	}{{"truecolor", colorprofile.TrueColor}, {"notty", colorprofile.NoTTY}} {
 		t.Run(pr.name, func(t *testing.T) {
 			m := focusContact(t, pr.p, 80, 24, fieldName)
+			typeText(t, m, "Jane Doe")
+			out := output(t, m, pr.p)
+			checkFits(t, out, 80, 24, true)
+			golden.RequireEqual(t, []byte(out))
+		})
+		// On a light background the cursor keeps its contrast (issue 23,
+		// point 4): it is reverse video of the accent, not of light grey.
+		t.Run(pr.name+"-light", func(t *testing.T) {
+			if pr.p < colorprofile.ANSI {
+				t.Skip("no colour: the same as on dark")
+			}
+			m := focusContact(t, pr.p, 80, 24, fieldName)
+			send(t, m, lightBg)
 			typeText(t, m, "Jane Doe")
 			out := output(t, m, pr.p)
 			checkFits(t, out, 80, 24, true)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
@@ -31,6 +32,13 @@ type document struct {
 
 	// short is ShortHelp's slice, reused: the footer asks every frame.
 	short []key.Binding
+
+	// heading, if set, reports whether a rendered line is a heading: one
+	// is never the last line on screen with its text below it (see
+	// hidesLast).
+	heading func(line string) bool
+	// headings are the lines of the content heading reports, by index.
+	headings map[int]bool
 }
 
 func newDocument(c *common, render func(width int) string) document {
@@ -70,7 +78,19 @@ func (d *document) refresh() {
 		return
 	}
 	d.styled = d.c.styles
-	d.vp.SetContent(d.render(d.width))
+	content := d.render(d.width)
+	d.vp.SetContent(content)
+	if d.heading != nil {
+		clear(d.headings)
+		for i, l := range strings.Split(content, "\n") {
+			if d.heading(l) {
+				if d.headings == nil {
+					d.headings = map[int]bool{}
+				}
+				d.headings[i] = true
+			}
+		}
+	}
 	d.stale, d.view = false, ""
 	if d.rendered != nil {
 		d.rendered()
@@ -90,6 +110,9 @@ func (d *document) move(msg tea.Msg) bool {
 			d.vp.ScrollDown(1)
 		case key.Matches(msg, scroll.PageUp):
 			d.vp.PageUp()
+		case key.Matches(msg, scroll.PageDown) && d.hidesLast():
+			// The next page starts with the heading kept off this one.
+			d.vp.ScrollDown(max(d.height-1, 1))
 		case key.Matches(msg, scroll.PageDown):
 			d.vp.PageDown()
 		case key.Matches(msg, scroll.Top):
@@ -146,8 +169,28 @@ func (d *document) View() string {
 	d.refresh()
 	if d.view == "" || d.viewOff != d.vp.YOffset() {
 		d.view, d.viewOff = d.vp.View(), d.vp.YOffset()
+		if d.hidesLast() {
+			// Keep a heading with its text: a blank line in its place,
+			// and the heading on the next line or page.
+			if i := strings.LastIndexByte(d.view, '\n'); i >= 0 {
+				d.view = d.view[:i+1]
+			}
+		}
 	}
 	return d.view
+}
+
+// hidesLast reports whether the last line on screen is a heading whose
+// text is below the screen: View leaves it blank.
+func (d *document) hidesLast() bool {
+	if d.heading == nil || d.height < 2 || d.vp.AtBottom() {
+		return false
+	}
+	lines := d.vp.VisibleLineCount()
+	if lines < d.height {
+		return false
+	}
+	return d.headings[d.vp.YOffset()+lines-1]
 }
 
 // CompactStatus is the scroll position in a few cells: "↓ 45%", with an

@@ -29,6 +29,7 @@ func portfolio(tb testing.TB) *content.Portfolio {
 func newSized(tb testing.TB, p colorprofile.Profile, w, h int) *Model {
 	tb.Helper()
 	m := New(portfolio(tb), Options{Profile: p})
+	send(tb, m, darkBg) // the terminal answers the background query
 	send(tb, m, tea.WindowSizeMsg{Width: w, Height: h})
 	return m
 }

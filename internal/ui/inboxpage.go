@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
 )
@@ -97,6 +98,11 @@ type inboxPage struct {
 	seq     int     // the latest load asked for; older answers are dropped
 	loading bool    // a load is in flight
 	pending tea.Cmd // work Update returns
+
+	// newAbove is how many messages arrived above the visible part of
+	// the list since the owner last saw its top: the header says
+	// "↑ 1 new" until they scroll up to them.
+	newAbove int
 
 	archived bool   // listing the archived messages instead of the Inbox
 	undo     string // the message the undo key unarchives, until another key
@@ -303,7 +309,12 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 	}
 	p.follow = ""
 	if pg.Kept >= 0 {
-		// New arrivals moved the selected message down: follow it.
+		// New arrivals moved the selected message down: follow it, and
+		// count them for the header's sign (they are above the list's
+		// visible part unless the list is short).
+		if d := pg.Kept - p.selected; d > 0 && !p.archived && p.total > 0 {
+			p.newAbove += d
+		}
 		p.top += pg.Kept - p.selected
 		p.selected = pg.Kept
 	} else if p.reading && p.open.ID != "" {
@@ -321,6 +332,7 @@ func (p *inboxPage) loaded(pg inbox.Page, err error) {
 	if p.selected >= p.top+p.visible() {
 		p.top = p.selected - p.visible() + 1
 	}
+	p.newAbove = min(p.newAbove, p.top) // those on screen are seen
 	p.Invalidate()
 	p.ensureLoaded()
 }
@@ -338,6 +350,7 @@ func (p *inboxPage) Select(i int) {
 	case p.selected >= p.top+k:
 		p.top = p.selected - k + 1
 	}
+	p.newAbove = min(p.newAbove, p.top)
 	p.Invalidate()
 	p.ensureLoaded()
 }
@@ -370,6 +383,7 @@ func (p *inboxPage) handleKey(msg tea.KeyPressMsg) bool {
 	case key.Matches(msg, k.ArchivedView):
 		p.archived = !p.archived
 		p.reading, p.selected, p.top, p.win = false, 0, 0, inbox.Page{}
+		p.newAbove = 0
 		p.reload()
 		p.Invalidate()
 	case key.Matches(msg, k.Archive) && p.archived:
@@ -500,7 +514,14 @@ func (p *inboxPage) render(width int) string {
 	if p.report.Corrupt > 0 || p.report.Torn {
 		head += st.Warn.Render(fmt.Sprintf("  (%d unreadable lines skipped)", p.report.Corrupt+boolInt(p.report.Torn)))
 	}
-	add(st.Muted.Render(truncate(head, width)))
+	if p.newAbove > 0 {
+		// New messages above what is on screen: a sign, which stays
+		// whole however narrow the window.
+		sign := fmt.Sprintf("↑ %d new", p.newAbove)
+		add(st.Muted.Render(truncate(head, max(width-len(" · ")-xansi.StringWidth(sign), 1))) + st.Muted.Render(" · ") + st.Marker.Render(sign))
+	} else {
+		add(st.Muted.Render(truncate(head, width)))
+	}
 	if p.err != nil {
 		add(st.Error.Render(truncate("Couldn't read the messages: "+inbox.Sanitize(p.err.Error(), false), width)))
 	}

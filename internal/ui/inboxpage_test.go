@@ -16,6 +16,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
 	"github.com/pragyamugale/portfolio/internal/inbox/inboxtest"
+	"github.com/pragyamugale/portfolio/internal/theme"
 )
 
 // fakeSource is an owner's inbox in memory. It fails the test if it is
@@ -410,7 +411,7 @@ func TestInboxGolden(t *testing.T) {
 			t.Run(fmt.Sprintf("%s-%dx%d", view.name, w, h), func(t *testing.T) {
 				src := newFake(t, msgs...)
 				src.read["a1a1a1a1"] = true
-				m := New(portfolio(t), Options{Profile: colorprofile.ANSI256, Inbox: src})
+				m := New(portfolio(t), Options{Profile: colorprofile.ANSI256, Background: theme.Dark, Inbox: src})
 				runCmds(t, m, src, m.Init())
 				runCmds(t, m, src, send(t, m, tea.WindowSizeMsg{Width: w, Height: h}))
 				act(t, m, src, view.keys...)

@@ -12,32 +12,23 @@ import (
 
 // frame is the geometry of one screen, decided from the window size and
 // the page on show, so layout() and render() always agree.
+//
+// Every page has the same frame: the tabs on the first line, the rule
+// under them, the page, a blank line and the footer, so nothing moves
+// when the visitor switches pages.
 type frame struct {
-	pad      int  // columns left of the frame when it is centred
-	text     int  // text width inside the frame
-	header   int  // header lines
-	footer   int  // footer lines
-	body     int  // lines left for the page (or the help panel)
-	showName bool // room for the name line above the tabs
+	pad    int // columns left of the frame when it is centred
+	text   int // text width inside the frame
+	header int // header lines
+	footer int // footer lines
+	body   int // lines left for the page (or the help panel)
 }
 
-// frame is the geometry of the screen on show.
+// frame is the geometry of the screen, the same for every page.
 func (m *Model) frame() frame {
-	return m.frameFor(m.section == SectionAbout)
-}
-
-// frameFor is the geometry of About's screen (about) or any other's: they
-// differ only in the name line, which About doesn't need.
-func (m *Model) frameFor(about bool) frame {
 	fw := min(m.width, MaxWidth)
 	f := frame{pad: (m.width - fw) / 2, text: fw - 2}
-	// The name line is dropped first when space runs short, and on About,
-	// whose own header is the name.
-	f.showName = m.height >= 16 && f.text >= 50 && !about
 	f.header = 2 // tabs + rule
-	if f.showName {
-		f.header++
-	}
 	f.footer = 1
 	// One blank line always separates the page from the footer.
 	f.body = max(m.height-f.header-f.footer-1, 1)
@@ -59,10 +50,6 @@ func (m *Model) render() string {
 	f := m.frame()
 	st := m.c.styles
 	lines := make([]string, 0, m.height)
-	if f.showName {
-		name := st.Name.Render(m.pf.Profile.Name) + "  " + st.Muted.Render(m.pf.Profile.Title)
-		lines = append(lines, xansi.Truncate(name, f.text, "…"))
-	}
 	lines = append(lines, m.chrome.tabs(m, f.text), st.Rule.Render(strings.Repeat("─", f.text)))
 	var body []string
 	status := "" // the page's scroll position, for the footer
@@ -100,8 +87,30 @@ func (m *Model) render() string {
 }
 
 // renderTabs draws "1 About  2 Skills  3 Projects  4 Contact", or a compact
-// "‹ 2/4 Skills ›" when that doesn't fit.
+// "‹ 2/4 Skills ›" when that doesn't fit, with the owner's name (and
+// title, room permitting) at the right end on every page but About, whose
+// page opens with the name.
 func (m *Model) renderTabs(width int) string {
+	tabs := m.renderTabBar(width)
+	if m.section == SectionAbout {
+		return tabs
+	}
+	st := m.c.styles
+	p := m.pf.Profile
+	free := width - lipgloss.Width(tabs) - 3 // at least three cells apart
+	for _, who := range []string{
+		st.Name.Render(p.Name) + "  " + st.Muted.Render(p.Title),
+		st.Name.Render(p.Name),
+	} {
+		if w := lipgloss.Width(who); w <= free {
+			return tabs + strings.Repeat(" ", width-lipgloss.Width(tabs)-w) + who
+		}
+	}
+	return tabs
+}
+
+// renderTabBar is the tabs alone.
+func (m *Model) renderTabBar(width int) string {
 	st := m.c.styles
 	compact := false
 	label := func(s Section) string {
@@ -186,8 +195,13 @@ func (m *Model) footerKeys() (own, kept []key.Binding, yield int) {
 	return own, m.chrome.kept, 1
 }
 
-// closeHelp is the help key while the Keys panel is open.
-var closeHelp = withHelp(defaultAppKeys().Help, "?", "close help")
+// closeHelp is the help key while the Keys panel is open: Esc closes it
+// too, as it leaves everything else.
+var closeHelp = key.NewBinding(key.WithKeys("?", "esc"), key.WithHelp("esc", "close help"))
+
+// closePanel is closeHelp as the panel lists it: the panel is what it
+// closes.
+var closePanel = withHelp(closeHelp, "esc/?", "close")
 
 // How much of the footer's keys fitted (see fitKeys).
 const (
@@ -273,12 +287,12 @@ func compactKey(b key.Binding) key.Binding {
 // helpWidth is the width of ShortHelpView(bs): "key desc" items joined by
 // " • ".
 func helpWidth(bs []key.Binding) int {
-	w := 0
-	for i, b := range bs {
+	w, n := 0, 0
+	for _, b := range bs {
 		if !b.Enabled() {
 			continue
 		}
-		if i > 0 {
+		if n++; n > 1 {
 			w += 3
 		}
 		h := b.Help()
@@ -413,7 +427,7 @@ func (m *Model) fullKeys() []key.Binding {
 	for _, col := range p.FullHelp() {
 		all = append(all, col...)
 	}
-	return append(all, k.Theme, k.Mouse, closeHelp, k.Quit)
+	return append(all, k.Theme, k.Mouse, closePanel, k.Quit)
 }
 
 // chrome remembers the tab bars and footer keys a visitor has seen, which

@@ -13,6 +13,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/cache"
+	"github.com/pragyamugale/portfolio/internal/theme"
 )
 
 // Section is one of the top-level pages, in tab order.
@@ -52,9 +53,14 @@ type Options struct {
 	// Profile is the visitor's colour profile as far as the session's
 	// environment tells; Bubble Tea refines it with a ColorProfileMsg.
 	Profile colorprofile.Profile
-	// Light starts in the light theme; the background-colour query and the
-	// theme key can still change it.
-	Light bool
+	// Background is the visitor's background as far as the session's
+	// environment tells (see BackgroundFor): only the theme key changes
+	// it then. Unknown gets colours readable on both until the terminal
+	// answers the background-colour query.
+	Background theme.Background
+	// Browser is set for the web terminal (see InBrowser): its form speaks
+	// of a browser, not an SSH key, and of the keys a phone has.
+	Browser bool
 	// Hyperlinks makes links clickable (OSC 8); see HyperlinksFor.
 	Hyperlinks bool
 	// Submit stores a message from the contact form; nil hides the form.
@@ -81,9 +87,14 @@ type Model struct {
 
 	width, height int
 	profile       colorprofile.Profile
-	dark          bool
+	bg            theme.Background
 	hyperlinks    bool
+	browser       bool
 	themeChosen   bool // the visitor pressed the theme key: ignore detection
+	// bgSaid: the session's environment said the background (COLORFGBG),
+	// which the background query doesn't override: inside tmux or screen
+	// the answer is the multiplexer's guess, not the visitor's terminal.
+	bgSaid bool
 
 	section Section
 	// pages are the sections' pages, by section; the owner's are nil for
@@ -129,7 +140,9 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		keys:       baseAppKeys,
 		help:       help.New(),
 		profile:    opts.Profile,
-		dark:       !opts.Light,
+		bg:         opts.Background,
+		bgSaid:     opts.Background != theme.Unknown,
+		browser:    opts.Browser,
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
@@ -137,6 +150,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		onScreen: pageKey{section: sectionCount},
 	}
 	c := &m.c
+	c.browser = opts.Browser
 	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
 	m.pages = [sectionCount]page{
@@ -191,7 +205,7 @@ func (m *Model) Loading() bool {
 // restyles reports whether the terminal's background colour would switch
 // the theme: it wouldn't if it matches, or if the visitor chose a theme.
 func (m *Model) restyles(msg tea.BackgroundColorMsg) bool {
-	return !m.themeChosen && msg.IsDark() != m.dark
+	return !m.themeChosen && !m.bgSaid && theme.BackgroundOf(msg.IsDark()) != m.bg
 }
 
 // Quit reports whether the visitor asked to leave (q, Ctrl+C), as opposed
@@ -242,7 +256,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 	case tea.BackgroundColorMsg:
 		if m.restyles(msg) {
-			m.dark = msg.IsDark()
+			m.bg = theme.BackgroundOf(msg.IsDark())
 			m.restyle()
 		}
 	case NoticeMsg:
@@ -263,6 +277,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
 	m.quitAsked = false
 	if asked && msg.String() == "esc" {
 		return nil // asked before quitting with a draft: stay, where the visitor was
+	}
+	if m.showHelp && key.Matches(msg, closeHelp) {
+		m.showHelp = false
+		m.layout()
+		return nil
 	}
 	if m.page().Claims(msg) {
 		return m.updatePage(m.section, raw)
@@ -287,7 +306,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg, raw tea.Msg) tea.Cmd {
 		m.showHelp = !m.showHelp
 		m.layout()
 	case key.Matches(msg, k.Theme):
-		m.dark, m.themeChosen = !m.dark, true
+		// From an unknown background, the first press picks light: the
+		// colours so far were readable on both.
+		m.bg, m.themeChosen = theme.BackgroundOf(m.bg == theme.Light), true
 		m.restyle()
 	case key.Matches(msg, k.Mouse):
 		m.mouse = !m.mouse
@@ -341,6 +362,11 @@ func (m *Model) setSection(s Section) tea.Cmd {
 	}
 	again := s == m.section
 	m.section = s
+	// The Keys panel lists the keys of the page it was opened on.
+	if m.showHelp {
+		m.showHelp = false
+		m.layout()
+	}
 	return m.updatePage(s, shownMsg{again: again})
 }
 
@@ -361,7 +387,11 @@ func (m *Model) study() *document {
 // render again with them when next shown.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.c.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
+	// The theme key is offered only where it can work: not without
+	// colour (NO_COLOR, TERM=dumb), where it would change nothing, nor in
+	// the web terminal, whose page is dark whatever the app draws.
+	m.keys.Theme.SetEnabled(m.profile > colorprofile.Ascii && !m.browser)
+	m.c.styles = StylesFor(m.profile, m.bg, m.hyperlinks)
 	m.help.Styles = m.c.styles.Help
 }
 
@@ -372,14 +402,9 @@ func (m *Model) layout() {
 	if m.width == 0 {
 		return
 	}
-	// About's page has its own height: its screen has no name line.
-	f, about := m.frameFor(false), m.frameFor(true)
-	for s, p := range m.pages {
-		switch {
-		case p == nil:
-		case Section(s) == SectionAbout:
-			p.SetSize(about.text, about.body)
-		default:
+	f := m.frame()
+	for _, p := range m.pages {
+		if p != nil {
 			p.SetSize(f.text, f.body)
 		}
 	}
@@ -397,12 +422,13 @@ type firstScreenKey struct {
 	pf            *content.Portfolio
 	width, height int
 	profile       colorprofile.Profile
-	dark, form    bool
-	links         bool
+	bg            theme.Background
+	form, links   bool
+	browser       bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}

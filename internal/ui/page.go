@@ -47,6 +47,8 @@ type common struct {
 	// notice is one line for the footer (say, "copied …"), shown in its
 	// place until the next key.
 	notice string
+	// browser: the visitor is in the web terminal (Options.Browser).
+	browser bool
 }
 
 // st returns the current styles.

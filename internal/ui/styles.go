@@ -17,8 +17,10 @@ import (
 // profile and background from the palette (package theme). Pages take what they need from here rather than
 // creating styles of their own, so a theme is changed in one place.
 type Styles struct {
-	Dark    bool
-	Profile colorprofile.Profile
+	// Background is the background the colours are for: dark, light, or
+	// unknown (mid-tones readable on both).
+	Background theme.Background
+	Profile    colorprofile.Profile
 	// Hyperlinks makes links clickable (OSC 8); set for terminals known to
 	// support them, elsewhere links are plain text.
 	Hyperlinks bool
@@ -53,8 +55,9 @@ type Styles struct {
 }
 
 type stylesKey struct {
-	profile          colorprofile.Profile
-	dark, hyperlinks bool
+	profile    colorprofile.Profile
+	bg         theme.Background
+	hyperlinks bool
 }
 
 // stylesCache shares one immutable Styles per (profile, background) across
@@ -63,23 +66,24 @@ var stylesCache sync.Map // stylesKey → *Styles
 
 // StylesFor returns the styles for a colour profile and background, with
 // or without clickable links.
-func StylesFor(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
-	k := stylesKey{profile, dark, hyperlinks}
+func StylesFor(profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
+	k := stylesKey{profile, bg, hyperlinks}
 	if s, ok := stylesCache.Load(k); ok {
 		return s.(*Styles)
 	}
-	s, _ := stylesCache.LoadOrStore(k, newStyles(profile, dark, hyperlinks))
+	s, _ := stylesCache.LoadOrStore(k, newStyles(profile, bg, hyperlinks))
 	return s.(*Styles)
 }
 
-func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
+func newStyles(profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
 	p := theme.Palette
-	c := func(s theme.Shade) color.Color { return s.Color(profile, dark) }
+	c := func(s theme.Shade) color.Color { return s.Color(profile, bg) }
+	dark := bg != theme.Light
 	accent, accent2 := c(p.Accent), c(p.Accent2)
 	muted, subtle := c(p.Muted), c(p.Subtle)
 	base := lipgloss.NewStyle()
 
-	s := &Styles{Dark: dark, Profile: profile, Hyperlinks: hyperlinks}
+	s := &Styles{Background: bg, Profile: profile, Hyperlinks: hyperlinks}
 	s.Name = base.Bold(true).Foreground(accent)
 	s.Title = base.Bold(true)
 	// No italics anywhere: GNU screen and others show them as reverse video.
@@ -110,7 +114,10 @@ func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 
 	// Form fields: the focused field's prompt bar takes the accent colour.
 	// The cursor doesn't blink: a blinking cursor repaints every half
-	// second for every visitor, for nothing.
+	// second for every visitor, for nothing. It is drawn in reverse video
+	// of the accent, which keeps its contrast on the background (the
+	// bubbles default, light grey, all but vanishes on white); without
+	// colour, in plain reverse video.
 	s.Input = textinput.DefaultStyles(dark)
 	s.Input.Focused.Prompt = base.Foreground(accent)
 	s.Input.Blurred.Prompt = base.Foreground(subtle)
@@ -118,6 +125,7 @@ func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 	s.Input.Blurred.Placeholder = base.Foreground(muted)
 	s.Input.Blurred.Text = base
 	s.Input.Cursor.Blink = false
+	s.Input.Cursor.Color = accent
 	s.Area = textarea.DefaultStyles(dark)
 	s.Area.Focused.Prompt = base.Foreground(accent)
 	s.Area.Blurred.Prompt = base.Foreground(subtle)
@@ -127,6 +135,7 @@ func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 	s.Area.Blurred.Text = base
 	s.Area.Blurred.CursorLine = base
 	s.Area.Cursor.Blink = false
+	s.Area.Cursor.Color = accent
 
 	s.Help = help.Styles{
 		ShortKey:       base.Foreground(accent2),

@@ -6,14 +6,16 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/pragyamugale/portfolio/internal/theme"
 )
 
 // TestSixteenColourHeadingsAgree: headings drawn by the Markdown renderer
 // use the same colour as every other heading, at every depth.
 func TestSixteenColourHeadingsAgree(t *testing.T) {
 	for _, p := range []colorprofile.Profile{colorprofile.ANSI, colorprofile.ANSI256, colorprofile.TrueColor} {
-		for _, dark := range []bool{true, false} {
-			st := StylesFor(p, dark, false)
+		for _, bg := range []theme.Background{theme.Dark, theme.Light, theme.Unknown} {
+			st := StylesFor(p, bg, false)
 			// As the visitor's terminal receives them.
 			sgr := func(s string) string {
 				var buf bytes.Buffer
@@ -25,7 +27,7 @@ func TestSixteenColourHeadingsAgree(t *testing.T) {
 			want := sgr(st.Heading.Render("X"))
 			got := sgr(renderMarkdown("## X", 20, st))
 			if got != want {
-				t.Errorf("%v dark=%v: Markdown heading %q, other headings %q", p, dark, got, want)
+				t.Errorf("%v %v background: Markdown heading %q, other headings %q", p, bg, got, want)
 			}
 		}
 	}

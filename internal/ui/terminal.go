@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/colorprofile"
+
+	"github.com/pragyamugale/portfolio/internal/theme"
 )
 
 // ProfileFor is the colour profile for a visitor's terminal, from their
@@ -34,4 +37,46 @@ func HyperlinksFor(p colorprofile.Profile, term string) bool {
 		}
 	}
 	return true
+}
+
+// BackgroundFor is the background a visitor's session environment tells:
+// COLORFGBG ("fg;bg", as rxvt, Konsole and others set it, and as a visitor
+// can send it: ssh -o SetEnv=COLORFGBG=0;15), whose last field is the
+// background's ANSI colour: 0–6 and 8 are dark, 7 and 9–15 light. Without
+// it, or with something else in it, the background is Unknown. environ is
+// the session's, never the server's own.
+func BackgroundFor(environ []string) theme.Background {
+	var v string
+	for _, e := range environ {
+		if s, ok := strings.CutPrefix(e, "COLORFGBG="); ok {
+			v = s // the last one wins, as in a shell
+		}
+	}
+	if v == "" {
+		return theme.Unknown
+	}
+	f := v[strings.LastIndexByte(v, ';')+1:]
+	bg, err := strconv.Atoi(f)
+	switch {
+	case err != nil || bg < 0 || bg > 15 || !strings.Contains(v, ";"):
+		return theme.Unknown
+	case bg <= 6 || bg == 8:
+		return theme.Dark
+	}
+	return theme.Light
+}
+
+// Browser is the TERM_PROGRAM the web terminal sets: the session is a
+// browser's xterm.js, not an SSH client.
+const Browser = "portfolio-web"
+
+// InBrowser reports whether a session's environment is the web
+// terminal's (see Browser).
+func InBrowser(environ []string) bool {
+	for _, e := range environ {
+		if e == "TERM_PROGRAM="+Browser {
+			return true
+		}
+	}
+	return false
 }

@@ -15,7 +15,7 @@ import (
 // they match every other heading, and body text in their own foreground.
 func renderMarkdown(src string, width int, st *Styles) string {
 	return markdown.Render(src, width, markdown.Theme{
-		Accent:     theme.Palette.Accent.Spec(st.Profile, st.Dark),
+		Accent:     theme.Palette.Accent.Spec(st.Profile, st.Background),
 		Hyperlinks: st.Hyperlinks,
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/host"
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/theme"
 	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
@@ -116,6 +117,8 @@ func (r *Runner) Options(req Request) ui.Options {
 		Section:    req.Page.Section,
 		Project:    req.Page.Project,
 		Profile:    profile,
+		Background: ui.BackgroundFor(req.Env),
+		Browser:    ui.InBrowser(req.Env),
 		Hyperlinks: ui.HyperlinksFor(profile, req.TERM),
 		OnView:     req.OnView,
 	}
@@ -202,9 +205,10 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	// The portfolio too: servers with other content may share a process
 	// (tests do), and so the host's cache.
 	return struct {
-		pf                      *content.Portfolio
-		light, form, hyperlinks bool
-	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
+		pf                        *content.Portfolio
+		bg                        theme.Background
+		form, hyperlinks, browser bool
+	}{pf, o.Background, o.Submit != nil, o.Hyperlinks, o.Browser}
 }
 
 // eventBudgets gives the UI sessions of one address (IPv6 by /64) one

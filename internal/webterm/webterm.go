@@ -244,9 +244,11 @@ func (t *Terminal) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// Environ is what xterm.js is: a 256-colour xterm with true colour.
+// Environ is what xterm.js is: a 256-colour xterm with true colour, light
+// text on the page's dark background (COLORFGBG, as rxvt sets it), in a
+// browser (TERM_PROGRAM, which ui.InBrowser reads).
 func (t *Terminal) Environ() []string {
-	return []string{"TERM=xterm-256color", "COLORTERM=truecolor"}
+	return []string{"TERM=xterm-256color", "COLORTERM=truecolor", "COLORFGBG=15;0", "TERM_PROGRAM=portfolio-web"}
 }
 
 // Size is the size the browser sent first.
