@@ -18,7 +18,11 @@ type lines struct {
 
 func (w *lines) add(s string) { w.mu.Lock(); w.l = append(w.l, s); w.mu.Unlock() }
 
-func (w *lines) get() []string { w.mu.Lock(); defer w.mu.Unlock(); return append([]string(nil), w.l...) }
+func (w *lines) get() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]string(nil), w.l...)
+}
 
 // Today's file garbage, cut short, a symlink or over its cap: the flush
 // still succeeds (no "statistics not saved; retrying" every 5 s, nothing

@@ -46,9 +46,9 @@ const DirName = "stats"
 // afresh with the counts it holds in memory; a reader (`portfolio stats`)
 // shows every other day, with one warning line per file left out.
 type FileStore struct {
-	dir     string
-	writer  bool         // OpenFileStore's: sets damaged files aside
-	warn    func(string) // nil: silent
+	dir    string
+	writer bool         // OpenFileStore's: sets damaged files aside
+	warn   func(string) // nil: silent
 }
 
 // OpenFileStore uses <dataDir>/stats, creating it (0700) if needed.
