@@ -383,10 +383,14 @@ func TestFileStoreRefusesLinksAndFIFOs(t *testing.T) {
 	if _, err := st.read("2026-03-13"); err == nil {
 		t.Error("read a FIFO")
 	}
-	// Adding to a day whose file is a link replaces the link, leaving its
-	// target alone... but only after refusing to read through it.
-	if err := st.Add(context.Background(), []*Day{{Date: "2026-03-14", Visits: 1}}); err == nil {
-		t.Error("added to a day whose file is a link")
+	// Adding to a day whose file is a link sets the link aside (its
+	// target left alone, never read) and starts the day afresh: the
+	// counts are saved, not retried forever.
+	if err := st.Add(context.Background(), []*Day{{Date: "2026-03-14", Visits: 1}}); err != nil {
+		t.Errorf("Add to a day whose file is a link = %v", err)
+	}
+	if d, err := st.read("2026-03-14"); err != nil || d.Visits != 1 {
+		t.Errorf("the day afresh = %+v, %v", d, err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != `{"visits": 99}` {
 		t.Errorf("the link's target changed: %s", b)
