@@ -15,7 +15,7 @@ import (
 // with --database-url, otherwise the data directory (see store.Open, the
 // one place that chooses).
 func openStore(cfg config.Config, logger *log.Logger) (store.Store, error) {
-	return store.Open(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
+	return store.Open(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, AllowNewerSchema: cfg.AllowNewerSchema, Serving: true, Logger: logger})
 }
 
 // openStats starts the visitor statistics in st.
