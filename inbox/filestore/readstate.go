@@ -52,6 +52,14 @@ type readStateJSON struct {
 // MaxReadState.
 var errCorruptState = errors.New("the message state file is damaged")
 
+// oversizeState is a state file over MaxReadState: handled as a damaged
+// one (errors.Is errCorruptState), said as what it is.
+type oversizeState struct{ err error }
+
+func (o oversizeState) Error() string        { return "the message state file is too large: " + o.err.Error() }
+func (o oversizeState) Is(target error) bool { return target == errCorruptState }
+func (o oversizeState) Unwrap() error        { return o.err }
+
 // MaxReadState caps the state file: it is read whole, and a message ID
 // takes 11 bytes in it, so 32 MiB holds some three million marks — far
 // past any inbox. A larger file (a 2 GB sparse file, say) is not read but
@@ -110,7 +118,7 @@ func (r *ReadState) load() (stateSets, error) {
 	b, err := datafile.ReadOpen(f, r.path(), MaxReadState)
 	var big *datafile.TooLargeError
 	if errors.As(err, &big) {
-		return s, fmt.Errorf("%w: %w", errCorruptState, err)
+		return s, oversizeState{err}
 	}
 	if err != nil {
 		return s, err
