@@ -150,7 +150,7 @@ func (f *FileStore) Days(ctx context.Context, from, to string) ([]*Day, error) {
 		// The server's own store: set the damaged days aside once, so the
 		// warning isn't repeated on every report.
 		if err := f.setAsideDamaged(ctx, damaged); err != nil {
-			return nil, err
+			f.say(fmt.Sprintf("damaged statistics days %s left out, not set aside: %v", strings.Join(damaged, ", "), err))
 		}
 	}
 	return days, nil
