@@ -18,6 +18,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // File names inside a content folder. They are fixed so that the owner only
@@ -125,12 +127,22 @@ func (l *loader) problem(file, format string, args ...any) {
 	l.errs = append(l.errs, fmt.Errorf("%s: %s", l.display(file), fmt.Sprintf(format, args...)))
 }
 
+// MaxFile caps each content file: a long case study is tens of
+// kilobytes. A larger file is refused (the server doesn't start) with an
+// error naming the file and the cap, before it is read.
+const MaxFile = 1 << 20
+
 // read returns the file's text with a BOM removed and line endings turned
 // into "\n", as editors on any system may save them.
 func (l *loader) read(file string) (string, bool) {
-	data, err := fs.ReadFile(l.fsys, file)
-	if errors.Is(err, fs.ErrNotExist) {
+	data, err := datafile.ReadFS(l.fsys, file, l.display(file), MaxFile)
+	var big *datafile.TooLargeError
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
 		l.problem(file, "file not found")
+		return "", false
+	case errors.As(err, &big):
+		l.problem(file, "is %s, over the cap of %s for a content file; make it smaller", datafile.Size(big.Size), datafile.Size(big.Max))
 		return "", false
 	}
 	if err != nil {

@@ -643,3 +643,20 @@ func focusSentence(focus []string) string {
 	}
 	return "Focused on " + strings.Join(lower, ", ") + "."
 }
+
+// A content file over MaxFile (a 2 GB sparse file) stops the start with an
+// error naming the file and the cap, found by its size, not by reading it.
+func TestLoadDirOversize(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, Embedded()); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "profile.md")
+	if err := os.Truncate(big, 2<<30); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadDir(dir)
+	if err == nil || !strings.Contains(err.Error(), big+": is 2 GiB, over the cap of 1 MiB for a content file") {
+		t.Fatalf("LoadDir with a 2 GB profile.md = %v; want a refusal naming the file and the cap", err)
+	}
+}

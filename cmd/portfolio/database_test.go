@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/pgstore"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
@@ -178,5 +180,35 @@ func TestInboxArchiveAndExportFromDatabase(t *testing.T) {
 	}
 	if got := list(); len(got) != 3 {
 		t.Errorf("the inbox after unarchiving: %d messages, want 3", len(got))
+	}
+}
+
+// A database a newer portfolio migrated: the owner's commands refuse it,
+// naming both versions, and --allow-newer-schema (or its environment
+// variable) lets them use it, with one warning line.
+func TestNewerSchemaFlag(t *testing.T) {
+	url := pgtest.URL(t)
+	pg, err := pgstore.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := pgstore.SchemaVersion() + 1
+	pg.Close()
+	raw, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(context.Background(), "INSERT INTO schema_migrations (version) VALUES ($1)", newer); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close(context.Background())
+
+	_, _, err = runInbox(t, "inbox", "--database-url", url)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d, newer than this binary's version %d", newer, newer-1)) {
+		t.Fatalf("inbox on a newer schema = %v; want a refusal naming both versions", err)
+	}
+	_, errOut, err := runInbox(t, "inbox", "--database-url", url, "--allow-newer-schema")
+	if err != nil || strings.Count(errOut, "warning: ") != 1 || !strings.Contains(errOut, "newer than this binary's") {
+		t.Fatalf("inbox --allow-newer-schema = %v, stderr %q", err, errOut)
 	}
 }

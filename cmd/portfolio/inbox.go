@@ -30,7 +30,7 @@ type ownerStore func() store.Options
 // storeOf is the store of cfg's --data-dir and --database-url.
 func storeOf(cfg *config.Config) ownerStore {
 	return func() store.Options {
-		return store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL}
+		return store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, AllowNewerSchema: cfg.AllowNewerSchema}
 	}
 }
 

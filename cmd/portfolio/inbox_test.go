@@ -455,3 +455,45 @@ func TestInboxListGraphemeWidths(t *testing.T) {
 		t.Errorf("the family is not one 2-cell cluster in the list:\n%q", out)
 	}
 }
+
+// `portfolio inbox` with read-state.json replaced by a 2 GB sparse file
+// lists the messages (every one unread) with one warning naming the file
+// and its cap; it never reads the 2 GB (on main: 39 s and 4.6 GB). The
+// next change sets the file aside and starts a fresh one.
+func TestInboxOversizeState(t *testing.T) {
+	dir := t.TempDir()
+	msgs, _ := writeTestInbox(t, dir)
+	state := filepath.Join(dir, "read-state.json")
+	if err := os.WriteFile(state, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(state, 2<<30); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runInbox(t, "inbox", "--data-dir", dir, "--json")
+	if err != nil {
+		t.Fatalf("inbox: %v\n%s", err, errOut)
+	}
+	var got []inbox.Message
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got) != len(msgs) {
+		t.Fatalf("listed %d messages (%v); want %d", len(got), err, len(msgs))
+	}
+	var warned []string
+	for _, l := range strings.Split(strings.TrimSpace(errOut), "\n") {
+		if strings.Contains(l, "read-state.json") {
+			warned = append(warned, l)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "over its cap of 32 MiB") {
+		t.Errorf("warnings about the state file = %q; want one naming it and its cap", warned)
+	}
+	if _, _, err := runInbox(t, "inbox", "archive", msgs[0].ID, "--data-dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	if aside, _ := filepath.Glob(state + ".oversize-*"); len(aside) != 1 {
+		t.Errorf("the oversize state file was not set aside: %v", aside)
+	}
+	if st, err := os.Stat(state); err != nil || st.Size() > 1<<10 {
+		t.Errorf("fresh state file = %v, %v", st, err)
+	}
+}

@@ -123,7 +123,7 @@ func run(ctx context.Context, cfg config.Config) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
-		logger.Warn("sessions cut at shutdown timeout", "err", err)
+		app.LogShutdown(logger, err) // one line per part that failed, naming it
 	}
 	if err := <-errc; err != nil && !errors.Is(err, context.Canceled) {
 		return err

@@ -49,6 +49,8 @@ var flagEnv = map[string]string{
 	"messages-per-hour-total": "PORTFOLIO_MESSAGES_PER_HOUR_TOTAL",
 	"no-session-timeout":      "PORTFOLIO_NO_SESSION_TIMEOUT",
 	"trust-fly-client-ip":     "PORTFOLIO_TRUST_FLY_CLIENT_IP",
+
+	"allow-newer-schema": "PORTFOLIO_ALLOW_NEWER_SCHEMA",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a

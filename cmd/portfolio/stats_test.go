@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,28 @@ func TestStatsDaysFromEnv(t *testing.T) {
 	t.Setenv("PORTFOLIO_STATS_DAYS", "7")
 	if got := newRootCmd().Flags().Lookup("stats-days").Value.String(); got != "7" {
 		t.Errorf("--stats-days from the environment = %s; want 7", got)
+	}
+}
+
+// One past day truncated: `portfolio stats` still exits 0 and shows every
+// other day, with one warning line naming the day left out. (On main it
+// exited 1 and showed nothing.)
+func TestStatsDamagedDay(t *testing.T) {
+	dir := t.TempDir()
+	writeTestStats(t, dir)
+	yesterday := stats.DateOf(time.Now().AddDate(0, 0, -1))
+	bad := filepath.Join(dir, stats.DirName, yesterday+".json")
+	if err := os.WriteFile(bad, []byte(`{"date":"`+yesterday+`","visits":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runInbox(t, "stats", "--data-dir", dir, "--days", "7")
+	if err != nil {
+		t.Fatalf("stats with one damaged day: %v\n%s", err, errOut)
+	}
+	if !strings.Contains(out, "tui 3 · text 1 · web 0") {
+		t.Errorf("today's counts not shown:\n%s", out)
+	}
+	if lines := strings.Split(strings.TrimSpace(errOut), "\n"); len(lines) != 1 || !strings.HasPrefix(lines[0], "warning: statistics for "+yesterday+" left out") || !strings.Contains(lines[0], bad) {
+		t.Errorf("stderr = %q; want one warning line naming the day and its file", errOut)
 	}
 }

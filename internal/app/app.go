@@ -9,6 +9,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 
@@ -147,3 +148,37 @@ func (a *App) Shutdown(ctx context.Context) error { return a.core.Shutdown(ctx, 
 
 // Close stops the app at once, dropping every connection.
 func (a *App) Close() error { return a.core.Close(a.doors()...) }
+
+// LogShutdown logs what Shutdown's error says went wrong, one line per
+// part, each naming its part: sessions cut at the deadline, statistics
+// not saved, the store not closed, a door not closed in time.
+func LogShutdown(logger *log.Logger, err error) {
+	for _, e := range flatten(err) {
+		switch {
+		case errors.Is(e, core.ErrSessionsCut):
+			logger.Warn("sessions cut at shutdown timeout", "err", e)
+		case errors.Is(e, core.ErrStatsNotSaved):
+			logger.Warn("statistics not saved at shutdown; their last counts are lost", "err", e)
+		case errors.Is(e, core.ErrStoreClose):
+			logger.Warn("store not closed cleanly at shutdown", "err", e)
+		default:
+			logger.Warn("connections not closed cleanly at shutdown", "err", e)
+		}
+	}
+}
+
+// flatten lists the errors joined in err (errors.Join, nested or not).
+func flatten(err error) []error {
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		if err == nil {
+			return nil
+		}
+		return []error{err}
+	}
+	var out []error
+	for _, e := range j.Unwrap() {
+		out = append(out, flatten(e)...)
+	}
+	return out
+}

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
@@ -106,4 +109,42 @@ func TestCountWebVisit(t *testing.T) {
 		t.Fatal(err)
 	}
 	statstest.RequireAbsent(t, filepath.Join(dataDir, stats.DirName), "127.0.0.1", "Mozilla")
+}
+
+// TestUniqueVisitorsIgnoreUserAgent: 5,000 GETs of the page from one
+// address, each with another User-Agent, are one unique visitor (on main,
+// portfolio_unique_visitors_total rose by 5,000): visitors are told apart
+// by address, the client software is no part of it.
+func TestUniqueVisitorsIgnoreUserAgent(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, withHTTP)
+	client := &http.Client{Timeout: 5 * time.Second} // keep-alive: one connection for the lot
+	defer client.CloseIdleConnections()
+	const n = 5000
+	deadline := time.Now().Add(2 * time.Minute)
+	for i := range n {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d GETs within 2 minutes", i, n)
+		}
+		req, err := http.NewRequest("GET", ts.url("/"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("User-Agent", fmt.Sprintf("Mozilla/5.0 (X11; Linux x86_64; rv:%d) Gecko/20100101 Firefox/%d", i, i))
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("GET %d: %v", i, err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %d = %d", i, resp.StatusCode)
+		}
+	}
+	if v := mustMetric(t, ts.scrape(t), "portfolio_unique_visitors_total"); v != 1 {
+		t.Errorf("portfolio_unique_visitors_total = %v after %d GETs with different User-Agents from one address; want 1", v, n)
+	}
+	if d := today(t, ts); d.ByChannel["web"] != n || d.UniqueVisitors != 1 {
+		t.Errorf("web visits %d, unique %d; want %d, 1", d.ByChannel["web"], d.UniqueVisitors, n)
+	}
 }

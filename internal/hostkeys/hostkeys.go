@@ -20,6 +20,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
+
+	"github.com/pragyamugale/portfolio/internal/datafile"
 )
 
 // FileName is the name of the ed25519 private key inside the key directory.
@@ -33,11 +35,19 @@ type Key struct {
 	Created     bool   // true when this start generated the key
 }
 
+// MaxKeyFile caps the host key file: an ed25519 key in PEM is some 400
+// bytes. A larger file is refused (the server doesn't start, the error
+// names the file and the cap): it is not the key the server made, and
+// only the owner can say what it is.
+const MaxKeyFile = 64 << 10
+
 // LoadOrCreate reads the ed25519 host key from dir, generating it (mode
-// 0600, directory 0700) when it doesn't exist yet.
+// 0600, directory 0700) when it doesn't exist yet. The key file is read
+// only up to MaxKeyFile (a symlink is followed: a secret mounted as a
+// link, as Kubernetes does, is the owner's choice).
 func LoadOrCreate(dir string) (*Key, error) {
 	path := filepath.Join(dir, FileName)
-	data, err := os.ReadFile(path)
+	data, err := readKey(dir, path)
 	created := false
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -80,6 +90,11 @@ func FromPEM(data []byte) (*Key, error) {
 		Path:        "$PORTFOLIO_HOST_KEY",
 		Fingerprint: gossh.FingerprintSHA256(signer.PublicKey()),
 	}, nil
+}
+
+// readKey reads the key file, refused over MaxKeyFile.
+func readKey(dir, path string) ([]byte, error) {
+	return datafile.ReadFS(os.DirFS(dir), FileName, path, MaxKeyFile)
 }
 
 // KnownHostsLine is the line a visitor's known_hosts file holds for this
@@ -142,7 +157,7 @@ func create(dir, path string) ([]byte, error) {
 	// key wins and the second start reads it instead of replacing it.
 	if err := os.Link(tmp.Name(), path); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return os.ReadFile(path)
+			return readKey(dir, path)
 		}
 		return nil, fmt.Errorf("host key: %w", err)
 	}

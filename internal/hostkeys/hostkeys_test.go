@@ -3,6 +3,7 @@ package hostkeys
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +53,26 @@ func TestLoadOrCreateRejectsGarbage(t *testing.T) {
 	}
 	if _, err := LoadOrCreate(dir); err == nil {
 		t.Fatal("want an error for a corrupt key file")
+	}
+}
+
+// A key file over MaxKeyFile (a 2 GB sparse file) is refused at once, by
+// its size, with an error naming the file and the cap: the server doesn't
+// start on it, and doesn't read 2 GB to find out.
+func TestLoadOrCreateRefusesOversize(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, 2<<30); err != nil {
+		t.Fatal(err)
+	}
+	_, err := LoadOrCreate(dir)
+	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "over its cap of 64 KiB") {
+		t.Fatalf("LoadOrCreate(2 GB key file) = %v; want a refusal naming the file and the cap", err)
+	}
+	if st, err := os.Stat(path); err != nil || st.Size() != 2<<30 {
+		t.Errorf("the owner's file was touched: %v, %v", st, err)
 	}
 }

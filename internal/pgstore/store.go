@@ -53,14 +53,31 @@ type Store struct {
 	suspect atomic.Bool
 	cancel  context.CancelFunc
 	done    chan struct{}
+
+	allowNewer bool         // AllowNewerSchema
+	newer      atomic.Int64 // the database's schema version, when newer than ours
 }
+
+// An Option changes how Open and OpenServing open the store.
+type Option func(*Store)
+
+// AllowNewerSchema lets the store use a database whose schema a newer
+// portfolio has already migrated past this binary's: during a rolling
+// deploy, or after a rollback, when the newer schema is known to be
+// compatible (--allow-newer-schema). Without it such a database is
+// refused with a *SchemaNewerError.
+func AllowNewerSchema(allow bool) Option { return func(s *Store) { s.allowNewer = allow } }
+
+// NewerSchema is the database's schema version when it is newer than
+// this binary's and AllowNewerSchema let the store use it, else 0.
+func (s *Store) NewerSchema() int { return int(s.newer.Load()) }
 
 // Open connects to the database at rawURL, applies the schema's
 // migrations and starts listening for changes made through other
 // machines. The database must be reachable now. Errors never contain the
 // URL's password.
-func Open(ctx context.Context, rawURL string) (*Store, error) {
-	s, err := newStore(rawURL)
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	s, err := newStore(rawURL, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -79,13 +96,14 @@ func Open(ctx context.Context, rawURL string) (*Store, error) {
 // database returns, and refuses messages (ErrStorage) until then. A
 // database that answers with an error (a wrong password, no such
 // database) still fails: that is a mistake to fix at deploy time.
-func OpenServing(ctx context.Context, rawURL string) (s *Store, warning, err error) {
-	if s, err = newStore(rawURL); err != nil {
+func OpenServing(ctx context.Context, rawURL string, opts ...Option) (s *Store, warning, err error) {
+	if s, err = newStore(rawURL, opts); err != nil {
 		return nil, nil, err
 	}
 	if err := s.migrate(ctx); err != nil {
 		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) {
+		var newer *SchemaNewerError
+		if errors.As(err, &pgErr) || errors.As(err, &newer) {
 			s.pool.Close()
 			return nil, nil, err
 		}
@@ -95,13 +113,16 @@ func OpenServing(ctx context.Context, rawURL string) (s *Store, warning, err err
 	return s, warning, nil
 }
 
-func newStore(rawURL string) (*Store, error) {
+func newStore(rawURL string, opts []Option) (*Store, error) {
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("database url: %s", Redact(err.Error(), rawURL))
 	}
 	cfg.ConnConfig.ConnectTimeout = connectTimeout
 	s := &Store{connCfg: cfg.ConnConfig.Copy(), secret: rawURL, now: time.Now, done: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
 	// pgxpool pings only connections idle for a second; after an outage
 	// a connection used just before it is as dead (see suspect).
 	cfg.ShouldPing = func(_ context.Context, p pgxpool.ShouldPingParams) bool {
@@ -118,9 +139,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	if s.migrated.Load() {
 		return nil
 	}
-	if err := migrate(ctx, s.pool); err != nil {
+	newer, err := migrate(ctx, s.pool, s.allowNewer)
+	if err != nil {
 		return fmt.Errorf("database schema: %w", s.wrap(err))
 	}
+	s.newer.Store(int64(newer))
 	s.migrated.Store(true)
 	return nil
 }

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/pragyamugale/portfolio/internal/datafile"
 	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
@@ -33,6 +35,9 @@ func remoteIP(a net.Addr) string {
 // ownerKeys is the set of public keys allowed to read the inbox.
 type ownerKeys map[string]bool
 
+// maxOwnerKeys caps the --owner-keys file: a key line is under 1 KiB.
+const maxOwnerKeys = 1 << 20
+
 // loadOwnerKeys reads an authorized_keys file. A missing or unreadable file
 // is an error at start-up, not a silently empty set.
 func loadOwnerKeys(path string) (ownerKeys, error) {
@@ -40,7 +45,7 @@ func loadOwnerKeys(path string) (ownerKeys, error) {
 	if path == "" {
 		return keys, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := datafile.ReadFS(os.DirFS(filepath.Dir(path)), filepath.Base(path), path, maxOwnerKeys)
 	if err != nil {
 		return nil, fmt.Errorf("--owner-keys: %w", err)
 	}

@@ -2,8 +2,9 @@
 // only — visits by channel, unique visitors, page views, time on case
 // studies, messages, SSH client software, terminal sizes and colour
 // profiles. No IP address, key fingerprint or anything a visitor typed is
-// ever stored: a unique visitor is an HMAC of (IP, client software) under a
-// salt that lives in memory only and is replaced every day.
+// ever stored: a unique visitor is an HMAC of their address (an IPv6 one
+// by its /64; client software plays no part) under a salt that lives in
+// memory only and is replaced every day.
 package stats
 
 import (

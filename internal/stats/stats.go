@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -14,15 +15,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Visit is what a channel tells about one visit. IP and Software are only
-// hashed into the day's unique-visitor count, never stored.
+// Visit is what a channel tells about one visit. IP is only hashed into
+// the day's unique-visitor count, never stored; Software only counted in
+// a bucket (the SSH client's name).
 type Visit struct {
 	Channel Channel
 	// IP is the visitor's address, without the port.
 	IP string
 	// Software is the client's self-description: the SSH version string
 	// ("SSH-2.0-OpenSSH_9.6") or the browser's User-Agent. SSH visits are
-	// also counted by client (see Client).
+	// counted by client (see Client). It plays no part in telling
+	// visitors apart: a client can say anything, and one address sending
+	// 5,000 User-Agents is one visitor, not 5,000.
 	Software string
 	// Width and Height are the terminal's size, 0 without a terminal.
 	Width, Height int
@@ -162,13 +166,30 @@ func (s *Stats) rotate(today string) {
 	s.seen = make(map[uint64]struct{})
 }
 
-// visitorKey is the salted hash standing for a visitor today.
-func (s *Stats) visitorKey(ip, software string) uint64 {
+// visitorKey is the salted hash standing for a visitor today: their
+// address (see VisitorAddr), nothing they say about themselves.
+func (s *Stats) visitorKey(ip string) uint64 {
 	mac := hmac.New(sha256.New, s.salt[:])
-	mac.Write([]byte(ip))
-	mac.Write([]byte{0})
-	mac.Write([]byte(software))
+	mac.Write([]byte(VisitorAddr(ip)))
 	return binary.BigEndian.Uint64(mac.Sum(nil))
+}
+
+// VisitorAddr is what tells one visitor from another: an IPv4 address as
+// it is (an IPv4-mapped IPv6 one too), an IPv6 address by its /64, which
+// one household or machine commonly holds whole and could otherwise walk
+// through to count as thousands. Anything that isn't an address is used
+// as given.
+func VisitorAddr(ip string) string {
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	addr = addr.Unmap().WithZone("")
+	if addr.Is4() {
+		return addr.String()
+	}
+	p, _ := addr.Prefix(64)
+	return p.String()
 }
 
 // day is the pending counts for date. The caller holds s.mu.
@@ -197,7 +218,7 @@ func (s *Stats) Visit(v Visit) *Session {
 
 	s.mu.Lock()
 	s.rotate(today)
-	key := s.visitorKey(v.IP, v.Software)
+	key := s.visitorKey(v.IP)
 	_, seen := s.seen[key]
 	if !seen && len(s.seen) < s.opts.MaxUniques {
 		s.seen[key] = struct{}{}

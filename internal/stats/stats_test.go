@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,7 +139,8 @@ func TestUniqueVisitorsAndSaltRotation(t *testing.T) {
 	defer s.Close()
 	s.Visit(sshVisit("192.0.2.1"))
 	s.Visit(sshVisit("192.0.2.1"))                                                               // the same visitor again
-	s.Visit(Visit{Channel: ChannelTUI, IP: "192.0.2.1", Software: "SSH-2.0-PuTTY_Release_0.81"}) // same IP, other software
+	s.Visit(Visit{Channel: ChannelTUI, IP: "192.0.2.1", Software: "SSH-2.0-PuTTY_Release_0.81"}) // same IP, other software: the same visitor
+	s.Visit(sshVisit("192.0.2.2"))
 	salt := s.salt
 
 	c.Add(2 * time.Minute) // past midnight
@@ -149,8 +151,8 @@ func TestUniqueVisitorsAndSaltRotation(t *testing.T) {
 	s.Visit(sshVisit("192.0.2.1")) // yesterday's visitor is new today
 
 	r := report(t, s, 2)
-	if d := r.Days[0]; d.Date != "2026-03-14" || d.Visits != 3 || d.UniqueVisitors != 2 {
-		t.Errorf("day 1: %s visits %d unique %d; want 2026-03-14, 3, 2", d.Date, d.Visits, d.UniqueVisitors)
+	if d := r.Days[0]; d.Date != "2026-03-14" || d.Visits != 4 || d.UniqueVisitors != 2 {
+		t.Errorf("day 1: %s visits %d unique %d; want 2026-03-14, 4, 2", d.Date, d.Visits, d.UniqueVisitors)
 	}
 	if d := r.Days[1]; d.Date != "2026-03-15" || d.Visits != 1 || d.UniqueVisitors != 1 {
 		t.Errorf("day 2: %s visits %d unique %d; want 2026-03-15, 1, 1", d.Date, d.Visits, d.UniqueVisitors)
@@ -382,10 +384,14 @@ func TestFileStoreRefusesLinksAndFIFOs(t *testing.T) {
 	if _, err := st.read("2026-03-13"); err == nil {
 		t.Error("read a FIFO")
 	}
-	// Adding to a day whose file is a link replaces the link, leaving its
-	// target alone... but only after refusing to read through it.
-	if err := st.Add(context.Background(), []*Day{{Date: "2026-03-14", Visits: 1}}); err == nil {
-		t.Error("added to a day whose file is a link")
+	// Adding to a day whose file is a link sets the link aside (its
+	// target left alone, never read) and starts the day afresh: the
+	// counts are saved, not retried forever.
+	if err := st.Add(context.Background(), []*Day{{Date: "2026-03-14", Visits: 1}}); err != nil {
+		t.Errorf("Add to a day whose file is a link = %v", err)
+	}
+	if d, err := st.read("2026-03-14"); err != nil || d.Visits != 1 {
+		t.Errorf("the day afresh = %+v, %v", d, err)
 	}
 	if b, _ := os.ReadFile(target); string(b) != `{"visits": 99}` {
 		t.Errorf("the link's target changed: %s", b)
@@ -493,5 +499,43 @@ func TestMaxUniques(t *testing.T) {
 	}
 	if d := report(t, s, 1).Days[0]; d.UniqueVisitors != 4 {
 		t.Errorf("unique %d; want 4 (beyond the bound, every visit counts as new)", d.UniqueVisitors)
+	}
+}
+
+// Unique visitors are told apart by address only (IPv6 by /64): 5,000
+// visits from one address with 5,000 User-Agents are one visitor (on
+// main they were 5,000), and so are the addresses of one /64; the client
+// software is only a bucket.
+func TestUniqueVisitorsByAddress(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	c := &clock{t: t0}
+	s := open(t, t.TempDir(), c, func(o *Options) { o.Registerer = reg })
+	defer s.Close()
+	for i := range 5000 {
+		s.Visit(Visit{Channel: ChannelWeb, IP: "192.0.2.7", Software: fmt.Sprintf("Mozilla/5.0 (bot %d)", i)})
+	}
+	s.Visit(Visit{Channel: ChannelWeb, IP: "::ffff:192.0.2.7", Software: "curl/8"}) // the same address, mapped
+	for i := range 100 {
+		s.Visit(Visit{Channel: ChannelWebTerminal, IP: fmt.Sprintf("2001:db8:1:2::%x", i+1), Software: fmt.Sprintf("UA %d", i)})
+	}
+	s.Visit(Visit{Channel: ChannelTUI, IP: "2001:db8:1:2:aaaa:bbbb:cccc:dddd", Software: "SSH-2.0-PuTTY_Release_0.81"})
+	s.Visit(Visit{Channel: ChannelTUI, IP: "2001:db8:1:3::1", Software: "SSH-2.0-OpenSSH_9.6"}) // another /64
+	if n := testutil.ToFloat64(s.metrics.uniques); n != 3 {
+		t.Errorf("portfolio_unique_visitors_total = %v; want 3 (one IPv4 address, two IPv6 /64s)", n)
+	}
+	d := report(t, s, 1).Days[0]
+	if d.Visits != 5103 || d.UniqueVisitors != 3 {
+		t.Errorf("visits %d unique %d; want 5103, 3", d.Visits, d.UniqueVisitors)
+	}
+	if d.Clients["PuTTY"] != 1 || d.Clients["OpenSSH"] != 1 {
+		t.Errorf("client buckets %v; want PuTTY 1, OpenSSH 1", d.Clients)
+	}
+	for ip, want := range map[string]string{
+		"192.0.2.7": "192.0.2.7", "::ffff:192.0.2.7": "192.0.2.7", "2001:db8::1": "2001:db8::/64",
+		"fe80::1%eth0": "fe80::/64", "not an address": "not an address",
+	} {
+		if got := VisitorAddr(ip); got != want {
+			t.Errorf("VisitorAddr(%q) = %q; want %q", ip, got, want)
+		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -39,8 +38,17 @@ const DirName = "stats"
 // file atomically (temporary file, fsync, rename, directory fsync), so a
 // reader such as `portfolio stats` always sees a whole file, and a crash
 // leaves the last flushed counts.
+//
+// A day's file that can't be used — garbage, cut short, over
+// maxDayFile, a symlink or a special file — loses no other counts: the
+// server sets it aside (YYYY-MM-DD.json.corrupt-<time>, or
+// .oversize-<time>), says so in one warning line, and starts the day
+// afresh with the counts it holds in memory; a reader (`portfolio stats`)
+// shows every other day, with one warning line per file left out.
 type FileStore struct {
-	dir string
+	dir    string
+	writer bool         // OpenFileStore's: sets damaged files aside
+	warn   func(string) // nil: silent
 }
 
 // OpenFileStore uses <dataDir>/stats, creating it (0700) if needed.
@@ -54,7 +62,14 @@ func OpenFileStore(dataDir string) (*FileStore, error) {
 	} else if !fi.IsDir() {
 		return nil, fmt.Errorf("%s: not a directory", dir)
 	}
-	return &FileStore{dir: dir}, nil
+	return &FileStore{dir: dir, writer: true}, nil
+}
+
+// WarnTo has f say each damaged file it sets aside or leaves out in one
+// line to warn (a log, the owner's terminal). It returns f.
+func (f *FileStore) WarnTo(warn func(string)) *FileStore {
+	f.warn = warn
+	return f
 }
 
 // ReadFileStore reads <dataDir>/stats without creating anything: for
@@ -83,7 +98,14 @@ func (f *FileStore) Add(ctx context.Context, days []*Day) error {
 			return fmt.Errorf("stats: bad date %q", d.Date)
 		}
 		stored, err := f.read(d.Date)
-		if err != nil {
+		if errors.Is(err, errDamaged) {
+			// Keep the file for the owner and start the day afresh: the
+			// counts in memory are not lost for the ones on disk.
+			if err := f.setAside(d.Date, err); err != nil {
+				return err
+			}
+			stored = nil
+		} else if err != nil {
 			return err
 		}
 		if stored == nil {
@@ -97,18 +119,26 @@ func (f *FileStore) Add(ctx context.Context, days []*Day) error {
 	return nil
 }
 
-// Days implements Store.
-func (f *FileStore) Days(_ context.Context, from, to string) ([]*Day, error) {
+// Days implements Store. A damaged day is left out, with a warning.
+func (f *FileStore) Days(ctx context.Context, from, to string) ([]*Day, error) {
 	dates, err := f.dates()
 	if err != nil {
 		return nil, err
 	}
 	var days []*Day
+	var damaged []string
 	for _, date := range dates {
 		if date < from || date > to {
 			continue
 		}
 		d, err := f.read(date)
+		if errors.Is(err, errDamaged) {
+			damaged = append(damaged, date)
+			if !f.writer {
+				f.say(fmt.Sprintf("statistics for %s left out: %v", date, err))
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +146,49 @@ func (f *FileStore) Days(_ context.Context, from, to string) ([]*Day, error) {
 			days = append(days, d)
 		}
 	}
+	if f.writer && len(damaged) > 0 {
+		// The server's own store: set the damaged days aside once, so the
+		// warning isn't repeated on every report.
+		if err := f.setAsideDamaged(ctx, damaged); err != nil {
+			f.say(fmt.Sprintf("damaged statistics days %s left out, not set aside: %v", strings.Join(damaged, ", "), err))
+		}
+	}
 	return days, nil
+}
+
+// setAsideDamaged sets aside the days' files that are still damaged under
+// the lock.
+func (f *FileStore) setAsideDamaged(ctx context.Context, dates []string) error {
+	unlock, err := f.lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	for _, date := range dates {
+		if _, err := f.read(date); errors.Is(err, errDamaged) {
+			if err := f.setAside(date, err); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// setAside moves a damaged day's file out of the way (the caller holds the
+// lock) and says so in one line.
+func (f *FileStore) setAside(date string, why error) error {
+	aside, err := datafile.SetAside(f.dir, f.path(date), datafile.Why(why), time.Now())
+	if err != nil && aside == "" {
+		return fmt.Errorf("stats: setting aside %s: %w", f.path(date), err)
+	}
+	f.say(fmt.Sprintf("statistics file set aside as %s, its day starts afresh: %v", aside, why))
+	return nil
+}
+
+func (f *FileStore) say(line string) {
+	if f.warn != nil {
+		f.warn(line)
+	}
 }
 
 // Prune implements Store.
@@ -165,32 +237,43 @@ func validDate(s string) bool {
 	return err == nil && len(s) == len(DateLayout)
 }
 
-// maxDayFile bounds what is read of one day's file; a day's counts are a
-// few kilobytes.
+// maxDayFile caps one day's file: a day's counts are a few kilobytes
+// (pages and buckets are bounded). A larger file is set aside unread.
 const maxDayFile = 4 << 20
 
+// errDamaged marks a day's file that can't be used: garbage, cut short,
+// over maxDayFile, a symlink or not a regular file.
+var errDamaged = errors.New("damaged")
+
 // read loads one day's file, or nil if there is none. It never follows a
-// symbolic link and reads regular files only.
+// symbolic link and reads regular files only, up to maxDayFile. A file it
+// can't use is errDamaged; an error reading the disk is not.
 func (f *FileStore) read(date string) (*Day, error) {
-	fd, err := datafile.Open(f.path(date), os.O_RDONLY, 0)
+	path := f.path(date)
+	b, err := datafile.ReadFile(path, maxDayFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, fmt.Errorf("stats: %w", err)
+	var big *datafile.TooLargeError
+	if errors.As(err, &big) || isLinkOrSpecial(path) {
+		return nil, fmt.Errorf("stats: %w: %w", errDamaged, err)
 	}
-	defer fd.Close()
-	b, err := io.ReadAll(io.LimitReader(fd, maxDayFile))
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	var d Day
 	if err := json.Unmarshal(b, &d); err != nil {
-		return nil, fmt.Errorf("stats: %s: %w", fd.Name(), err)
+		return nil, fmt.Errorf("stats: %w: %s: %w", errDamaged, path, err)
 	}
 	d.Date = date
 	d.init()
 	return &d, nil
+}
+
+// isLinkOrSpecial reports whether path is there but not a regular file.
+func isLinkOrSpecial(path string) bool {
+	st, err := os.Lstat(path)
+	return err == nil && !st.Mode().IsRegular()
 }
 
 // write replaces a day's file atomically.

@@ -24,21 +24,27 @@ type dbStore struct{ *pgstore.Store }
 // from a visitor whose message was refused.
 func OpenDatabase(ctx context.Context, o Options) (Store, error) {
 	if !o.Serving {
-		pg, err := pgstore.Open(ctx, o.DatabaseURL)
+		pg, err := pgstore.Open(ctx, o.DatabaseURL, pgstore.AllowNewerSchema(o.AllowNewerSchema))
 		if err != nil {
 			return nil, fmt.Errorf("--database-url: %w", err)
+		}
+		if v := pg.NewerSchema(); v != 0 {
+			o.warn(fmt.Sprintf("the database's schema is version %d, newer than this binary's %d; using it (--allow-newer-schema)", v, pgstore.SchemaVersion()))
 		}
 		return dbStore{pg}, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, openTimeout)
 	defer cancel()
-	pg, warning, err := pgstore.OpenServing(ctx, o.DatabaseURL)
+	pg, warning, err := pgstore.OpenServing(ctx, o.DatabaseURL, pgstore.AllowNewerSchema(o.AllowNewerSchema))
 	if err != nil {
 		return nil, fmt.Errorf("--database-url: %w", err)
 	}
 	if o.Logger != nil {
 		if warning != nil {
 			o.Logger.Warn("database unreachable: serving, refusing messages until it returns", "err", warning)
+		}
+		if v := pg.NewerSchema(); v != 0 {
+			o.Logger.Warn("the database's schema is newer than this binary's; using it (--allow-newer-schema)", "database_version", v, "binary_version", pgstore.SchemaVersion())
 		}
 		o.Logger.Info("storing messages and statistics in PostgreSQL", "database", pgstore.RedactURL(o.DatabaseURL))
 	}

@@ -57,6 +57,9 @@ func OpenDir(o Options) (Store, error) {
 		msgLog.Close()
 		return nil, fmt.Errorf("--data-dir: statistics: %w", err)
 	}
+	if o.Logger != nil {
+		fs.WarnTo(func(line string) { o.Logger.Warn(line) })
+	}
 	d.log, d.stats, d.mb = msgLog, fs, filestore.NewMailbox(msgLog, state)
 	d.once.Do(func() {})
 	return d, nil
@@ -153,7 +156,7 @@ func (d *dirStore) Stats() stats.Store {
 		if _, err := os.Stat(filepath.Join(d.o.DataDir, stats.DirName)); errors.Is(err, os.ErrNotExist) {
 			d.o.warn(fmt.Sprintf("no statistics in %s yet (is --data-dir the server's?)", d.o.DataDir))
 		}
-		d.stats = stats.ReadFileStore(d.o.DataDir)
+		d.stats = stats.ReadFileStore(d.o.DataDir).WarnTo(d.o.warn)
 	}
 	return d.stats
 }

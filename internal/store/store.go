@@ -68,6 +68,9 @@ type Options struct {
 	// DatabaseURL, when set, is the PostgreSQL database that holds all
 	// of it instead, shared by every machine (a secret).
 	DatabaseURL string
+	// AllowNewerSchema uses a database whose schema is newer than this
+	// binary's (pgstore.AllowNewerSchema); otherwise it is refused.
+	AllowNewerSchema bool
 
 	// Serving opens the store for the server: the message log is locked
 	// and a torn tail moved aside, the statistics directory is created,

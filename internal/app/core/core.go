@@ -162,7 +162,7 @@ func (c *Core) Shutdown(ctx context.Context, doors ...Door) error {
 	for c.Admission.Active() > 0 && err == nil {
 		select {
 		case <-ctx.Done():
-			err = fmt.Errorf("shutdown: %d sessions cut: %w", c.Admission.Active(), ctx.Err())
+			err = failure{ErrSessionsCut, fmt.Errorf("%d still open at the deadline: %w", c.Admission.Active(), ctx.Err())}
 		case <-tick.C:
 		}
 	}
@@ -212,9 +212,33 @@ func (c *Core) Stop(doors ...Door) {
 	c.Host.Shutdown()
 }
 
+// ErrSessionsCut is in Shutdown's error when its deadline passed with
+// sessions still open; ErrStatsNotSaved when the statistics' last counts
+// couldn't be written, ErrStoreClose when the store didn't close cleanly.
+// Each says what failed, so the log blames the right part.
+var (
+	ErrSessionsCut   = errors.New("sessions cut")
+	ErrStatsNotSaved = errors.New("statistics not saved")
+	ErrStoreClose    = errors.New("store not closed cleanly")
+)
+
 // closeStores releases the stores (again: a no-op): the statistics
 // first, since their last counts go to the store.
 func (c *Core) closeStores() error {
-	statsErr := c.Stats.Close()
-	return errors.Join(statsErr, c.store.Close())
+	var errs []error
+	if err := c.Stats.Close(); err != nil {
+		errs = append(errs, failure{ErrStatsNotSaved, err})
+	}
+	if err := c.store.Close(); err != nil {
+		errs = append(errs, failure{ErrStoreClose, err})
+	}
+	return errors.Join(errs...)
 }
+
+// failure is one part of a shutdown that went wrong: which (one of the
+// Err… above) and why.
+type failure struct{ part, err error }
+
+func (f failure) Error() string        { return f.part.Error() + ": " + f.err.Error() }
+func (f failure) Is(target error) bool { return target == f.part }
+func (f failure) Unwrap() error        { return f.err }

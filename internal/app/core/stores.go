@@ -23,7 +23,7 @@ func OpenStore(ctx context.Context, o store.Options) (store.Store, error) {
 
 // openStore opens the config's store for serving.
 func openStore(cfg config.Config, logger *log.Logger) (store.Store, error) {
-	return OpenStore(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Serving: true, Logger: logger})
+	return OpenStore(context.Background(), store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, AllowNewerSchema: cfg.AllowNewerSchema, Serving: true, Logger: logger})
 }
 
 // openStats starts the visitor statistics in st.

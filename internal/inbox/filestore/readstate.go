@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/pragyamugale/portfolio/internal/datafile"
 	"github.com/pragyamugale/portfolio/internal/inbox"
@@ -48,13 +48,30 @@ type readStateJSON struct {
 	Archived []string `json:"archived,omitempty"`
 }
 
-// errCorruptState means the state file isn't valid JSON.
+// errCorruptState means the state file isn't valid JSON, or is over
+// MaxReadState.
 var errCorruptState = errors.New("the message state file is damaged")
 
+// oversizeState is a state file over MaxReadState: handled as a damaged
+// one (errors.Is errCorruptState), said as what it is.
+type oversizeState struct{ err error }
+
+func (o oversizeState) Error() string        { return "the message state file is too large: " + o.err.Error() }
+func (o oversizeState) Is(target error) bool { return target == errCorruptState }
+func (o oversizeState) Unwrap() error        { return o.err }
+
+// MaxReadState caps the state file: it is read whole, and a message ID
+// takes 11 bytes in it, so 32 MiB holds some three million marks — far
+// past any inbox. A larger file (a 2 GB sparse file, say) is not read but
+// handled as a damaged one: set aside as read-state.json.oversize-<time>
+// on the next change.
+const MaxReadState = 32 << 20
+
 // LoadReadState loads dir's state. A missing file is an empty state; a
-// damaged one is an empty state too (every message unread, none archived)
-// with a Warning, and is moved aside to read-state.json.corrupt on the
-// next change. Its lock file, if there is one, must be a regular file.
+// damaged one, or one over MaxReadState, is an empty state too (every
+// message unread, none archived) with a Warning, and is moved aside to
+// read-state.json.corrupt-<time> (or .oversize-<time>) on the next
+// change. Its lock file, if there is one, must be a regular file.
 func LoadReadState(dir string) (*ReadState, error) {
 	r := &ReadState{dir: dir, s: newStateSets()}
 	s, err := r.load()
@@ -98,7 +115,11 @@ func (r *ReadState) load() (stateSets, error) {
 	}
 	defer f.Close()
 	r.seen, _ = f.Stat()
-	b, err := io.ReadAll(f)
+	b, err := datafile.ReadOpen(f, r.path(), MaxReadState)
+	var big *datafile.TooLargeError
+	if errors.As(err, &big) {
+		return s, oversizeState{err}
+	}
 	if err != nil {
 		return s, err
 	}
@@ -232,7 +253,7 @@ func (r *ReadState) change(id string, set func(stateSets) map[string]struct{}, i
 	s, err := r.load()
 	if errors.Is(err, errCorruptState) {
 		// Rebuild: keep the damaged file for the owner, start afresh.
-		if err := os.Rename(r.path(), r.path()+".corrupt"); err != nil {
+		if _, err := datafile.SetAside(r.dir, r.path(), datafile.Why(err), time.Now()); err != nil {
 			return err
 		}
 		s = newStateSets()

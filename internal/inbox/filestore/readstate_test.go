@@ -122,7 +122,11 @@ func TestReadStateCorrupt(t *testing.T) {
 	if r.Warning() != "" {
 		t.Errorf("Warning after the rebuild = %q", r.Warning())
 	}
-	if b, err := os.ReadFile(path + ".corrupt"); err != nil || string(b) != "{oops" {
+	aside, _ := filepath.Glob(path + ".corrupt-*")
+	if len(aside) != 1 {
+		t.Fatalf("damaged file not kept aside: %v", aside)
+	}
+	if b, err := os.ReadFile(aside[0]); err != nil || string(b) != "{oops" {
 		t.Errorf("damaged file not kept aside: %q, %v", b, err)
 	}
 	r2, err := LoadReadState(dir)
@@ -234,5 +238,50 @@ func TestReadStateFailedSave(t *testing.T) {
 	}
 	if tmp, _ := filepath.Glob(filepath.Join(dir, "*.tmp")); len(tmp) != 0 {
 		t.Errorf("temp files left: %v", tmp)
+	}
+}
+
+// A state file over MaxReadState (a 2 GB sparse file, say) is not read:
+// the state starts empty at once, with one warning naming the file and its
+// cap, and the next change sets the file aside as .oversize-<time> and
+// starts a fresh one. (On main, it was read whole: 39 s and 4.6 GB.)
+func TestReadStateOversize(t *testing.T) {
+	for _, size := range []int64{MaxReadState + 1, 2 << 30} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, readStateFile)
+			f, err := os.Create(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			if err := os.Truncate(path, size); err != nil {
+				t.Fatal(err)
+			}
+			r, err := LoadReadState(dir)
+			if err != nil {
+				t.Fatalf("LoadReadState = %v; want an empty state with a warning", err)
+			}
+			if w := r.Warning(); !strings.Contains(w, path) || !strings.Contains(w, "over its cap of 32 MiB") || strings.Count(w, "\n") > 0 {
+				t.Errorf("Warning = %q; want one line naming the file and its cap", w)
+			}
+			if err := r.Refresh(); err != nil || r.IsRead("x") {
+				t.Fatalf("Refresh = %v", err)
+			}
+			if err := r.MarkRead("x"); err != nil {
+				t.Fatal(err)
+			}
+			aside, _ := filepath.Glob(path + ".oversize-*")
+			if len(aside) != 1 {
+				t.Fatalf("oversize file not set aside: %v", aside)
+			}
+			if st, err := os.Stat(aside[0]); err != nil || st.Size() != size {
+				t.Errorf("set-aside file = %v, %v", st, err)
+			}
+			r2, err := LoadReadState(dir)
+			if err != nil || !r2.IsRead("x") || r2.Warning() != "" {
+				t.Fatalf("fresh state = %v, %q, %v", r2.State("x"), r2.Warning(), err)
+			}
+		})
 	}
 }
