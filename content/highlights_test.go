@@ -9,7 +9,7 @@ import (
 // and every figure in one must appear in its own case study: no invented
 // numbers.
 func TestHighlightsComeFromTheCaseStudy(t *testing.T) {
-	
+
 	n := 0
 	for _, p := range loadDefault(t).Projects {
 		for _, h := range p.Highlights {

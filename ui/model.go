@@ -361,7 +361,7 @@ func (m *Model) study() *document {
 // render again with them when next shown.
 func (m *Model) restyle() {
 	m.screen = ""
-	m.c.styles = StylesFor(m.profile, m.dark, m.hyperlinks)
+	m.c.styles = StylesIn(m.pf.Colors(), m.profile, m.dark, m.hyperlinks)
 	m.help.Styles = m.c.styles.Help
 }
 

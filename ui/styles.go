@@ -19,6 +19,7 @@ import (
 type Styles struct {
 	Dark    bool
 	Profile colorprofile.Profile
+	Palette theme.Set // the content's colours (content.Portfolio.Colors)
 	// Hyperlinks makes links clickable (OSC 8); set for terminals known to
 	// support them, elsewhere links are plain text.
 	Hyperlinks bool
@@ -53,6 +54,7 @@ type Styles struct {
 }
 
 type stylesKey struct {
+	palette          theme.Set
 	profile          colorprofile.Profile
 	dark, hyperlinks bool
 }
@@ -61,25 +63,29 @@ type stylesKey struct {
 // all sessions: styles are built once, not per visitor or per frame.
 var stylesCache sync.Map // stylesKey → *Styles
 
-// StylesFor returns the styles for a colour profile and background, with
-// or without clickable links.
+// StylesFor returns the styles of the built-in palette for a colour
+// profile and background, with or without clickable links.
 func StylesFor(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
-	k := stylesKey{profile, dark, hyperlinks}
+	return StylesIn(theme.Palette, profile, dark, hyperlinks)
+}
+
+// StylesIn is StylesFor in a palette of the content's own (theme.yaml).
+func StylesIn(p theme.Set, profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
+	k := stylesKey{p, profile, dark, hyperlinks}
 	if s, ok := stylesCache.Load(k); ok {
 		return s.(*Styles)
 	}
-	s, _ := stylesCache.LoadOrStore(k, newStyles(profile, dark, hyperlinks))
+	s, _ := stylesCache.LoadOrStore(k, newStyles(p, profile, dark, hyperlinks))
 	return s.(*Styles)
 }
 
-func newStyles(profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
-	p := theme.Palette
+func newStyles(p theme.Set, profile colorprofile.Profile, dark, hyperlinks bool) *Styles {
 	c := func(s theme.Shade) color.Color { return s.Color(profile, dark) }
 	accent, accent2 := c(p.Accent), c(p.Accent2)
 	muted, subtle := c(p.Muted), c(p.Subtle)
 	base := lipgloss.NewStyle()
 
-	s := &Styles{Dark: dark, Profile: profile, Hyperlinks: hyperlinks}
+	s := &Styles{Dark: dark, Profile: profile, Palette: p, Hyperlinks: hyperlinks}
 	s.Name = base.Bold(true).Foreground(accent)
 	s.Title = base.Bold(true)
 	// No italics anywhere: GNU screen and others show them as reverse video.
