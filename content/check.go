@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	xansi "github.com/charmbracelet/x/ansi"
@@ -97,6 +98,7 @@ func checkContent(fsys fs.FS, display func(string) string) Report {
 	}
 	w.body(profilePath, checkRows+1) // About has no name line
 	w.body(contactPath, checkRows)
+	w.examples()
 	return Report{Warnings: w.found, Portfolio: p}
 }
 
@@ -214,6 +216,38 @@ func (w *warner) body(file string, rows int) {
 	for i, l := range strings.Split(out, "\n") {
 		if cw := xansi.StringWidth(l); cw > checkText {
 			w.warn(file, doc.bodyLine, "rendered line %d is %d columns, wider than the %d of an %d-column terminal", i+1, cw, checkText, CheckWidth)
+		}
+	}
+}
+
+// exampleMark is how Init marks its example lines.
+// ("value" # EXAMPLE at the end of a YAML line, <!-- EXAMPLE: … --> on a
+// line of Markdown of its own).
+var exampleMark = regexp.MustCompile(`#\s*EXAMPLE\s*$|^\s*<!--\s*EXAMPLE\b`)
+
+// examples: text from Init's skeleton still marked as an example, once
+// per file, at its first line.
+func (w *warner) examples() {
+	files := make([]string, 0, len(w.l.texts))
+	for f := range w.l.texts {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	for _, f := range files {
+		first, n := 0, 0
+		for i, line := range strings.Split(w.l.texts[f], "\n") {
+			if exampleMark.MatchString(line) {
+				if n == 0 {
+					first = i + 1
+				}
+				n++
+			}
+		}
+		switch {
+		case n == 1:
+			w.warn(f, first, "this line still holds an example from portfolio init (marked EXAMPLE): replace it and delete the mark")
+		case n > 1:
+			w.warn(f, first, "%d lines still hold examples from portfolio init (marked EXAMPLE), the first here: replace them and delete the marks", n)
 		}
 	}
 }

@@ -110,7 +110,7 @@ func load(fsys fs.FS, display func(string) string) (*Portfolio, error) {
 // loadAll reads everything, keeping the loader for its findings and the
 // line of every YAML key.
 func loadAll(fsys fs.FS, display func(string) string) (*Portfolio, *loader) {
-	l := &loader{fsys: fsys, display: display, lines: map[string]map[string]int{}, docs: map[string]document{}}
+	l := &loader{fsys: fsys, display: display, lines: map[string]map[string]int{}, docs: map[string]document{}, texts: map[string]string{}}
 	p := &Portfolio{
 		Profile:  l.profile(),
 		Skills:   l.skills(),
@@ -143,6 +143,7 @@ type loader struct {
 	// path ("links[0].url"), so a problem can point at its line.
 	lines map[string]map[string]int
 	docs  map[string]document // each Markdown file's parts, for Check
+	texts map[string]string   // each file's text, for Check
 	// base is the path of the list item being read ("groups[2].").
 	base string
 }
@@ -181,6 +182,7 @@ func (l *loader) read(file string) (string, bool) {
 	text := strings.TrimPrefix(string(data), "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
+	l.texts[file] = text
 	return text, true
 }
 
