@@ -1,6 +1,7 @@
 package content
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -29,6 +30,19 @@ type Report struct {
 	Warnings []Finding `json:"warnings"`
 	// Portfolio is the loaded content when there are no errors.
 	Portfolio *Portfolio `json:"-"`
+}
+
+// MarshalJSON writes empty lists as [], never null, so readers need no
+// special case.
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report
+	if r.Errors == nil {
+		r.Errors = []Finding{}
+	}
+	if r.Warnings == nil {
+		r.Warnings = []Finding{}
+	}
+	return json.Marshal(plain(r))
 }
 
 // OK reports whether the content can be served (warnings allowed).

@@ -105,6 +105,9 @@ func TestCheckJSONShape(t *testing.T) {
 	if want := `{"errors":[{"file":"skills.yaml","line":3,"message":"m"}],"warnings":[{"file":"profile.md","message":"w"}]}`; string(b) != want {
 		t.Errorf("JSON = %s, want %s", b, want)
 	}
+	if b, _ := json.Marshal(Report{}); string(b) != `{"errors":[],"warnings":[]}` {
+		t.Errorf("empty report = %s", b)
+	}
 }
 
 // TestThemeContrastFails: an accent that fails the palette's contrast
