@@ -34,7 +34,7 @@ func newInitCmd() *cobra.Command {
 			"with a note. Values come from the flags or, at a terminal, from questions; the rest\n" +
 			"are examples, marked \"# EXAMPLE\". Then: portfolio check --content DIR, and\n" +
 			"portfolio --content DIR to serve it.",
-		Args: cobra.ExactArgs(1),
+		Args: oneDir,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := args[0]
 			if isTerminal(cmd.InOrStdin()) {
