@@ -7,7 +7,11 @@
 // a directory instead so the owner can edit without rebuilding.
 package content
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/pragyamugale/portfolio/internal/theme"
+)
 
 // Portfolio is everything a visitor can read, loaded and validated once at
 // start-up and shared read-only by every session.
@@ -16,6 +20,9 @@ type Portfolio struct {
 	Skills   Skills
 	Projects []Project
 	Contact  Contact
+	// Palette is the colours from theme.yaml over the built-in palette;
+	// zero when there is none. Read it through Colors.
+	Palette theme.Set
 }
 
 // Profile is the owner's introduction, shown on the About page.

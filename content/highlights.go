@@ -14,11 +14,11 @@ const (
 func (l *loader) highlights(file string, raw []string) []string {
 	hs := l.list(file, "", "highlights", raw, false)
 	if len(hs) > MaxHighlights {
-		l.problem(file, "field %q has %d items; keep at most %d", "highlights", len(hs), MaxHighlights)
+		l.problemAt(file, l.at(file, "highlights"), "field %q has %d items; keep at most %d", "highlights", len(hs), MaxHighlights)
 	}
 	for i, h := range hs {
 		if n := utf8.RuneCountInString(h); n > MaxHighlightChars {
-			l.problem(file, "field %q: item %d is %d characters long; keep it under %d", "highlights", i+1, n, MaxHighlightChars+1)
+			l.problemAt(file, l.itemLine(file, "highlights", i), "field %q: item %d is %d characters long; keep it under %d", "highlights", i+1, n, MaxHighlightChars+1)
 		}
 	}
 	return hs

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -10,12 +9,12 @@ import (
 // and every figure in one must appear in its own case study: no invented
 // numbers.
 func TestHighlightsComeFromTheCaseStudy(t *testing.T) {
-	figure := regexp.MustCompile(`[0-9][0-9.]*%?`)
+
 	n := 0
 	for _, p := range loadDefault(t).Projects {
 		for _, h := range p.Highlights {
 			n++
-			for _, f := range figure.FindAllString(h, -1) {
+			for _, f := range figures(h) {
 				if !strings.Contains(p.Body, f) {
 					t.Errorf("%s: highlight %q has %q, which its case study doesn't", p.Slug, h, f)
 				}

@@ -102,29 +102,66 @@ func LoadDir(dir string) (*Portfolio, error) {
 }
 
 func load(fsys fs.FS, display func(string) string) (*Portfolio, error) {
-	l := &loader{fsys: fsys, display: display}
+	p, l := loadAll(fsys, display)
+	if err := l.err(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// loadAll reads everything, keeping the loader for its findings and the
+// line of every YAML key.
+func loadAll(fsys fs.FS, display func(string) string) (*Portfolio, *loader) {
+	l := &loader{fsys: fsys, display: display, lines: map[string]map[string]int{}, docs: map[string]document{}, texts: map[string]string{}}
 	p := &Portfolio{
 		Profile:  l.profile(),
 		Skills:   l.skills(),
 		Projects: l.projects(),
 		Contact:  l.contact(),
 	}
-	if len(l.errs) > 0 {
-		return nil, errors.Join(l.errs...)
+	p.Palette = l.theme()
+	return p, l
+}
+
+// err joins the problems found, each as "file: message".
+func (l *loader) err() error {
+	if len(l.findings) == 0 {
+		return nil
 	}
-	return p, nil
+	errs := make([]error, len(l.findings))
+	for i, f := range l.findings {
+		errs[i] = errors.New(f.File + ": " + f.Message)
+	}
+	return errors.Join(errs...)
 }
 
 // loader collects problems instead of stopping at the first, so one run
 // tells the owner everything that needs fixing.
 type loader struct {
-	fsys    fs.FS
-	display func(string) string // file name as shown in errors
-	errs    []error
+	fsys     fs.FS
+	display  func(string) string // file name as shown in errors
+	findings []Finding
+	// lines is the file line of every YAML key and list item, by file and
+	// path ("links[0].url"), so a problem can point at its line.
+	lines map[string]map[string]int
+	docs  map[string]document // each Markdown file's parts, for Check
+	texts map[string]string   // each file's text, for Check
+	// base is the path of the list item being read ("groups[2].").
+	base string
 }
 
 func (l *loader) problem(file, format string, args ...any) {
-	l.errs = append(l.errs, fmt.Errorf("%s: %s", l.display(file), fmt.Sprintf(format, args...)))
+	l.problemAt(file, 0, format, args...)
+}
+
+// problemAt is a problem at a line of file (0: the file as a whole).
+func (l *loader) problemAt(file string, line int, format string, args ...any) {
+	l.findings = append(l.findings, Finding{File: l.display(file), Line: line, Message: fmt.Sprintf(format, args...)})
+}
+
+// at is the line of a YAML path in file, or 0.
+func (l *loader) at(file, path string) int {
+	return l.lines[file][path]
 }
 
 // MaxFile caps each content file: a long case study is tens of
@@ -157,6 +194,7 @@ func (l *loader) read(file string) (string, bool) {
 	text := strings.TrimPrefix(string(data), "\uFEFF")
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
+	l.texts[file] = text
 	return text, true
 }
 
@@ -177,7 +215,7 @@ func (l *loader) split(file, text string) (document, bool) {
 		open++
 	}
 	if open == len(lines) || !isDelim(lines[open]) {
-		l.problem(file, `missing front matter: the file must start with a line containing only "---"`)
+		l.problemAt(file, min(open+1, len(lines)), `missing front matter: the file must start with a line containing only "---"`)
 		return document{}, false
 	}
 	for end := open + 1; end < len(lines); end++ {
@@ -189,7 +227,7 @@ func (l *loader) split(file, text string) (document, bool) {
 			}, true
 		}
 	}
-	l.problem(file, `front matter is not closed: add a line containing only "---" after the settings`)
+	l.problemAt(file, open+1, `front matter is not closed: add a line containing only "---" after the settings`)
 	return document{}, false
 }
 
@@ -201,13 +239,14 @@ func (l *loader) decode(file, what, src string, v any) bool {
 		err = yaml.UnmarshalWithOptions([]byte(src), v, yaml.Strict())
 	}
 	if err != nil {
-		msg := friendlyYAMLError(err, v)
+		msg, line := friendlyYAMLError(err, v)
 		if what != "" {
 			msg = what + ": " + msg
 		}
-		l.problem(file, "%s", msg)
+		l.problemAt(file, line, "%s", msg)
 		return false
 	}
+	l.lines[file] = yamlLines([]byte(src))
 	return true
 }
 
@@ -221,7 +260,7 @@ var (
 // friendlyYAMLError words go-yaml's error for a non-programmer, from its
 // typed fields: "line 3, column 1: …", and for a value of the wrong kind,
 // the YAML key and the kind of value it needs instead of Go type names.
-func friendlyYAMLError(err error, v any) string {
+func friendlyYAMLError(err error, v any) (string, int) {
 	var (
 		ye  yaml.Error
 		te  *yaml.TypeError
@@ -231,7 +270,7 @@ func friendlyYAMLError(err error, v any) string {
 	)
 	switch {
 	case errors.As(err, &dup):
-		return fmt.Sprintf("line %d, column %d: mapping key %q already defined at line %d", dup.line, dup.column, dup.key, dup.firstLine)
+		return fmt.Sprintf("line %d, column %d: mapping key %q already defined at line %d", dup.line, dup.column, dup.key, dup.firstLine), dup.line
 	case errors.As(err, &te):
 		msg = fmt.Sprintf("cannot unmarshal %s into %s", kindOf(te.SrcType), fieldDescription(te, reflect.TypeOf(v)))
 	case errors.As(err, &oe):
@@ -239,13 +278,15 @@ func friendlyYAMLError(err error, v any) string {
 	case errors.As(err, &ye):
 		msg = ye.GetMessage()
 	default:
-		return strings.TrimSpace(err.Error())
+		return strings.TrimSpace(err.Error()), 0
 	}
+	line := 0
 	if errors.As(err, &ye) && ye.GetToken() != nil {
 		tk := ye.GetToken()
+		line = tk.Position.Line
 		msg = fmt.Sprintf("line %d, column %d: %s", tk.Position.Line, tk.Position.Column, msg)
 	}
-	return strings.TrimSpace(msg)
+	return strings.TrimSpace(msg), line
 }
 
 // fieldDescription names the field of a type error by its YAML key (the
@@ -354,7 +395,7 @@ func (l *loader) text(file, ctx, key, s string, required bool) string {
 		return ""
 	}
 	if msg := controlProblem(s, false); msg != "" {
-		l.problem(file, "%sfield %q %s", ctx, key, msg)
+		l.problemAt(file, l.at(file, l.base+key), "%sfield %q %s", ctx, key, msg)
 	}
 	return s
 }
@@ -372,14 +413,15 @@ func (l *loader) list(file, ctx, key string, items []string, required bool) []st
 	seen := make(map[string]bool, len(items))
 	for i, item := range items {
 		item = strings.TrimSpace(item)
+		line := l.itemLine(file, l.base+key, i)
 		switch {
 		case item == "":
-			l.problem(file, "%sfield %q: item %d is empty", ctx, key, i+1)
+			l.problemAt(file, line, "%sfield %q: item %d is empty", ctx, key, i+1)
 		case seen[item]:
-			l.problem(file, "%sfield %q: %q is listed twice", ctx, key, item)
+			l.problemAt(file, line, "%sfield %q: %q is listed twice", ctx, key, item)
 		default:
 			if msg := controlProblem(item, false); msg != "" {
-				l.problem(file, "%sfield %q: item %d %s", ctx, key, i+1, msg)
+				l.problemAt(file, line, "%sfield %q: item %d %s", ctx, key, i+1, msg)
 			}
 		}
 		seen[item] = true
@@ -394,13 +436,13 @@ func (l *loader) markdown(file string, doc document, required bool) string {
 	body := strings.TrimSpace(doc.body)
 	if body == "" {
 		if required {
-			l.problem(file, `body is empty: write the text below the closing "---"`)
+			l.problemAt(file, doc.bodyLine-1, `body is empty: write the text below the closing "---"`)
 		}
 		return ""
 	}
 	for i, line := range strings.Split(doc.body, "\n") {
 		if msg := controlProblem(line, true); msg != "" {
-			l.problem(file, "body line %d %s", doc.bodyLine+i, msg)
+			l.problemAt(file, doc.bodyLine+i, "body line %d %s", doc.bodyLine+i, msg)
 		}
 	}
 	return body
@@ -430,6 +472,7 @@ func (l *loader) profile() Profile {
 	if !ok {
 		return Profile{}
 	}
+	l.docs[file] = doc
 	var raw profileYAML
 	if !l.decode(file, "front matter", doc.yaml, &raw) {
 		return Profile{}
@@ -443,14 +486,16 @@ func (l *loader) profile() Profile {
 	}
 	for i, rl := range raw.Links {
 		ctx := fmt.Sprintf("links item %d: ", i+1)
+		l.base = fmt.Sprintf("links[%d].", i)
 		link := Link{
 			Label: l.text(file, ctx, "label", rl.Label, true),
 			URL:   l.text(file, ctx, "url", rl.URL, true),
 		}
 		// A bare "github.com/x" would make a broken hyperlink.
 		if u, err := url.Parse(link.URL); link.URL != "" && (err != nil || u.Scheme == "") {
-			l.problem(file, "%surl %q must be a full address such as https://… or mailto:…", ctx, link.URL)
+			l.problemAt(file, l.at(file, l.base+"url"), "%surl %q must be a full address such as https://… or mailto:…", ctx, link.URL)
 		}
+		l.base = ""
 		p.Links = append(p.Links, link)
 	}
 	return p
@@ -473,34 +518,36 @@ func (l *loader) skills() Skills {
 	}
 	used := make(map[string]bool, len(s.Areas))
 	if len(raw.Groups) == 0 {
-		l.problem(file, "missing required field %q (a list with at least one group)", "groups")
+		l.problemAt(file, l.at(file, "groups"), "missing required field %q (a list with at least one group)", "groups")
 	}
 	names := make(map[string]bool, len(raw.Groups))
 	for i, rg := range raw.Groups {
 		ctx := fmt.Sprintf("group %d: ", i+1)
+		l.base = fmt.Sprintf("groups[%d].", i)
 		g := SkillGroup{Name: l.text(file, ctx, "name", rg.Name, true)}
 		if g.Name != "" {
 			ctx = fmt.Sprintf("group %q: ", g.Name)
 			if names[g.Name] {
-				l.problem(file, "duplicate group name %q", g.Name)
+				l.problemAt(file, l.at(file, l.base+"name"), "duplicate group name %q", g.Name)
 			}
 			names[g.Name] = true
 		}
 		g.Areas = l.list(file, ctx, "areas", rg.Areas, true)
 		g.Items = l.list(file, ctx, "items", rg.Items, true)
-		for _, a := range g.Areas {
+		for j, a := range g.Areas {
 			used[a] = true
 			if a != "" && !known[a] && len(s.Areas) > 0 {
-				l.problem(file, "%sunknown area %q (areas are: %s)", ctx, a, strings.Join(s.Areas, ", "))
+				l.problemAt(file, l.itemLine(file, l.base+"areas", j), "%sunknown area %q (areas are: %s)", ctx, a, strings.Join(s.Areas, ", "))
 			}
 		}
+		l.base = ""
 		s.Groups = append(s.Groups, g)
 	}
 	// An area no group uses would be a filter that shows nothing.
 	if len(raw.Groups) > 0 {
-		for _, a := range s.Areas {
+		for j, a := range s.Areas {
 			if a != "" && !used[a] {
-				l.problem(file, "area %q is not used by any group", a)
+				l.problemAt(file, l.itemLine(file, "areas", j), "area %q is not used by any group", a)
 			}
 		}
 	}
@@ -535,7 +582,7 @@ func (l *loader) projects() []Project {
 		}
 		if p.Slug != "" {
 			if other, dup := slugs[p.Slug]; dup {
-				l.problem(file, "duplicate project slug %q (also in %s)", p.Slug, l.display(other))
+				l.problemAt(file, l.at(file, "slug"), "duplicate project slug %q (also in %s)", p.Slug, l.display(other))
 			} else {
 				slugs[p.Slug] = file
 			}
@@ -543,7 +590,7 @@ func (l *loader) projects() []Project {
 		if p.Title != "" {
 			key := strings.ToLower(p.Title)
 			if other, dup := titles[key]; dup {
-				l.problem(file, "duplicate project title %q (also in %s)", p.Title, l.display(other))
+				l.problemAt(file, l.at(file, "title"), "duplicate project title %q (also in %s)", p.Title, l.display(other))
 			} else {
 				titles[key] = file
 			}
@@ -576,6 +623,7 @@ func (l *loader) project(file string) (Project, int, bool) {
 	if !ok {
 		return Project{}, 0, false
 	}
+	l.docs[file] = doc
 	var raw projectYAML
 	if !l.decode(file, "front matter", doc.yaml, &raw) {
 		return Project{}, 0, false
@@ -596,7 +644,7 @@ func (l *loader) project(file string) (Project, int, bool) {
 				"(lowercase letters, digits and dashes, starting with a letter or digit)", p.Slug)
 		}
 	} else if !slugPattern.MatchString(p.Slug) {
-		l.problem(file, "invalid slug %q: use lowercase letters, digits and dashes, starting with a letter or digit", p.Slug)
+		l.problemAt(file, l.at(file, "slug"), "invalid slug %q: use lowercase letters, digits and dashes, starting with a letter or digit", p.Slug)
 	}
 	return p, raw.Order, true
 }
@@ -611,6 +659,7 @@ func (l *loader) contact() Contact {
 	if !ok {
 		return Contact{}
 	}
+	l.docs[file] = doc
 	var raw contactYAML
 	if !l.decode(file, "front matter", doc.yaml, &raw) {
 		return Contact{}

@@ -49,6 +49,17 @@ func messageIDs(max int) cobra.PositionalArgs {
 	}
 }
 
+// oneDir: the command takes one folder.
+func oneDir(cmd *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return fmt.Errorf("which folder? Give one to create, for example: %s my-portfolio", cmd.CommandPath())
+	case len(args) > 1:
+		return fmt.Errorf("%s takes one folder, but was given %d", name(cmd), len(args))
+	}
+	return nil
+}
+
 // subcommands lists cmd's commands: "show, archive or unarchive".
 func subcommands(cmd *cobra.Command) string {
 	var names []string

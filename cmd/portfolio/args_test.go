@@ -21,8 +21,8 @@ func TestArgErrorsForPeople(t *testing.T) {
 	walk = func(c *cobra.Command) {
 		if c.Runnable() && c.Name() != "help" && c.Name() != "completion" {
 			path := strings.Fields(c.CommandPath())[1:]
-			if strings.Contains(c.Use, "ID") {
-				cases = append(cases, path) // no ids
+			if strings.Contains(c.Use, "ID") || strings.Contains(c.Use, "DIR") {
+				cases = append(cases, path) // no ids, no folder
 			} else {
 				cases = append(cases, append(append([]string(nil), path...), "extra"))
 			}
@@ -51,6 +51,8 @@ func TestArgErrorsForPeople(t *testing.T) {
 	for args, want := range map[string]string{
 		"inbox archive":  "which message? Give its id, for example: portfolio inbox archive 6dj7 (portfolio inbox lists the ids)",
 		"inbox show a b": "inbox show takes one message id, but was given 2",
+		"init":           "which folder? Give one to create, for example: portfolio init my-portfolio",
+		"init a b":       "init takes one folder, but was given 2",
 		"stats extra":    `stats takes no arguments, but was given "extra" (see portfolio stats --help)`,
 		"inbox extra":    `no command "extra" in portfolio inbox; its commands are archive, export, import, show and unarchive (see portfolio inbox --help)`,
 	} {

@@ -17,7 +17,6 @@ import (
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/app"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/pgstore"
@@ -62,7 +61,8 @@ func newRootCmd() *cobra.Command {
 	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
 	cmd.Flags().SortFlags = false
 
-	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
+	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)),
+		newInitCmd(), newCheckCmd(&cfg))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }
@@ -89,7 +89,7 @@ func run(ctx context.Context, cfg config.Config) error {
 	lvl, _ := log.ParseLevel(cfg.LogLevel)
 	logger.SetLevel(lvl)
 
-	pf, err := loadContent(cfg.ContentDir)
+	pf, err := app.LoadContent(cfg.ContentDir, logger)
 	if err != nil {
 		return err
 	}
@@ -130,11 +130,4 @@ func run(ctx context.Context, cfg config.Config) error {
 	}
 	logger.Info("stopped")
 	return nil
-}
-
-func loadContent(dir string) (*content.Portfolio, error) {
-	if dir == "" {
-		return content.Default()
-	}
-	return content.LoadDir(dir)
 }

@@ -3,67 +3,9 @@ package theme
 import (
 	"fmt"
 	"image/color"
-	"math"
 	"reflect"
 	"testing"
 )
-
-// xterm16 is xterm's default 16-colour palette: what "ANSI colour 6" looks
-// like on a terminal nobody configured (PuTTY's is close to it).
-var xterm16 = [16]color.RGBA{
-	{0x00, 0x00, 0x00, 0xff}, {0xcd, 0x00, 0x00, 0xff}, {0x00, 0xcd, 0x00, 0xff}, {0xcd, 0xcd, 0x00, 0xff},
-	{0x00, 0x00, 0xee, 0xff}, {0xcd, 0x00, 0xcd, 0xff}, {0x00, 0xcd, 0xcd, 0xff}, {0xe5, 0xe5, 0xe5, 0xff},
-	{0x7f, 0x7f, 0x7f, 0xff}, {0xff, 0x00, 0x00, 0xff}, {0x00, 0xff, 0x00, 0xff}, {0xff, 0xff, 0x00, 0xff},
-	{0x5c, 0x5c, 0xff, 0xff}, {0xff, 0x00, 0xff, 0xff}, {0x00, 0xff, 0xff, 0xff}, {0xff, 0xff, 0xff, 0xff},
-}
-
-// xterm256 is the RGB of a 256-colour index as xterm (and nearly every
-// terminal) defines the 6×6×6 cube and the grey ramp.
-func xterm256(i int) color.RGBA {
-	switch {
-	case i < 16:
-		return xterm16[i]
-	case i < 232:
-		i -= 16
-		lvl := func(v int) uint8 {
-			if v == 0 {
-				return 0
-			}
-			return uint8(55 + v*40)
-		}
-		return color.RGBA{lvl(i / 36), lvl(i / 6 % 6), lvl(i % 6), 0xff}
-	default:
-		g := uint8(8 + (i-232)*10)
-		return color.RGBA{g, g, g, 0xff}
-	}
-}
-
-func hexRGB(s string) color.RGBA {
-	var r, g, b uint8
-	fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b)
-	return color.RGBA{r, g, b, 0xff}
-}
-
-// luminance is WCAG 2's relative luminance.
-func luminance(c color.RGBA) float64 {
-	ch := func(v uint8) float64 {
-		x := float64(v) / 255
-		if x <= 0.03928 {
-			return x / 12.92
-		}
-		return math.Pow((x+0.055)/1.055, 2.4)
-	}
-	return 0.2126*ch(c.R) + 0.7152*ch(c.G) + 0.0722*ch(c.B)
-}
-
-// contrast is WCAG 2's contrast ratio, 1 to 21.
-func contrast(a, b color.RGBA) float64 {
-	la, lb := luminance(a), luminance(b)
-	if la < lb {
-		la, lb = lb, la
-	}
-	return (la + 0.05) / (lb + 0.05)
-}
 
 // TestPaletteContrast checks every palette colour, at every colour depth,
 // against the backgrounds it is meant for: at least 4.5:1 for anything read
@@ -85,26 +27,10 @@ func TestPaletteContrast(t *testing.T) {
 			t.Errorf("role %s is not the palette's %s", r.Name, r.Name)
 		}
 	}
-	darkBgs := []string{"#000000", "#1E1E1E", "#282C34"}
-	lightBgs := []string{"#FFFFFF", "#F5F5F5"}
 	for _, r := range roles {
 		for _, dark := range []bool{true, false} {
-			tone, bgs, bg16 := r.Shade.Light, lightBgs, xterm16[15]
-			if dark {
-				tone, bgs, bg16 = r.Shade.Dark, darkBgs, xterm16[0]
-			}
-			check := func(profile string, fg, bg color.RGBA, bgName string) {
-				t.Helper()
-				if c := contrast(fg, bg); c < r.Min {
-					t.Errorf("%s %s dark=%v: %.2f:1 on %s, want ≥ %.1f", r.Name, profile, dark, c, bgName, r.Min)
-				}
-			}
-			for _, bg := range bgs {
-				check("truecolor "+tone.True, hexRGB(tone.True), hexRGB(bg), bg)
-				check(fmt.Sprintf("256-colour %d", tone.ANSI256), xterm256(tone.ANSI256), hexRGB(bg), bg)
-			}
-			if tone.ANSI >= 0 {
-				check(fmt.Sprintf("16-colour %d", tone.ANSI), xterm16[tone.ANSI], bg16, "xterm's default")
+			for _, f := range CheckTone(r.Shade.Tone(dark), dark, r.Min) {
+				t.Errorf("%s dark=%v: %s", r.Name, dark, f)
 			}
 		}
 	}
@@ -126,18 +52,44 @@ func TestUnknownBackgroundContrast(t *testing.T) {
 		}
 		check := func(profile string, fg, bg color.RGBA, bgName string) {
 			t.Helper()
-			if c := contrast(fg, bg); c < RuleContrast {
+			if c := Contrast(fg, bg); c < RuleContrast {
 				t.Errorf("%s unknown background, %s: %.2f:1 on %s, want ≥ %.1f", r.Name, profile, c, bgName, RuleContrast)
 			}
 		}
 		for _, bg := range bgs {
-			check("truecolor "+tone.True, hexRGB(tone.True), hexRGB(bg), bg)
-			check(fmt.Sprintf("256-colour %d", tone.ANSI256), xterm256(tone.ANSI256), hexRGB(bg), bg)
+			check("truecolor "+tone.True, mustHex(tone.True), mustHex(bg), bg)
+			check(fmt.Sprintf("256-colour %d", tone.ANSI256), XTerm256(tone.ANSI256), mustHex(bg), bg)
 		}
 		if tone.ANSI >= 0 {
 			for _, bg := range []int{0, 15} {
-				check(fmt.Sprintf("16-colour %d", tone.ANSI), xterm16[tone.ANSI], xterm16[bg], fmt.Sprintf("xterm's colour %d", bg))
+				check(fmt.Sprintf("16-colour %d", tone.ANSI), XTerm16[tone.ANSI], XTerm16[bg], fmt.Sprintf("xterm's colour %d", bg))
 			}
 		}
+	}
+}
+
+// TestDerive: the fallbacks of an owner's colour are the nearest palette
+// entries that pass, and a colour that fails is reported with its
+// background and ratio.
+func TestDerive(t *testing.T) {
+	tone, fails := Derive("#FF8800", true, TextContrast)
+	if len(fails) != 0 {
+		t.Fatalf("orange on dark fails: %v", fails)
+	}
+	if got := CheckTone(tone, true, TextContrast); len(got) != 0 {
+		t.Errorf("derived tone %+v fails: %v", tone, got)
+	}
+	if tone.ANSI256 != 208 { // #ff8700, the cube's orange
+		t.Errorf("256-colour fallback of #FF8800 = %d, want 208", tone.ANSI256)
+	}
+	if tone.ANSI != 11 && tone.ANSI != 9 {
+		t.Errorf("16-colour fallback of #FF8800 = %d, want bright yellow or red", tone.ANSI)
+	}
+	_, fails = Derive("#333333", true, TextContrast)
+	if len(fails) == 0 || fails[0].Background != "#000000" || fails[0].Ratio > 2 {
+		t.Fatalf("#333333 on dark: %v, want a failure on #000000 below 2:1", fails)
+	}
+	if s := fails[0].String(); s != "truecolor #333333 has contrast 1.66:1 on background #000000; it needs at least 4.5:1" {
+		t.Errorf("failure reads %q", s)
 	}
 }

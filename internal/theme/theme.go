@@ -28,10 +28,11 @@ import (
 // grey or green is readable on white, so those roles use the terminal's
 // own foreground there.
 //
-// To re-skin the portfolio, change these values.
-var Palette = struct {
-	Accent, Accent2, Muted, Subtle, Warn, Error, Success Shade
-}{
+// To re-skin the portfolio, change these values; an owner can also give
+// accents of their own in the content (theme.yaml), checked by the same
+// rules (CheckTone) with their 256- and 16-colour fallbacks derived
+// (Derive).
+var Palette = Set{
 	// Accent: the name, the active tab, headings, the selection marker.
 	Accent: Shade{
 		Dark:    Tone{ANSI: 13, ANSI256: 141, True: "#B794F6"},
@@ -91,10 +92,17 @@ type Role struct {
 	Min   float64 // the least contrast on its background
 }
 
-// Roles lists every palette role: what the stylesheets are filled with
-// and what the contrast test checks.
-func Roles() []Role {
-	p := Palette
+// Set is a palette: a shade for each role.
+type Set struct {
+	Accent, Accent2, Muted, Subtle, Warn, Error, Success Shade
+}
+
+// Roles lists every role of the built-in palette: what the stylesheets are
+// filled with and what the contrast test checks.
+func Roles() []Role { return Palette.Roles() }
+
+// Roles lists every role of the set, with the contrast it must keep.
+func (p Set) Roles() []Role {
 	return []Role{
 		{"Accent", p.Accent, TextContrast},
 		{"Accent2", p.Accent2, TextContrast},

@@ -391,7 +391,7 @@ func (m *Model) restyle() {
 	// colour (NO_COLOR, TERM=dumb), where it would change nothing, nor in
 	// the web terminal, whose page is dark whatever the app draws.
 	m.keys.Theme.SetEnabled(m.profile > colorprofile.Ascii && !m.browser)
-	m.c.styles = StylesFor(m.profile, m.bg, m.hyperlinks)
+	m.c.styles = StylesIn(m.pf.Colors(), m.profile, m.bg, m.hyperlinks)
 	m.help.Styles = m.c.styles.Help
 }
 

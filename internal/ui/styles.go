@@ -21,6 +21,7 @@ type Styles struct {
 	// unknown (mid-tones readable on both).
 	Background theme.Background
 	Profile    colorprofile.Profile
+	Palette    theme.Set // the content's colours (content.Portfolio.Colors)
 	// Hyperlinks makes links clickable (OSC 8); set for terminals known to
 	// support them, elsewhere links are plain text.
 	Hyperlinks bool
@@ -55,6 +56,7 @@ type Styles struct {
 }
 
 type stylesKey struct {
+	palette    theme.Set
 	profile    colorprofile.Profile
 	bg         theme.Background
 	hyperlinks bool
@@ -64,26 +66,30 @@ type stylesKey struct {
 // all sessions: styles are built once, not per visitor or per frame.
 var stylesCache sync.Map // stylesKey → *Styles
 
-// StylesFor returns the styles for a colour profile and background, with
-// or without clickable links.
+// StylesFor returns the styles of the built-in palette for a colour
+// profile and background, with or without clickable links.
 func StylesFor(profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
-	k := stylesKey{profile, bg, hyperlinks}
+	return StylesIn(theme.Palette, profile, bg, hyperlinks)
+}
+
+// StylesIn is StylesFor in a palette of the content's own (theme.yaml).
+func StylesIn(p theme.Set, profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
+	k := stylesKey{p, profile, bg, hyperlinks}
 	if s, ok := stylesCache.Load(k); ok {
 		return s.(*Styles)
 	}
-	s, _ := stylesCache.LoadOrStore(k, newStyles(profile, bg, hyperlinks))
+	s, _ := stylesCache.LoadOrStore(k, newStyles(p, profile, bg, hyperlinks))
 	return s.(*Styles)
 }
 
-func newStyles(profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
-	p := theme.Palette
+func newStyles(p theme.Set, profile colorprofile.Profile, bg theme.Background, hyperlinks bool) *Styles {
 	c := func(s theme.Shade) color.Color { return s.Color(profile, bg) }
 	dark := bg != theme.Light
 	accent, accent2 := c(p.Accent), c(p.Accent2)
 	muted, subtle := c(p.Muted), c(p.Subtle)
 	base := lipgloss.NewStyle()
 
-	s := &Styles{Background: bg, Profile: profile, Hyperlinks: hyperlinks}
+	s := &Styles{Background: bg, Profile: profile, Palette: p, Hyperlinks: hyperlinks}
 	s.Name = base.Bold(true).Foreground(accent)
 	s.Title = base.Bold(true)
 	// No italics anywhere: GNU screen and others show them as reverse video.

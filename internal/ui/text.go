@@ -7,7 +7,6 @@ import (
 	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/internal/markdown"
-	"github.com/pragyamugale/portfolio/internal/theme"
 )
 
 // renderMarkdown renders Markdown in the styles' colours, through the
@@ -15,7 +14,7 @@ import (
 // they match every other heading, and body text in their own foreground.
 func renderMarkdown(src string, width int, st *Styles) string {
 	return markdown.Render(src, width, markdown.Theme{
-		Accent:     theme.Palette.Accent.Spec(st.Profile, st.Background),
+		Accent:     st.Palette.Accent.Spec(st.Profile, st.Background),
 		Hyperlinks: st.Hyperlinks,
 	})
 }

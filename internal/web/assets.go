@@ -34,10 +34,11 @@ type assetSet struct{ byName, byFile map[string]*asset }
 type shade struct{ Dark, Light string }
 
 // palette is the theme's truecolor tones by role: the page wears the
-// terminal app's colours, chosen in one place (package theme).
-func palette() map[string]shade {
+// terminal app's colours, chosen in one place (package theme), with the
+// content's own accents (theme.yaml) when it has them.
+func palette(set theme.Set) map[string]shade {
 	m := map[string]shade{}
-	for _, r := range theme.Roles() {
+	for _, r := range set.Roles() {
 		m[r.Name] = shade{Dark: r.Shade.Dark.True, Light: r.Shade.Light.True}
 	}
 	return m
@@ -45,9 +46,9 @@ func palette() map[string]shade {
 
 // loadAssets reads the embedded static files, filling the palette into
 // those that name colours, and names each by its hash.
-func loadAssets() (*assetSet, error) {
+func loadAssets(palet theme.Set) (*assetSet, error) {
 	set := &assetSet{byName: map[string]*asset{}, byFile: map[string]*asset{}}
-	colours := palette()
+	colours := palette(palet)
 	const css, js = "text/css; charset=utf-8", "text/javascript; charset=utf-8"
 	for _, f := range []struct{ file, ctype string }{
 		{"static/site.css", css},

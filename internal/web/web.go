@@ -134,7 +134,7 @@ type handler struct {
 // /assets/…, /healthz, /metrics and, when given, /terminal. It fails only
 // on content whose Markdown can't be rendered.
 func Handler(o Options) (http.Handler, error) {
-	assets, err := loadAssets()
+	assets, err := loadAssets(o.Portfolio.Colors())
 	if err != nil {
 		return nil, err
 	}
