@@ -63,6 +63,7 @@ func startServerWith(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
+	cfg.MetricsAddr = "127.0.0.1:0"
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -130,10 +131,20 @@ func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, stri
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// scrape parses /metrics in the Prometheus text format.
+// scrape parses /metrics, from the metrics address, in the Prometheus
+// text format.
 func (ts *testServer) scrape(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
-	code, _, body := ts.httpGet(t, "/metrics")
+	resp, err := httpClient.Get("http://" + ts.MetricsAddr().String() + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := resp.StatusCode, string(b)
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics = %d:\n%s", code, body)
 	}
