@@ -109,7 +109,7 @@ func floodServer(t *testing.T, trust bool) (sshAddr, httpAddr string) {
 // alive), 16 at a time; it stops early after 32 failures in a row (the
 // server refusing or saturated). It returns the connections it still
 // holds, closed when the test ends.
-func holdIdle(t *testing.T, addr, ip, header string, n int) (held int) {
+func holdIdle(t testing.TB, addr, ip, header string, n int) (held int) {
 	t.Helper()
 	var (
 		mu    sync.Mutex

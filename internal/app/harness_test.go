@@ -59,7 +59,7 @@ type testServer struct {
 // startServerWith starts the app for a test with edit applied to the
 // config (withHTTP turns the web door on); it is closed when the test
 // ends.
-func startServerWith(t *testing.T, edit func(*Config)) *testServer {
+func startServerWith(t testing.TB, edit func(*Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
@@ -117,7 +117,7 @@ func (ts *testServer) url(path string) string {
 }
 
 // httpGet returns the status, headers and body of GET path.
-func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, string) {
+func (ts *testServer) httpGet(t testing.TB, path string) (int, http.Header, string) {
 	t.Helper()
 	resp, err := httpClient.Get(ts.url(path))
 	if err != nil {
