@@ -162,4 +162,3 @@ func BenchmarkIdleFloodLatency(b *testing.B) {
 	b.ReportMetric(p99(floodHealth), "ms-healthz-p99-flood")
 	b.ReportMetric(float64(held.Load()), "held")
 }
-
