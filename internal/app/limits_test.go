@@ -398,3 +398,18 @@ func TestHTTPPerVisitorBehindFly(t *testing.T) {
 		}
 	}
 }
+
+// TestHTTPHeadersBounded (issue 22 §2): a request's headers are capped at
+// a few KiB (webdoor.MaxHeaderBytes, 8 KiB, and Go's 4 KiB of slack), not
+// Go's 1 MiB default: 16 KiB of them get 431.
+func TestHTTPHeadersBounded(t *testing.T) {
+	t.Parallel()
+	ts := startServerWith(t, withHTTP)
+	addr := ts.HTTPAddr().String()
+	if _, status, ok := rawGet(addr, "127.0.0.2", "/healthz", "X-Big: "+strings.Repeat("a", 2<<10)+"\r\n"); !ok {
+		t.Errorf("2 KiB of headers: %q, want 200", status)
+	}
+	if _, status, _ := rawGet(addr, "127.0.0.2", "/healthz", "X-Big: "+strings.Repeat("a", 16<<10)+"\r\n"); !strings.HasPrefix(status, "431") {
+		t.Errorf("16 KiB of headers: %q, want 431", status)
+	}
+}
