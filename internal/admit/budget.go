@@ -1,9 +1,5 @@
 package admit
 
-import (
-	"syscall"
-)
-
 // Budget is how the process's file descriptors are shared: every door
 // has its own cap, and a reserve is kept for the data files (messages,
 // their state, statistics, the host key), the database's connections,
@@ -51,14 +47,4 @@ func Plan(files, ssh, http int) Budget {
 		b.SSH, b.HTTP = ssh, max(1, avail-ssh)
 	}
 	return b
-}
-
-// Files is the process's limit on open files (RLIMIT_NOFILE, as Go
-// raised it at start), or 0 when it can't be read.
-func Files() int {
-	var r syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &r); err != nil || r.Cur > 1<<30 {
-		return 0
-	}
-	return int(r.Cur)
 }

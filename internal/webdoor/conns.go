@@ -3,6 +3,7 @@ package webdoor
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -37,7 +38,14 @@ const (
 
 // busyResponse is what a connection refused at accept is told, before
 // any request is read: a browser shows it.
-const busyResponse = "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nRetry-After: 5\r\nContent-Length: 68\r\n\r\nToo many connections from your address. Please try again in a moment"
+func busyResponse(reason string) string {
+	body := "The portfolio is busy right now. Please try again in a moment.\n"
+	if reason == reasonMaxHTTPConnsPerIP {
+		body = "Too many connections from your address. Please try again in a moment.\n"
+	}
+	return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\nRetry-After: 5\r\n" +
+		"Content-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+}
 
 // gate counts the web door's connections as they are accepted, before
 // any request is read, and keeps a note of those with no request in
@@ -130,7 +138,7 @@ func (g *gate) refuse(c net.Conn, reason string) {
 	g.rejected.WithLabelValues(reason).Inc()
 	g.log.Debug("http connection refused", "remote", peerIP(c.RemoteAddr()), "reason", reason)
 	_ = c.SetWriteDeadline(time.Now().Add(50 * time.Millisecond))
-	_, _ = c.Write([]byte(busyResponse))
+	_, _ = c.Write([]byte(busyResponse(reason)))
 	_ = c.Close()
 }
 
