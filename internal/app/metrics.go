@@ -10,6 +10,8 @@ import (
 	"charm.land/log/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/pragyamugale/portfolio/internal/webdoor"
 )
 
 // metricsServer serves /metrics on its own address (--metrics-addr,
@@ -22,6 +24,9 @@ type metricsServer struct {
 	log *log.Logger
 }
 
+// metricsConns caps the metrics server's connections.
+const metricsConns = 8
+
 // newMetricsServer listens on addr for reg's metrics.
 func newMetricsServer(addr string, reg *prometheus.Registry, logger *log.Logger) (*metricsServer, error) {
 	ln, err := net.Listen("tcp", addr)
@@ -30,8 +35,12 @@ func newMetricsServer(addr string, reg *prometheus.Registry, logger *log.Logger)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// A few connections: a scraper or two. They come out of the file
+	// budget's reserve.
+	ln, connState := webdoor.Gate(ln, webdoor.ConnLimits{Max: metricsConns}, logger)
 	return &metricsServer{srv: &http.Server{
 		Handler:           mux,
+		ConnState:         connState,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

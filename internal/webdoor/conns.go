@@ -94,6 +94,14 @@ func newGate(ln net.Listener, l ConnLimits, logger *log.Logger, reg prometheus.R
 	return g
 }
 
+// Gate counts ln's connections within l as the web door does, for
+// another HTTP server (the metrics server): serve the listener it returns
+// with connState as the server's ConnState.
+func Gate(ln net.Listener, l ConnLimits, logger *log.Logger) (gated net.Listener, connState func(net.Conn, http.ConnState)) {
+	g := newGate(ln, l, logger, nil)
+	return g, g.connState
+}
+
 // Accept returns the next connection within the caps; those over them
 // are told so and closed here, before any request is read.
 func (g *gate) Accept() (net.Conn, error) {
