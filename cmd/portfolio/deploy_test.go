@@ -736,13 +736,31 @@ func TestFlyToml(t *testing.T) {
 	if !healthz {
 		t.Errorf("no http_checks GET /healthz on the HTTP service: %+v", httpSvc.HTTPChecks)
 	}
+	// Metrics (issue 22 §10): on PORTFOLIO_METRICS_ADDR's port, which no
+	// service makes public, never on the web port.
+	metricsAddr := fly.Env["PORTFOLIO_METRICS_ADDR"]
+	if metricsAddr == "" {
+		metricsAddr = d.env["PORTFOLIO_METRICS_ADDR"]
+	}
+	if metricsAddr == "" {
+		t.Fatal("fly.toml sets no PORTFOLIO_METRICS_ADDR: the default, loopback, is out of reach of Fly's scraper")
+	}
+	metricsPort := portOf(t, metricsAddr)
+	if h, _, _ := net.SplitHostPort(metricsAddr); h != "" && h != "0.0.0.0" && h != "::" {
+		t.Errorf("PORTFOLIO_METRICS_ADDR %q listens on %s only; Fly's scraper connects over the private network", metricsAddr, h)
+	}
+	for _, s := range fly.Services {
+		if s.InternalPort == metricsPort {
+			t.Errorf("the metrics port %d is a [[services]] internal_port: /metrics would be public", metricsPort)
+		}
+	}
 	metrics := tables(t, "metrics", fly.Metrics)
 	if len(metrics) == 0 {
 		t.Error("fly.toml has no [metrics]")
 	}
 	for _, m := range metrics {
-		if p, ok := asInt(m["port"]); !ok || p != httpPort {
-			t.Errorf("[metrics] port = %v, want %d (PORTFOLIO_HTTP_ADDR)", m["port"], httpPort)
+		if p, ok := asInt(m["port"]); !ok || p != metricsPort {
+			t.Errorf("[metrics] port = %v, want %d (PORTFOLIO_METRICS_ADDR)", m["port"], metricsPort)
 		}
 		if m["path"] != "/metrics" {
 			t.Errorf("[metrics] path = %v, want /metrics", m["path"])

@@ -50,7 +50,10 @@ var flagEnv = map[string]string{
 	"no-session-timeout":      "PORTFOLIO_NO_SESSION_TIMEOUT",
 	"trust-fly-client-ip":     "PORTFOLIO_TRUST_FLY_CLIENT_IP",
 
-	"allow-newer-schema": "PORTFOLIO_ALLOW_NEWER_SCHEMA",
+	"allow-newer-schema":    "PORTFOLIO_ALLOW_NEWER_SCHEMA",
+	"max-http-conns":        "PORTFOLIO_MAX_HTTP_CONNS",
+	"max-http-conns-per-ip": "PORTFOLIO_MAX_HTTP_CONNS_PER_IP",
+	"metrics-addr":          "PORTFOLIO_METRICS_ADDR",
 }
 
 // envOnly are settings with no flag: secrets, which don't belong on a

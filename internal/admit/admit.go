@@ -1,8 +1,12 @@
 // Package admit is the one admission for visitors' sessions: both doors
 // (SSH in server/, the browser's live terminal in web/) ask an
 // [Admission] for a slot before a session runs, and a shutdown waits on
-// its count of the sessions in progress. Each door has its own limits on
-// it today ([Door]); limits shared by the doors belong here too.
+// its count of the sessions in progress. The open-connection limits
+// (--max-conns, --max-conns-per-ip) are one count for both doors
+// ([Admission.Conns]): an SSH connection takes its slot when it is
+// accepted, a web terminal when its socket is admitted. Each door keeps
+// its own session rate ([Door]). [Plan] splits the process's file
+// descriptors between the doors, with a reserve for the data files.
 package admit
 
 import (
@@ -44,10 +48,24 @@ func (r *Refusal) Error() string {
 type Admission struct {
 	stopping atomic.Bool
 	active   atomic.Int64
+	conns    *ConnLimiter
 }
 
-// New makes an admission taking sessions.
-func New() *Admission { return &Admission{} }
+// New makes an admission taking sessions, with no cap on open
+// connections.
+func New() *Admission { return NewLimited(0, 0) }
+
+// NewLimited makes an admission whose doors share one cap on open
+// connections: max in all and perIP per address (IPv6 by /64, as the
+// doors key it); 0 = no limit.
+func NewLimited(max, perIP int) *Admission {
+	return &Admission{conns: NewConnLimiter(max, perIP)}
+}
+
+// Conns is the one count of open connections every door shares: SSH
+// connections (taken before their handshake) and web terminals (taken by
+// a Door with Limits.Counted).
+func (a *Admission) Conns() *ConnLimiter { return a.conns }
 
 // Stop refuses every session from now on; those in progress go on.
 func (a *Admission) Stop() { a.stopping.Store(true) }
@@ -60,10 +78,11 @@ func (a *Admission) Active() int64 { return a.active.Load() }
 
 // Limits are one door's limits on sessions; 0 = no limit.
 type Limits struct {
-	// MaxOpen and MaxOpenPerIP cap the door's sessions in progress, in
-	// all and per address. (SSH caps connections before its handshake
-	// instead: see ConnLimiter.)
-	MaxOpen, MaxOpenPerIP int
+	// Counted: each session takes a slot of the admission's shared
+	// count of open connections (Conns), in all and per address. A door
+	// that counts its connections itself, before any session (SSH, before
+	// its handshake), leaves it false.
+	Counted bool
 	// PerMinute is the new sessions allowed per address per minute, with
 	// a small burst.
 	PerMinute int
@@ -72,7 +91,7 @@ type Limits struct {
 // Door is one door's way in.
 type Door struct {
 	a      *Admission
-	open   *ConnLimiter // nil: no cap on sessions in progress
+	open   *ConnLimiter // nil: the door's sessions are counted elsewhere
 	rate   *RateLimiter
 	active atomic.Int64
 }
@@ -80,8 +99,8 @@ type Door struct {
 // Door adds a door with its limits.
 func (a *Admission) Door(l Limits) *Door {
 	d := &Door{a: a, rate: NewRateLimiter(l.PerMinute)}
-	if l.MaxOpen > 0 || l.MaxOpenPerIP > 0 {
-		d.open = NewConnLimiter(l.MaxOpen, l.MaxOpenPerIP)
+	if l.Counted {
+		d.open = a.conns
 	}
 	return d
 }

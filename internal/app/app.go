@@ -2,9 +2,10 @@
 // door and the store. It builds what the doors share once (package core:
 // the store, statistics, notifier, inbox service and submit path, the UI
 // host and the visit runner, the admission, the metrics registry) and
-// runs the doors as peers: the SSH server (package server) and the HTTP
-// server (package web: the page, the contact form, the live terminal,
-// /healthz and /metrics), with one shutdown.
+// runs the doors as peers: the SSH server (package server), the HTTP
+// server (package webdoor: the page, the contact form, the live terminal,
+// /healthz) and the metrics server (/metrics on --metrics-addr, apart
+// from the public port), with one shutdown.
 package app
 
 import (
@@ -31,6 +32,9 @@ type App struct {
 	core *core.Core
 	ssh  *server.Server
 	http *webdoor.Server // nil when --http-addr is empty
+	// metrics serves /metrics; nil when --metrics-addr is empty (or
+	// can't be listened on: logged, and the rest serves on).
+	metrics *metricsServer
 }
 
 // New builds the app for a valid config and a loaded portfolio: it loads
@@ -76,6 +80,13 @@ func (a *App) Listen() error {
 		return err
 	}
 	a.http = h
+	if addr := a.core.Config.MetricsAddr; addr != "" {
+		m, err := newMetricsServer(addr, a.core.Registry, a.core.Logger)
+		if err != nil {
+			a.core.Logger.Error("metrics off", "err", err)
+		}
+		a.metrics = m
+	}
 	return nil
 }
 
@@ -110,7 +121,15 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 		ln.Close()
 		return nil, fmt.Errorf("web page: %w", err)
 	}
-	return webdoor.NewServer(ln, handler, c.Logger), nil
+	return webdoor.NewServer(ln, handler, webdoor.ServerOptions{
+		Logger:   c.Logger,
+		Registry: c.Registry,
+		Limits: webdoor.ConnLimits{
+			Max:              c.Budget.HTTP,
+			PerIP:            c.Config.MaxHTTPConnsPerIP,
+			TrustFlyClientIP: c.Config.TrustFlyClientIP,
+		},
+	}), nil
 }
 
 // Addr is the SSH door's address, or nil before Listen.
@@ -124,21 +143,37 @@ func (a *App) HTTPAddr() net.Addr {
 	return a.http.ListenAddr()
 }
 
+// MetricsAddr is the metrics server's address, or nil when it is off.
+func (a *App) MetricsAddr() net.Addr {
+	if a.metrics == nil {
+		return nil
+	}
+	return a.metrics.ln.Addr()
+}
+
 // Serve runs the doors until Shutdown or Close: it returns nil after a
 // shutdown and the SSH door's error otherwise.
 func (a *App) Serve() error {
 	if a.http != nil {
 		go a.http.Serve()
 	}
+	if a.metrics != nil {
+		go a.metrics.serve()
+	}
 	return a.ssh.Serve()
 }
 
-// doors are the app's doors, for the shutdown.
+// doors are the app's doors, for the shutdown: metrics last, so they
+// are scraped until the end.
 func (a *App) doors() []core.Door {
-	if a.http == nil {
-		return []core.Door{a.ssh}
+	d := []core.Door{a.ssh}
+	if a.http != nil {
+		d = append(d, a.http)
 	}
-	return []core.Door{a.ssh, a.http}
+	if a.metrics != nil {
+		d = append(d, a.metrics)
+	}
+	return d
 }
 
 // Shutdown stops the doors, says goodbye to every visitor and waits for

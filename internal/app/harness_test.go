@@ -59,10 +59,11 @@ type testServer struct {
 // startServerWith starts the app for a test with edit applied to the
 // config (withHTTP turns the web door on); it is closed when the test
 // ends.
-func startServerWith(t *testing.T, edit func(*Config)) *testServer {
+func startServerWith(t testing.TB, edit func(*Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
 	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
+	cfg.MetricsAddr = "127.0.0.1:0"
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -116,7 +117,7 @@ func (ts *testServer) url(path string) string {
 }
 
 // httpGet returns the status, headers and body of GET path.
-func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, string) {
+func (ts *testServer) httpGet(t testing.TB, path string) (int, http.Header, string) {
 	t.Helper()
 	resp, err := httpClient.Get(ts.url(path))
 	if err != nil {
@@ -130,10 +131,20 @@ func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, stri
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// scrape parses /metrics in the Prometheus text format.
+// scrape parses /metrics, from the metrics address, in the Prometheus
+// text format.
 func (ts *testServer) scrape(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
-	code, _, body := ts.httpGet(t, "/metrics")
+	resp, err := httpClient.Get("http://" + ts.MetricsAddr().String() + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := resp.StatusCode, string(b)
 	if code != http.StatusOK {
 		t.Fatalf("GET /metrics = %d:\n%s", code, body)
 	}

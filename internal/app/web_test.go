@@ -60,7 +60,7 @@ func TestWebContactStored(t *testing.T) {
 func TestWebVisitStatistics(t *testing.T) {
 	t.Parallel()
 	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
-	for _, p := range []string{"/", "/projects/notelytix", "/healthz", "/metrics", "/contact"} {
+	for _, p := range []string{"/", "/projects/notelytix", "/healthz", "/contact"} {
 		if code, _, _ := ts.httpGet(t, p); code != http.StatusOK {
 			t.Fatalf("GET %s = %d", p, code)
 		}

@@ -33,19 +33,22 @@ type Config struct {
 	NotifyURL            string `env:"PORTFOLIO_NOTIFY_URL" flag:"notify-url" docdefault:"none" help:"notify the owner of each new message at these service URLs (ntfy://, slack://, discord://, telegram://, smtp://, … or an https:// JSON webhook); repeatable or comma-separated" doc:"tell the owner of every new message at these services, in the [shoutrrr](https://github.com/nicholas-fedor/shoutrrr) URL format ({ntfy://}, {slack://}, {discord://}, {telegram://}, {smtp://}, {generic://}, …); a plain {https://} URL gets the message as JSON. Repeatable or comma-separated"`
 	PublicAddr           string `env:"PORTFOLIO_PUBLIC_ADDR" flag:"public-addr" docdefault:"the listen address" help:"the address visitors connect to, e.g. portfolio.example.com, quoted in help texts; default: the listen address" doc:"the address visitors type, e.g. {portfolio.example.com}; quoted in help texts (on Fly.io: {<app>.fly.dev})"`
 
-	HandshakeTimeout time.Duration `env:"PORTFOLIO_HANDSHAKE_TIMEOUT" flag:"handshake-timeout" help:"close connections that haven't logged in within this time, 0 = no limit"`
-	MaxConns         int           `env:"PORTFOLIO_MAX_CONNS" flag:"max-conns" help:"maximum open connections, 0 = no limit" doc:"open connections, in all (and live terminals in browsers, counted apart); {0} = no limit"`
-	MaxConnsPerIP    int           `env:"PORTFOLIO_MAX_CONNS_PER_IP" flag:"max-conns-per-ip" help:"maximum open connections per source IP, 0 = no limit" doc:"open connections per source IP (live terminals counted apart); {0} = no limit"`
-	SessionRate      int           `env:"PORTFOLIO_SESSION_RATE" flag:"session-rate" help:"new sessions per source IP per minute, with a small burst, 0 = no limit" doc:"new sessions per source IP per minute (bursts of up to 5); {0} = no limit"`
-	UISleep          time.Duration `env:"PORTFOLIO_UI_SLEEP" flag:"ui-sleep" help:"free an idle visitor's UI memory after this long without activity (the screen stays; a key wakes it), 0 = never" doc:"after this long without activity, free a visitor's UI program (~1 MiB at 120×40); the screen stays and their next key wakes it; {0} = never"`
-	UIPrestart       int           `env:"PORTFOLIO_UI_PRESTART" flag:"ui-prestart" help:"start a new visitor's UI program with the session while fewer than this many run; beyond it they start asleep until their first key, 0 = always start asleep" doc:"a new visitor shown the cached first screen gets their UI program with the session while fewer than this many run, so their first key is drawn on the next frame; beyond that they start asleep and get one at their first key, drawn a tick (~8 ms) later. Bounds the renderers a crowd arriving at once holds (~1.3 MiB each at 120×40; a soft bound). {0} = always start asleep; no effect with {--ui-sleep 0}"`
-	IdleTimeout      time.Duration `env:"PORTFOLIO_IDLE_TIMEOUT" flag:"idle-timeout" help:"disconnect visitors after this long without input, 0 = never" doc:"disconnect a visitor after this long without input (keepalives don't count); {0} = never"`
-	MaxSession       time.Duration `env:"PORTFOLIO_MAX_SESSION" flag:"max-session" help:"longest a session may last, 0 = no limit" doc:"the longest a session may last (commands and piped messages too); {0} = no limit"`
-	NoSessionTimeout time.Duration `env:"PORTFOLIO_NO_SESSION_TIMEOUT" flag:"no-session-timeout" help:"close a connection that has no session running for this long (ssh -N, one kept open after its session), 0 = never" doc:"close a logged-in connection that has no session running for this long: {ssh -N}, a terminal requested and never used, a connection kept open after its session (OpenSSH {ControlMaster}); {0} = never"`
-	ProxyProtocol    bool          `env:"PORTFOLIO_PROXY_PROTOCOL" flag:"proxy-protocol" help:"expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy" doc:"expect a PROXY protocol v1/v2 header from a TCP proxy, so limits, logs and messages see the visitor's real IP"`
-	Keepalive        time.Duration `env:"PORTFOLIO_KEEPALIVE" flag:"keepalive" help:"send an SSH keepalive this often and drop clients that stop answering, 0 = off"`
-	HTTPAddr         string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" docdefault:"off" help:"serve the web page, /healthz and /metrics on this address, e.g. :8080; off when empty" doc:"serve the web page and the live terminal (see \"On the web\" in the README), {/healthz} and {/metrics} (Prometheus) on this address, e.g. {:8080}"`
-	TrustFlyClientIP bool          `env:"PORTFOLIO_TRUST_FLY_CLIENT_IP" flag:"trust-fly-client-ip" help:"take web visitors' addresses from the Fly-Client-IP header; only behind Fly's HTTP proxy" doc:"take a web visitor's address (for the form's limits and records) from the {Fly-Client-IP} header instead of the TCP peer; only behind Fly's HTTP proxy"`
+	HandshakeTimeout  time.Duration `env:"PORTFOLIO_HANDSHAKE_TIMEOUT" flag:"handshake-timeout" help:"close connections that haven't logged in within this time, 0 = no limit"`
+	MaxConns          int           `env:"PORTFOLIO_MAX_CONNS" flag:"max-conns" help:"maximum open connections, SSH connections and web terminals together, 0 = no limit" doc:"open connections, in all: SSH connections and live terminals in browsers, one count for both doors (cut down to fit the process's file limit, see \"On the open internet\" in docs/self-hosting.md); {0} = no limit"`
+	MaxConnsPerIP     int           `env:"PORTFOLIO_MAX_CONNS_PER_IP" flag:"max-conns-per-ip" help:"maximum open connections per source IP (IPv6 by /64), SSH connections and web terminals together, 0 = no limit" doc:"open connections per source IP, an IPv6 /64 together: SSH connections and live terminals in browsers, one count for both doors; {0} = no limit"`
+	MaxHTTPConns      int           `env:"PORTFOLIO_MAX_HTTP_CONNS" flag:"max-http-conns" help:"maximum open HTTP connections (the web page, its form, web terminals), 0 = no limit" doc:"open connections to the web door ({--http-addr}) in all, counted when accepted, before any request is read; idle keep-alive connections are closed to make room. Cut down to fit the process's file limit; {0} = as many as that allows"`
+	MaxHTTPConnsPerIP int           `env:"PORTFOLIO_MAX_HTTP_CONNS_PER_IP" flag:"max-http-conns-per-ip" help:"maximum open HTTP connections per source IP (IPv6 by /64), 0 = no limit" doc:"open connections to the web door per source IP, an IPv6 /64 together, counted when accepted; with {--trust-fly-client-ip}, per visitor address once a request is read (the proxy's connections then count only in {--max-http-conns}); {0} = no limit"`
+	SessionRate       int           `env:"PORTFOLIO_SESSION_RATE" flag:"session-rate" help:"new sessions per source IP per minute, with a small burst, 0 = no limit" doc:"new sessions per source IP per minute (bursts of up to 5); {0} = no limit"`
+	UISleep           time.Duration `env:"PORTFOLIO_UI_SLEEP" flag:"ui-sleep" help:"free an idle visitor's UI memory after this long without activity (the screen stays; a key wakes it), 0 = never" doc:"after this long without activity, free a visitor's UI program (~1 MiB at 120×40); the screen stays and their next key wakes it; {0} = never"`
+	UIPrestart        int           `env:"PORTFOLIO_UI_PRESTART" flag:"ui-prestart" help:"start a new visitor's UI program with the session while fewer than this many run; beyond it they start asleep until their first key, 0 = always start asleep" doc:"a new visitor shown the cached first screen gets their UI program with the session while fewer than this many run, so their first key is drawn on the next frame; beyond that they start asleep and get one at their first key, drawn a tick (~8 ms) later. Bounds the renderers a crowd arriving at once holds (~1.3 MiB each at 120×40; a soft bound). {0} = always start asleep; no effect with {--ui-sleep 0}"`
+	IdleTimeout       time.Duration `env:"PORTFOLIO_IDLE_TIMEOUT" flag:"idle-timeout" help:"disconnect visitors after this long without input, 0 = never" doc:"disconnect a visitor after this long without input (keepalives don't count); {0} = never"`
+	MaxSession        time.Duration `env:"PORTFOLIO_MAX_SESSION" flag:"max-session" help:"longest a session may last, 0 = no limit" doc:"the longest a session may last (commands and piped messages too); {0} = no limit"`
+	NoSessionTimeout  time.Duration `env:"PORTFOLIO_NO_SESSION_TIMEOUT" flag:"no-session-timeout" help:"close a connection that has no session running for this long (ssh -N, one kept open after its session), 0 = never" doc:"close a logged-in connection that has no session running for this long: {ssh -N}, a terminal requested and never used, a connection kept open after its session (OpenSSH {ControlMaster}); {0} = never"`
+	ProxyProtocol     bool          `env:"PORTFOLIO_PROXY_PROTOCOL" flag:"proxy-protocol" help:"expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy" doc:"expect a PROXY protocol v1/v2 header from a TCP proxy, so limits, logs and messages see the visitor's real IP"`
+	Keepalive         time.Duration `env:"PORTFOLIO_KEEPALIVE" flag:"keepalive" help:"send an SSH keepalive this often and drop clients that stop answering, 0 = off"`
+	HTTPAddr          string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" docdefault:"off" help:"serve the web page and /healthz on this address, e.g. :8080; off when empty" doc:"serve the web page and the live terminal (see \"On the web\" in the README) and {/healthz} on this address, e.g. {:8080}"`
+	MetricsAddr       string        `env:"PORTFOLIO_METRICS_ADDR" flag:"metrics-addr" help:"serve /metrics (Prometheus) on this address, apart from the web page; off when empty" doc:"serve {/metrics} (Prometheus) on this address, never on the public web port; loopback by default (on Fly.io, {:9091} for Fly's scraper on the private network); off when empty"`
+	TrustFlyClientIP  bool          `env:"PORTFOLIO_TRUST_FLY_CLIENT_IP" flag:"trust-fly-client-ip" help:"take web visitors' addresses from the Fly-Client-IP header; only behind Fly's HTTP proxy" doc:"take a web visitor's address (for the form's limits and records) from the {Fly-Client-IP} header instead of the TCP peer; only behind Fly's HTTP proxy"`
 
 	// Shared with the owner's commands (inbox, stats, hostkey).
 	DataDir     string `env:"PORTFOLIO_DATA_DIR" flag:"data-dir" persistent:"true" help:"directory of messages.jsonl" doc:"where messages, their state and statistics are stored ({messages.jsonl}…); also read by {portfolio inbox} and {portfolio stats}"`
@@ -76,16 +79,19 @@ func Default() Config {
 
 		MessagesPerHourTotal: 100,
 
-		HandshakeTimeout: 10 * time.Second,
-		MaxConns:         1000,
-		MaxConnsPerIP:    10,
-		SessionRate:      30,
-		IdleTimeout:      15 * time.Minute,
-		MaxSession:       2 * time.Hour,
-		NoSessionTimeout: 30 * time.Second,
-		UISleep:          5 * time.Second,
-		UIPrestart:       128,
-		Keepalive:        30 * time.Second,
+		HandshakeTimeout:  10 * time.Second,
+		MaxConns:          1000,
+		MaxConnsPerIP:     10,
+		MaxHTTPConns:      512,
+		MaxHTTPConnsPerIP: 32,
+		MetricsAddr:       "127.0.0.1:9091",
+		SessionRate:       30,
+		IdleTimeout:       15 * time.Minute,
+		MaxSession:        2 * time.Hour,
+		NoSessionTimeout:  30 * time.Second,
+		UISleep:           5 * time.Second,
+		UIPrestart:        128,
+		Keepalive:         30 * time.Second,
 	}
 }
 
@@ -98,6 +104,11 @@ func (c Config) Validate() error {
 	if c.HTTPAddr != "" {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 			errs = append(errs, fmt.Errorf("--http-addr %q: want host:port, e.g. :8080", c.HTTPAddr))
+		}
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("--metrics-addr %q: want host:port, e.g. 127.0.0.1:9091", c.MetricsAddr))
 		}
 	}
 	if c.HostKeyDir == "" && c.HostKeyPEM == "" {
@@ -132,7 +143,7 @@ func (c Config) Validate() error {
 	for _, n := range []struct {
 		flag string
 		v    int
-	}{{"--max-conns", c.MaxConns}, {"--max-conns-per-ip", c.MaxConnsPerIP}, {"--session-rate", c.SessionRate}} {
+	}{{"--max-conns", c.MaxConns}, {"--max-conns-per-ip", c.MaxConnsPerIP}, {"--max-http-conns", c.MaxHTTPConns}, {"--max-http-conns-per-ip", c.MaxHTTPConnsPerIP}, {"--session-rate", c.SessionRate}} {
 		if n.v < 0 {
 			errs = append(errs, fmt.Errorf("%s %d: must not be negative (0 = no limit)", n.flag, n.v))
 		}

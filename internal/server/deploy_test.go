@@ -26,7 +26,6 @@ import (
 	"charm.land/log/v2"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
 
@@ -72,22 +71,35 @@ func (ts *testServer) httpGet(t *testing.T, path string) (int, http.Header, stri
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-// scrape parses /metrics in the Prometheus text format.
+// scrape gathers the metrics the metrics address serves (internal/app
+// serves them; the stack here has no metrics server).
 func (ts *testServer) scrape(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
-	code, hdr, body := ts.httpGet(t, "/metrics")
-	if code != http.StatusOK {
-		t.Fatalf("GET /metrics = %d:\n%s", code, body)
-	}
-	if ct := hdr.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
-		t.Errorf("/metrics Content-Type = %q, want the text format", ct)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
+	fams, err := ts.core.Registry.Gather()
 	if err != nil {
-		t.Fatalf("/metrics does not parse: %v\n%s", err, body)
+		t.Fatalf("gathering metrics: %v", err)
 	}
-	return fams
+	out := make(map[string]*dto.MetricFamily, len(fams))
+	for _, f := range fams {
+		out[f.GetName()] = f
+	}
+	return out
+}
+
+// metricsText is the metrics as /metrics shows them (the text format).
+func (ts *testServer) metricsText(t *testing.T) string {
+	t.Helper()
+	fams, err := ts.core.Registry.Gather()
+	if err != nil {
+		t.Fatalf("gathering metrics: %v", err)
+	}
+	var b strings.Builder
+	for _, f := range fams {
+		if _, err := expfmt.MetricFamilyToText(&b, f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return b.String()
 }
 
 // metricValue is the value of the family's series with the given label

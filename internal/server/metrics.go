@@ -27,7 +27,7 @@ func newMetrics(reg prometheus.Registerer, active, conns func() float64) *metric
 			Name: "portfolio_sessions_active", Help: "Sessions in progress.",
 		}, active),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "portfolio_connections_open", Help: "Open SSH connections, with or without a session (what --max-conns counts).",
+			Name: "portfolio_connections_open", Help: "Open connections: SSH connections, with or without a session, and web terminals (what --max-conns counts).",
 		}, conns),
 	)
 	// Every reason appears from the start, at zero, so dashboards and

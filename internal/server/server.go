@@ -44,7 +44,7 @@ type Server struct {
 	closing   chan struct{} // closed when shutdown starts
 	closeOnce sync.Once
 
-	conns    *admit.ConnLimiter // SSH connections, before the handshake
+	conns    *admit.ConnLimiter // open connections, shared with web terminals; SSH's taken before the handshake
 	sessions *admit.Door        // SSH's way in, on the one admission
 	rejects  rejectCounts
 
@@ -88,7 +88,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		runner:  d.Runner,
 		submit:  d.Submit,
 
-		conns:    admit.NewConnLimiter(cfg.MaxConns, cfg.MaxConnsPerIP),
+		conns:    d.Admission.Conns(),
 		sessions: d.Admission.Door(admit.Limits{PerMinute: cfg.SessionRate}),
 	}
 	s.metrics = newMetrics(d.Registry,

@@ -64,7 +64,10 @@ func (s *stack) Listen() error {
 		ln.Close()
 		return err
 	}
-	s.http = webdoor.NewServer(ln, handler, c.Logger)
+	s.http = webdoor.NewServer(ln, handler, webdoor.ServerOptions{
+		Logger: c.Logger, Registry: c.Registry,
+		Limits: webdoor.ConnLimits{Max: c.Budget.HTTP, PerIP: c.Config.MaxHTTPConnsPerIP, TrustFlyClientIP: c.Config.TrustFlyClientIP},
+	})
 	return nil
 }
 

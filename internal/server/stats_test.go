@@ -1,8 +1,6 @@
 package server
 
 import (
-	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -100,12 +98,7 @@ func TestStatsCountedOverSSH(t *testing.T) {
 	}
 
 	// The metrics carry the same counts.
-	resp, err := http.Get("http://" + ts.HTTPAddr().String() + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	body := ts.metricsText(t)
 	for _, want := range []string{
 		`portfolio_visits_total{channel="tui"} 1`, `portfolio_visits_total{channel="text"} 2`,
 		`portfolio_visits_total{channel="web"} 0`, `portfolio_unique_visitors_total 1`,

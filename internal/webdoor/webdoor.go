@@ -1,5 +1,5 @@
 // Package webdoor is the web door: the web page and its form (package
-// web), health and metrics, and the live terminal at /terminal, whose
+// web), health, and the live terminal at /terminal, whose
 // visits run through the one visit runner as SSH's do (package visit). It
 // stands apart from package web so that the page depends on no part of
 // the terminal UI.
@@ -16,7 +16,6 @@ import (
 	"charm.land/log/v2"
 	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/admit"
@@ -45,13 +44,14 @@ type DoorOptions struct {
 	Submit     *visit.Submitter
 	Admission  *admit.Admission
 	Stats      *stats.Stats
-	// Registry is served at /metrics and takes the door's metrics.
+	// Registry takes the door's metrics (served on --metrics-addr, never
+	// on this door).
 	Registry *prometheus.Registry
 	// Healthy reports whether SSH is accepting sessions.
 	Healthy func() bool
 }
 
-// Door is the web door: health for the platform, metrics, the portfolio
+// Door is the web door: health for the platform, the portfolio
 // as a web page with its contact form, and the live terminal at
 // /terminal, whose visits run as SSH's do (package visit).
 func Door(o DoorOptions) (http.Handler, error) {
@@ -62,7 +62,6 @@ func Door(o DoorOptions) (http.Handler, error) {
 	d := &door{o: o}
 	return web.Handler(web.Options{
 		Healthy:          o.Healthy,
-		Metrics:          promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}),
 		Portfolio:        o.Portfolio,
 		SSHCommand:       o.SSHCommand,
 		Fingerprint:      o.HostKey.Fingerprint,
@@ -101,7 +100,8 @@ func (d *door) countPage(r *http.Request, page string) {
 // SSH in /metrics.
 func (d *door) terminal() http.Handler {
 	cfg := d.o.Config
-	d.sessions = d.o.Admission.Door(admit.Limits{MaxOpen: cfg.MaxConns, MaxOpenPerIP: cfg.MaxConnsPerIP, PerMinute: cfg.SessionRate})
+	// One count with SSH's connections, in all and per address.
+	d.sessions = d.o.Admission.Door(admit.Limits{Counted: true, PerMinute: cfg.SessionRate})
 	d.active = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "portfolio_web_terminal_sessions_active", Help: "Live terminal sessions (browser, WebSocket) in progress.",
 	})
@@ -124,11 +124,12 @@ func (d *door) terminal() http.Handler {
 	})
 }
 
-// admit asks the admission for a new socket's slot: the connection and
-// session-rate limits, and none while stopping.
+// admit asks the admission for a new socket's slot: the connection
+// limits (one count with SSH's, an IPv6 /64 as one address), the session
+// rate, and none while stopping.
 func (d *door) admit(r *http.Request) (func(), error) {
 	ip := web.ClientIP(r, d.o.Config.TrustFlyClientIP)
-	release, refused := d.sessions.Admit(ip)
+	release, refused := d.sessions.Admit(inbox.LimitKey(ip))
 	if refused == nil {
 		d.active.Inc()
 		d.total.Inc()
@@ -187,8 +188,9 @@ func (d *door) goodbye() string {
 	return "You have left the portfolio. Reload the page to come back."
 }
 
-// Server is the HTTP server of the web door, with the timeouts a server
-// on the open internet needs, as a door of the shutdown (core.Door).
+// Server is the HTTP server of the web door, with the timeouts and caps
+// a server on the open internet needs, as a door of the shutdown
+// (core.Door).
 type Server struct {
 	*http.Server
 	ln  net.Listener
@@ -200,15 +202,38 @@ type Server struct {
 // visit.SubmitWait, well inside it, so the visitor always gets a page.
 const writeTimeout = 3 * visit.SubmitWait
 
-// NewServer serves h on ln.
-func NewServer(ln net.Listener, h http.Handler, logger *log.Logger) *Server {
+// MaxHeaderBytes bounds a request's headers (its line too): a browser's
+// are well under 2 KiB, and Go's 1 MiB default would let a thousand
+// connections that never end their headers hold a gigabyte. (Go reads
+// up to 4 KiB more before refusing them with 431.)
+const MaxHeaderBytes = 8 << 10
+
+// IdleTimeout closes a keep-alive connection with no request for this
+// long: long enough for a page's assets, short enough that idle
+// connections don't pile up.
+const IdleTimeout = 5 * time.Second
+
+// ServerOptions are the web server's caps and where it logs and counts.
+type ServerOptions struct {
+	Logger *log.Logger
+	Limits ConnLimits
+	// Registry takes the server's connection metrics; nil: none.
+	Registry prometheus.Registerer
+}
+
+// NewServer serves h on ln, counting connections as they are accepted.
+func NewServer(ln net.Listener, h http.Handler, o ServerOptions) *Server {
+	g := newGate(ln, o.Limits, o.Logger, o.Registry)
+	trust := o.Limits.TrustFlyClientIP
 	return &Server{Server: &http.Server{
-		Handler:           h,
+		Handler:           g.perVisitor(h, func(r *http.Request) string { return web.ClientIP(r, trust) }),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      writeTimeout,
-		IdleTimeout:       time.Minute,
-	}, ln: ln, log: logger}
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
+		ConnState:         g.connState,
+	}, ln: g, log: o.Logger}
 }
 
 // ListenAddr is the address it listens on.

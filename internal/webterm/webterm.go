@@ -18,6 +18,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -66,7 +67,8 @@ type Options struct {
 	// pty's); nil leaves sizes as they come (at least 1×1).
 	Clamp func(host.Size) host.Size
 	// MaxMessage caps one message from the browser; 0 means
-	// DefaultMaxMessage. A larger one ends the socket.
+	// DefaultMaxMessage. A larger one ends the socket as it arrives, with
+	// 1009 (message too big) and a reason.
 	MaxMessage int64
 	// Keepalive pings the browser this often and ends the visit of one
 	// that stops answering; 0 = never.
@@ -91,7 +93,9 @@ func Handler(o Options) http.Handler {
 			return // Accept has answered
 		}
 		defer conn.CloseNow()
-		conn.SetReadLimit(o.MaxMessage)
+		// The terminal refuses a message over MaxMessage itself, with a
+		// reason for the visitor; the library's cap is a byte later.
+		conn.SetReadLimit(o.MaxMessage + 1)
 
 		release, err := o.Admit(r)
 		if err != nil {
@@ -104,7 +108,7 @@ func Handler(o Options) http.Handler {
 		}
 		defer release()
 
-		term, err := newTerminal(r.Context(), conn, o.Clamp)
+		term, err := newTerminal(r.Context(), conn, o.Clamp, o.MaxMessage)
 		if err != nil {
 			_ = conn.Close(websocket.StatusPolicyViolation, "The terminal did not send its size.")
 			return
@@ -122,15 +126,23 @@ func Handler(o Options) http.Handler {
 	})
 }
 
-// Terminal is one browser's terminal, as the host sees it.
+// Terminal is one browser's terminal, as the host sees it. Its socket is
+// read as messages arrive, whatever the host is doing (see pump): a
+// message over the cap is refused at once, and a browser that has gone
+// ends the visit at once, even while the host is still working through
+// earlier keys.
 type Terminal struct {
 	conn    *websocket.Conn
 	ctx     context.Context // ends when the socket does
 	cancel  context.CancelFunc
 	clamp   func(host.Size) host.Size
+	max     int64
 	size    host.Size
 	resizes chan host.Size // holds the latest size not yet taken
-	reader  io.Reader      // the binary message being read, or nil
+	in      chan []byte    // binary messages, from pump; closed when the socket ends
+	pending []byte         // what Read hasn't returned of the message it took
+	errMu   sync.Mutex
+	err     error // why the socket ended, once in is closed
 	done    chan struct{}
 	once    sync.Once
 }
@@ -143,11 +155,12 @@ type sizeMsg struct {
 	Rows int `json:"rows"`
 }
 
-// newTerminal waits for the browser's first message, its size.
-func newTerminal(parent context.Context, conn *websocket.Conn, clamp func(host.Size) host.Size) (*Terminal, error) {
+// newTerminal waits for the browser's first message, its size, then
+// reads the socket as messages arrive.
+func newTerminal(parent context.Context, conn *websocket.Conn, clamp func(host.Size) host.Size, maxMessage int64) (*Terminal, error) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
-	t := &Terminal{conn: conn, ctx: ctx, cancel: cancel, clamp: clamp,
-		resizes: make(chan host.Size, 1), done: make(chan struct{})}
+	t := &Terminal{conn: conn, ctx: ctx, cancel: cancel, clamp: clamp, max: maxMessage,
+		resizes: make(chan host.Size, 1), in: make(chan []byte), done: make(chan struct{})}
 	sctx, scancel := context.WithTimeout(ctx, sizeTimeout)
 	defer scancel()
 	typ, r, err := conn.Reader(sctx)
@@ -163,7 +176,73 @@ func newTerminal(parent context.Context, conn *websocket.Conn, clamp func(host.S
 		cancel()
 		return nil, err
 	}
+	go t.pump()
 	return t, nil
+}
+
+// ErrTooBig ends a socket whose browser sent a message over the cap.
+var ErrTooBig = errors.New("webterm: message too big")
+
+// pump reads the socket as messages arrive: sizes are taken at once, and
+// a binary message (keys, a paste) is read whole, up to the cap, and
+// handed to Read. A message over the cap closes the socket there and
+// then with 1009 (message too big); the socket's end (the browser gone,
+// a keepalive unanswered) ends the visit at once. At most one message
+// waits for the host beyond the one it is reading.
+func (t *Terminal) pump() {
+	defer close(t.in)
+	for {
+		typ, r, err := t.conn.Reader(t.ctx)
+		if err != nil {
+			t.end(err)
+			return
+		}
+		if typ == websocket.MessageText {
+			s, err := t.readSize(r)
+			if err != nil {
+				t.end(err)
+				_ = t.closeWith(websocket.StatusPolicyViolation, "The terminal sent something this server doesn't understand.")
+				return
+			}
+			t.resize(s)
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(r, t.max+1))
+		if err == nil && int64(len(b)) > t.max {
+			t.end(ErrTooBig)
+			_ = t.closeWith(websocket.StatusMessageTooBig, fmt.Sprintf("The terminal takes up to %d KiB at a time: that paste was bigger. Reload the page to start again.", t.max>>10))
+			return
+		}
+		if err != nil {
+			t.end(err)
+			return
+		}
+		select {
+		case t.in <- b:
+		case <-t.done:
+			return
+		}
+	}
+}
+
+// end records why the socket ended and marks the browser as gone.
+func (t *Terminal) end(err error) {
+	t.errMu.Lock()
+	if t.err == nil {
+		t.err = err
+	}
+	t.errMu.Unlock()
+	t.gone()
+}
+
+// readErr is why the socket ended.
+func (t *Terminal) readErr() error {
+	t.errMu.Lock()
+	defer t.errMu.Unlock()
+	if t.err == nil {
+		return io.EOF
+	}
+	return t.err
 }
 
 // readSize reads a size message.
@@ -183,42 +262,20 @@ func (t *Terminal) readSize(r io.Reader) (host.Size, error) {
 	return s, nil
 }
 
-// Read returns the visitor's key bytes, taking size messages on the way.
-// A binary message is passed on as it comes, in as many reads as it
-// takes: a character split across two messages reaches the host's
-// decoder whole.
+// Read returns the visitor's key bytes, in order, a message in as many
+// reads as it takes: a character split across two messages reaches the
+// host's decoder whole.
 func (t *Terminal) Read(p []byte) (int, error) {
-	for {
-		if t.reader != nil {
-			n, err := t.reader.Read(p)
-			if errors.Is(err, io.EOF) {
-				t.reader = nil
-				if n == 0 {
-					continue
-				}
-				err = nil
-			}
-			if err != nil {
-				t.gone()
-			}
-			return n, err
+	for len(t.pending) == 0 {
+		b, ok := <-t.in
+		if !ok {
+			return 0, t.readErr()
 		}
-		typ, r, err := t.conn.Reader(t.ctx)
-		if err != nil {
-			t.gone()
-			return 0, err
-		}
-		if typ == websocket.MessageBinary {
-			t.reader = r
-			continue
-		}
-		s, err := t.readSize(r)
-		if err != nil {
-			_ = t.closeWith(websocket.StatusPolicyViolation, "The terminal sent something this server doesn't understand.")
-			return 0, err
-		}
-		t.resize(s)
+		t.pending = b
 	}
+	n := copy(p, t.pending)
+	t.pending = t.pending[n:]
+	return n, nil
 }
 
 // resize offers the latest size: one not yet taken is replaced, so a

@@ -45,6 +45,10 @@ type Core struct {
 	Runner    *visit.Runner
 	Submit    *visit.Submitter
 	Admission *admit.Admission
+	// Budget is the process's file descriptors as the doors share them:
+	// the SSH and session doors' cap (Config.MaxConns as it fits) and the
+	// web door's (Config.MaxHTTPConns as it fits).
+	Budget admit.Budget
 
 	store store.Store
 }
@@ -63,6 +67,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	if err != nil {
 		return nil, err
 	}
+	budget := planFiles(cfg, logger)
 	c := &Core{
 		Config:    cfg,
 		Portfolio: pf,
@@ -70,7 +75,8 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		HostKey:   key,
 		Registry:  prometheus.NewRegistry(),
 		Notifier:  notify.NewNotifier(cfg.NotifyURL, logger),
-		Admission: admit.New(),
+		Admission: admit.NewLimited(budget.SSH, cfg.MaxConnsPerIP),
+		Budget:    budget,
 		store:     st,
 	}
 	c.Registry.MustRegister(
@@ -111,6 +117,21 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		Subscribe: st.Subscribe,
 	})
 	return c, nil
+}
+
+// planFiles shares the process's file descriptors between the doors (see
+// admit.Plan) and says so when the settings had to be cut down to fit.
+func planFiles(cfg config.Config, logger *log.Logger) admit.Budget {
+	http := cfg.MaxHTTPConns
+	if cfg.HTTPAddr == "" {
+		http = 1 // no web door: its share goes to SSH
+	}
+	b := admit.Plan(admit.Files(), cfg.MaxConns, http)
+	if b.Reduced {
+		logger.Warn("connection limits cut down to fit the open-file limit (raise it with ulimit -n)",
+			"files", b.Files, "reserve", b.Reserve, "max-conns", b.SSH, "max-http-conns", b.HTTP)
+	}
+	return b
 }
 
 // loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
