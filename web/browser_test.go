@@ -60,9 +60,9 @@ func TestBrowserPage(t *testing.T) {
 	if err != nil || !copyShown {
 		t.Errorf("copy button hidden: the script did not run (%v)", err)
 	}
-	articles, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("article.project").length`))
-	if err != nil || articles != len(pf.Projects) {
-		t.Errorf("%d articles (%v), want %d", articles, err, len(pf.Projects))
+	cards, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#projects .card").length`))
+	if err != nil || cards != len(pf.Projects) {
+		t.Errorf("%d project cards (%v), want %d", cards, err, len(pf.Projects))
 	}
 	// The key's details are folded away, below the fold.
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#terminal details").open || document.querySelector("#terminal details").getBoundingClientRect().top < innerHeight`))
@@ -132,7 +132,7 @@ func TestBrowserPhone(t *testing.T) {
 func TestBrowserContact(t *testing.T) {
 	e, srv := browserEnv(t)
 	ctx := browsertest.New(t, 1024, 900)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#contact"), chromedp.WaitVisible("#f-name")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Click(`#contact a[href="/contact"]`), chromedp.WaitVisible("#f-name")); err != nil {
 		t.Fatal(err)
 	}
 	// First a mistake: the form comes back with the reason and the text.
