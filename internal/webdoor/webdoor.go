@@ -25,6 +25,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
+	"github.com/pragyamugale/portfolio/ui"
 	"github.com/pragyamugale/portfolio/web"
 	"github.com/pragyamugale/portfolio/webterm"
 )
@@ -176,6 +177,11 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})
 	d.o.Logger.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
+	if res.Quit {
+		// The visitor left: the page shows the lines an SSH visitor keeps
+		// in their scrollback (how to come back, how to get in touch).
+		term.SetFarewell(ui.Farewell(d.o.Portfolio, d.o.SSHCommand))
+	}
 	return res.Err
 }
 
