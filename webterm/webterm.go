@@ -140,7 +140,7 @@ type Terminal struct {
 	done    chan struct{}
 	// farewell is what the page shows after the visit (SetFarewell).
 	farewell string
-	once    sync.Once
+	once     sync.Once
 }
 
 var _ host.Terminal = (*Terminal)(nil)
