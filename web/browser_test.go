@@ -15,10 +15,11 @@ import (
 	"github.com/pragyamugale/portfolio/internal/browsertest"
 )
 
-// browserEnv is the web side on a real 127.0.0.1 listener, for a browser.
+// browserEnv is the web side on a real 127.0.0.1 listener, for a browser,
+// as served: with the live terminal's page and links.
 func browserEnv(t *testing.T) (*testEnv, *httptest.Server) {
 	t.Helper()
-	e := newEnv(t, 5, nil)
+	e := newEnv(t, 5, withTerminal)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
 	return e, srv

@@ -16,7 +16,9 @@ import (
 // light and dark; each case study is its own page that ends in the next
 // one and a way back.
 func TestBrowserHomeIsAnOverview(t *testing.T) {
-	_, srv := browserEnv(t)
+	e := newEnv(t, 5, withTerminal) // as served: with the terminal's links
+	srv := httptest.NewServer(e.h)
+	t.Cleanup(srv.Close)
 	ctx := browsertest.New(t, 1280, 800)
 	pf := testPortfolio(t)
 	for _, scheme := range []string{"light", "dark"} {
@@ -27,6 +29,7 @@ func TestBrowserHomeIsAnOverview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("%s: the home page is %d px tall at 1280×800", scheme, height)
 		if height > 2*800 {
 			t.Errorf("%s: the home page is %d px tall at 1280 wide, more than two screens (1,600 px)", scheme, height)
 		}
