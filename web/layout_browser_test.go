@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/browsertest"
 )
 
@@ -162,5 +164,56 @@ func TestBrowserPhoneLayout(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestBrowserLinksRow: a profile with links (email, GitHub, LinkedIn, a
+// CV) shows them as one row under the name at 1280 px, between the title
+// and the pitch, each a 44 px target, and axe-core finds nothing; a
+// profile with none draws no row.
+func TestBrowserLinksRow(t *testing.T) {
+	other, err := content.Load(os.DirFS("../content/testdata/other-owner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Profile.Links = []content.Link{
+		{Label: "Email", URL: "mailto:zoe@example.org"},
+		{Label: "GitHub", URL: "https://github.example.org/zoe"},
+		{Label: "LinkedIn", URL: "https://linkedin.example.org/in/zoe"},
+		{Label: "CV", URL: "https://example.org/zoe-cv.pdf"},
+	}
+	e := newEnv(t, 5, func(o *Options) { withTerminal(o); o.Portfolio = other })
+	srv := httptest.NewServer(e.h)
+	t.Cleanup(srv.Close)
+	ctx := browsertest.New(t, 1280, 800)
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+		const links = [...document.querySelectorAll(".links a")];
+		const tops = new Set(links.map(a => Math.round(a.getBoundingClientRect().top)));
+		const h1 = document.querySelector("h1").getBoundingClientRect().bottom;
+		const row = document.querySelector(".links").getBoundingClientRect();
+		const pitch = document.querySelector(".pitch").getBoundingClientRect().top;
+		return [links.length, tops.size, row.top >= h1 && row.bottom <= pitch ? 1 : 0, Math.min(...links.map(a => a.getBoundingClientRect().height))];
+	})()`))
+	if err != nil || len(m) != 4 {
+		t.Fatalf("measuring the links row: %v", err)
+	}
+	if m[0] != 4 || m[1] != 1 || m[2] != 1 || m[3] < 44 {
+		t.Errorf("links row: %v links on %v rows, under the name and above the pitch: %v, shortest %v px; want 4 on one row, under the name, 44 px", m[0], m[1], m[2] == 1, m[3])
+	}
+	browsertest.NoAxeViolations(t, ctx, "the home page with links")
+	browsertest.Screenshot(t, ctx, "web-home-links", false)
+
+	if len(testPortfolio(t).Profile.Links) != 0 {
+		return // the real content now sets links: no profile without
+	}
+	_, plain := browserEnv(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(plain.URL+"/"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(".links").length`)); err != nil || n != 0 {
+		t.Errorf("a profile without links draws %d links rows (%v)", n, err)
 	}
 }
