@@ -177,8 +177,11 @@ func TestBrowserTerminalFarewell(t *testing.T) {
 		}
 		waitScreen(t, ctx, "the About page", func(s string) bool { return strings.Contains(s, pf.Profile.Name) })
 		keys(t, ctx, "q")
-		if err := chromedp.Do(ctx, chromedp.WaitVisible("#farewell")); err != nil {
-			t.Fatal(err)
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Do(wctx, chromedp.WaitVisible("#farewell"))
+		cancel()
+		if err != nil {
+			t.Fatalf("%d px: after q, no farewell (%v); the page shows %q", width, err, strings.Join(screenText(t, ctx), "\n"))
 		}
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#farewell .lines p")].map(p => p.textContent)`))
 		if err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") {
