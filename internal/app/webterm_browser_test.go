@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/internal/browsertest"
 	"github.com/pragyamugale/portfolio/internal/testkit"
+	"github.com/pragyamugale/portfolio/internal/ui"
 )
 
 // screenText is what the browser's terminal shows, row by row (xterm.js's
@@ -206,4 +208,64 @@ func TestBrowserTerminalThemeAndForm(t *testing.T) {
 		}
 	}
 	browsertest.Screenshot(t, ctx, "terminal-form", false)
+}
+
+// TestBrowserTerminalFarewell: after q in /terminal the page shows, in
+// the terminal's place and centred, the lines an SSH visitor keeps after
+// quitting (ui.Farewell), with a "Start again" button that opens a new
+// visit; not a blank screen with a cursor and a grey line. At 1280 and
+// 390 px; axe-core finds nothing on the farewell.
+func TestBrowserTerminalFarewell(t *testing.T) {
+	ts := startServerWith(t, func(c *Config) { withHTTP(c); c.SessionRate = 0 })
+	pf := testPortfolio(t)
+	_, _, cmd := ts.ssh.Public()
+	want := strings.Split(ui.Farewell(pf, cmd), "\n")
+	ctx := browsertest.New(t, 1280, 800)
+	for _, width := range []int64{1280, 390} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800), chromedp.Navigate("about:blank"),
+			chromedp.Navigate(ts.url("/terminal")), chromedp.WaitVisible(".xterm-rows")); err != nil {
+			t.Fatal(err)
+		}
+		waitScreen(t, ctx, "the About page", func(s string) bool { return strings.Contains(s, pf.Profile.Name) })
+		keys(t, ctx, "q")
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		err := chromedp.Do(wctx, chromedp.WaitVisible("#farewell"))
+		cancel()
+		if err != nil {
+			t.Fatalf("%d px: after q, no farewell (%v); the page shows %q", width, err, strings.Join(screenText(t, ctx), "\n"))
+		}
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#farewell .lines p")].map(p => p.textContent)`))
+		if err != nil || strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%d px: the farewell reads %q (%v), want %q", width, got, err, want)
+		}
+		// Centred, in the terminal's place: the terminal and the grey
+		// status line are gone, and the lines' middle is the window's.
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+			const r = document.querySelector("#farewell .lines").getBoundingClientRect();
+			const shown = (sel) => { const el = document.querySelector(sel); return el && getComputedStyle(el).display !== "none" && !el.hidden ? 1 : 0; };
+			const lines = [...document.querySelectorAll("#farewell .lines p")].map(p => { const b = p.getBoundingClientRect(); return Math.abs((b.left + b.right) / 2 - innerWidth / 2); });
+			return [Math.abs((r.left + r.right) / 2 - innerWidth / 2), Math.max(...lines, 0), shown("#terminal"), shown("#terminal-status"), document.activeElement.id === "again" ? 1 : 0];
+		})()`))
+		if err != nil || len(state) != 5 {
+			t.Fatalf("measuring the farewell: %v", err)
+		}
+		if state[0] > 2 || state[1] > 2 {
+			t.Errorf("%d px: the farewell is off centre by %.1f px (a line by %.1f)", width, state[0], state[1])
+		}
+		if state[2] != 0 || state[3] != 0 {
+			t.Errorf("%d px: after q the terminal (%v) or the status line (%v) is still shown", width, state[2], state[3])
+		}
+		if state[4] != 1 {
+			t.Errorf("%d px: the Start again button has no focus", width)
+		}
+		browsertest.NoAxeViolations(t, ctx, "the farewell at "+strconv.FormatInt(width, 10)+" px")
+		if width == 1280 {
+			browsertest.Screenshot(t, ctx, "web-terminal-farewell", false)
+		}
+		// Start again: a new visit.
+		if err := chromedp.Do(ctx, chromedp.Click("#again"), chromedp.WaitVisible(".xterm-rows")); err != nil {
+			t.Fatal(err)
+		}
+		waitScreen(t, ctx, "the About page again", func(s string) bool { return strings.Contains(s, pf.Profile.Name) })
+	}
 }

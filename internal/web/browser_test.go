@@ -15,10 +15,11 @@ import (
 	"github.com/pragyamugale/portfolio/internal/inbox"
 )
 
-// browserEnv is the web side on a real 127.0.0.1 listener, for a browser.
+// browserEnv is the web side on a real 127.0.0.1 listener, for a browser,
+// as served: with the live terminal's page and links.
 func browserEnv(t *testing.T) (*testEnv, *httptest.Server) {
 	t.Helper()
-	e := newEnv(t, 5, nil)
+	e := newEnv(t, 5, withTerminal)
 	srv := httptest.NewServer(e.h)
 	t.Cleanup(srv.Close)
 	return e, srv
@@ -60,9 +61,9 @@ func TestBrowserPage(t *testing.T) {
 	if err != nil || !copyShown {
 		t.Errorf("copy button hidden: the script did not run (%v)", err)
 	}
-	articles, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("article.project").length`))
-	if err != nil || articles != len(pf.Projects) {
-		t.Errorf("%d articles (%v), want %d", articles, err, len(pf.Projects))
+	cards, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#projects .card").length`))
+	if err != nil || cards != len(pf.Projects) {
+		t.Errorf("%d project cards (%v), want %d", cards, err, len(pf.Projects))
 	}
 	// The key's details are folded away, below the fold.
 	open, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("#terminal details").open || document.querySelector("#terminal details").getBoundingClientRect().top < innerHeight`))
@@ -132,7 +133,7 @@ func TestBrowserPhone(t *testing.T) {
 func TestBrowserContact(t *testing.T) {
 	e, srv := browserEnv(t)
 	ctx := browsertest.New(t, 1024, 900)
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/#contact"), chromedp.WaitVisible("#f-name")); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Click(`#contact a[href="/contact"]`), chromedp.WaitVisible("#f-name")); err != nil {
 		t.Fatal(err)
 	}
 	// First a mistake: the form comes back with the reason and the text.

@@ -10,11 +10,14 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
+	"strings"
 
 	"charm.land/log/v2"
 
@@ -96,9 +99,21 @@ type homeView struct {
 type projectView struct {
 	Slug, Title, Summary string
 	Stack                []string
-	Body                 template.HTML // on the home page, headings shifted under the article's
-	Page                 []byte        // the project's own page, rendered
-	PageGz               []byte
+	Body                 template.HTML // the case study, under the page's h1
+	Next                 *projectView  // the next case study (the first after the last); nil if there is one only
+	Page                 *static       // the project's own page, rendered
+}
+
+// static is a page rendered once: its body, gzipped body and ETag (a hash
+// of the body, so a return visit costs a 304).
+type static struct {
+	body, gz []byte
+	etag     string
+}
+
+func newStatic(body []byte) *static {
+	sum := sha256.Sum256(body)
+	return &static{body: body, gz: gzipBytes(body), etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 }
 
 type contactView struct {
@@ -122,10 +137,8 @@ type handler struct {
 	tmpl      map[string]*template.Template
 	home      *homeView
 	contact   *contactView
-	homePage  []byte
-	homeGz    []byte
-	termPage  []byte
-	termGz    []byte
+	homePage  *static
+	termPage  *static
 	projects  map[string]*projectView
 	protector *http.CrossOriginProtection
 }
@@ -163,7 +176,7 @@ func Handler(o Options) (http.Handler, error) {
 	mux.Handle("GET /assets/{name}", assets)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		h.onPage(r, "")
-		h.writeStatic(w, r, h.homePage, h.homeGz)
+		h.writeStatic(w, r, h.homePage)
 	})
 	mux.HandleFunc("GET /projects/{slug}", func(w http.ResponseWriter, r *http.Request) {
 		p, ok := h.projects[r.PathValue("slug")]
@@ -172,16 +185,32 @@ func Handler(o Options) (http.Handler, error) {
 			return
 		}
 		h.onPage(r, "projects/"+p.Slug)
-		h.writeStatic(w, r, p.Page, p.PageGz)
+		h.writeStatic(w, r, p.Page)
 	})
+	// Addresses people type or paste (mail clients and shorteners add a
+	// trailing slash) lead to the page they mean.
+	mux.HandleFunc("GET /projects", redirectTo("/#projects"))
+	mux.HandleFunc("GET /projects/{$}", redirectTo("/#projects"))
+	mux.HandleFunc("GET /projects/{slug}/{$}", func(w http.ResponseWriter, r *http.Request) {
+		p, ok := h.projects[r.PathValue("slug")]
+		if !ok {
+			h.notFound(w, r)
+			return
+		}
+		redirectTo("/projects/"+p.Slug)(w, r)
+	})
+	mux.HandleFunc("GET /contact/{$}", redirectTo("/contact"))
+	// Browsers ask for /favicon.ico whatever the page says: the icon.
+	mux.HandleFunc("GET /favicon.ico", redirectTo(h.site.Icon))
 	mux.HandleFunc("GET /", h.notFound) // anything not matched below
 	mux.HandleFunc("GET /contact", h.contactForm)
 	mux.HandleFunc("POST /contact", h.submit)
 	mux.HandleFunc("GET /contact/sent", h.sent)
 	if o.Terminal != nil {
 		mux.HandleFunc("GET /terminal", func(w http.ResponseWriter, r *http.Request) {
-			h.writeStatic(w, r, h.termPage, h.termGz)
+			h.writeStatic(w, r, h.termPage)
 		})
+		mux.HandleFunc("GET /terminal/{$}", redirectTo("/terminal"))
 		mux.Handle("GET /terminal/ws", o.Terminal)
 	}
 	return securityHeaders(mux), nil
@@ -229,37 +258,35 @@ func (h *handler) build() error {
 	h.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
 		Body: body, Skills: pf.Skills.Groups}
 	h.projects = map[string]*projectView{}
+	// The home page shows each project as a card; its case study is on
+	// its own page, under the h1, ending in the next one.
 	for _, p := range pf.Projects {
-		// On the home page the case study sits in an article under an h3;
-		// on its own page, under the h1.
-		inHome, err := markdownHTML(p.Body, 2)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p.Source, err)
-		}
 		own, err := markdownHTML(p.Body, 0)
 		if err != nil {
 			return fmt.Errorf("%s: %w", p.Source, err)
 		}
 		v := &projectView{Slug: p.Slug, Title: p.Title, Summary: p.Summary, Stack: p.Stack, Body: own}
-		v.Page = h.render("project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
-			OGType: "article", Project: v})
-		v.PageGz = gzipBytes(v.Page)
-		home := *v
-		home.Body = inHome
-		h.home.Projects = append(h.home.Projects, &home)
+		h.home.Projects = append(h.home.Projects, v)
 		h.home.Highlights = append(h.home.Highlights, p.Highlights...)
 		h.projects[p.Slug] = v
 	}
-	h.homePage = h.render("home", h.homePage0())
-	h.homeGz = gzipBytes(h.homePage)
+	for i, v := range h.home.Projects {
+		if n := len(h.home.Projects); n > 1 {
+			v.Next = h.home.Projects[(i+1)%n]
+		}
+	}
+	for _, v := range h.home.Projects {
+		v.Page = newStatic(h.render("project", &page{Title: v.Title + " · " + pf.Profile.Name, Description: v.Summary,
+			OGType: "article", Project: v}))
+	}
+	h.homePage = newStatic(h.render("home", h.homePage0()))
 	if o.Terminal != nil {
 		a := h.assets
-		h.termPage = h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
+		h.termPage = newStatic(h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
 			Description: pf.Profile.Tagline, OGType: "website", Terminal: &terminalAssets{
 				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
 				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
-			}})
-		h.termGz = gzipBytes(h.termPage)
+			}}))
 	}
 	return nil
 }
@@ -289,11 +316,50 @@ func (h *handler) onPage(r *http.Request, page string) {
 	}
 }
 
-// writeStatic sends a pre-rendered page.
-func (h *handler) writeStatic(w http.ResponseWriter, r *http.Request, body, gz []byte) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	writeBody(w, r, body, gz)
+// writeStatic sends a pre-rendered page with its ETag; a browser that
+// holds it already (If-None-Match) gets a 304. no-cache: the browser asks
+// every time, so a new build's page is seen at once.
+func (h *handler) writeStatic(w http.ResponseWriter, r *http.Request, p *static) {
+	hd := w.Header()
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Cache-Control", "no-cache")
+	// Each encoding has its own tag; either names this version.
+	etag := p.etag
+	if acceptsGzip(r) {
+		etag = strings.TrimSuffix(etag, `"`) + `-gz"`
+	}
+	hd.Set("ETag", etag)
+	if inm := r.Header.Get("If-None-Match"); etagMatch(inm, p.etag) || etagMatch(inm, etag) {
+		hd.Add("Vary", "Accept-Encoding")
+		hd.Del("Content-Type")
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	writeBody(w, r, p.body, p.gz)
+}
+
+// etagMatch reports whether an If-None-Match header names etag (weakly,
+// as RFC 9110 has it for GET: W/"x" matches "x"), or is "*".
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// redirectTo answers with a permanent redirect to target, keeping the
+// query.
+func redirectTo(target string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		to := target
+		if q := r.URL.RawQuery; q != "" && !strings.Contains(to, "#") {
+			to += "?" + q
+		}
+		http.Redirect(w, r, to, http.StatusMovedPermanently)
+	}
 }
 
 // writePage renders a page for this request only, with its status.

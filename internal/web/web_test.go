@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -174,32 +175,33 @@ func TestHomePage(t *testing.T) {
 	}
 	body := html.UnescapeString(rec.Body.String())
 
-	// Name, title, pitch and highlights first; then skills, projects,
-	// the form, and only then the ssh command and the key's details.
+	// Name, title, pitch and highlights first; then the projects as
+	// cards linking to their pages, skills, a way to the form, and only
+	// then the ssh command and the key's details.
 	want := []string{"<h1>" + pf.Profile.Name + "</h1>", pf.Profile.Title, pf.Profile.Tagline}
 	want = append(want, pf.Profile.Focus...)
 	for _, p := range pf.Projects {
 		want = append(want, p.Highlights...)
 	}
-	want = append(want, `<section id="skills">`)
-	for _, g := range pf.Skills.Groups {
-		want = append(want, "<h3>"+g.Name+"</h3>")
-		want = append(want, g.Items...)
-	}
 	want = append(want, `<section id="projects">`)
 	for _, p := range pf.Projects {
-		want = append(want, `<article class="project" id="project-`+p.Slug+`">`,
+		want = append(want, `<li class="card" id="project-`+p.Slug+`">`,
 			`<a href="/projects/`+p.Slug+`">`+p.Title+`</a>`, p.Summary)
 		want = append(want, p.Stack...)
 	}
-	want = append(want, `<section id="contact">`, pf.Contact.Heading, `<form method="post" action="/contact"`,
+	want = append(want, `<section id="skills">`)
+	for _, g := range pf.Skills.Groups {
+		want = append(want, "<dt>"+g.Name+"</dt>")
+		want = append(want, g.Items...)
+	}
+	want = append(want, `<section id="contact">`, pf.Contact.Heading, `<a class="button" href="/contact">`,
 		`<section id="terminal">`, "ssh portfolio.example.com", "<details>", "SHA256:abc+def/ghi",
 		"portfolio.example.com ssh-ed25519 AAAAC3Nza<x>", "second <record>", "</details>")
 	inOrder(t, body, want...)
 
-	// Case studies' Markdown is HTML with headings under the article's.
-	if !strings.Contains(body, "<h4>System Architecture</h4>") || !strings.Contains(body, "<strong>Real-time STT Pipeline:</strong>") {
-		t.Error("case study Markdown not rendered as headings and lists")
+	// The case studies are on their own pages, not here.
+	if strings.Contains(body, "System Architecture") {
+		t.Error("the home page holds a case study")
 	}
 	// Link previews.
 	for _, meta := range []string{
@@ -329,6 +331,14 @@ func TestProjectPages(t *testing.T) {
 		inOrder(t, body, "<title>"+p.Title+" · ", `<meta property="og:type" content="article">`,
 			`<meta property="og:description" content="`+p.Summary+`">`, "<h1>"+p.Title+"</h1>", p.Summary, "<h2>")
 	}
+	// Each case study ends in the next one (the first after the last) and
+	// a way back.
+	pf := testPortfolio(t)
+	for i, p := range pf.Projects {
+		next := pf.Projects[(i+1)%len(pf.Projects)]
+		body := html.UnescapeString(e.get(t, "/projects/"+p.Slug).Body.String())
+		inOrder(t, body, "</article>", `<a class="button" href="/projects/`+next.Slug+`" rel="next">Next case study: `+next.Title, `<a href="/#projects">← Back to the portfolio</a>`)
+	}
 	rec := e.get(t, "/projects/no-such-project")
 	if rec.Code != http.StatusNotFound || !strings.Contains(rec.Body.String(), "Not found") {
 		t.Errorf("unknown project = %d, want the 404 page", rec.Code)
@@ -442,7 +452,7 @@ func TestContactHoneypot(t *testing.T) {
 		t.Errorf("%d stored, want 0", n)
 	}
 	// The field is in the form, hidden from people.
-	body := e.get(t, "/").Body.String()
+	body := e.get(t, "/contact").Body.String()
 	if !regexp.MustCompile(`<div class="hp" aria-hidden="true">\s*<label for="f-website">[^<]*</label>\s*<input id="f-website" name="website" tabindex="-1"`).MatchString(body) {
 		t.Error("no hidden honeypot field on the page")
 	}
@@ -667,7 +677,7 @@ func TestContactTooLarge(t *testing.T) {
 
 func TestUnknownPathAndMethods(t *testing.T) {
 	e := newEnv(t, 5, nil)
-	for _, p := range []string{"/nope", "/index.html", "/healthz/x", "/metrics/x", "/projects/", "/assets/"} {
+	for _, p := range []string{"/nope", "/index.html", "/healthz/x", "/metrics/x", "/projects/nope/", "/assets/"} {
 		if rec := e.get(t, p); rec.Code != http.StatusNotFound {
 			t.Errorf("GET %s = %d, want 404", p, rec.Code)
 		}
@@ -699,3 +709,109 @@ func TestOnPage(t *testing.T) {
 		t.Errorf("pages heard: %q, want the home page and the case study", got)
 	}
 }
+
+// TestTypedAddresses: addresses people type or paste, with the trailing
+// slash mail clients and shorteners add, and the icon every browser asks
+// for, lead to the page (a permanent redirect to its canonical address)
+// instead of a 404.
+func TestTypedAddresses(t *testing.T) {
+	e := newEnv(t, 5, withTerminal)
+	for path, to := range map[string]string{
+		"/projects":            "/#projects",
+		"/projects/":           "/#projects",
+		"/projects/notelytix/": "/projects/notelytix",
+		"/contact/":            "/contact",
+		"/terminal/":           "/terminal",
+	} {
+		rec := e.get(t, path)
+		if rec.Code != http.StatusMovedPermanently && rec.Code != http.StatusPermanentRedirect {
+			t.Errorf("GET %s = %d, want a permanent redirect", path, rec.Code)
+			continue
+		}
+		if loc := rec.Header().Get("Location"); loc != to {
+			t.Errorf("GET %s → %q, want %q", path, loc, to)
+		}
+		if target := strings.SplitN(to, "#", 2)[0]; e.get(t, target).Code != http.StatusOK {
+			t.Errorf("GET %s leads to %s, which is not 200", path, target)
+		}
+	}
+	rec := e.get(t, "/favicon.ico")
+	if rec.Code == http.StatusMovedPermanently {
+		rec = e.get(t, rec.Header().Get("Location"))
+	}
+	if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Header().Get("Content-Type"), "image/") {
+		t.Errorf("GET /favicon.ico ends in %d %q, want the icon", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	if rec := e.get(t, "/projects/nope/"); rec.Code != http.StatusNotFound {
+		t.Errorf("GET /projects/nope/ = %d, want 404", rec.Code)
+	}
+}
+
+// TestETag: every page rendered once carries an ETag (a hash of its
+// content); a browser coming back with it gets a 304 and no body, with or
+// without gzip, and a different tag gets the page.
+func TestETag(t *testing.T) {
+	e := newEnv(t, 5, withTerminal)
+	for _, path := range []string{"/", "/projects/notelytix", "/terminal"} {
+		for _, enc := range []string{"", "gzip"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			if enc != "" {
+				req.Header.Set("Accept-Encoding", enc)
+			}
+			first := e.do(t, req)
+			tag := first.Header().Get("ETag")
+			if first.Code != http.StatusOK || !regexp.MustCompile(`^"[0-9a-f]{16,}(-gz)?"$`).MatchString(tag) {
+				t.Errorf("GET %s (%q) = %d, ETag %q", path, enc, first.Code, tag)
+				continue
+			}
+			again := httptest.NewRequest(http.MethodGet, path, nil)
+			if enc != "" {
+				again.Header.Set("Accept-Encoding", enc)
+			}
+			again.Header.Set("If-None-Match", tag)
+			rec := e.do(t, again)
+			if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 || rec.Header().Get("ETag") != tag {
+				t.Errorf("GET %s (%q) with If-None-Match %s = %d, %d bytes, ETag %q; want 304", path, enc, tag, rec.Code, rec.Body.Len(), rec.Header().Get("ETag"))
+			}
+			stale := httptest.NewRequest(http.MethodGet, path, nil)
+			stale.Header.Set("If-None-Match", `"0000"`)
+			if rec := e.do(t, stale); rec.Code != http.StatusOK {
+				t.Errorf("GET %s with a stale tag = %d, want 200", path, rec.Code)
+			}
+		}
+	}
+	// Different pages, different tags.
+	if a, b := e.get(t, "/").Header().Get("ETag"), e.get(t, "/projects/notelytix").Header().Get("ETag"); a == b {
+		t.Errorf("two pages share the ETag %s", a)
+	}
+}
+
+// TestLinksRow: the profile's links are one row under the name; with
+// none, nothing of the row is drawn.
+func TestLinksRow(t *testing.T) {
+	other, err := content.Load(os.DirFS("../../content/testdata/other-owner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(other.Profile.Links) == 0 {
+		t.Fatal("the test content sets no links")
+	}
+	e := newEnv(t, 5, func(o *Options) { o.Portfolio = other })
+	body := e.get(t, "/").Body.String()
+	row := []string{"<h1>" + html.EscapeString(other.Profile.Name) + "</h1>", `<ul class="links" aria-label="Links">`}
+	for _, l := range other.Profile.Links {
+		row = append(row, `<a href="`+l.URL+`" rel="me">`+l.Label+`</a>`)
+	}
+	row = append(row, "</ul>", `<p class="pitch">`)
+	inOrder(t, body, row...)
+
+	none := testPortfolio(t)
+	if len(none.Profile.Links) != 0 {
+		t.Skip("the real content now sets links")
+	}
+	if body := e0(t).get(t, "/").Body.String(); strings.Contains(body, `class="links"`) {
+		t.Error("no links, yet the page draws a links row")
+	}
+}
+
+func e0(t *testing.T) *testEnv { return newEnv(t, 5, nil) }

@@ -23,6 +23,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/ui"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/internal/web"
 	"github.com/pragyamugale/portfolio/internal/webterm"
@@ -177,6 +178,11 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})
 	d.o.Logger.Info("web terminal disconnect", "remote", ip, "duration", time.Since(start).Round(time.Millisecond))
+	if res.Quit {
+		// The visitor left: the page shows the lines an SSH visitor keeps
+		// in their scrollback (how to come back, how to get in touch).
+		term.SetFarewell(ui.Farewell(d.o.Portfolio, d.o.SSHCommand))
+	}
 	return res.Err
 }
 

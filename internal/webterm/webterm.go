@@ -6,7 +6,10 @@
 // terminal bytes both ways, keys from the browser and the app's output
 // from the server; a text message from the browser is the terminal's
 // size, {"cols":N,"rows":N}. The first message must be the size: the
-// visit starts with it.
+// visit starts with it. A text message from the server, sent once as a
+// visit ends, is {"farewell":"line\nline"}: what the page shows in the
+// terminal's place when the visitor quit (SSH visitors keep the same
+// lines in their scrollback).
 //
 // Binary messages mean UTF-8 is never split into text frames (xterm.js
 // decodes the byte stream across messages); output is written straight to
@@ -118,6 +121,9 @@ func Handler(o Options) http.Handler {
 			go term.keepalive(o.Keepalive)
 		}
 		_ = o.Visit(r, term, r.URL.Query().Get("open"))
+		if term.farewell != "" {
+			_ = term.sayFarewell()
+		}
 		reason := "The session has ended. Reload the page to start again."
 		if o.Goodbye != nil {
 			reason = o.Goodbye()
@@ -144,7 +150,9 @@ type Terminal struct {
 	errMu   sync.Mutex
 	err     error // why the socket ended, once in is closed
 	done    chan struct{}
-	once    sync.Once
+	// farewell is what the page shows after the visit (SetFarewell).
+	farewell string
+	once     sync.Once
 }
 
 var _ host.Terminal = (*Terminal)(nil)
@@ -321,6 +329,28 @@ func (t *Terminal) Done() <-chan struct{} { return t.done }
 func (t *Terminal) Close() error {
 	t.gone()
 	return t.conn.CloseNow()
+}
+
+// SetFarewell sets the lines the page shows in the terminal's place when
+// the visit ends, as the visit's runner decides once it is over (the
+// visitor quit); "" for none. Not for use during the visit.
+func (t *Terminal) SetFarewell(text string) { t.farewell = text }
+
+// farewellWait bounds sending the farewell to a browser that has stopped
+// reading.
+const farewellWait = 5 * time.Second
+
+// sayFarewell sends the farewell message.
+func (t *Terminal) sayFarewell() error {
+	b, err := json.Marshal(struct {
+		Farewell string `json:"farewell"`
+	}{t.farewell})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, farewellWait)
+	defer cancel()
+	return t.conn.Write(ctx, websocket.MessageText, b)
 }
 
 // closeWith ends the socket with a close message the page shows.

@@ -301,3 +301,34 @@ func TestVisitorLeaves(t *testing.T) {
 		t.Fatal("the visit outlived its socket")
 	}
 }
+
+// TestFarewell: a visit that ends with a farewell set sends it, as one
+// text message, before the socket closes; one without sends none.
+func TestFarewell(t *testing.T) {
+	for _, want := range []string{"Thanks for visiting.\nGet in touch: ssh -t host contact", ""} {
+		srv := server(t, Options{Visit: func(_ *http.Request, term *Terminal, _ string) error {
+			term.SetFarewell(want)
+			return nil
+		}}, nil)
+		c := dial(t, srv)
+		send(t, c, websocket.MessageText, `{"cols":80,"rows":24}`)
+		ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
+		typ, b, err := c.Read(ctx)
+		cancel()
+		if want == "" {
+			if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+				t.Errorf("no farewell: read %v %q, %v; want the close", typ, b, err)
+			}
+			continue
+		}
+		if err != nil || typ != websocket.MessageText || string(b) != `{"farewell":"Thanks for visiting.\nGet in touch: ssh -t host contact"}` {
+			t.Fatalf("read %v %q, %v; want the farewell", typ, b, err)
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), waitTimeout)
+		_, _, err = c.Read(ctx)
+		cancel()
+		if websocket.CloseStatus(err) != websocket.StatusNormalClosure {
+			t.Errorf("after the farewell: %v, want the close", err)
+		}
+	}
+}

@@ -5,7 +5,10 @@
 // here, the app's output from the server); a text frame from here is the
 // terminal's size, {"cols":N,"rows":N}, sent as soon as the socket opens
 // and again (debounced) whenever the window changes. A deep link such as
-// /terminal#projects/notelytix opens the app on that page.
+// /terminal#projects/notelytix opens the app on that page. When the
+// visitor quits, the server sends one text frame, {"farewell":"…"}: the
+// lines SSH visitors keep, shown here in the terminal's place with a
+// "Start again" button.
 "use strict";
 
 // xterm.js writes the CSS it computes (cell size, colours) into <style>
@@ -88,9 +91,38 @@
     }
   };
   ws.addEventListener("open", () => { say(""); sendSize(); term.focus(); });
-  ws.addEventListener("message", (e) => term.write(new Uint8Array(e.data)));
+  const bye = document.getElementById("farewell");
+  let left = false;
+  const farewell = (text) => {
+    left = true;
+    const lines = bye.querySelector(".lines");
+    lines.replaceChildren(...text.split("\n").map((line) => {
+      const p = document.createElement("p");
+      p.textContent = line;
+      return p;
+    }));
+    box.hidden = true;
+    for (const el of document.querySelectorAll(".keys, .note")) el.hidden = true;
+    say("");
+    bye.hidden = false;
+    document.getElementById("again").focus();
+  };
+  document.getElementById("again").addEventListener("click", () => {
+    // A new visit, on the page it was opened on.
+    location.reload();
+  });
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data === "string") {
+      try {
+        const msg = JSON.parse(e.data);
+        if (typeof msg.farewell === "string") farewell(msg.farewell);
+      } catch { /* not for us */ }
+      return;
+    }
+    term.write(new Uint8Array(e.data));
+  });
   ws.addEventListener("close", (e) => {
-    say(e.reason || "The session has ended. Reload the page to start again.");
+    if (!left) say(e.reason || "The session has ended. Reload the page to start again.");
   });
   say("Connecting…");
 
