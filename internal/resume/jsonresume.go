@@ -28,13 +28,13 @@ type (
 		Meta      jsonMeta     `json:"meta"`
 	}
 	jsonBasics struct {
-		Name     string         `json:"name"`
-		Label    string         `json:"label,omitempty"`
-		Email    string         `json:"email,omitempty"`
-		URL      string         `json:"url,omitempty"`
-		Summary  string         `json:"summary,omitempty"`
-		Location *jsonLocation  `json:"location,omitempty"`
-		Profiles []jsonProfile  `json:"profiles,omitempty"`
+		Name     string        `json:"name"`
+		Label    string        `json:"label,omitempty"`
+		Email    string        `json:"email,omitempty"`
+		URL      string        `json:"url,omitempty"`
+		Summary  string        `json:"summary,omitempty"`
+		Location *jsonLocation `json:"location,omitempty"`
+		Profiles []jsonProfile `json:"profiles,omitempty"`
 		// Availability has no field in the schema, whose basics allow
 		// others.
 		Availability string `json:"availability,omitempty"`

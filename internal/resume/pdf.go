@@ -206,38 +206,23 @@ func (d *pdfDoc) bullet(s string) {
 	d.MultiCell(d.text-indent, lh(d.l.body), s, "", "L", false)
 }
 
-// entry is an entry's headline in bold with its dates on the right.
-func (d *pdfDoc) entry(headline, when string) {
-	h := lh(d.l.body + 0.5)
-	d.SetFont(font, "", d.l.small)
-	whenW := 0.0
-	if when != "" {
-		whenW = d.GetStringWidth(when) + 2
-	}
-	y := d.GetY()
+// entry is an entry's headline in bold, then its dates and place in
+// the muted colour on a line of their own: one column, so text extraction
+// (an applicant-tracking system's) reads them in order with the entry.
+func (d *pdfDoc) entry(headline string, facts ...string) {
 	d.SetFont(font, "B", d.l.body+0.5)
 	d.ink()
 	d.SetX(d.left)
-	d.MultiCell(d.text-whenW, h, headline, "", "L", false)
-	if when != "" {
-		after, page := d.GetY(), d.PageNo()
-		if y > after { // the headline moved to a new page
-			y = d.topMargin()
-		}
-		d.SetXY(d.right-whenW, y)
-		d.SetFont(font, "", d.l.small)
-		d.color(d.muted)
-		d.CellFormat(whenW, h, when, "", 0, "R", false, 0, "")
-		if d.PageNo() == page {
-			d.SetY(after)
+	d.MultiCell(d.text, lh(d.l.body+0.5), headline, "", "L", false)
+	var fs []string
+	for _, f := range facts {
+		if f != "" {
+			fs = append(fs, f)
 		}
 	}
-}
-
-// topMargin is the top margin (the y where a page's text starts).
-func (d *pdfDoc) topMargin() float64 {
-	_, top, _, _ := d.GetMargins()
-	return top
+	if len(fs) > 0 {
+		d.muted1(strings.Join(fs, " · "))
+	}
 }
 
 func (d *pdfDoc) muted1(s string) {
@@ -276,10 +261,7 @@ func (d *pdfDoc) experience(jobs []content.Job) {
 		if i > 0 {
 			d.Ln(2)
 		}
-		d.entry(jobHeadline(j), span(j.Start, j.End, true))
-		if j.Location != "" {
-			d.muted1(j.Location)
-		}
+		d.entry(jobHeadline(j), span(j.Start, j.End, true), j.Location)
 		if j.Summary != "" {
 			d.para(j.Summary)
 		}
@@ -298,7 +280,7 @@ func (d *pdfDoc) projects(ps []content.Project) {
 		if i > 0 {
 			d.Ln(2)
 		}
-		d.entry(pr.Title, "")
+		d.entry(pr.Title)
 		d.para(pr.Summary)
 		for _, h := range pr.Highlights {
 			d.bullet(h)

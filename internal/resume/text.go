@@ -1,6 +1,7 @@
 package resume
 
 import (
+	"regexp"
 	"strings"
 
 	xansi "github.com/charmbracelet/x/ansi"
@@ -34,14 +35,6 @@ func wrap(s string, width int) []string {
 	return lines
 }
 
-// hang is s wrapped to width with first before its first line and
-// the others indented as far.
-func hang(first, s string, width int) string {
-	pad := strings.Repeat(" ", xansi.StringWidth(first))
-	lines := wrap(s, width-len(pad))
-	return first + strings.Join(lines, "\n"+pad) + "\n"
-}
-
 // writer builds one of the two text formats; md marks Markdown.
 type writer struct {
 	b     strings.Builder
@@ -69,12 +62,32 @@ func (w *writer) gap() {
 
 func (w *writer) para(s string) {
 	w.block(false)
-	w.b.WriteString(strings.Join(wrap(s, w.width), "\n") + "\n")
+	w.b.WriteString(strings.Join(w.safe(wrap(s, w.width)), "\n") + "\n")
 }
 
 func (w *writer) bullet(s string) {
 	w.block(true)
-	w.b.WriteString(hang("- ", s, w.width))
+	lines := w.safe(wrap(s, w.width-2))
+	w.b.WriteString("- " + strings.Join(lines, "\n  ") + "\n")
+}
+
+// blockStart finds what would begin a Markdown block at the start of a
+// line: a list marker, a heading, a quote, a rule or a table.
+var blockStart = regexp.MustCompile(`^([-+*>#=|]|\d+[.)])`)
+
+// safe keeps wrapped lines from starting a Markdown block of their own
+// (a "- " that wrapping put first would start a list): such a line's
+// first character is escaped. Text is left as it is.
+func (w *writer) safe(lines []string) []string {
+	if !w.md {
+		return lines
+	}
+	for i := 1; i < len(lines); i++ {
+		if m := blockStart.FindStringIndex(lines[i]); m != nil {
+			lines[i] = lines[i][:m[1]-1] + `\` + lines[i][m[1]-1:]
+		}
+	}
+	return lines
 }
 
 func (w *writer) section(title string) {
