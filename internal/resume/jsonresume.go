@@ -87,6 +87,9 @@ func JSONBytes(pf *content.Portfolio) ([]byte, error) {
 		Basics: jsonBasics{Name: p.Name, Label: p.Title, Summary: p.Tagline, Availability: p.Availability},
 		Meta:   jsonMeta{Version: "v1.0.0"},
 	}
+	if len(p.Focus) > 0 {
+		r.Basics.Summary += "\n\nFocus: " + strings.Join(p.Focus, " · ")
+	}
 	if p.Location != "" {
 		r.Basics.Location = &jsonLocation{Address: p.Location}
 	}

@@ -26,13 +26,25 @@ func clampWidth(w int) int {
 	return max(30, min(w, 120))
 }
 
-// wrap word-wraps s to width with no trailing spaces.
+// wrap word-wraps s to width at spaces only: a line broken after the
+// hyphen of "high-volume" would paste as "high- volume" into a form that
+// reflows it. A word longer than the width keeps a line of its own.
 func wrap(s string, width int) []string {
-	lines := strings.Split(xansi.Wrap(s, width, ""), "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimRight(l, " ")
+	var lines []string
+	cur, curW := "", 0
+	for _, w := range strings.Fields(s) {
+		ww := xansi.StringWidth(w)
+		switch {
+		case cur == "":
+			cur, curW = w, ww
+		case curW+1+ww <= width:
+			cur, curW = cur+" "+w, curW+1+ww
+		default:
+			lines = append(lines, cur)
+			cur, curW = w, ww
+		}
 	}
-	return lines
+	return append(lines, cur)
 }
 
 // writer builds one of the two text formats; md marks Markdown.
