@@ -63,6 +63,7 @@ func newRootCmd() *cobra.Command {
 	cmd.Flags().SortFlags = false
 
 	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
+	cmd.AddCommand(newResumeCmd(&cfg))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }
