@@ -3,7 +3,6 @@ package commands
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -50,11 +49,8 @@ func WriteResume(out io.Writer, pf *content.Portfolio, f ResumeFlags, tty bool, 
 	return err
 }
 
-// ResumeCommand is the command line that saves the CV as a PDF, for help
-// texts and the first screen: "ssh host resume --format pdf > cv.pdf".
-func ResumeCommand(host string) string {
-	return strings.TrimSpace(host) + " resume --format pdf > cv.pdf"
-}
+// ResumeCommand is the command line that saves the CV as a PDF.
+func ResumeCommand(host string) string { return resume.Command(host) }
 
 func newResumeCmd(env *Env) *cobra.Command {
 	var f ResumeFlags

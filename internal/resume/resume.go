@@ -33,6 +33,13 @@ const (
 	Text     Format = "txt"
 )
 
+// Command is the command line that saves the CV as a PDF, for help
+// texts, the first screen, the farewell and the web page:
+// "ssh host resume --format pdf > cv.pdf", from how visitors connect.
+func Command(sshCommand string) string {
+	return strings.TrimSpace(sshCommand) + " resume --format pdf > cv.pdf"
+}
+
 // Formats are the formats in the order help texts list them.
 var Formats = []Format{PDF, JSON, Markdown, Text}
 
