@@ -10,9 +10,10 @@ import (
 
 // renderAbout is the first screen, built to make a visitor stay: the name
 // as a wordmark, the title and pitch, the results the case studies
-// report, the projects in one line each and how to reach the owner. Every
-// word comes from the content files.
-func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
+// report, the projects in one line each and how to reach the owner, and
+// how to save the CV (cv, if the door gives one). Every other word comes
+// from the content files.
+func renderAbout(pf *content.Portfolio, st *Styles, width int, cv string) string {
 	p := pf.Profile
 	var b strings.Builder
 	b.WriteString(wordmark(st, p.Name, width) + "\n")
@@ -20,6 +21,10 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
 	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n")
 	if len(p.Focus) > 0 {
 		b.WriteString(tags(st, p.Focus, width) + "\n")
+	}
+	if cv != "" {
+		// Above the fold: a recruiter's first question.
+		b.WriteString(st.Muted.Render("CV: ") + st.Text.Render(wrap(cv, max(width-4, 1))) + "\n")
 	}
 
 	var highlights []string

@@ -89,6 +89,9 @@ type Request struct {
 	Remote, Fingerprint, Via string
 	// Owner gives the visit the owner's Inbox and Stats pages.
 	Owner bool
+	// CV is how to save the owner's CV, for the first screen
+	// (resume.Command of the door's SSH command).
+	CV string
 	// OnView hears of each page shown (a door that counts the visit
 	// itself); Stats, if set instead, is counted here with the terminal's
 	// size and colours, and ended with the visit.
@@ -118,6 +121,7 @@ func (r *Runner) Options(req Request) ui.Options {
 		Profile:    profile,
 		Hyperlinks: ui.HyperlinksFor(profile, req.TERM),
 		OnView:     req.OnView,
+		CV:         req.CV,
 	}
 	if r.cfg.Submit != nil {
 		opts.Submit = r.cfg.Submit.For(req.Remote, req.Fingerprint, req.Via)
@@ -204,7 +208,8 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	return struct {
 		pf                      *content.Portfolio
 		light, form, hyperlinks bool
-	}{pf, o.Light, o.Submit != nil, o.Hyperlinks}
+		cv                      string
+	}{pf, o.Light, o.Submit != nil, o.Hyperlinks, o.CV}
 }
 
 // eventBudgets gives the UI sessions of one address (IPv6 by /64) one

@@ -23,6 +23,7 @@ import (
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/resume"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/web"
@@ -172,6 +173,7 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Page:   page,
 		Remote: ip,
 		Via:    inbox.ViaWebTerminal,
+		CV:     resume.Command(d.o.SSHCommand),
 		// Visitor statistics, as for an SSH visit (stats/).
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})
