@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/content"
 )
@@ -21,10 +22,6 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int, cv string) string
 	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n")
 	if len(p.Focus) > 0 {
 		b.WriteString(tags(st, p.Focus, width) + "\n")
-	}
-	if cv != "" {
-		// Above the fold: a recruiter's first question.
-		b.WriteString(st.Muted.Render("CV: ") + st.Text.Render(wrap(cv, max(width-4, 1))) + "\n")
 	}
 
 	var highlights []string
@@ -48,11 +45,25 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int, cv string) string
 		b.WriteString("\n" + renderMarkdown(p.Body, width, st) + "\n")
 	}
 
-	b.WriteString("\n" + st.Heading.Render("Get in touch") + "\n")
+	// The CV's command beside the heading when it fits, as the projects'
+	// hint is: the first screen at 80×24 keeps every line it had.
+	const touch = "Get in touch"
+	cvLine := ""
+	if cv != "" {
+		if hint := "  CV: " + cv; xansi.StringWidth(touch+hint) <= width {
+			b.WriteString("\n" + st.Heading.Render(touch) + st.Muted.Render(hint) + "\n")
+		} else {
+			b.WriteString("\n" + st.Heading.Render(touch) + "\n")
+			cvLine = "\n" + st.Muted.Render(wrap("CV: "+cv, width))
+		}
+	} else {
+		b.WriteString("\n" + st.Heading.Render(touch) + "\n")
+	}
 	for _, l := range p.Links {
 		b.WriteString(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width) + "\n")
 	}
 	b.WriteString(st.Muted.Render(wrap("Press 4 to leave "+p.FirstName()+" a message from right here.", width)))
+	b.WriteString(cvLine)
 	return b.String()
 }
 
