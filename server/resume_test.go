@@ -76,9 +76,8 @@ func TestEndToEndResumeOpenSSH(t *testing.T) {
 	bin := filepath.Join(dir, "portfolio")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute) // a cold build on a busy machine
 	defer cancel()
-	_, file, _, _ := runtime.Caller(0)
 	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portfolio")
-	build.Dir = filepath.Dir(filepath.Dir(file))
+	build.Dir = moduleRoot(t)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -108,6 +107,20 @@ func TestEndToEndResumeOpenSSH(t *testing.T) {
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v.Basics.Name != testPortfolio(t).Profile.Name {
 		t.Errorf("resume --format json: exit %d, stderr %q, %q", code, stderr, tail(out, 300))
+	}
+}
+
+// moduleRoot is the folder of go.mod, above this file's.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		if dir == filepath.Dir(dir) {
+			t.Fatal("no go.mod above " + file)
+		}
 	}
 }
 

@@ -547,3 +547,18 @@ func TestParse(t *testing.T) {
 		t.Errorf("FileName = %q", got)
 	}
 }
+
+// BenchmarkPDF is one layout of the CV from scratch (the cache left
+// out): what the first `resume --format pdf` or the web door's start
+// costs.
+func BenchmarkPDF(b *testing.B) {
+	pf, err := content.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := renderPDF(pf, A4); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
