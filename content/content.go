@@ -33,6 +33,12 @@ type Profile struct {
 	Focus   []string // short focus areas, e.g. "Architectural clarity"
 	Links   []Link   // optional ways to reach the owner (email, GitHub…)
 	Body    string   // optional Markdown shown under the introduction
+
+	// For the CV (see cv.go), all optional.
+	Location     string // e.g. "Berlin, Germany" or "Remote"
+	Availability string // e.g. "Open to offers from March"
+	Experience   []Job  // most recent first, as written
+	Education    []School
 }
 
 // FirstName is the first word of the owner's name, for friendly lines

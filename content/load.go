@@ -48,6 +48,11 @@ type (
 		Tagline string     `yaml:"tagline"`
 		Focus   []string   `yaml:"focus"`
 		Links   []linkYAML `yaml:"links"`
+		// For the CV: cv.go.
+		Location     string       `yaml:"location"`
+		Availability string       `yaml:"availability"`
+		Experience   []jobYAML    `yaml:"experience"`
+		Education    []schoolYAML `yaml:"education"`
 	}
 	linkYAML struct {
 		Label string `yaml:"label"`
@@ -483,6 +488,11 @@ func (l *loader) profile() Profile {
 		Tagline: l.text(file, "", "tagline", raw.Tagline, true),
 		Focus:   l.list(file, "", "focus", raw.Focus, false),
 		Body:    l.markdown(file, doc, false),
+
+		Location:     l.text(file, "", "location", raw.Location, false),
+		Availability: l.text(file, "", "availability", raw.Availability, false),
+		Experience:   l.experience(file, doc.yaml, raw.Experience),
+		Education:    l.education(file, doc.yaml, raw.Education),
 	}
 	for i, rl := range raw.Links {
 		ctx := fmt.Sprintf("links item %d: ", i+1)

@@ -63,6 +63,7 @@ func newRootCmd() *cobra.Command {
 
 	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)),
 		newInitCmd(), newCheckCmd(&cfg))
+	cmd.AddCommand(newResumeCmd(&cfg))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }

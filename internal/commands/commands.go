@@ -211,6 +211,7 @@ func newRoot(env *Env) *cobra.Command {
 		},
 	}
 	root.AddCommand(about, skills, projects, contact, help, version)
+	root.AddCommand(newResumeCmd(env))
 	for _, c := range root.Commands() {
 		c.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 		c.Flags().BoolP("help", "h", false, "help")
@@ -379,6 +380,8 @@ Commands (plain text, for pipes, scripts and screen readers):
   %[1]s projects            the case studies
   %[1]s projects NAME       one case study in full, e.g. %[5]s
   %[1]s contact             how to get in touch
+  %[1]s resume              the CV as text; --format pdf, json or md
+  %[6]s
   %[1]s help                this help
   %[1]s version             the server's version
 
@@ -390,5 +393,5 @@ Leave a message:
 
 With a terminal, a command opens the full app at that page:
   %[2]s %[5]s
-`, host, tty, pf.Profile.Name, pf.Profile.FirstName(), example)
+`, host, tty, pf.Profile.Name, pf.Profile.FirstName(), example, ResumeCommand(host))
 }

@@ -22,7 +22,7 @@ import (
 // the settings.
 type Config struct {
 	Addr            string        `env:"PORTFOLIO_ADDR" flag:"addr" help:"SSH listen address"`
-	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy"`
+	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" persistent:"true" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy; also read by {portfolio resume}"`
 	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT" flag:"shutdown-timeout" help:"how long to wait for visitors' sessions to end on SIGINT/SIGTERM" doc:"on SIGINT/SIGTERM, how long visitors' sessions get to end"`
 	LogLevel        string        `env:"PORTFOLIO_LOG_LEVEL" flag:"log-level" help:"debug, info, warn or error" doc:"{debug}, {info}, {warn} or {error}"`
 	MessagesPerHour int           `env:"PORTFOLIO_MESSAGES_PER_HOUR" flag:"messages-per-hour" help:"contact messages allowed per source IP and per key each hour, 0 = no limit" doc:"contact messages allowed per source IP and per SSH key each hour (an IPv6 /48 together: 4× that); {0} = no limit"`

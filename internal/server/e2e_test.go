@@ -150,7 +150,7 @@ func TestEndToEndOpenSSH(t *testing.T) {
 	}
 	// ssh's last output may still be on its way into the pane (see
 	// TestEndToEndUIQuitLeavesAWayBack).
-	final := x.waitScreen("Get in touch with")
+	final := x.waitScreen("Get in touch with", "CV: "+ts.sshCommand()+" resume --format pdf > cv.pdf")
 	if strings.Contains(final, "Permission denied") {
 		t.Errorf("unexpected text after quitting:\n%s", final)
 	}
@@ -159,7 +159,7 @@ func TestEndToEndOpenSSH(t *testing.T) {
 		got  string
 		want []string
 	}{
-		"about":    {about, []string{"Pragya Mugale", "Backend Engineer"}},
+		"about":    {about, []string{"Pragya Mugale", "Backend Engineer", "CV: " + ts.sshCommand() + " resume --format pdf"}},
 		"skills":   {skills, []string{"Programming Languages", "Go (Golang)"}},
 		"projects": {projects, []string{"NoteLytix", "Activity Logging Service"}},
 		"study":    {study, []string{"Goal", "System Architecture", "3 Projects › notelytix"}},

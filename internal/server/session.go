@@ -13,6 +13,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/internal/commands"
+	"github.com/pragyamugale/portfolio/internal/resume"
 	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
@@ -76,6 +77,7 @@ func (s *Server) uiRequest(sess ssh.Session) (visit.Request, bool) {
 		Fingerprint: visitorOf(sess).Fingerprint,
 		Owner:       s.isOwner(sess),
 		OnView:      viewsOf(sess),
+		CV:          resume.Command(s.sshCommand()),
 	}, true
 }
 

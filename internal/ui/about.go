@@ -4,15 +4,17 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	xansi "github.com/charmbracelet/x/ansi"
 
 	"github.com/pragyamugale/portfolio/content"
 )
 
 // renderAbout is the first screen, built to make a visitor stay: the name
 // as a wordmark, the title and pitch, the results the case studies
-// report, the projects in one line each and how to reach the owner. Every
-// word comes from the content files.
-func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
+// report, the projects in one line each and how to reach the owner, and
+// how to save the CV (cv, if the door gives one). Every other word comes
+// from the content files.
+func renderAbout(pf *content.Portfolio, st *Styles, width int, cv string) string {
 	p := pf.Profile
 	var b strings.Builder
 	b.WriteString(wordmark(st, p.Name, width) + "\n")
@@ -43,11 +45,25 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int) string {
 		b.WriteString("\n" + renderMarkdown(p.Body, width, st) + "\n")
 	}
 
-	b.WriteString("\n" + st.Heading.Render("Get in touch") + "\n")
+	// The CV's command beside the heading when it fits, as the projects'
+	// hint is: the first screen at 80×24 keeps every line it had.
+	const touch = "Get in touch"
+	cvLine := ""
+	if cv != "" {
+		if hint := "  CV: " + cv; xansi.StringWidth(touch+hint) <= width {
+			b.WriteString("\n" + st.Heading.Render(touch) + st.Muted.Render(hint) + "\n")
+		} else {
+			b.WriteString("\n" + st.Heading.Render(touch) + "\n")
+			cvLine = "\n" + st.Muted.Render(wrap("CV: "+cv, width))
+		}
+	} else {
+		b.WriteString("\n" + st.Heading.Render(touch) + "\n")
+	}
 	for _, l := range p.Links {
 		b.WriteString(bulletIn(st, linkStyle(st, l.URL), l.Label+": "+l.URL, width) + "\n")
 	}
 	b.WriteString(st.Muted.Render(wrap("Press 4 to leave "+p.FirstName()+" a message from right here.", width)))
+	b.WriteString(cvLine)
 	return b.String()
 }
 

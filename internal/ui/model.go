@@ -70,6 +70,9 @@ type Options struct {
 	Inbox InboxSource
 	// Stats, if set with Inbox, adds the owner's Stats section.
 	Stats StatsSource
+	// CV, if set, is how to get the owner's CV, shown on the first
+	// screen: "ssh host resume --format pdf > cv.pdf".
+	CV string
 	// OnView, if set, is told each page that comes on screen (see
 	// pageName), from the model's goroutine: the server counts views and
 	// the time spent on each case study from it.
@@ -120,6 +123,7 @@ type Model struct {
 	// onScreen is the page last reported to onView.
 	onScreen pageKey
 	onView   func(page string)
+	cv       string // Options.CV, part of the first screen
 	// pristine is true until the visitor does anything: the screen is then
 	// the same for every visitor with the same window and colours, and is
 	// shared (see firstScreens).
@@ -146,6 +150,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
+		cv:         opts.CV,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
@@ -154,7 +159,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
 	m.pages = [sectionCount]page{
-		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) }),
+		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w, opts.CV) }),
 		SectionSkills:   newSkillsPage(pf, c),
 		SectionProjects: m.projects,
 		SectionContact:  m.contact,
@@ -425,10 +430,11 @@ type firstScreenKey struct {
 	bg            theme.Background
 	form, links   bool
 	browser       bool
+	cv            string
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser, m.cv}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}

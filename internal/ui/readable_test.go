@@ -469,7 +469,8 @@ func TestSkillsLayout(t *testing.T) {
 func TestFarewell(t *testing.T) {
 	got := Farewell(portfolio(t), "ssh portfolio.example.com")
 	want := "Thanks for visiting. Come back any time: ssh portfolio.example.com\n" +
-		"Get in touch with Pragya: ssh -t portfolio.example.com contact"
+		"Get in touch with Pragya: ssh -t portfolio.example.com contact\n" +
+		"CV: ssh portfolio.example.com resume --format pdf > cv.pdf"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
@@ -477,8 +478,11 @@ func TestFarewell(t *testing.T) {
 	if !strings.Contains(got, "GitHub https://github.com/example · Email mailto:someone@example.com · ssh -t -p 2222 host contact") {
 		t.Errorf("links missing: %s", got)
 	}
-	if n := strings.Count(got, "\n"); n != 1 {
-		t.Errorf("%d lines, want 2", n+1)
+	if n := strings.Count(got, "\n"); n != 2 {
+		t.Errorf("%d lines, want 3", n+1)
+	}
+	if !strings.HasSuffix(got, "\nCV: ssh -p 2222 host resume --format pdf > cv.pdf") {
+		t.Errorf("the CV line is missing: %s", got)
 	}
 }
 

@@ -90,6 +90,9 @@ type Request struct {
 	Remote, Fingerprint, Via string
 	// Owner gives the visit the owner's Inbox and Stats pages.
 	Owner bool
+	// CV is how to save the owner's CV, for the first screen
+	// (resume.Command of the door's SSH command).
+	CV string
 	// OnView hears of each page shown (a door that counts the visit
 	// itself); Stats, if set instead, is counted here with the terminal's
 	// size and colours, and ended with the visit.
@@ -121,6 +124,7 @@ func (r *Runner) Options(req Request) ui.Options {
 		Browser:    ui.InBrowser(req.Env),
 		Hyperlinks: ui.HyperlinksFor(profile, req.TERM),
 		OnView:     req.OnView,
+		CV:         req.CV,
 	}
 	if r.cfg.Submit != nil {
 		opts.Submit = r.cfg.Submit.For(req.Remote, req.Fingerprint, req.Via)
@@ -208,7 +212,8 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 		pf                        *content.Portfolio
 		bg                        theme.Background
 		form, hyperlinks, browser bool
-	}{pf, o.Background, o.Submit != nil, o.Hyperlinks, o.Browser}
+		cv                        string
+	}{pf, o.Background, o.Submit != nil, o.Hyperlinks, o.Browser, o.CV}
 }
 
 // eventBudgets gives the UI sessions of one address (IPv6 by /64) one

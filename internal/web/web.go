@@ -23,6 +23,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/resume"
 )
 
 // Options is what the HTTP side shows and asks.
@@ -65,6 +66,7 @@ type site struct {
 	Name, Title             string
 	CSS, JS, Icon           string // asset URLs
 	SSHCommand              string
+	CVCommand, CVName       string // resume.Command, the PDF's file name
 	Fingerprint, KnownHosts string
 	SSHFP                   []string
 	Terminal                bool // /terminal is served
@@ -140,6 +142,7 @@ type handler struct {
 	homePage  *static
 	termPage  *static
 	projects  map[string]*projectView
+	cv        cvFiles // resume.go
 	protector *http.CrossOriginProtection
 }
 
@@ -156,6 +159,9 @@ func Handler(o Options) (http.Handler, error) {
 		h.log = log.New(io.Discard)
 	}
 	if err := h.build(); err != nil {
+		return nil, err
+	}
+	if err := h.buildCV(); err != nil {
 		return nil, err
 	}
 
@@ -202,6 +208,8 @@ func Handler(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /contact/{$}", redirectTo("/contact"))
 	// Browsers ask for /favicon.ico whatever the page says: the icon.
 	mux.HandleFunc("GET /favicon.ico", redirectTo(h.site.Icon))
+	mux.HandleFunc("GET /resume.pdf", h.resumePDF)
+	mux.HandleFunc("GET /resume.json", h.resumeJSON)
 	mux.HandleFunc("GET /", h.notFound) // anything not matched below
 	mux.HandleFunc("GET /contact", h.contactForm)
 	mux.HandleFunc("POST /contact", h.submit)
@@ -234,7 +242,8 @@ func (h *handler) build() error {
 	h.site = &site{
 		Name: pf.Profile.Name, Title: pf.Profile.Title,
 		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
-		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
+		SSHCommand: o.SSHCommand, CVCommand: resume.Command(o.SSHCommand), CVName: resume.FileName(pf, resume.PDF),
+		Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
 		Terminal: o.Terminal != nil,
 	}
 	h.tmpl = map[string]*template.Template{}

@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/resume"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/ui"
 	"github.com/pragyamugale/portfolio/internal/visit"
@@ -174,6 +175,7 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Page:   page,
 		Remote: ip,
 		Via:    inbox.ViaWebTerminal,
+		CV:     resume.Command(d.o.SSHCommand),
 		// Visitor statistics, as for an SSH visit (stats/).
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})
