@@ -67,6 +67,13 @@ func (t *Tracker) Resolve(ctx context.Context, code string) *Invitation {
 	return &inv
 }
 
+// List lists the invitations, for the owner's Stats page.
+func (t *Tracker) List() ([]Invitation, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+	defer cancel()
+	return t.store.List(ctx)
+}
+
 // Begin starts a visit through inv (nil: an ordinary visit, recorded
 // nowhere) by channel: the visit is counted, and the first one of the
 // invitation, on whichever machine, tells the owner.

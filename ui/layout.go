@@ -39,6 +39,9 @@ func (m *Model) frameFor(about bool) frame {
 		f.header++
 	}
 	f.footer = 1
+	if m.personal && m.height > MinHeight {
+		f.footer++ // the personal link's line
+	}
 	// One blank line always separates the page from the footer.
 	f.body = max(m.height-f.header-f.footer-1, 1)
 	return f
@@ -140,6 +143,16 @@ func (m *Model) renderTabs(width int) string {
 // renderFooter is the help line with the scroll position (status) on the
 // right.
 func (m *Model) renderFooter(f frame, status string) []string {
+	lines := m.renderKeysLine(f, status)
+	if f.footer > 1 {
+		lines = append(lines, m.c.styles.Muted.Render(truncate(PersonalNotice(m.pf), f.text)))
+	}
+	return lines
+}
+
+// renderKeysLine is the footer's first line: a notice, or the keys and
+// the page's status.
+func (m *Model) renderKeysLine(f frame, status string) []string {
 	if m.c.notice != "" {
 		return []string{truncate(m.c.styles.Warn.Render(m.c.notice), f.text)}
 	}

@@ -64,10 +64,23 @@ type Options struct {
 	Inbox InboxSource
 	// Stats, if set with Inbox, adds the owner's Stats section.
 	Stats StatsSource
+	// Invitations, if set with Stats, adds the Invitations view to it.
+	Invitations InvitationsSource
 	// OnView, if set, is told each page that comes on screen (see
 	// pageName), from the model's goroutine: the server counts views and
 	// the time spent on each case study from it.
 	OnView func(page string)
+	// Greeting, if set, is the invitation's greeting, on the first screen.
+	Greeting string
+	// Personal marks a visit through an invitation: the footer says, in
+	// one line, that the link is personal and its visits are counted for
+	// the owner.
+	Personal bool
+}
+
+// PersonalNotice is that line.
+func PersonalNotice(pf *content.Portfolio) string {
+	return "This link is personal: its visits are counted for " + pf.Profile.FirstName() + " (no address or key is kept)."
 }
 
 // Model is the root model: it owns the window size, the theme and its
@@ -96,6 +109,7 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	personal bool // a visit through an invitation (Options.Personal)
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
 	// quitAsked: a quit key was pressed with an unsent message in the
@@ -133,6 +147,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
+		personal:   opts.Personal,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
@@ -140,7 +155,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
 	m.pages = [sectionCount]page{
-		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) }),
+		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w, opts.Greeting) }),
 		SectionSkills:   newSkillsPage(pf, c),
 		SectionProjects: m.projects,
 		SectionContact:  m.contact,
@@ -150,7 +165,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		m.pages[SectionInbox] = m.inbox
 	}
 	if opts.Inbox != nil && opts.Stats != nil {
-		m.stats = newStatsPage(opts.Stats, c)
+		m.stats = newStatsPage(opts.Stats, opts.Invitations, pf, c)
 		m.pages[SectionStats] = m.stats
 	}
 	m.keys.Sections[SectionInbox].SetEnabled(m.inbox != nil)

@@ -28,6 +28,9 @@ var version = "dev"
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
+		if code := errExit(0); errors.As(err, &code) {
+			os.Exit(int(code)) // the command said why
+		}
 		// cobra has already printed usage errors; say what failed and exit.
 		fmt.Fprintln(os.Stderr, "portfolio:", err)
 		os.Exit(1)
@@ -62,7 +65,7 @@ func newRootCmd() *cobra.Command {
 	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
 	cmd.Flags().SortFlags = false
 
-	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
+	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)), newInviteCmd(&cfg, storeOf(&cfg)))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }

@@ -58,6 +58,8 @@ func Deps(c *core.Core) server.Deps {
 		Admission: c.Admission,
 		Stats:     c.Stats,
 		Registry:  c.Registry,
+
+		Invitations: c.Store().Invitations(),
 	}
 }
 

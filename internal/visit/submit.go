@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/inbox"
+	"github.com/pragyamugale/portfolio/invite"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/ui"
 )
@@ -122,6 +123,24 @@ func (s *Submitter) For(remote, fingerprint, via string) ui.SubmitFunc {
 	return func(sub inbox.Submission) (inbox.Receipt, error) {
 		sub.Remote, sub.Fingerprint, sub.Via = remote, fingerprint, via
 		return s.Submit(sub)
+	}
+}
+
+// ForInvite is For for a visit through an invitation (nil: For): the
+// message carries the invitation's label (and so keeps no address or
+// key), and is counted for it once stored.
+func (s *Submitter) ForInvite(remote, fingerprint, via string, iv *invite.Visit) ui.SubmitFunc {
+	if iv == nil {
+		return s.For(remote, fingerprint, via)
+	}
+	label := iv.Label()
+	return func(sub inbox.Submission) (inbox.Receipt, error) {
+		sub.Remote, sub.Fingerprint, sub.Via, sub.Invitation = remote, fingerprint, via, label
+		r, err := s.Submit(sub)
+		if err == nil && !r.Duplicate {
+			iv.Messaged()
+		}
+		return r, err
 	}
 }
 

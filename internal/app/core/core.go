@@ -23,6 +23,7 @@ import (
 	"github.com/pragyamugale/portfolio/hostkeys"
 	"github.com/pragyamugale/portfolio/inbox"
 	"github.com/pragyamugale/portfolio/internal/admit"
+	"github.com/pragyamugale/portfolio/invite"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
 	"github.com/pragyamugale/portfolio/notify"
@@ -45,6 +46,8 @@ type Core struct {
 	Runner    *visit.Runner
 	Submit    *visit.Submitter
 	Admission *admit.Admission
+	// Invites resolves invitation codes and records visits through them.
+	Invites *invite.Tracker
 
 	store store.Store
 }
@@ -92,6 +95,9 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		TotalPerHour: cfg.MessagesPerHourTotal,
 		Elsewhere:    elsewhere(pf),
 	})
+	c.Invites = invite.NewTracker(st.Invitations(), func(title, body string) {
+		c.Notifier.SendNote("invitation_opened", title, body)
+	}, logger)
 	c.Submit = visit.NewSubmitter(service, c.Stats, c.Registry, logger)
 	c.Host = host.New(host.Config{
 		Sleep:      cfg.UISleep,
@@ -109,6 +115,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		Owner:     st,
 		Stats:     c.Stats,
 		Subscribe: st.Subscribe,
+		Invites:   c.Invites,
 	})
 	return c, nil
 }
@@ -181,8 +188,10 @@ func (c *Core) Shutdown(ctx context.Context, doors ...Door) error {
 	for _, d := range doors {
 		errs = append(errs, d.Close(ctx))
 	}
-	// No message is in flight any more: hand the notifier what time is
+	// No message is in flight any more: let the invitations' last
+	// recordings land (each bounded), hand the notifier what time is
 	// left, then release the stores.
+	c.Invites.Wait()
 	c.Notifier.Close(ctx)
 	return errors.Join(append(errs, c.closeStores())...)
 }
@@ -198,9 +207,14 @@ func (c *Core) Close(doors ...Door) error {
 	for _, d := range doors {
 		errs = append(errs, d.Close(closed))
 	}
+	c.Invites.Wait()
 	c.Notifier.Close(ctx)
 	return errors.Join(append(errs, c.closeStores())...)
 }
+
+// Store is the store the core opened (the owner's commands over SSH use
+// its invitations).
+func (c *Core) Store() store.Store { return c.store }
 
 // Stop starts a shutdown: it refuses new sessions at every door and ends
 // the visits (as if their visitors had quit).
