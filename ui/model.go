@@ -109,7 +109,7 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
-	personal bool // a visit through an invitation (Options.Personal)
+	personal bool   // a visit through an invitation (Options.Personal)
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
 	// quitAsked: a quit key was pressed with an unsent message in the
