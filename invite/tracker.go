@@ -181,6 +181,17 @@ func (v *Visit) End() {
 	}
 }
 
+// Abandon ends the visit without counting the page on screen (a web
+// visit left idle: how long it was read is unknown).
+func (v *Visit) Abandon() {
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.page, v.ended = "", true
+}
+
 // leave counts the time on the page on screen; the caller holds v.mu.
 func (v *Visit) leave(now time.Time) {
 	page, d := v.page, now.Sub(v.since)

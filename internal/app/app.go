@@ -105,6 +105,7 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 		Admission:  c.Admission,
 		Stats:      c.Stats,
 		Registry:   c.Registry,
+		Invites:    c.Invites,
 		Healthy:    func() bool { return !c.Admission.Stopping() && ssh.Addr() != nil },
 	})
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/visit"
+	"github.com/pragyamugale/portfolio/invite"
 	"github.com/pragyamugale/portfolio/stats"
 	"github.com/pragyamugale/portfolio/web"
 	"github.com/pragyamugale/portfolio/webterm"
@@ -49,6 +50,9 @@ type DoorOptions struct {
 	Registry *prometheus.Registry
 	// Healthy reports whether SSH is accepting sessions.
 	Healthy func() bool
+	// Invites resolves the codes of invitations' paths (/i/CODE); nil
+	// serves no such paths.
+	Invites *invite.Tracker
 }
 
 // Door is the web door: health for the platform, metrics, the portfolio
@@ -60,7 +64,12 @@ func Door(o DoorOptions) (http.Handler, error) {
 		sshfp = []string{o.HostKey.SSHFP(o.PublicHost)}
 	}
 	d := &door{o: o}
+	var invitation func(*http.Request, string) *web.Invitation
+	if o.Invites != nil {
+		invitation = d.invitation
+	}
 	return web.Handler(web.Options{
+		Invite:           invitation,
 		Healthy:          o.Healthy,
 		Metrics:          promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}),
 		Portfolio:        o.Portfolio,
@@ -84,6 +93,8 @@ type door struct {
 	active   prometheus.Gauge
 	total    prometheus.Counter
 	rejected *prometheus.CounterVec
+
+	webVisits webVisits // invitations' visits to the web page
 }
 
 // countPage counts a page of the web portfolio in the visitor
@@ -163,6 +174,9 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		}
 	}
 	sz := term.Size()
+	// Under an invitation's path the visit is its (the code never reaches
+	// the log: the path isn't logged, only the page to open).
+	iv := d.o.Runner.Invite(r.Context(), r.PathValue("code"), invite.ChannelWebTerminal, false)
 	d.o.Logger.Info("web terminal connect", "remote", ip, "size", strconv.Itoa(sz.Width)+"x"+strconv.Itoa(sz.Height), "open", visit.Quote(open))
 	start := time.Now()
 	res := d.o.Runner.Run(r.Context(), visit.Request{
@@ -172,6 +186,7 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Page:   page,
 		Remote: ip,
 		Via:    inbox.ViaWebTerminal,
+		Invite: iv,
 		// Visitor statistics, as for an SSH visit (stats/).
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})
