@@ -101,13 +101,13 @@ type page struct {
 	// SSHCommand is the command shown (an invitation's: ssh CODE@host).
 	SSHCommand string
 	Invite     *inviteView
-	Home                       *homeView
-	Project                    *projectView
-	Contact                    *contactView
-	Form                       formView
-	Sent                       string // the stored message's id
-	Problem                    *problem
-	Terminal                   *terminalAssets
+	Home       *homeView
+	Project    *projectView
+	Contact    *contactView
+	Form       formView
+	Sent       string // the stored message's id
+	Problem    *problem
+	Terminal   *terminalAssets
 }
 
 // terminalAssets are the live terminal page's asset URLs.
