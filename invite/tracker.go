@@ -39,6 +39,10 @@ func NewTracker(st Store, notify Notify, logger *log.Logger) *Tracker {
 	return &Tracker{store: st, notify: notify, log: logger, now: time.Now}
 }
 
+// SetClock replaces the tracker's clock (tests: time on a page without
+// waiting for it).
+func (t *Tracker) SetClock(now func() time.Time) { t.now = now }
+
 // Resolve returns the active invitation with code, or nil for an unknown,
 // revoked or malformed code, or a store that can't answer: the visitor
 // then gets the ordinary portfolio. Every code, known or not, takes the

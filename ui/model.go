@@ -110,6 +110,7 @@ type Model struct {
 	showHelp bool
 	mouse    bool
 	personal bool   // a visit through an invitation (Options.Personal)
+	greeting string // its greeting (Options.Greeting)
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
 	// quitAsked: a quit key was pressed with an unsent message in the
@@ -148,6 +149,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		section:    opts.Section,
 		onView:     opts.OnView,
 		personal:   opts.Personal,
+		greeting:   opts.Greeting,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
@@ -414,10 +416,13 @@ type firstScreenKey struct {
 	profile       colorprofile.Profile
 	dark, form    bool
 	links         bool
+	// An invitation's first screen is its own: greeting, personal line.
+	greeting string
+	personal bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.dark, m.contact.Enabled(), m.hyperlinks, m.greeting, m.personal}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}
