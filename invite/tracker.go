@@ -43,6 +43,9 @@ func NewTracker(st Store, notify Notify, logger *log.Logger) *Tracker {
 // waiting for it).
 func (t *Tracker) SetClock(now func() time.Time) { t.now = now }
 
+// Now is the tracker's clock.
+func (t *Tracker) Now() time.Time { return t.now() }
+
 // Resolve returns the active invitation with code, or nil for an unknown,
 // revoked or malformed code, or a store that can't answer: the visitor
 // then gets the ordinary portfolio. Every code, known or not, takes the
