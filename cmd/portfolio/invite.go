@@ -60,21 +60,38 @@ func newInviteCmd(cfg *config.Config, stores ownerStore) *cobra.Command {
 	}
 	var jsonAdd, jsonList, jsonShow, jsonRevoke bool
 	var greeting string
-	add := &cobra.Command{Use: "add LABEL", Short: "Create an invitation and print its links and a block to paste", Args: cobra.ExactArgs(1)}
+	add := &cobra.Command{Use: "add LABEL", Short: "Create an invitation and print its links and a block to paste", Args: oneInviteArg("the application's label, in quotes, for example: portfolio invite add \"Acme — Staff Backend\"")}
 	add.RunE = func(c *cobra.Command, a []string) error { return run("add", a, jsonAdd, &greeting)(c, nil) }
 	add.Flags().StringVar(&greeting, "greeting", "", "a greeting on the first screen and the web page")
 	add.Flags().BoolVar(&jsonAdd, "json", false, "print JSON")
 	list := &cobra.Command{Use: "list", Short: "List the invitations: opened or not, visits, messages", Args: noArgs}
 	list.RunE = func(c *cobra.Command, a []string) error { return run("list", nil, jsonList, nil)(c, nil) }
 	list.Flags().BoolVar(&jsonList, "json", false, "print JSON")
-	show := &cobra.Command{Use: "show CODE|LABEL", Short: "Show one invitation: links, visits, what was read", Args: cobra.ExactArgs(1)}
+	show := &cobra.Command{Use: "show CODE|LABEL", Short: "Show one invitation: links, visits, what was read", Args: oneInviteArg(whichInvitation)}
 	show.RunE = func(c *cobra.Command, a []string) error { return run("show", a, jsonShow, nil)(c, nil) }
 	show.Flags().BoolVar(&jsonShow, "json", false, "print JSON")
-	revoke := &cobra.Command{Use: "revoke CODE|LABEL", Short: "Revoke an invitation: its link opens the ordinary portfolio", Args: cobra.ExactArgs(1)}
+	revoke := &cobra.Command{Use: "revoke CODE|LABEL", Short: "Revoke an invitation: its link opens the ordinary portfolio", Args: oneInviteArg(whichInvitation)}
 	revoke.RunE = func(c *cobra.Command, a []string) error { return run("revoke", a, jsonRevoke, nil)(c, nil) }
 	revoke.Flags().BoolVar(&jsonRevoke, "json", false, "print JSON")
 	cmd.AddCommand(add, list, show, revoke)
 	return cmd
+}
+
+// whichInvitation is what show and revoke want.
+const whichInvitation = "which invitation: its code or its label (portfolio invite list shows them)"
+
+// oneInviteArg wants exactly one argument, and says what it is in a
+// sentence.
+func oneInviteArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return fmt.Errorf("%s takes %s", name(cmd), what)
+		case len(args) > 1:
+			return fmt.Errorf("%s takes one argument (quote a label with spaces), but was given %d", name(cmd), len(args))
+		}
+		return nil
+	}
 }
 
 // errExit is a failure invite.Command has already explained.
