@@ -92,7 +92,6 @@ func TestFileStoreFirstOpenOnce(t *testing.T) {
 	}
 }
 
-
 // TestTrackerResolve: a known code resolves; unknown, revoked and
 // malformed ones resolve to nothing and record nothing.
 func TestTrackerResolve(t *testing.T) {
