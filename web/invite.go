@@ -79,6 +79,10 @@ func (h *handler) invitePage(r *http.Request, p *page) (*page, *invited) {
 	// The code as it came, escaped for a path: the page's links carry it.
 	p.Base = "/i/" + url.PathEscape(code)
 	p.SSHCommand = withUser(h.site.SSHCommand, code)
+	if inv != nil && r.Method == http.MethodHead {
+		// A HEAD shows nothing and counts nothing.
+		return p, &invited{base: p.Base}
+	}
 	if inv != nil {
 		p.Invite = &inviteView{Greeting: inv.Greeting, Personal: true,
 			Notice: "This link is personal: its visits are counted for " + h.o.Portfolio.Profile.FirstName() + " (no address or key is kept)."}
