@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +80,28 @@ func (t *Tracker) List() ([]Invitation, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 	defer cancel()
 	return t.store.List(ctx)
+}
+
+// Annotate calls send, off the caller's path, with what was read
+// through the active invitation labelled label ("read NoteLytix 3 min"),
+// "" if nothing or no such invitation: for the notification of a message
+// that came through it.
+func (t *Tracker) Annotate(label string, title func(page string) string, send func(summary string)) {
+	if t == nil {
+		send("")
+		return
+	}
+	t.record(func(ctx context.Context) error {
+		all, err := t.store.List(ctx)
+		summary := ""
+		for _, inv := range all {
+			if inv.Label == label && inv.Active() {
+				summary = Summary(inv.Reads, title)
+			}
+		}
+		send(summary)
+		return err
+	})
 }
 
 // Begin starts a visit through inv (nil: an ordinary visit, recorded
@@ -220,8 +243,19 @@ func (v *Visit) Messaged() {
 	v.t.record(func(ctx context.Context) error { return v.t.store.Messaged(ctx, code) })
 }
 
-// Summary is what was read, for people: "read NoteLytix 3 min, about 20 s".
+// Summary is what was read, for people: "read NoteLytix 3 min, about
+// 20 s": the case studies first, then the sections, longest first.
 func Summary(reads []Read, title func(page string) string) string {
+	reads = slices.Clone(reads)
+	slices.SortStableFunc(reads, func(a, b Read) int {
+		if ca, cb := strings.HasPrefix(a.Page, "projects/"), strings.HasPrefix(b.Page, "projects/"); ca != cb {
+			if ca {
+				return -1
+			}
+			return 1
+		}
+		return int(b.Seconds - a.Seconds)
+	})
 	var parts []string
 	for _, r := range reads {
 		parts = append(parts, title(r.Page)+" "+Duration(time.Duration(r.Seconds)*time.Second))

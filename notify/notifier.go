@@ -126,6 +126,27 @@ func (n *Notifier) Send(m inbox.Message) {
 	n.enqueue(queued{id: m.ID, note: func() (Note, error) { return noteFor(m) }})
 }
 
+// SendWith is Send with a line added to the note's body (what an
+// invitation's visitor read before writing).
+func (n *Notifier) SendWith(m inbox.Message, extra string) {
+	if n == nil {
+		return
+	}
+	n.enqueue(queued{id: m.ID, note: func() (Note, error) {
+		note, err := noteFor(m)
+		if extra != "" && err == nil {
+			extra = inbox.Sanitize(extra, false)
+			note.Body += "\n\n" + extra
+			// The webhook's JSON: the message, and "read".
+			note.JSON, err = json.Marshal(struct {
+				inbox.Message
+				Read string `json:"read"`
+			}{m, extra})
+		}
+		return note, err
+	}})
+}
+
 // SendNote queues a note of the owner's own (not a message: an
 // invitation first opened) as Send does. The webhook gets its JSON:
 // {"event": event, "title": …, "body": …}.

@@ -193,7 +193,9 @@ func TestInvitationEndToEnd(t *testing.T) {
 	if err != nil || loc != "/i/"+code+"/contact/sent" {
 		t.Errorf("the thank-you page is at %q (%v), want under the invitation", loc, err)
 	}
-	if !eventually(waitTimeout, func() bool { return hook.count(`"invitation":"`+label+`"`, "Ana Recruiter") == 1 }) {
+	if !eventually(waitTimeout, func() bool {
+		return hook.count(`"invitation":"`+label+`"`, "Ana Recruiter", `"read":"read NoteLytix - Real-time AI Meeting Assistant `) == 1
+	}) {
 		t.Fatalf("no notification of the message with its label; got %q", hook.bodies)
 	}
 	ts.core.Invites.Wait()

@@ -89,7 +89,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	service := inbox.NewService(st, inbox.ServiceOptions{
 		PerHour:  cfg.MessagesPerHour,
 		Logger:   logger,
-		Notifier: c.Notifier,
+		Notifier: messageNotes{c},
 
 		// Shared limits: everyone together, and each IPv6 /48.
 		TotalPerHour: cfg.MessagesPerHourTotal,
@@ -118,6 +118,19 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		Invites:   c.Invites,
 	})
 	return c, nil
+}
+
+// messageNotes tells the owner of each message; one through an
+// invitation says what its visitor read ("read NoteLytix 3 min").
+type messageNotes struct{ c *Core }
+
+func (n messageNotes) Send(m inbox.Message) {
+	if m.Invitation == "" || n.c.Notifier == nil {
+		n.c.Notifier.Send(m)
+		return
+	}
+	n.c.Invites.Annotate(m.Invitation, func(page string) string { return ui.PageTitle(n.c.Portfolio, page) },
+		func(summary string) { n.c.Notifier.SendWith(m, summary) })
 }
 
 // loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
