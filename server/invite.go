@@ -16,7 +16,7 @@ import (
 // with an owner key; anyone else is refused in one line.
 func (s *Server) inviteCommand(sess ssh.Session, args []string, stdout, stderr io.Writer) int {
 	if !s.isOwner(sess) || s.invites == nil {
-		fmt.Fprint(stderr, "invite: only the owner can manage invitations (connect with an owner key).\r\n")
+		fmt.Fprint(stderr, "invite: only the owner can manage invitations (connect with an owner key).\n")
 		return 1
 	}
 	a := s.publicAddr()
