@@ -56,12 +56,13 @@ func (t *Tracker) Resolve(ctx context.Context, code string) *Invitation {
 	if t == nil || code == "" {
 		return nil
 	}
-	// A malformed code is looked up too (as an impossible key), so that
-	// shape alone makes no difference either.
-	key := code
+	// A name without a code's shape ("visitor", most SSH users) is no
+	// code: the shape is public, so skipping the lookup tells nothing, and
+	// ordinary visits cost the store nothing.
 	if !ValidCode(code) {
-		key = strings.Repeat("-", CodeLen)
+		return nil
 	}
+	key := code
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
 	inv, ok, err := t.store.Lookup(ctx, key)
