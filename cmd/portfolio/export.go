@@ -122,13 +122,13 @@ type csvWriter struct{ w *csv.Writer }
 
 func newCSVWriter(w io.Writer) csvWriter {
 	c := csvWriter{csv.NewWriter(w)}
-	c.w.Write([]string{"id", "time", "name", "reply_to", "message", "fingerprint", "remote", "read", "archived", "checksum"})
+	c.w.Write([]string{"id", "time", "name", "reply_to", "message", "fingerprint", "remote", "read", "archived", "checksum", "via", "invitation"})
 	return c
 }
 
 func (c csvWriter) write(r exported) error {
 	return c.w.Write([]string{r.ID, r.Time.UTC().Format(time.RFC3339), r.Name, r.ReplyTo, r.Message.Message, r.Fingerprint, r.Remote,
-		strconv.FormatBool(r.Read), strconv.FormatBool(r.Archived), r.Checksum})
+		strconv.FormatBool(r.Read), strconv.FormatBool(r.Archived), r.Checksum, r.Via, r.Invitation})
 }
 
 func (c csvWriter) close() error {
@@ -162,6 +162,9 @@ func (mb mboxWriter) write(r exported) error {
 	fmt.Fprintf(bw, "X-Portfolio-Remote: %s\n", r.Remote)
 	if r.Fingerprint != "" {
 		fmt.Fprintf(bw, "X-Portfolio-Key: %s\n", r.Fingerprint)
+	}
+	if r.Invitation != "" {
+		fmt.Fprintf(bw, "X-Portfolio-Invitation: %s\n", mime.QEncoding.Encode("utf-8", r.Invitation))
 	}
 	status := "O"
 	if r.Read {

@@ -275,7 +275,11 @@ func showMessage(w io.Writer, m inbox.Message, st inbox.MessageState, width int)
 	if m.Fingerprint != "" {
 		field("Key:       ", m.Fingerprint)
 	}
-	field("Address:   ", m.Remote)
+	if m.Invitation != "" {
+		field("Invitation:", m.Invitation)
+	} else {
+		field("Address:   ", m.Remote)
+	}
 	if st.Archived {
 		field("State:     ", "archived (portfolio inbox unarchive "+m.ID+")")
 	}

@@ -271,7 +271,7 @@ func TestInboxExport(t *testing.T) {
 		if err != nil || len(recs) != 4 {
 			t.Fatalf("%v:\n%s", err, out)
 		}
-		if strings.Join(recs[0], ",") != "id,time,name,reply_to,message,fingerprint,remote,read,archived,checksum" {
+		if strings.Join(recs[0], ",") != "id,time,name,reply_to,message,fingerprint,remote,read,archived,checksum,via,invitation" {
 			t.Errorf("header %v", recs[0])
 		}
 		for i, r := range recs[1:] {
@@ -327,7 +327,7 @@ func TestInboxExport(t *testing.T) {
 		}
 	})
 	empty := t.TempDir()
-	for format, want := range map[string]string{"json": "[]\n", "csv": "id,time,name,reply_to,message,fingerprint,remote,read,archived,checksum\n", "mbox": ""} {
+	for format, want := range map[string]string{"json": "[]\n", "csv": "id,time,name,reply_to,message,fingerprint,remote,read,archived,checksum,via,invitation\n", "mbox": ""} {
 		if out, _, err := runInbox(t, "inbox", "export", "--format", format, "--data-dir", empty); err != nil || out != want {
 			t.Errorf("export --format %s of no messages = %q, %v; want %q", format, out, err, want)
 		}

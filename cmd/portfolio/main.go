@@ -27,6 +27,9 @@ var version = "dev"
 
 func main() {
 	if err := newRootCmd().Execute(); err != nil {
+		if code := errExit(0); errors.As(err, &code) {
+			os.Exit(int(code)) // the command said why
+		}
 		// cobra has already printed usage errors; say what failed and exit.
 		fmt.Fprintln(os.Stderr, "portfolio:", err)
 		os.Exit(1)
@@ -64,6 +67,7 @@ func newRootCmd() *cobra.Command {
 	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)),
 		newInitCmd(), newCheckCmd(&cfg))
 	cmd.AddCommand(newResumeCmd(&cfg))
+	cmd.AddCommand(newInviteCmd(&cfg, storeOf(&cfg)))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }

@@ -63,6 +63,8 @@ func Deps(c *core.Core) server.Deps {
 		Admission: c.Admission,
 		Stats:     c.Stats,
 		Registry:  c.Registry,
+
+		Invitations: c.Store().Invitations(),
 	}
 }
 
@@ -115,6 +117,7 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 		Admission:  c.Admission,
 		Stats:      c.Stats,
 		Registry:   c.Registry,
+		Invites:    c.Invites,
 		Healthy:    func() bool { return !c.Admission.Stopping() && ssh.Addr() != nil },
 	})
 	if err != nil {

@@ -36,8 +36,11 @@ type Message struct {
 	// (every record written before the field existed), ViaWeb or
 	// ViaWebTerminal from a browser. Omitted when empty, so older records' checksums
 	// still hold.
-	Via      string `json:"via,omitempty"`
-	Checksum string `json:"checksum"` // over every other field
+	Via string `json:"via,omitempty"`
+	// Invitation is the label of the invitation the message came through
+	// (package invite), "" for any other. Omitted when empty, as Via.
+	Invitation string `json:"invitation,omitempty"`
+	Checksum   string `json:"checksum"` // over every other field
 }
 
 // Submission is what a visitor sends, plus who sent it.
@@ -46,6 +49,10 @@ type Submission struct {
 	Remote                 string // client IP (no port)
 	Fingerprint            string // SHA256:… or ""
 	Via                    string // "" over SSH, ViaWeb from the web page
+	// Invitation is the label of the invitation the visitor came through,
+	// or "". Such a message keeps no address or key: they serve the
+	// limits, in memory, and are not stored.
+	Invitation string
 }
 
 // Where a message came from, for Message.Via ("" is SSH).

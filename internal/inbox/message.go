@@ -56,6 +56,7 @@ func (m Message) Sanitized() Message {
 	m.Fingerprint = Sanitize(m.Fingerprint, false)
 	m.Remote = Sanitize(m.Remote, false)
 	m.Via = Sanitize(m.Via, false)
+	m.Invitation = Sanitize(m.Invitation, false)
 	return m
 }
 

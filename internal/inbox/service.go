@@ -109,7 +109,7 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 		s.log.Warn("message refused: inbox busy", "remote", sub.Remote, "fingerprint", sub.Fingerprint)
 		return Receipt{}, &BusyError{Elsewhere: s.elsewhere}
 	}
-	m, err := s.store.Append(Message{
+	stored := Message{
 		Time:        now,
 		Name:        sub.Name,
 		ReplyTo:     sub.ReplyTo,
@@ -117,7 +117,14 @@ func (s *Service) Submit(sub Submission) (Receipt, error) {
 		Fingerprint: sub.Fingerprint,
 		Remote:      sub.Remote,
 		Via:         sub.Via,
-	})
+		Invitation:  sub.Invitation,
+	}
+	if sub.Invitation != "" {
+		// A visitor who came through an invitation is known to the
+		// owner by it alone: no address or key is kept.
+		stored.Remote, stored.Fingerprint = "", ""
+	}
+	m, err := s.store.Append(stored)
 	if dup := (*DuplicateError)(nil); errors.As(err, &dup) {
 		// Stored moments ago through another machine of a shared store.
 		s.log.Info("duplicate message ignored", "id", dup.Stored.ID, "remote", sub.Remote, "fingerprint", sub.Fingerprint)

@@ -23,6 +23,7 @@ func Validate(sub Submission) (Submission, error) {
 	sub.Remote = Sanitize(dropInvalid(sub.Remote), false)
 	sub.Fingerprint = Sanitize(dropInvalid(sub.Fingerprint), false)
 	sub.Via = Sanitize(dropInvalid(sub.Via), false)
+	sub.Invitation = Sanitize(dropInvalid(sub.Invitation), false)
 
 	var errs ValidationError
 	if r := checkText(typed.Name, sub.Name, MaxName); r != "" {

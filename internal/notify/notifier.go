@@ -53,7 +53,14 @@ type Notifier struct {
 // notifyWorker delivers to one service, in order.
 type notifyWorker struct {
 	svc   Service
-	queue chan inbox.Message
+	queue chan queued
+}
+
+// queued is one notification waiting: a message's, or a note of its own
+// (an invitation opened). id names it in the logs.
+type queued struct {
+	id   string
+	note func() (Note, error)
 }
 
 // NewNotifier starts a notifier for urls, a --notify-url value (service
@@ -91,7 +98,7 @@ func newNotifier(urls string, logger *log.Logger, backoff time.Duration) *Notifi
 		cancel: cancel,
 	}
 	for _, s := range services {
-		w := &notifyWorker{svc: s, queue: make(chan inbox.Message, notifyQueue)}
+		w := &notifyWorker{svc: s, queue: make(chan queued, notifyQueue)}
 		n.workers = append(n.workers, w)
 		n.sent.WithLabelValues(s.Name())
 		n.failed.WithLabelValues(s.Name())
@@ -116,11 +123,52 @@ func (n *Notifier) Send(m inbox.Message) {
 	if n == nil {
 		return
 	}
+	n.enqueue(queued{id: m.ID, note: func() (Note, error) { return noteFor(m) }})
+}
+
+// SendWith is Send with a line added to the note's body (what an
+// invitation's visitor read before writing).
+func (n *Notifier) SendWith(m inbox.Message, extra string) {
+	if n == nil {
+		return
+	}
+	n.enqueue(queued{id: m.ID, note: func() (Note, error) {
+		note, err := noteFor(m)
+		if extra != "" && err == nil {
+			extra = inbox.Sanitize(extra, false)
+			note.Body += "\n\n" + extra
+			// The webhook's JSON: the message, and "read".
+			note.JSON, err = json.Marshal(struct {
+				inbox.Message
+				Read string `json:"read"`
+			}{m, extra})
+		}
+		return note, err
+	}})
+}
+
+// SendNote queues a note of the owner's own (not a message: an
+// invitation first opened) as Send does. The webhook gets its JSON:
+// {"event": event, "title": …, "body": …}.
+func (n *Notifier) SendNote(event, title, body string) {
+	if n == nil {
+		return
+	}
+	raw, err := json.Marshal(struct {
+		Event string `json:"event"`
+		Title string `json:"title"`
+		Body  string `json:"body"`
+	}{event, title, body})
+	note := Note{Title: inbox.Sanitize(title, false), Body: inbox.Sanitize(body, true), JSON: raw}
+	n.enqueue(queued{id: event, note: func() (Note, error) { return note, err }})
+}
+
+func (n *Notifier) enqueue(m queued) {
 	n.mu.Lock()
 	closing := n.closing
 	n.mu.Unlock()
 	if closing {
-		n.log.Warn("notifier closed; notification dropped", "id", m.ID)
+		n.log.Warn("notifier closed; notification dropped", "id", m.id)
 		return
 	}
 	for _, w := range n.workers {
@@ -128,7 +176,7 @@ func (n *Notifier) Send(m inbox.Message) {
 		case w.queue <- m:
 		default:
 			n.failed.WithLabelValues(w.svc.Name()).Inc()
-			n.log.Warn("notification queue full; notification dropped", "service", w.svc.Name(), "id", m.ID)
+			n.log.Warn("notification queue full; notification dropped", "service", w.svc.Name(), "id", m.id)
 		}
 	}
 }
@@ -193,11 +241,11 @@ func (n *Notifier) drain(w *notifyWorker) {
 
 // deliver sends m to svc, retrying failures that may pass, and logs a
 // final failure once.
-func (n *Notifier) deliver(svc Service, m inbox.Message) {
-	note, err := noteFor(m)
+func (n *Notifier) deliver(svc Service, m queued) {
+	note, err := m.note()
 	if err != nil {
 		n.failed.WithLabelValues(svc.Name()).Inc()
-		n.log.Error("notification: encoding failed", "id", m.ID, "err", err)
+		n.log.Error("notification: encoding failed", "id", m.id, "err", err)
 		return
 	}
 	wait := n.backoff
@@ -207,23 +255,23 @@ func (n *Notifier) deliver(svc Service, m inbox.Message) {
 		cancel()
 		if err == nil {
 			n.sent.WithLabelValues(svc.Name()).Inc()
-			n.log.Debug("notification sent", "service", svc.Name(), "id", m.ID, "attempt", attempt)
+			n.log.Debug("notification sent", "service", svc.Name(), "id", m.id, "attempt", attempt)
 			return
 		}
 		if IsPermanent(err) || attempt == notifyMaxAttempts || n.ctx.Err() != nil {
 			n.failed.WithLabelValues(svc.Name()).Inc()
-			n.log.Error("notification failed", "service", svc.Name(), "id", m.ID, "attempts", attempt, "err", err)
+			n.log.Error("notification failed", "service", svc.Name(), "id", m.id, "attempts", attempt, "err", err)
 			return
 		}
 		wait = min(max(wait, RetryAfter(err)), notifyMaxBackoff)
-		n.log.Debug("notification failed; retrying", "service", svc.Name(), "id", m.ID, "attempt", attempt, "in", wait, "err", err)
+		n.log.Debug("notification failed; retrying", "service", svc.Name(), "id", m.id, "attempt", attempt, "in", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-n.ctx.Done():
 			t.Stop()
 			n.failed.WithLabelValues(svc.Name()).Inc()
-			n.log.Error("notifier stopped; notification abandoned", "service", svc.Name(), "id", m.ID)
+			n.log.Error("notifier stopped; notification abandoned", "service", svc.Name(), "id", m.id)
 			return
 		}
 		wait *= 2
@@ -244,8 +292,12 @@ func noteFor(m inbox.Message) (Note, error) {
 	} else if t := inbox.Truncate(name, noteMaxName); t != name {
 		name = t + "…"
 	}
+	title := "New message from " + name
+	if m.Invitation != "" {
+		title += " · " + inbox.Sanitize(m.Invitation, false)
+	}
 	return Note{
-		Title: "New message from " + name,
+		Title: title,
 		Body:  firstLines(inbox.Sanitize(m.Message, true)) + "\n\nReply to: " + inbox.Sanitize(m.ReplyTo, false),
 		JSON:  raw,
 	}, nil

@@ -162,15 +162,15 @@ func (s *Store) Import(ctx context.Context, m inbox.Message) (bool, error) {
 }
 
 const insertMessage = `INSERT INTO messages
-	(id, time, name, reply_to, message, fingerprint, remote, checksum, text_hash)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
+	(id, time, name, reply_to, message, fingerprint, remote, checksum, text_hash, via, invitation)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
 func insertArgs(m inbox.Message, hash []byte) []any {
-	return []any{m.ID, m.Time, m.Name, m.ReplyTo, m.Message, m.Fingerprint, m.Remote, m.Checksum, hash}
+	return []any{m.ID, m.Time, m.Name, m.ReplyTo, m.Message, m.Fingerprint, m.Remote, m.Checksum, hash, m.Via, m.Invitation}
 }
 
-const messageColumns = "id, time, name, reply_to, message, fingerprint, remote, checksum"
+const messageColumns = "id, time, name, reply_to, message, fingerprint, remote, checksum, via, invitation"
 
 func messageFields(m *inbox.Message) []any {
-	return []any{&m.ID, &m.Time, &m.Name, &m.ReplyTo, &m.Message, &m.Fingerprint, &m.Remote, &m.Checksum}
+	return []any{&m.ID, &m.Time, &m.Name, &m.ReplyTo, &m.Message, &m.Fingerprint, &m.Remote, &m.Checksum, &m.Via, &m.Invitation}
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ type visitorTerminal struct {
 	width, height int
 	env           []string // "NAME=value", sent with ssh -o SetEnv
 	history       int
+	user          string // the SSH user name; "" is "visitor"
 }
 
 // visitInTmux runs the real OpenSSH client as a keyless visitor (no
@@ -45,6 +47,9 @@ func visitInTmux(t *testing.T, ts *testServer, vt visitorTerminal, remote ...str
 	exitFile := filepath.Join(tmp, "exit")
 	knownHosts := filepath.Join(tmp, "known_hosts")
 	words := append([]string{"ssh", "-tt"}, opensshArgs(port, knownHosts)...)
+	if vt.user != "" {
+		words[slices.Index(words, "visitor")] = vt.user
+	}
 	for _, kv := range vt.env {
 		words = append(words, "-o", "SetEnv="+kv)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/visit"
 )
@@ -51,6 +52,7 @@ type Server struct {
 	metrics *metrics
 	runner  *visit.Runner    // runs a visit, as for the browser's terminal
 	submit  *visit.Submitter // the one way a message is stored
+	invites invite.Store     // the owner's invitations (ssh host invite …)
 }
 
 // Deps is what the SSH door shares with the other doors (see
@@ -65,6 +67,9 @@ type Deps struct {
 	Stats     *stats.Stats
 	// Registry takes the door's metrics.
 	Registry prometheus.Registerer
+	// Invitations are the owner's, managed over SSH with an owner key
+	// (ssh host invite …); nil refuses the command.
+	Invitations invite.Store
 }
 
 // New builds the SSH door for a validated config. It reads the owner's
@@ -87,6 +92,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 		stats:   d.Stats,
 		runner:  d.Runner,
 		submit:  d.Submit,
+		invites: d.Invitations,
 
 		conns:    d.Admission.Conns(),
 		sessions: d.Admission.Door(admit.Limits{PerMinute: cfg.SessionRate}),

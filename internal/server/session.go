@@ -13,6 +13,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/internal/commands"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/resume"
 	"github.com/pragyamugale/portfolio/internal/visit"
 )
@@ -69,15 +70,19 @@ func (s *Server) uiRequest(sess ssh.Session) (visit.Request, bool) {
 		return visit.Request{}, false
 	}
 	pty, _, _ := sess.Pty()
+	owner := s.isOwner(sess)
 	return visit.Request{
 		Env:         sess.Environ(),
 		TERM:        pty.Term,
 		Page:        page,
 		Remote:      remoteIP(sess.RemoteAddr()),
 		Fingerprint: visitorOf(sess).Fingerprint,
-		Owner:       s.isOwner(sess),
+		Owner:       owner,
 		OnView:      viewsOf(sess),
 		CV:          resume.Command(s.sshCommand()),
+		// The SSH user name carries an invitation's code (ssh CODE@host);
+		// any other name is an ordinary visit.
+		Invite: s.runner.Invite(sess.Context(), sess.User(), invite.ChannelSSH, owner),
 	}, true
 }
 
@@ -99,9 +104,16 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		}
 		stdin, stdout, stderr, stop := s.watchCommand(sess)
 		defer stop()
+		if len(args) > 0 && args[0] == "invite" {
+			_ = sess.Exit(s.inviteCommand(sess, args[1:], stdout, stderr))
+			return
+		}
+		// A command through an invitation is a visit of it too.
+		iv := s.runner.Invite(sess.Context(), sess.User(), invite.ChannelSSH, s.isOwner(sess))
+		defer iv.End()
 		code := commands.Run(commands.Env{
 			Portfolio: s.pf,
-			Submit:    s.submitFor(sess),
+			Submit:    s.submit.ForInvite(remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint, "", iv),
 			Version:   s.cfg.Version,
 			Host:      s.sshCommand(),
 			Width:     textWidth(sess),
@@ -174,15 +186,25 @@ func (s *Server) logMiddleware(next ssh.Handler) ssh.Handler {
 		v := visitorOf(sess)
 		start := time.Now()
 		s.log.Info("connect",
-			"user", quote(v.User), "remote", v.Remote, "term", quote(v.Term),
+			"user", logUser(v.User), "remote", v.Remote, "term", quote(v.Term),
 			"size", fmt.Sprintf("%dx%d", v.Width, v.Height),
 			"client", quote(v.Client), "key", v.Fingerprint,
 			"pty", v.Term != "")
 		next(sess)
 		s.log.Info("disconnect",
-			"user", quote(v.User), "remote", v.Remote,
+			"user", logUser(v.User), "remote", v.Remote,
 			"duration", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// logUser is a user name for the log: an invitation's code never reaches
+// it (a name with a code's shape is written as "(code)"), any other name
+// is quoted.
+func logUser(u string) string {
+	if invite.ValidCode(u) {
+		return "(code)"
+	}
+	return quote(u)
 }
 
 // recoverMiddleware turns a panic into an apology for this visitor and a

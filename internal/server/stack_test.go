@@ -39,6 +39,8 @@ func newStack(cfg Config, pf *content.Portfolio, logger *log.Logger) (*stack, er
 		Admission: c.Admission,
 		Stats:     c.Stats,
 		Registry:  c.Registry,
+
+		Invitations: c.Store().Invitations(),
 	})
 	if err != nil {
 		_ = c.Close()
@@ -79,6 +81,7 @@ func (s *stack) webHandler() (http.Handler, error) {
 		Config: c.Config, Portfolio: c.Portfolio, Logger: c.Logger, HostKey: c.HostKey,
 		PublicHost: host, PublicPort: port, SSHCommand: cmd,
 		Runner: c.Runner, Submit: c.Submit, Admission: c.Admission, Stats: c.Stats, Registry: c.Registry,
+		Invites: c.Invites,
 		Healthy: func() bool { return !c.Admission.Stopping() && s.Addr() != nil },
 	})
 }

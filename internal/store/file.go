@@ -11,6 +11,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
 	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/stats"
 )
 
@@ -21,6 +22,8 @@ type dirStore struct {
 	log   *filestore.Store // nil for the owner's commands, which only read the log
 	stats stats.Store
 
+	invites *invite.FileStore
+
 	once sync.Once
 	mb   *filestore.Mailbox
 	err  error
@@ -30,7 +33,7 @@ type dirStore struct {
 // the log and reads the marks at once; for the owner's commands nothing
 // is read before it is needed (`portfolio stats` never reads messages).
 func OpenDir(o Options) (Store, error) {
-	d := &dirStore{o: o}
+	d := &dirStore{o: o, invites: invite.NewFileStore(o.DataDir)}
 	if !o.Serving {
 		return d, nil
 	}
@@ -160,6 +163,9 @@ func (d *dirStore) Stats() stats.Store {
 	}
 	return d.stats
 }
+
+// Invitations is invitations.json in the data directory.
+func (d *dirStore) Invitations() invite.Store { return d.invites }
 
 // Available: the data directory is always there (a failing disk fails
 // each message instead).

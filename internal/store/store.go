@@ -12,6 +12,7 @@ import (
 	"charm.land/log/v2"
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/stats"
 )
 
@@ -46,6 +47,9 @@ type Store interface {
 
 	// Stats is where the visitor statistics are kept.
 	Stats() stats.Store
+	// Invitations is where the owner's invitations are kept, with what
+	// was seen through them (package invite).
+	Invitations() invite.Store
 	// Available reports whether messages can be stored right now (false
 	// while the database is away).
 	Available() bool
@@ -62,7 +66,7 @@ type Importer interface {
 
 // Options say which store to open and for whom.
 type Options struct {
-	// DataDir holds messages.jsonl, read-state.json and stats/ when
+	// DataDir holds messages.jsonl, read-state.json, invitations.json and stats/ when
 	// DatabaseURL is empty.
 	DataDir string
 	// DatabaseURL, when set, is the PostgreSQL database that holds all

@@ -12,11 +12,15 @@ import (
 // renderAbout is the first screen, built to make a visitor stay: the name
 // as a wordmark, the title and pitch, the results the case studies
 // report, the projects in one line each and how to reach the owner, and
-// how to save the CV (cv, if the door gives one). Every other word comes
-// from the content files.
-func renderAbout(pf *content.Portfolio, st *Styles, width int, cv string) string {
+// how to save the CV (cv, if the door gives one); an invitation's greeting
+// first. Every other word comes from the content files.
+func renderAbout(pf *content.Portfolio, st *Styles, width int, cv, greeting string) string {
 	p := pf.Profile
 	var b strings.Builder
+	if greeting != "" {
+		// An invitation's greeting, above everything.
+		b.WriteString(st.Heading.Render(wrap(greeting, width)) + "\n\n")
+	}
 	b.WriteString(wordmark(st, p.Name, width) + "\n")
 	b.WriteString(st.Marker.Render("▌") + " " + st.Title.Render(truncate(p.Title, width-2)) + "\n\n")
 	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n")

@@ -590,7 +590,11 @@ func (p *inboxPage) renderMessage(st *Styles, m inbox.Message, width int) string
 	if m.Fingerprint != "" {
 		field("Key:     ", m.Fingerprint)
 	}
-	field("Address: ", m.Remote)
+	if m.Invitation != "" {
+		field("Invited: ", m.Invitation)
+	} else {
+		field("Address: ", m.Remote)
+	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
 

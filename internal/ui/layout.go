@@ -30,6 +30,9 @@ func (m *Model) frame() frame {
 	f := frame{pad: (m.width - fw) / 2, text: fw - 2}
 	f.header = 2 // tabs + rule
 	f.footer = 1
+	if m.personal && m.height > MinHeight {
+		f.footer++ // the personal link's line
+	}
 	// One blank line always separates the page from the footer.
 	f.body = max(m.height-f.header-f.footer-1, 1)
 	return f
@@ -149,6 +152,16 @@ func (m *Model) renderTabBar(width int) string {
 // renderFooter is the help line with the scroll position (status) on the
 // right.
 func (m *Model) renderFooter(f frame, status string) []string {
+	lines := m.renderKeysLine(f, status)
+	if f.footer > 1 {
+		lines = append(lines, m.c.styles.Muted.Render(truncate(PersonalNotice(m.pf), f.text)))
+	}
+	return lines
+}
+
+// renderKeysLine is the footer's first line: a notice, or the keys and
+// the page's status.
+func (m *Model) renderKeysLine(f frame, status string) []string {
 	if m.c.notice != "" {
 		return []string{truncate(m.c.styles.Warn.Render(m.c.notice), f.text)}
 	}

@@ -73,10 +73,23 @@ type Options struct {
 	// CV, if set, is how to get the owner's CV, shown on the first
 	// screen: "ssh host resume --format pdf > cv.pdf".
 	CV string
+	// Invitations, if set with Stats, adds the Invitations view to it.
+	Invitations InvitationsSource
 	// OnView, if set, is told each page that comes on screen (see
 	// pageName), from the model's goroutine: the server counts views and
 	// the time spent on each case study from it.
 	OnView func(page string)
+	// Greeting, if set, is the invitation's greeting, on the first screen.
+	Greeting string
+	// Personal marks a visit through an invitation: the footer says, in
+	// one line, that the link is personal and its visits are counted for
+	// the owner.
+	Personal bool
+}
+
+// PersonalNotice is that line.
+func PersonalNotice(pf *content.Portfolio) string {
+	return "This link is personal: its visits are counted for " + pf.Profile.FirstName() + " (no address or key is kept)."
 }
 
 // Model is the root model: it owns the window size, the theme and its
@@ -110,6 +123,8 @@ type Model struct {
 
 	showHelp bool
 	mouse    bool
+	personal bool   // a visit through an invitation (Options.Personal)
+	greeting string // its greeting (Options.Greeting)
 	chrome   chrome // the tab bar and footer keys, cached
 	quit     bool   // the visitor pressed q or Ctrl+C
 	// quitAsked: a quit key was pressed with an unsent message in the
@@ -151,6 +166,8 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		section:    opts.Section,
 		onView:     opts.OnView,
 		cv:         opts.CV,
+		personal:   opts.Personal,
+		greeting:   opts.Greeting,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
@@ -159,7 +176,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
 	m.pages = [sectionCount]page{
-		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w, opts.CV) }),
+		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w, opts.CV, opts.Greeting) }),
 		SectionSkills:   newSkillsPage(pf, c),
 		SectionProjects: m.projects,
 		SectionContact:  m.contact,
@@ -169,7 +186,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		m.pages[SectionInbox] = m.inbox
 	}
 	if opts.Inbox != nil && opts.Stats != nil {
-		m.stats = newStatsPage(opts.Stats, c)
+		m.stats = newStatsPage(opts.Stats, opts.Invitations, pf, c)
 		m.pages[SectionStats] = m.stats
 	}
 	m.keys.Sections[SectionInbox].SetEnabled(m.inbox != nil)
@@ -431,10 +448,13 @@ type firstScreenKey struct {
 	form, links   bool
 	browser       bool
 	cv            string
+	// An invitation's first screen is its own: greeting, personal line.
+	greeting string
+	personal bool
 }
 
 func (m *Model) firstScreen() string {
-	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser, m.cv}
+	k := firstScreenKey{m.pf, m.width, m.height, m.profile, m.bg, m.contact.Enabled(), m.hyperlinks, m.browser, m.cv, m.greeting, m.personal}
 	if s, ok := firstScreens.Get(k); ok {
 		return s
 	}

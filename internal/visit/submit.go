@@ -3,6 +3,7 @@ package visit
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/ui"
 )
@@ -81,6 +83,11 @@ func (s *Submitter) Submit(sub inbox.Submission) (inbox.Receipt, error) {
 		defer s.inflight.Add(-1)
 		defer func() {
 			if p := recover(); p != nil {
+				// Raised again on the caller's goroutine, which loses this
+				// one's stack: log it here.
+				if s.logger != nil {
+					s.logger.Error("storing a message panicked", "panic", p, "stack", string(debug.Stack()))
+				}
 				done <- result{panic: p}
 			}
 		}()
@@ -122,6 +129,24 @@ func (s *Submitter) For(remote, fingerprint, via string) ui.SubmitFunc {
 	return func(sub inbox.Submission) (inbox.Receipt, error) {
 		sub.Remote, sub.Fingerprint, sub.Via = remote, fingerprint, via
 		return s.Submit(sub)
+	}
+}
+
+// ForInvite is For for a visit through an invitation (nil: For): the
+// message carries the invitation's label (and so keeps no address or
+// key), and is counted for it once stored.
+func (s *Submitter) ForInvite(remote, fingerprint, via string, iv *invite.Visit) ui.SubmitFunc {
+	if iv == nil {
+		return s.For(remote, fingerprint, via)
+	}
+	label := iv.Label()
+	return func(sub inbox.Submission) (inbox.Receipt, error) {
+		sub.Remote, sub.Fingerprint, sub.Via, sub.Invitation = remote, fingerprint, via, label
+		r, err := s.Submit(sub)
+		if err == nil && !r.Duplicate {
+			iv.Messaged()
+		}
+		return r, err
 	}
 }
 

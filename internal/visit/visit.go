@@ -21,6 +21,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/commands"
 	"github.com/pragyamugale/portfolio/internal/host"
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/theme"
 	"github.com/pragyamugale/portfolio/internal/ui"
@@ -40,6 +41,8 @@ type Config struct {
 	// Subscribe, if set, wakes the owner's open Inbox when messages
 	// change (see watchInbox).
 	Subscribe func() (<-chan struct{}, func())
+	// Invites resolves invitation codes (nil: none).
+	Invites *invite.Tracker
 }
 
 // Runner runs visits. One runner serves both doors, so they share one
@@ -98,6 +101,23 @@ type Request struct {
 	// size and colours, and ended with the visit.
 	OnView func(page string)
 	Stats  *stats.Visit
+	// Invite is the visit through an invitation (see Runner.Invite), nil
+	// for an ordinary one: the first screen greets, the footer says the
+	// link is personal, pages read and messages sent are counted for it,
+	// and it is ended with the visit.
+	Invite *invite.Visit
+}
+
+// Invite resolves a code (an SSH user name, a web path's) and begins a
+// visit through its invitation by channel: nil for an unknown, revoked or
+// malformed code, which gets the ordinary portfolio with nothing
+// recorded. The owner's own sessions are never counted (owner true).
+func (r *Runner) Invite(ctx context.Context, code, channel string, owner bool) *invite.Visit {
+	inv := r.cfg.Invites.Resolve(ctx, code)
+	if owner {
+		return nil
+	}
+	return r.cfg.Invites.Begin(inv, channel)
 }
 
 // Result is how a visit ended.
@@ -127,10 +147,16 @@ func (r *Runner) Options(req Request) ui.Options {
 		CV:         req.CV,
 	}
 	if r.cfg.Submit != nil {
-		opts.Submit = r.cfg.Submit.For(req.Remote, req.Fingerprint, req.Via)
+		opts.Submit = r.cfg.Submit.ForInvite(req.Remote, req.Fingerprint, req.Via, req.Invite)
+	}
+	if inv := req.Invite.Invitation(); inv != nil {
+		opts.Greeting, opts.Personal = inv.Greeting, true
 	}
 	if req.Owner {
 		opts.Inbox, opts.Stats = r.cfg.Owner, r.cfg.Stats
+		if r.cfg.Invites != nil {
+			opts.Invitations = r.cfg.Invites.List
+		}
 	}
 	return opts
 }
@@ -146,6 +172,16 @@ func (r *Runner) Run(ctx context.Context, req Request) Result {
 		vs := r.cfg.Stats.Visit(v)
 		defer vs.End()
 		opts.OnView = vs.View
+	}
+	if iv := req.Invite; iv != nil {
+		defer iv.End()
+		counted := opts.OnView
+		opts.OnView = func(page string) {
+			if counted != nil {
+				counted(page)
+			}
+			iv.View(page)
+		}
 	}
 	addr := inbox.LimitKey(req.Remote)
 	events := r.budgets.acquire(addr)
@@ -208,6 +244,9 @@ func firstScreen(pf *content.Portfolio, o ui.Options) any {
 	}
 	// The portfolio too: servers with other content may share a process
 	// (tests do), and so the host's cache.
+	if o.Greeting != "" || o.Personal {
+		return nil // an invitation's: its own
+	}
 	return struct {
 		pf                        *content.Portfolio
 		bg                        theme.Background

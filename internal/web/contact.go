@@ -43,14 +43,28 @@ func (h *handler) contactForm(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (h *handler) writeContact(w http.ResponseWriter, status int, f formView) {
-	h.writePage(w, status, "contact", &page{Title: h.contact.Heading + " · " + h.site.Name,
-		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Contact: h.contact, Form: f})
+	h.writePage(w, status, "contact", h.contactPage(f))
+}
+
+// contactPage is the form's page with f in it.
+func (h *handler) contactPage(f formView) *page {
+	return &page{Title: h.contact.Heading + " · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Contact: h.contact, Form: f}
 }
 
 // submit serves POST /contact: the form through the inbox service, then
 // a redirect to the thank-you page (so reloading it sends nothing again).
 // A refused form comes back with every field as typed and the reasons.
-func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
+func (h *handler) submit(w http.ResponseWriter, r *http.Request) { h.submitWith(w, r, nil) }
+
+// submitWith is submit, through an invitation when inv is set: the
+// message carries its label, and every page after it stays under the
+// invitation's path.
+func (h *handler) submitWith(w http.ResponseWriter, r *http.Request, inv *invited) {
+	base := ""
+	if inv != nil {
+		base = inv.base
+	}
 	if err := h.sameOrigin(r); err != nil {
 		h.log.Warn("web form refused", "remote", h.clientIP(r), "reason", err)
 		h.writeProblem(w, &problem{Code: http.StatusForbidden, Heading: "Not sent",
@@ -71,13 +85,16 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 		// Only bots fill the field people can't see: thank them and
 		// store nothing.
 		h.log.Info("web form honeypot filled", "remote", h.clientIP(r))
-		http.Redirect(w, r, "/contact/sent", http.StatusSeeOther)
+		http.Redirect(w, r, base+"/contact/sent", http.StatusSeeOther)
 		return
 	}
-	rec, err := h.o.Submit(inbox.Submission{Name: f.Name, ReplyTo: f.ReplyTo, Message: f.Message,
-		Remote: h.clientIP(r), Via: inbox.ViaWeb})
+	rec, err := h.o.Submit(messageFor(inbox.Submission{Name: f.Name, ReplyTo: f.ReplyTo, Message: f.Message,
+		Remote: h.clientIP(r), Via: inbox.ViaWeb}, inv))
 	if err == nil {
-		http.Redirect(w, r, "/contact/sent?id="+url.QueryEscape(rec.ID), http.StatusSeeOther)
+		if inv != nil && inv.Invitation != nil && inv.Messaged != nil && !rec.Duplicate {
+			inv.Messaged()
+		}
+		http.Redirect(w, r, base+"/contact/sent?id="+url.QueryEscape(rec.ID), http.StatusSeeOther)
 		return
 	}
 	status := http.StatusInternalServerError
@@ -107,7 +124,11 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) {
 	default:
 		f.Problem = "Something went wrong. Please try again; what you wrote is still below."
 	}
-	h.writeContact(w, status, f)
+	p := h.contactPage(f)
+	if inv != nil {
+		p, _ = h.invitePage(r, p)
+	}
+	h.writePage(w, status, "contact", p)
 }
 
 // fieldReason is a rejected field's reason as a sentence.
@@ -128,12 +149,17 @@ var sentID = regexp.MustCompile(`^[a-z0-9]{1,32}$`)
 
 // sent serves the thank-you page.
 func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
+	h.writePage(w, http.StatusOK, "sent", h.sentPage(r))
+}
+
+// sentPage is the thank-you page for r's message id.
+func (h *handler) sentPage(r *http.Request) *page {
 	id := r.URL.Query().Get("id")
 	if !sentID.MatchString(id) {
 		id = ""
 	}
-	h.writePage(w, http.StatusOK, "sent", &page{Title: "Thank you · " + h.site.Name,
-		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Sent: id})
+	return &page{Title: "Thank you · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Sent: id}
 }
 
 // sameOrigin refuses a form posted from another site: by Sec-Fetch-Site

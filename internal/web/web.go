@@ -56,6 +56,31 @@ type Options struct {
 	// is "" for the home page, "projects/<slug>" for a case study (the
 	// names the app's statistics use). For visitor statistics.
 	OnPage func(r *http.Request, page string)
+	// Invite, if set, serves an invitation's paths, /i/{code}/…: the same
+	// pages, with its links kept under the path (no cookies), its
+	// greeting and the personal-link line. It resolves code for r and
+	// returns nil for an unknown or revoked one, which gets the same
+	// pages without them and with nothing recorded.
+	Invite func(r *http.Request, code string) *Invitation
+}
+
+// Invitation is a visit through an invitation, as the web page sees it.
+type Invitation struct {
+	Greeting string
+	// Label goes with a message sent through it.
+	Label string
+	// View hears of each page served through it: "about" for the home
+	// page, "projects/<slug>", "contact".
+	View func(page string)
+	// Messaged hears of each message stored through it.
+	Messaged func()
+}
+
+// inviteView is an invitation's part of a page.
+type inviteView struct {
+	Greeting string
+	Personal bool
+	Notice   string
 }
 
 //go:embed templates
@@ -76,13 +101,18 @@ type site struct {
 type page struct {
 	Title, Description, OGType string
 	Site                       *site
-	Home                       *homeView
-	Project                    *projectView
-	Contact                    *contactView
-	Form                       formView
-	Sent                       string // the stored message's id
-	Problem                    *problem
-	Terminal                   *terminalAssets
+	// Base prefixes the site's own links: "" or an invitation's /i/CODE.
+	Base string
+	// SSHCommand is the command shown (an invitation's: ssh CODE@host).
+	SSHCommand string
+	Invite     *inviteView
+	Home       *homeView
+	Project    *projectView
+	Contact    *contactView
+	Form       formView
+	Sent       string // the stored message's id
+	Problem    *problem
+	Terminal   *terminalAssets
 }
 
 // terminalAssets are the live terminal page's asset URLs.
@@ -141,6 +171,7 @@ type handler struct {
 	contact   *contactView
 	homePage  *static
 	termPage  *static
+	terminal  *terminalAssets
 	projects  map[string]*projectView
 	cv        cvFiles // resume.go
 	protector *http.CrossOriginProtection
@@ -210,6 +241,9 @@ func Handler(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /favicon.ico", redirectTo(h.site.Icon))
 	mux.HandleFunc("GET /resume.pdf", h.resumePDF)
 	mux.HandleFunc("GET /resume.json", h.resumeJSON)
+	if o.Invite != nil {
+		h.invitationRoutes(mux)
+	}
 	mux.HandleFunc("GET /", h.notFound) // anything not matched below
 	mux.HandleFunc("GET /contact", h.contactForm)
 	mux.HandleFunc("POST /contact", h.submit)
@@ -291,13 +325,20 @@ func (h *handler) build() error {
 	h.homePage = newStatic(h.render("home", h.homePage0()))
 	if o.Terminal != nil {
 		a := h.assets
-		h.termPage = newStatic(h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
-			Description: pf.Profile.Tagline, OGType: "website", Terminal: &terminalAssets{
-				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
-				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
-			}}))
+		h.terminal = &terminalAssets{
+			CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
+			XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
+		}
+		h.termPage = newStatic(h.render("terminal", h.terminalPage()))
 	}
 	return nil
+}
+
+// terminalPage is the live terminal's page.
+func (h *handler) terminalPage() *page {
+	pf := h.o.Portfolio
+	return &page{Title: pf.Profile.Name + " · in your browser's terminal",
+		Description: pf.Profile.Tagline, OGType: "website", Terminal: h.terminal}
 }
 
 // homePage0 is the home page's data with an empty form.
@@ -311,6 +352,9 @@ func (h *handler) homePage0() *page {
 // binary and tested, so a failure is a bug: it panics.
 func (h *handler) render(name string, p *page) []byte {
 	p.Site = h.site
+	if p.SSHCommand == "" {
+		p.SSHCommand = h.site.SSHCommand
+	}
 	var buf bytes.Buffer
 	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		panic(fmt.Sprintf("web: template %s: %v", name, err))

@@ -22,6 +22,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/resume"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/ui"
@@ -51,6 +52,9 @@ type DoorOptions struct {
 	Registry *prometheus.Registry
 	// Healthy reports whether SSH is accepting sessions.
 	Healthy func() bool
+	// Invites resolves the codes of invitations' paths (/i/CODE); nil
+	// serves no such paths.
+	Invites *invite.Tracker
 }
 
 // Door is the web door: health for the platform, the portfolio
@@ -62,7 +66,12 @@ func Door(o DoorOptions) (http.Handler, error) {
 		sshfp = []string{o.HostKey.SSHFP(o.PublicHost)}
 	}
 	d := &door{o: o}
+	var invitation func(*http.Request, string) *web.Invitation
+	if o.Invites != nil {
+		invitation = d.invitation
+	}
 	return web.Handler(web.Options{
+		Invite:           invitation,
 		Healthy:          o.Healthy,
 		Portfolio:        o.Portfolio,
 		SSHCommand:       o.SSHCommand,
@@ -85,6 +94,8 @@ type door struct {
 	active   prometheus.Gauge
 	total    prometheus.Counter
 	rejected *prometheus.CounterVec
+
+	webVisits webVisits // invitations' visits to the web page
 }
 
 // countPage counts a page of the web portfolio in the visitor
@@ -166,6 +177,9 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		}
 	}
 	sz := term.Size()
+	// Under an invitation's path the visit is its (the code never reaches
+	// the log: the path isn't logged, only the page to open).
+	iv := d.o.Runner.Invite(r.Context(), r.PathValue("code"), invite.ChannelWebTerminal, false)
 	d.o.Logger.Info("web terminal connect", "remote", ip, "size", strconv.Itoa(sz.Width)+"x"+strconv.Itoa(sz.Height), "open", visit.Quote(open))
 	start := time.Now()
 	res := d.o.Runner.Run(r.Context(), visit.Request{
@@ -176,6 +190,7 @@ func (d *door) visit(r *http.Request, term *webterm.Terminal, open string) error
 		Remote: ip,
 		Via:    inbox.ViaWebTerminal,
 		CV:     resume.Command(d.o.SSHCommand),
+		Invite: iv,
 		// Visitor statistics, as for an SSH visit (stats/).
 		Stats: &stats.Visit{Channel: stats.ChannelWebTerminal, IP: ip, Software: r.UserAgent()},
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/host"
 	"github.com/pragyamugale/portfolio/internal/hostkeys"
 	"github.com/pragyamugale/portfolio/internal/inbox"
+	"github.com/pragyamugale/portfolio/internal/invite"
 	"github.com/pragyamugale/portfolio/internal/notify"
 	"github.com/pragyamugale/portfolio/internal/stats"
 	"github.com/pragyamugale/portfolio/internal/store"
@@ -49,6 +50,8 @@ type Core struct {
 	// the SSH and session doors' cap (Config.MaxConns as it fits) and the
 	// web door's (Config.MaxHTTPConns as it fits).
 	Budget admit.Budget
+	// Invites resolves invitation codes and records visits through them.
+	Invites *invite.Tracker
 
 	store store.Store
 }
@@ -92,12 +95,15 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	service := inbox.NewService(st, inbox.ServiceOptions{
 		PerHour:  cfg.MessagesPerHour,
 		Logger:   logger,
-		Notifier: c.Notifier,
+		Notifier: messageNotes{c},
 
 		// Shared limits: everyone together, and each IPv6 /48.
 		TotalPerHour: cfg.MessagesPerHourTotal,
 		Elsewhere:    elsewhere(pf),
 	})
+	c.Invites = invite.NewTracker(st.Invitations(), func(title, body string) {
+		c.Notifier.SendNote("invitation_opened", title, body)
+	}, logger)
 	c.Submit = visit.NewSubmitter(service, c.Stats, c.Registry, logger)
 	c.Host = host.New(host.Config{
 		Sleep:      cfg.UISleep,
@@ -115,6 +121,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 		Owner:     st,
 		Stats:     c.Stats,
 		Subscribe: st.Subscribe,
+		Invites:   c.Invites,
 	})
 	return c, nil
 }
@@ -132,6 +139,19 @@ func planFiles(cfg config.Config, logger *log.Logger) admit.Budget {
 			"files", b.Files, "reserve", b.Reserve, "max-conns", b.SSH, "max-http-conns", b.HTTP)
 	}
 	return b
+}
+
+// messageNotes tells the owner of each message; one through an
+// invitation says what its visitor read ("read NoteLytix 3 min").
+type messageNotes struct{ c *Core }
+
+func (n messageNotes) Send(m inbox.Message) {
+	if m.Invitation == "" || n.c.Notifier == nil {
+		n.c.Notifier.Send(m)
+		return
+	}
+	n.c.Invites.Annotate(m.Invitation, func(page string) string { return ui.PageTitle(n.c.Portfolio, page) },
+		func(summary string) { n.c.Notifier.SendWith(m, summary) })
 }
 
 // loadHostKey takes the key from PORTFOLIO_HOST_KEY when set, otherwise
@@ -202,8 +222,10 @@ func (c *Core) Shutdown(ctx context.Context, doors ...Door) error {
 	for _, d := range doors {
 		errs = append(errs, d.Close(ctx))
 	}
-	// No message is in flight any more: hand the notifier what time is
+	// No message is in flight any more: let the invitations' last
+	// recordings land (each bounded), hand the notifier what time is
 	// left, then release the stores.
+	c.Invites.Wait()
 	c.Notifier.Close(ctx)
 	return errors.Join(append(errs, c.closeStores())...)
 }
@@ -219,9 +241,14 @@ func (c *Core) Close(doors ...Door) error {
 	for _, d := range doors {
 		errs = append(errs, d.Close(closed))
 	}
+	c.Invites.Wait()
 	c.Notifier.Close(ctx)
 	return errors.Join(append(errs, c.closeStores())...)
 }
+
+// Store is the store the core opened (the owner's commands over SSH use
+// its invitations).
+func (c *Core) Store() store.Store { return c.store }
 
 // Stop starts a shutdown: it refuses new sessions at every door and ends
 // the visits (as if their visitors had quit).

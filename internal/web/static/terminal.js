@@ -77,7 +77,9 @@
 
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const open = decodeURIComponent(location.hash.slice(1));
-  const url = `${scheme}//${location.host}/terminal/ws` + (open ? `?open=${encodeURIComponent(open)}` : "");
+  // Under an invitation's path (/i/CODE/terminal) the socket is its too.
+  const base = location.pathname.replace(/\/terminal\/?$/, "");
+  const url = `${scheme}//${location.host}${base}/terminal/ws` + (open ? `?open=${encodeURIComponent(open)}` : "");
   const ws = new WebSocket(url);
   ws.binaryType = "arraybuffer";
   const encoder = new TextEncoder();
