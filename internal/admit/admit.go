@@ -51,10 +51,6 @@ type Admission struct {
 	conns    *ConnLimiter
 }
 
-// New makes an admission taking sessions, with no cap on open
-// connections.
-func New() *Admission { return NewLimited(0, 0) }
-
 // NewLimited makes an admission whose doors share one cap on open
 // connections: max in all and perIP per address (IPv6 by /64, as the
 // doors key it); 0 = no limit.

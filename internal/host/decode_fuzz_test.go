@@ -21,23 +21,23 @@ const readSize = 1024
 // sequences, combining marks.
 var mixedScript = []string{
 	"Hello, world!",
-	"مرحبا بالعالم، كيف حالك؟",             // Arabic
-	"کتاب‌ها را می‌خوانم",                  // Persian, ZWNJ inside words
-	"שלום עולם",                            // Hebrew
-	"नमस्ते दुनिया, क्‍ष और र्‍य",          // Devanagari, with ZWJ conjuncts
-	"আমি বাংলায় গান গাই",                  // Bengali
-	"வணக்கம் உலகம்",                        // Tamil
-	"สวัสดีชาวโลก",                         // Thai
-	"សួស្តីពិភពលោក",                        // Khmer
-	"你好，世界。日本語のテキスト。한국어 문장",                // CJK
-	"Tiếng Việt có dấu: Đặng Thị Ngọc Hoà", // Vietnamese, precomposed
-	"Tie\u0302\u0301ng Vie\u0323\u0302t",   // Vietnamese, combining marks
-	"გამარჯობა მსოფლიო",                    // Georgian
-	"👨‍👩‍👧‍👦 👩🏽‍💻 🏳️‍🌈 🧑‍🤝‍🧑",              // emoji ZWJ sequences, modifiers
-	"1️⃣ #️⃣ 🇮🇳 🇯🇵 🏴󠁧󠁢󠁳󠁣󠁴󠁿 ❤️ ☺︎",          // keycaps, flags, tag sequence, VS15/16
-	"👍🏿👋🏻 Zoë 李 Ünal",                      // modifiers next to Latin and CJK
-	"a\u200db\u200cc\u2060d\u00ade",        // joiners and soft hyphen between letters
-	"ℌ𝔢𝔩𝔩𝔬 𓀀 𐍈 𝄞",                          // astral plane
+	"مرحبا بالعالم، كيف حالك؟",              // Arabic
+	"کتاب\u200cها را می\u200cخوانم",         // Persian, ZWNJ inside words
+	"שלום עולם",                             // Hebrew
+	"नमस्ते दुनिया, क्\u200dष और र्\u200dय", // Devanagari, with ZWJ conjuncts
+	"আমি বাংলায় গান গাই",                   // Bengali
+	"வணக்கம் உலகம்",                         // Tamil
+	"สวัสดีชาวโลก",                          // Thai
+	"សួស្តីពិភពលោក",                         // Khmer
+	"你好，世界。日本語のテキスト。한국어 문장",                 // CJK
+	"Tiếng Việt có dấu: Đặng Thị Ngọc Hoà",  // Vietnamese, precomposed
+	"Tie\u0302\u0301ng Vie\u0323\u0302t",    // Vietnamese, combining marks
+	"გამარჯობა მსოფლიო",                     // Georgian
+	"👨‍👩‍👧‍👦 👩🏽‍💻 🏳️‍🌈 🧑‍🤝‍🧑",               // emoji ZWJ sequences, modifiers
+	"1️⃣ #️⃣ 🇮🇳 🇯🇵 🏴󠁧󠁢󠁳󠁣󠁴󠁿 ❤️ ☺︎",           // keycaps, flags, tag sequence, VS15/16
+	"👍🏿👋🏻 Zoë 李 Ünal",                       // modifiers next to Latin and CJK
+	"a\u200db\u200cc\u2060d\u00ade",         // joiners and soft hyphen between letters
+	"ℌ𝔢𝔩𝔩𝔬 𓀀 𐍈 𝄞",                           // astral plane
 	"   spaces   and\u00a0no-break\u3000ideographic",
 }
 

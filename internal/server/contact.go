@@ -13,15 +13,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/pragyamugale/portfolio/internal/datafile"
-	"github.com/pragyamugale/portfolio/internal/ui"
 )
-
-// submitFor returns the contact form's SubmitFunc for one session: it adds
-// who is sending (client IP, key fingerprint). Every form's message takes
-// the one submit path (visit.Submitter).
-func (s *Server) submitFor(sess ssh.Session) ui.SubmitFunc {
-	return s.submit.For(remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint, "")
-}
 
 // remoteIP is the client's address without the port.
 func remoteIP(a net.Addr) string {
