@@ -22,7 +22,13 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int, cv, greeting stri
 		b.WriteString(st.Heading.Render(wrap(greeting, width)) + "\n\n")
 	}
 	b.WriteString(wordmark(st, p.Name, width) + "\n")
-	b.WriteString(st.Marker.Render("▌") + " " + st.Title.Render(truncate(p.Title, width-2)) + "\n\n")
+	b.WriteString(st.Marker.Render("▌") + " " + st.Title.Render(truncate(p.Title, width-2)) + "\n")
+	// The owner's links in one row under the name (clickable where the
+	// terminal allows); with none, no row at all.
+	if row := linksRow(st, p.Links, width); row != "" {
+		b.WriteString(row + "\n")
+	}
+	b.WriteString("\n")
 	b.WriteString(st.Tagline.Render(wrap(p.Tagline, width)) + "\n")
 	if len(p.Focus) > 0 {
 		b.WriteString(tags(st, p.Focus, width) + "\n")
@@ -69,6 +75,20 @@ func renderAbout(pf *content.Portfolio, st *Styles, width int, cv, greeting stri
 	b.WriteString(st.Muted.Render(wrap("Press 4 to leave "+p.FirstName()+" a message from right here.", width)))
 	b.WriteString(cvLine)
 	return b.String()
+}
+
+// linksRow is the profile's links as one row of their labels (wrapped if
+// the window is narrower), each a link to its address where the terminal
+// supports hyperlinks; "" when there are none.
+func linksRow(st *Styles, links []content.Link, width int) string {
+	if len(links) == 0 {
+		return ""
+	}
+	items := make([]string, len(links))
+	for i, l := range links {
+		items[i] = linkStyle(st, l.URL).Render(l.Label)
+	}
+	return strings.Join(flow(items, st.TagSep.Render(" · "), width), "\n")
 }
 
 // wordmark is the owner's name after an accent bar, in bold: the
