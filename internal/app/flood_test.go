@@ -18,6 +18,7 @@ import (
 
 	"github.com/pragyamugale/portfolio/internal/admit"
 	"github.com/pragyamugale/portfolio/internal/config"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 // floodChildEnv runs TestHTTPFloodChild as the server of a flood test,
@@ -145,14 +146,25 @@ func holdIdle(t testing.TB, addr, ip, header string, n int) (held int) {
 		}()
 	}
 	wg.Wait()
-	// Connections the server closed to make room are not held.
-	for _, c := range conns {
-		_ = c.SetReadDeadline(time.Now().Add(time.Millisecond))
-		if _, err := c.Read(make([]byte, 1)); err != nil && !os.IsTimeout(err) {
-			continue
+	// Connections the server closed to make room are not held. The server
+	// closes them as the next ones arrive, so the last few may still be on
+	// their way out: count until two counts agree (each a bounded wait).
+	count := func() (held int) {
+		for _, c := range conns {
+			_ = c.SetReadDeadline(time.Now().Add(time.Millisecond))
+			if _, err := c.Read(make([]byte, 1)); err != nil && !os.IsTimeout(err) {
+				continue
+			}
+			held++
 		}
-		held++
+		return held
 	}
+	held = count()
+	testkit.Eventually(3*time.Second, 100*time.Millisecond, func() bool {
+		prev := held
+		held = count()
+		return held == prev
+	})
 	return held
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/pragyamugale/portfolio/internal/inbox/filestore"
 	"github.com/pragyamugale/portfolio/internal/pgtest"
 	"github.com/pragyamugale/portfolio/internal/stats"
+	"github.com/pragyamugale/portfolio/internal/testkit"
 )
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
@@ -78,7 +79,9 @@ func TestStoreContract(t *testing.T) {
 			case <-time.After(10 * time.Second):
 				t.Fatal("no wake-up after messages were stored")
 			}
-			if !server.Available() {
+			// Available once the store listens for changes (PostgreSQL's
+			// LISTEN connects beside the first write, so wait for it).
+			if !testkit.Eventually(10*time.Second, 10*time.Millisecond, server.Available) {
 				t.Error("Available() = false")
 			}
 
