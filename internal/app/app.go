@@ -51,7 +51,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*App, error) {
 // Deps is what the SSH door takes from the core.
 func Deps(c *core.Core) server.Deps {
 	return server.Deps{
-		Portfolio: c.Portfolio,
+		Content:   c.Content,
 		Logger:    c.Logger,
 		HostKey:   c.HostKey,
 		Runner:    c.Runner,
@@ -93,7 +93,7 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 	host, port, cmd := ssh.Public()
 	handler, err := webdoor.Door(webdoor.DoorOptions{
 		Config:     c.Config,
-		Portfolio:  c.Portfolio,
+		Content:    c.Content,
 		Logger:     c.Logger,
 		HostKey:    c.HostKey,
 		PublicHost: host,

@@ -31,7 +31,7 @@ import (
 // Server is the portfolio's SSH door.
 type Server struct {
 	cfg     config.Config
-	pf      *content.Portfolio
+	content *content.Live // read per session: a reload reaches the next
 	log     *log.Logger
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
@@ -56,7 +56,8 @@ type Server struct {
 // Deps is what the SSH door shares with the other doors (see
 // internal/app/core).
 type Deps struct {
-	Portfolio *content.Portfolio
+	// Content is the portfolio served, read per session.
+	Content   *content.Live
 	Logger    *log.Logger
 	HostKey   *hostkeys.Key
 	Runner    *visit.Runner
@@ -79,7 +80,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		pf:      d.Portfolio,
+		content: d.Content,
 		log:     d.Logger,
 		hostKey: d.HostKey,
 		closing: make(chan struct{}),
@@ -227,7 +228,7 @@ func (s *Server) Serve() error {
 		return nil
 	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
-	if len(s.pf.Profile.Links) == 0 {
+	if len(s.content.Load().Profile.Links) == 0 {
 		s.log.Warn("profile.md sets no links: visitors have no way to reach you but the contact form")
 	}
 	err := s.ssh.Serve(ln)

@@ -98,7 +98,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		stdin, stdout, stderr, stop := s.watchCommand(sess)
 		defer stop()
 		code := commands.Run(commands.Env{
-			Portfolio: s.pf,
+			Portfolio: s.content.Load(),
 			Submit:    s.submitFor(sess),
 			Version:   s.cfg.Version,
 			Host:      s.sshCommand(),

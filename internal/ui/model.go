@@ -74,16 +74,21 @@ type Options struct {
 	// pageName), from the model's goroutine: the server counts views and
 	// the time spent on each case study from it.
 	OnView func(page string)
+	// Content, if set, is the portfolio being served now (a reload swaps
+	// it): the visitor keeps what is on screen and sees the newer text
+	// when they next change section.
+	Content func() *content.Portfolio
 }
 
 // Model is the root model: it owns the window size, the theme and its
 // own keys (sections, theme, help, quit), routes messages to the pages and
 // frames the page on screen with the tabs, the footer and the Keys panel.
 type Model struct {
-	pf   *content.Portfolio
-	keys appKeys
-	help help.Model
-	c    common // shared with the pages
+	pf      *content.Portfolio
+	content func() *content.Portfolio // see Options.Content
+	keys    appKeys
+	help    help.Model
+	c       common // shared with the pages
 
 	width, height int
 	profile       colorprofile.Profile
@@ -146,19 +151,15 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
+		content:    opts.Content,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
 	c := &m.c
 	c.browser = opts.Browser
-	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
-	m.pages = [sectionCount]page{
-		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) }),
-		SectionSkills:   newSkillsPage(pf, c),
-		SectionProjects: m.projects,
-		SectionContact:  m.contact,
-	}
+	m.setContent(pf)
+	m.pages[SectionContact] = m.contact
 	if opts.Inbox != nil {
 		m.inbox = newInboxPage(opts.Inbox, c)
 		m.pages[SectionInbox] = m.inbox
@@ -355,12 +356,50 @@ func (m *Model) sections() Section {
 	return SectionInbox
 }
 
+// setContent builds the portfolio's pages for pf: About, Skills and
+// Projects anew (the same case study selected, by slug), the Contact
+// page's text while its form keeps what the visitor typed.
+func (m *Model) setContent(pf *content.Portfolio) {
+	c := &m.c
+	slug := ""
+	if m.projects != nil && m.projects.selected < len(m.pf.Projects) {
+		slug = m.pf.Projects[m.projects.selected].Slug
+	}
+	m.pf = pf
+	m.projects = newProjectsPage(pf, c)
+	for i, pr := range pf.Projects {
+		if pr.Slug == slug {
+			m.projects.selected = i
+		}
+	}
+	m.contact.setPortfolio(pf)
+	m.pages[SectionAbout] = newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) })
+	m.pages[SectionSkills] = newSkillsPage(pf, c)
+	m.pages[SectionProjects] = m.projects
+}
+
+// refresh takes the content a reload stored since the visit began or
+// last changed section, if any: called as the visitor changes section,
+// so the page being read never changes under them.
+func (m *Model) refresh() {
+	if m.content == nil {
+		return
+	}
+	if pf := m.content(); pf != nil && pf != m.pf {
+		m.setContent(pf)
+		m.layout()
+	}
+}
+
 // setSection brings section s on screen and tells its page so.
 func (m *Model) setSection(s Section) tea.Cmd {
 	if s >= m.sections() {
 		return nil
 	}
 	again := s == m.section
+	if !again {
+		m.refresh()
+	}
 	m.section = s
 	// The Keys panel lists the keys of the page it was opened on.
 	if m.showHelp {

@@ -15,6 +15,8 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"sync"
+	"sync/atomic"
 
 	"charm.land/log/v2"
 
@@ -28,8 +30,10 @@ type Options struct {
 	Healthy func() bool
 	// Metrics serves /metrics; nil leaves it out.
 	Metrics http.Handler
-	// Portfolio is the content every page is rendered from.
-	Portfolio *content.Portfolio
+	// Content is the portfolio every page is rendered from, read per
+	// request: a newer version is rendered once, on the first request
+	// that sees it.
+	Content *content.Live
 	// SSHCommand is the command that opens the terminal app,
 	// e.g. "ssh portfolio.example.com".
 	SSHCommand  string
@@ -112,22 +116,57 @@ type problem struct {
 	Heading, Text string
 }
 
-// handler serves the pages. The pages that never change (home and case
-// studies, with an empty form) are rendered and compressed once.
+// handler serves the pages. The pages that don't change with the request
+// (home and case studies, with an empty form) are rendered and compressed
+// once per version of the content (see pages).
 type handler struct {
 	o         Options
 	log       *log.Logger
-	site      *site
 	assets    *assetSet
 	tmpl      map[string]*template.Template
-	home      *homeView
-	contact   *contactView
-	homePage  []byte
-	homeGz    []byte
-	termPage  []byte
-	termGz    []byte
-	projects  map[string]*projectView
 	protector *http.CrossOriginProtection
+
+	built    atomic.Pointer[built]
+	mu       sync.Mutex         // held while a version is rendered
+	rejected *content.Portfolio // the last version that failed to render
+}
+
+// built is one version of the content, rendered.
+type built struct {
+	pf       *content.Portfolio
+	site     *site
+	home     *homeView
+	contact  *contactView
+	homePage []byte
+	homeGz   []byte
+	termPage []byte
+	termGz   []byte
+	projects map[string]*projectView
+}
+
+// pages is the content being served, rendered: built again once when a
+// reload has stored a new version. A version whose Markdown fails to
+// render (the loader has checked it, so this is a bug) is logged and the
+// previous one stays.
+func (h *handler) pages() *built {
+	b := h.built.Load()
+	pf := h.o.Content.Load()
+	if b.pf == pf {
+		return b
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if b = h.built.Load(); b.pf == pf || h.rejected == pf {
+		return b
+	}
+	nb, err := h.build(pf)
+	if err != nil {
+		h.rejected = pf
+		h.log.Error("web page: new content not rendered; the previous stays", "err", err)
+		return b
+	}
+	h.built.Store(nb)
+	return nb
 }
 
 // Handler serves the web side: /, /projects/{slug}, /contact (the form),
@@ -142,9 +181,12 @@ func Handler(o Options) (http.Handler, error) {
 	if h.log == nil {
 		h.log = log.New(io.Discard)
 	}
-	if err := h.build(); err != nil {
+	h.parseTemplates()
+	b, err := h.build(o.Content.Load())
+	if err != nil {
 		return nil, err
 	}
+	h.built.Store(b)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -163,10 +205,11 @@ func Handler(o Options) (http.Handler, error) {
 	mux.Handle("GET /assets/{name}", assets)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		h.onPage(r, "")
-		h.writeStatic(w, r, h.homePage, h.homeGz)
+		b := h.pages()
+		h.writeStatic(w, r, b.homePage, b.homeGz)
 	})
 	mux.HandleFunc("GET /projects/{slug}", func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.projects[r.PathValue("slug")]
+		p, ok := h.pages().projects[r.PathValue("slug")]
 		if !ok {
 			h.notFound(w, r)
 			return
@@ -180,7 +223,8 @@ func Handler(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /contact/sent", h.sent)
 	if o.Terminal != nil {
 		mux.HandleFunc("GET /terminal", func(w http.ResponseWriter, r *http.Request) {
-			h.writeStatic(w, r, h.termPage, h.termGz)
+			b := h.pages()
+			h.writeStatic(w, r, b.termPage, b.termGz)
 		})
 		mux.Handle("GET /terminal/ws", o.Terminal)
 	}
@@ -199,15 +243,8 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// build renders what never changes.
-func (h *handler) build() error {
-	pf, o := h.o.Portfolio, h.o
-	h.site = &site{
-		Name: pf.Profile.Name, Title: pf.Profile.Title,
-		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
-		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
-		Terminal: o.Terminal != nil,
-	}
+// parseTemplates parses the pages' templates, once.
+func (h *handler) parseTemplates() {
 	h.tmpl = map[string]*template.Template{}
 	base := template.Must(template.ParseFS(templateFS, "templates/layout.html"))
 	for _, name := range []string{"home", "project", "contact", "sent", "problem"} {
@@ -216,65 +253,76 @@ func (h *handler) build() error {
 	// The live terminal's page is a frame of its own (its "layout"
 	// replaces the site's).
 	h.tmpl["terminal"] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/terminal.html"))
+}
 
+// build renders what doesn't change with the request, for pf.
+func (h *handler) build(pf *content.Portfolio) (*built, error) {
+	o := h.o
+	b := &built{pf: pf}
+	b.site = &site{
+		Name: pf.Profile.Name, Title: pf.Profile.Title,
+		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
+		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
+		Terminal: o.Terminal != nil,
+	}
 	body, err := markdownHTML(pf.Profile.Body, 1)
 	if err != nil {
-		return fmt.Errorf("profile: %w", err)
+		return nil, fmt.Errorf("profile: %w", err)
 	}
 	contactBody, err := markdownHTML(pf.Contact.Body, 2)
 	if err != nil {
-		return fmt.Errorf("contact: %w", err)
+		return nil, fmt.Errorf("contact: %w", err)
 	}
-	h.contact = &contactView{Heading: pf.Contact.Heading, Body: contactBody}
-	h.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
+	b.contact = &contactView{Heading: pf.Contact.Heading, Body: contactBody}
+	b.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
 		Body: body, Skills: pf.Skills.Groups}
-	h.projects = map[string]*projectView{}
+	b.projects = map[string]*projectView{}
 	for _, p := range pf.Projects {
 		// On the home page the case study sits in an article under an h3;
 		// on its own page, under the h1.
 		inHome, err := markdownHTML(p.Body, 2)
 		if err != nil {
-			return fmt.Errorf("%s: %w", p.Source, err)
+			return nil, fmt.Errorf("%s: %w", p.Source, err)
 		}
 		own, err := markdownHTML(p.Body, 0)
 		if err != nil {
-			return fmt.Errorf("%s: %w", p.Source, err)
+			return nil, fmt.Errorf("%s: %w", p.Source, err)
 		}
 		v := &projectView{Slug: p.Slug, Title: p.Title, Summary: p.Summary, Stack: p.Stack, Body: own}
-		v.Page = h.render("project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
+		v.Page = h.render(b.site, "project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
 			OGType: "article", Project: v})
 		v.PageGz = gzipBytes(v.Page)
 		home := *v
 		home.Body = inHome
-		h.home.Projects = append(h.home.Projects, &home)
-		h.home.Highlights = append(h.home.Highlights, p.Highlights...)
-		h.projects[p.Slug] = v
+		b.home.Projects = append(b.home.Projects, &home)
+		b.home.Highlights = append(b.home.Highlights, p.Highlights...)
+		b.projects[p.Slug] = v
 	}
-	h.homePage = h.render("home", h.homePage0())
-	h.homeGz = gzipBytes(h.homePage)
+	b.homePage = h.render(b.site, "home", b.homePage0())
+	b.homeGz = gzipBytes(b.homePage)
 	if o.Terminal != nil {
 		a := h.assets
-		h.termPage = h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
+		b.termPage = h.render(b.site, "terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
 			Description: pf.Profile.Tagline, OGType: "website", Terminal: &terminalAssets{
 				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
 				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
 			}})
-		h.termGz = gzipBytes(h.termPage)
+		b.termGz = gzipBytes(b.termPage)
 	}
-	return nil
+	return b, nil
 }
 
 // homePage0 is the home page's data with an empty form.
-func (h *handler) homePage0() *page {
-	pf := h.o.Portfolio
+func (b *built) homePage0() *page {
+	pf := b.pf
 	return &page{Title: pf.Profile.Name + " · " + pf.Profile.Title, Description: pf.Profile.Tagline,
-		OGType: "profile", Home: h.home, Contact: h.contact}
+		OGType: "profile", Home: b.home, Contact: b.contact}
 }
 
 // render executes a page's template. The templates are part of the
 // binary and tested, so a failure is a bug: it panics.
-func (h *handler) render(name string, p *page) []byte {
-	p.Site = h.site
+func (h *handler) render(s *site, name string, p *page) []byte {
+	p.Site = s
 	var buf bytes.Buffer
 	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		panic(fmt.Sprintf("web: template %s: %v", name, err))
@@ -298,7 +346,7 @@ func (h *handler) writeStatic(w http.ResponseWriter, r *http.Request, body, gz [
 
 // writePage renders a page for this request only, with its status.
 func (h *handler) writePage(w http.ResponseWriter, status int, name string, p *page) {
-	body := h.render(name, p)
+	body := h.render(h.pages().site, name, p)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -311,6 +359,7 @@ func (h *handler) notFound(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (h *handler) writeProblem(w http.ResponseWriter, p *problem) {
-	h.writePage(w, p.Code, "problem", &page{Title: p.Heading + " · " + h.site.Name,
-		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Problem: p})
+	b := h.pages()
+	h.writePage(w, p.Code, "problem", &page{Title: p.Heading + " · " + b.site.Name,
+		Description: b.pf.Profile.Tagline, OGType: "website", Problem: p})
 }

@@ -32,10 +32,11 @@ import (
 // DoorOptions is what the web door shares with the other doors (see
 // internal/app/core) and what it says of the SSH door.
 type DoorOptions struct {
-	Config    config.Config
-	Portfolio *content.Portfolio
-	Logger    *log.Logger
-	HostKey   *hostkeys.Key
+	Config config.Config
+	// Content is the portfolio served, read per request and per visit.
+	Content *content.Live
+	Logger  *log.Logger
+	HostKey *hostkeys.Key
 	// PublicHost and PublicPort are where visitors reach the SSH door;
 	// SSHCommand is what they type.
 	PublicHost string
@@ -63,7 +64,7 @@ func Door(o DoorOptions) (http.Handler, error) {
 	return web.Handler(web.Options{
 		Healthy:          o.Healthy,
 		Metrics:          promhttp.HandlerFor(o.Registry, promhttp.HandlerOpts{}),
-		Portfolio:        o.Portfolio,
+		Content:          o.Content,
 		SSHCommand:       o.SSHCommand,
 		Fingerprint:      o.HostKey.Fingerprint,
 		KnownHosts:       o.HostKey.KnownHostsLine(o.PublicHost, o.PublicPort),

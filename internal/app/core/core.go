@@ -33,10 +33,12 @@ import (
 
 // Core is what the doors share.
 type Core struct {
-	Config    config.Config
-	Portfolio *content.Portfolio
-	Logger    *log.Logger
-	HostKey   *hostkeys.Key
+	Config config.Config
+	// Content is the portfolio served: the one value every door and the
+	// visit runner read per visit or request; Reload swaps it.
+	Content *content.Live
+	Logger  *log.Logger
+	HostKey *hostkeys.Key
 	// Registry holds every metric, served at /metrics.
 	Registry  *prometheus.Registry
 	Stats     *stats.Stats
@@ -65,7 +67,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	}
 	c := &Core{
 		Config:    cfg,
-		Portfolio: pf,
+		Content:   content.NewLive(pf),
 		Logger:    logger,
 		HostKey:   key,
 		Registry:  prometheus.NewRegistry(),
@@ -103,7 +105,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	})
 	c.Runner = visit.New(visit.Config{
 		Host:      c.Host,
-		Portfolio: pf,
+		Content:   c.Content,
 		Logger:    logger,
 		Submit:    c.Submit,
 		Owner:     st,
