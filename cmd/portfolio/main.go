@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -17,7 +18,6 @@ import (
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
-	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/app"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/pgstore"
@@ -54,7 +54,7 @@ func newRootCmd() *cobra.Command {
 			}
 			cfg.Version = version
 			platformDefaults(&cfg, os.Getenv)
-			return run(cmd.Context(), cfg)
+			return run(cmd.Context(), cfg, cmd.ErrOrStderr())
 		},
 	}
 	// Every setting's flag, declared with the setting (internal/config);
@@ -76,20 +76,21 @@ func platformDefaults(cfg *config.Config, getenv func(string) string) {
 	}
 }
 
-// run loads the content, starts the server and blocks until a signal, then
-// shuts down gracefully.
-func run(ctx context.Context, cfg config.Config) error {
+// run loads the content, starts the server and blocks until SIGINT or
+// SIGTERM, then shuts down gracefully; SIGHUP reads --content again. The
+// log goes to logs.
+func run(ctx context.Context, cfg config.Config, logs io.Writer) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	if err := dropPrivileges(cfg); err != nil {
 		return err
 	}
-	logger := log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true})
+	logger := log.NewWithOptions(logs, log.Options{ReportTimestamp: true})
 	lvl, _ := log.ParseLevel(cfg.LogLevel)
 	logger.SetLevel(lvl)
 
-	pf, err := loadContent(cfg.ContentDir)
+	pf, err := app.LoadContent(cfg.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -103,20 +104,33 @@ func run(ctx context.Context, cfg config.Config) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
+	logWhere(logger, srv)
 
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// SIGHUP reads --content again. Handled, not ignored, so it works as
+	// PID 1 in a container too (the kernel drops only signals PID 1 has no
+	// handler for).
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+wait:
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-hup:
+			_, _ = srv.Reload("SIGHUP") // logged either way
+		case <-ctx.Done():
+			break wait
+		}
 	}
 	stop() // a second signal now kills the process the default way
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)
@@ -132,9 +146,12 @@ func run(ctx context.Context, cfg config.Config) error {
 	return nil
 }
 
-func loadContent(dir string) (*content.Portfolio, error) {
-	if dir == "" {
-		return content.Default()
+// logWhere says, among the first lines, where to point ssh and a
+// browser.
+func logWhere(logger *log.Logger, srv *app.App) {
+	sshCmd, web := srv.Where()
+	if web == "" {
+		web = "off (--http-addr is empty)"
 	}
-	return content.LoadDir(dir)
+	logger.Info("visit the portfolio", "ssh", sshCmd, "browser", web)
 }

@@ -31,6 +31,8 @@ type App struct {
 	core *core.Core
 	ssh  *server.Server
 	http *webdoor.Server // nil when --http-addr is empty
+
+	stopWatch context.CancelFunc // ends --watch; nil without it
 }
 
 // New builds the app for a valid config and a loaded portfolio: it loads
@@ -76,7 +78,42 @@ func (a *App) Listen() error {
 		return err
 	}
 	a.http = h
+	if a.core.Config.Watch {
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := a.core.Watch(ctx); err != nil {
+			cancel()
+			_ = a.Close()
+			return err
+		}
+		a.stopWatch = cancel
+	}
 	return nil
+}
+
+// Reload reads --content again and serves it if it loads, else keeps
+// what runs and logs why (see core.Reload): SIGHUP's work.
+func (a *App) Reload(why string) (uint64, error) { return a.core.Reload(why) }
+
+// Where says where to point ssh and a browser: the SSH command, and the
+// web page's address ("" when the web side is off). Call after Listen.
+func (a *App) Where() (sshCommand, webURL string) {
+	_, _, sshCommand = a.ssh.Public()
+	if a.http == nil {
+		return sshCommand, ""
+	}
+	return sshCommand, WebURL(a.core.Config.HTTPAddr, a.http.ListenAddr())
+}
+
+// WebURL is the address to open in a browser for a web door configured
+// as addr and listening on ln: its host as configured (localhost stays
+// localhost), "localhost" for every interface, and the real port.
+func WebURL(addr string, ln net.Addr) string {
+	host, _, _ := net.SplitHostPort(addr)
+	_, port, _ := net.SplitHostPort(ln.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
 // WebServer opens the web door's socket, after the SSH door's (the page
@@ -144,10 +181,23 @@ func (a *App) doors() []core.Door {
 // Shutdown stops the doors, says goodbye to every visitor and waits for
 // their sessions, and the messages being stored, until ctx is done; see
 // core.Shutdown. Safe to call more than once, and at any point.
-func (a *App) Shutdown(ctx context.Context) error { return a.core.Shutdown(ctx, a.doors()...) }
+func (a *App) Shutdown(ctx context.Context) error {
+	a.unwatch()
+	return a.core.Shutdown(ctx, a.doors()...)
+}
 
 // Close stops the app at once, dropping every connection.
-func (a *App) Close() error { return a.core.Close(a.doors()...) }
+func (a *App) Close() error {
+	a.unwatch()
+	return a.core.Close(a.doors()...)
+}
+
+// unwatch ends --watch.
+func (a *App) unwatch() {
+	if a.stopWatch != nil {
+		a.stopWatch()
+	}
+}
 
 // LogShutdown logs what Shutdown's error says went wrong, one line per
 // part, each naming its part: sessions cut at the deadline, statistics
@@ -182,3 +232,7 @@ func flatten(err error) []error {
 	}
 	return out
 }
+
+// LoadContent reads the portfolio to serve: --content, or the embedded
+// copy (see core.LoadContent).
+func LoadContent(dir string) (*content.Portfolio, error) { return core.LoadContent(dir) }

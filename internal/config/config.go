@@ -22,7 +22,8 @@ import (
 // the settings.
 type Config struct {
 	Addr            string        `env:"PORTFOLIO_ADDR" flag:"addr" help:"SSH listen address"`
-	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy"`
+	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy; SIGHUP reads it again (see \"Updating the content\" in [self-hosting.md](self-hosting.md))"`
+	Watch           bool          `env:"PORTFOLIO_WATCH" flag:"watch" help:"read --content again whenever a file in it changes" doc:"read {--content} again whenever a file in it changes (saved, copied, renamed over); a file with a mistake keeps the running content and logs each problem, file:line"`
 	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT" flag:"shutdown-timeout" help:"how long to wait for visitors' sessions to end on SIGINT/SIGTERM" doc:"on SIGINT/SIGTERM, how long visitors' sessions get to end"`
 	LogLevel        string        `env:"PORTFOLIO_LOG_LEVEL" flag:"log-level" help:"debug, info, warn or error" doc:"{debug}, {info}, {warn} or {error}"`
 	MessagesPerHour int           `env:"PORTFOLIO_MESSAGES_PER_HOUR" flag:"messages-per-hour" help:"contact messages allowed per source IP and per key each hour, 0 = no limit" doc:"contact messages allowed per source IP and per SSH key each hour (an IPv6 /48 together: 4× that); {0} = no limit"`
@@ -44,7 +45,7 @@ type Config struct {
 	NoSessionTimeout time.Duration `env:"PORTFOLIO_NO_SESSION_TIMEOUT" flag:"no-session-timeout" help:"close a connection that has no session running for this long (ssh -N, one kept open after its session), 0 = never" doc:"close a logged-in connection that has no session running for this long: {ssh -N}, a terminal requested and never used, a connection kept open after its session (OpenSSH {ControlMaster}); {0} = never"`
 	ProxyProtocol    bool          `env:"PORTFOLIO_PROXY_PROTOCOL" flag:"proxy-protocol" help:"expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy" doc:"expect a PROXY protocol v1/v2 header from a TCP proxy, so limits, logs and messages see the visitor's real IP"`
 	Keepalive        time.Duration `env:"PORTFOLIO_KEEPALIVE" flag:"keepalive" help:"send an SSH keepalive this often and drop clients that stop answering, 0 = off"`
-	HTTPAddr         string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" docdefault:"off" help:"serve the web page, /healthz and /metrics on this address, e.g. :8080; off when empty" doc:"serve the web page and the live terminal (see \"On the web\" in the README), {/healthz} and {/metrics} (Prometheus) on this address, e.g. {:8080}"`
+	HTTPAddr         string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" help:"serve the web page, the live terminal, /healthz and /metrics on this address, e.g. :8080 for every interface; off when empty" doc:"serve the web page and the live terminal (see \"On the web\" in the README), {/healthz} and {/metrics} (Prometheus) on this address: {:8080} for every interface (the container's default); empty turns the web side off"`
 	TrustFlyClientIP bool          `env:"PORTFOLIO_TRUST_FLY_CLIENT_IP" flag:"trust-fly-client-ip" help:"take web visitors' addresses from the Fly-Client-IP header; only behind Fly's HTTP proxy" doc:"take a web visitor's address (for the form's limits and records) from the {Fly-Client-IP} header instead of the TCP peer; only behind Fly's HTTP proxy"`
 
 	// Shared with the owner's commands (inbox, stats, hostkey).
@@ -67,6 +68,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Addr:            "localhost:23234",
+		HTTPAddr:        "localhost:8080",
 		HostKeyDir:      "hostkeys",
 		ShutdownTimeout: 10 * time.Second,
 		LogLevel:        "info",
@@ -99,6 +101,9 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 			errs = append(errs, fmt.Errorf("--http-addr %q: want host:port, e.g. :8080", c.HTTPAddr))
 		}
+	}
+	if c.Watch && c.ContentDir == "" {
+		errs = append(errs, errors.New("--watch: needs --content (the embedded content can't change)"))
 	}
 	if c.HostKeyDir == "" && c.HostKeyPEM == "" {
 		errs = append(errs, errors.New("--host-key-dir: must not be empty"))

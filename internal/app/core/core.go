@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -48,7 +49,8 @@ type Core struct {
 	Submit    *visit.Submitter
 	Admission *admit.Admission
 
-	store store.Store
+	store     store.Store
+	reloading sync.Mutex // one Reload at a time (a signal and the watcher)
 }
 
 // New builds the core for a valid config: it loads or creates the host
