@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -290,5 +291,36 @@ func TestWebSideOnLoopbackByDefault(t *testing.T) {
 		if got := app.WebURL(addr, &net.TCPAddr{IP: net.IPv4zero, Port: 8080}); got != want {
 			t.Errorf("WebURL(%q) = %q, want %q", addr, got, want)
 		}
+	}
+}
+
+// TestReloadFindsTheServer: `portfolio reload` signals the servers running
+// this binary, never the owner's commands (a SIGHUP would end them), nor
+// other programs, nor itself.
+func TestReloadFindsTheServer(t *testing.T) {
+	proc := t.TempDir()
+	exe := "/usr/local/bin/portfolio"
+	for pid, p := range map[string]struct{ exe, cmdline string }{
+		"100": {exe, "portfolio\x00"},
+		"101": {exe, "/usr/local/bin/portfolio\x00--addr\x00:2222\x00--content\x00/data/content\x00--watch\x00"},
+		"102": {exe, "portfolio\x00inbox\x00show\x006dj7\x00"},
+		"103": {exe, "portfolio\x00--data-dir\x00/data\x00stats\x00"},
+		"104": {"/usr/bin/sshd", "sshd\x00"},
+		"105": {exe, "portfolio\x00reload\x00"},
+	} {
+		d := filepath.Join(proc, pid)
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(p.exe, filepath.Join(d, "exe")); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "cmdline"), []byte(p.cmdline), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := servers(proc, exe, 105)
+	if fmt.Sprint(got) != "[100 101]" {
+		t.Errorf("servers = %v, want [100 101]: the servers, not the owner's commands, other programs or itself", got)
 	}
 }

@@ -62,7 +62,7 @@ func newRootCmd() *cobra.Command {
 	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
 	cmd.Flags().SortFlags = false
 
-	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
+	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)), newReloadCmd())
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }
