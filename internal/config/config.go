@@ -22,7 +22,7 @@ import (
 // the settings.
 type Config struct {
 	Addr            string        `env:"PORTFOLIO_ADDR" flag:"addr" help:"SSH listen address"`
-	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy; SIGHUP reads it again (see \"Updating the content\" in [self-hosting.md](self-hosting.md))"`
+	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy; SIGHUP (or {portfolio reload}) reads it again: see \"Updating the content later\" in [self-hosting.md](self-hosting.md#updating-the-content-later)"`
 	Watch           bool          `env:"PORTFOLIO_WATCH" flag:"watch" help:"read the content folder again whenever a file in it changes" doc:"read {--content} again whenever a file in it changes (saved, copied, renamed over); a file with a mistake keeps the running content and logs each problem, file:line"`
 	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT" flag:"shutdown-timeout" help:"how long to wait for visitors' sessions to end on SIGINT/SIGTERM" doc:"on SIGINT/SIGTERM, how long visitors' sessions get to end"`
 	LogLevel        string        `env:"PORTFOLIO_LOG_LEVEL" flag:"log-level" help:"debug, info, warn or error" doc:"{debug}, {info}, {warn} or {error}"`
