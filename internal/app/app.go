@@ -130,6 +130,7 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 	host, port, cmd := ssh.Public()
 	handler, err := webdoor.Door(webdoor.DoorOptions{
 		Config:     c.Config,
+		Portfolio:  c.Content.Load(),
 		Content:    c.Content,
 		Logger:     c.Logger,
 		HostKey:    c.HostKey,

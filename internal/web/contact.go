@@ -43,9 +43,8 @@ func (h *handler) contactForm(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (h *handler) writeContact(w http.ResponseWriter, status int, f formView) {
-	b := h.pages()
-	h.writePage(w, status, "contact", &page{Title: b.contact.Heading + " · " + b.site.Name,
-		Description: b.pf.Profile.Tagline, OGType: "website", Contact: b.contact, Form: f})
+	h.writePage(w, status, "contact", &page{Title: h.contact.Heading + " · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Contact: h.contact, Form: f})
 }
 
 // submit serves POST /contact: the form through the inbox service, then
@@ -133,9 +132,8 @@ func (h *handler) sent(w http.ResponseWriter, r *http.Request) {
 	if !sentID.MatchString(id) {
 		id = ""
 	}
-	b := h.pages()
-	h.writePage(w, http.StatusOK, "sent", &page{Title: "Thank you · " + b.site.Name,
-		Description: b.pf.Profile.Tagline, OGType: "website", Sent: id})
+	h.writePage(w, http.StatusOK, "sent", &page{Title: "Thank you · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Sent: id})
 }
 
 // sameOrigin refuses a form posted from another site: by Sec-Fetch-Site

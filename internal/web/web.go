@@ -15,8 +15,6 @@ import (
 	"html/template"
 	"io"
 	"net/http"
-	"sync"
-	"sync/atomic"
 
 	"charm.land/log/v2"
 
@@ -30,10 +28,8 @@ type Options struct {
 	Healthy func() bool
 	// Metrics serves /metrics; nil leaves it out.
 	Metrics http.Handler
-	// Content is the portfolio every page is rendered from, read per
-	// request: a newer version is rendered once, on the first request
-	// that sees it.
-	Content *content.Live
+	// Portfolio is the content every page is rendered from.
+	Portfolio *content.Portfolio
 	// SSHCommand is the command that opens the terminal app,
 	// e.g. "ssh portfolio.example.com".
 	SSHCommand  string
@@ -116,57 +112,22 @@ type problem struct {
 	Heading, Text string
 }
 
-// handler serves the pages. The pages that don't change with the request
-// (home and case studies, with an empty form) are rendered and compressed
-// once per version of the content (see pages).
+// handler serves the pages. The pages that never change (home and case
+// studies, with an empty form) are rendered and compressed once.
 type handler struct {
 	o         Options
 	log       *log.Logger
+	site      *site
 	assets    *assetSet
 	tmpl      map[string]*template.Template
+	home      *homeView
+	contact   *contactView
+	homePage  []byte
+	homeGz    []byte
+	termPage  []byte
+	termGz    []byte
+	projects  map[string]*projectView
 	protector *http.CrossOriginProtection
-
-	built    atomic.Pointer[built]
-	mu       sync.Mutex         // held while a version is rendered
-	rejected *content.Portfolio // the last version that failed to render
-}
-
-// built is one version of the content, rendered.
-type built struct {
-	pf       *content.Portfolio
-	site     *site
-	home     *homeView
-	contact  *contactView
-	homePage []byte
-	homeGz   []byte
-	termPage []byte
-	termGz   []byte
-	projects map[string]*projectView
-}
-
-// pages is the content being served, rendered: built again once when a
-// reload has stored a new version. A version whose Markdown fails to
-// render (the loader has checked it, so this is a bug) is logged and the
-// previous one stays.
-func (h *handler) pages() *built {
-	b := h.built.Load()
-	pf := h.o.Content.Load()
-	if b.pf == pf {
-		return b
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if b = h.built.Load(); b.pf == pf || h.rejected == pf {
-		return b
-	}
-	nb, err := h.build(pf)
-	if err != nil {
-		h.rejected = pf
-		h.log.Error("web page: new content not rendered; the previous stays", "err", err)
-		return b
-	}
-	h.built.Store(nb)
-	return nb
 }
 
 // Handler serves the web side: /, /projects/{slug}, /contact (the form),
@@ -181,12 +142,9 @@ func Handler(o Options) (http.Handler, error) {
 	if h.log == nil {
 		h.log = log.New(io.Discard)
 	}
-	h.parseTemplates()
-	b, err := h.build(o.Content.Load())
-	if err != nil {
+	if err := h.build(); err != nil {
 		return nil, err
 	}
-	h.built.Store(b)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -205,11 +163,10 @@ func Handler(o Options) (http.Handler, error) {
 	mux.Handle("GET /assets/{name}", assets)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		h.onPage(r, "")
-		b := h.pages()
-		h.writeStatic(w, r, b.homePage, b.homeGz)
+		h.writeStatic(w, r, h.homePage, h.homeGz)
 	})
 	mux.HandleFunc("GET /projects/{slug}", func(w http.ResponseWriter, r *http.Request) {
-		p, ok := h.pages().projects[r.PathValue("slug")]
+		p, ok := h.projects[r.PathValue("slug")]
 		if !ok {
 			h.notFound(w, r)
 			return
@@ -223,8 +180,7 @@ func Handler(o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /contact/sent", h.sent)
 	if o.Terminal != nil {
 		mux.HandleFunc("GET /terminal", func(w http.ResponseWriter, r *http.Request) {
-			b := h.pages()
-			h.writeStatic(w, r, b.termPage, b.termGz)
+			h.writeStatic(w, r, h.termPage, h.termGz)
 		})
 		mux.Handle("GET /terminal/ws", o.Terminal)
 	}
@@ -243,8 +199,15 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// parseTemplates parses the pages' templates, once.
-func (h *handler) parseTemplates() {
+// build renders what never changes.
+func (h *handler) build() error {
+	pf, o := h.o.Portfolio, h.o
+	h.site = &site{
+		Name: pf.Profile.Name, Title: pf.Profile.Title,
+		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
+		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
+		Terminal: o.Terminal != nil,
+	}
 	h.tmpl = map[string]*template.Template{}
 	base := template.Must(template.ParseFS(templateFS, "templates/layout.html"))
 	for _, name := range []string{"home", "project", "contact", "sent", "problem"} {
@@ -253,76 +216,65 @@ func (h *handler) parseTemplates() {
 	// The live terminal's page is a frame of its own (its "layout"
 	// replaces the site's).
 	h.tmpl["terminal"] = template.Must(template.Must(base.Clone()).ParseFS(templateFS, "templates/terminal.html"))
-}
 
-// build renders what doesn't change with the request, for pf.
-func (h *handler) build(pf *content.Portfolio) (*built, error) {
-	o := h.o
-	b := &built{pf: pf}
-	b.site = &site{
-		Name: pf.Profile.Name, Title: pf.Profile.Title,
-		CSS: h.assets.url("site.css"), JS: h.assets.url("copy.js"), Icon: h.assets.url("favicon.svg"),
-		SSHCommand: o.SSHCommand, Fingerprint: o.Fingerprint, KnownHosts: o.KnownHosts, SSHFP: o.SSHFP,
-		Terminal: o.Terminal != nil,
-	}
 	body, err := markdownHTML(pf.Profile.Body, 1)
 	if err != nil {
-		return nil, fmt.Errorf("profile: %w", err)
+		return fmt.Errorf("profile: %w", err)
 	}
 	contactBody, err := markdownHTML(pf.Contact.Body, 2)
 	if err != nil {
-		return nil, fmt.Errorf("contact: %w", err)
+		return fmt.Errorf("contact: %w", err)
 	}
-	b.contact = &contactView{Heading: pf.Contact.Heading, Body: contactBody}
-	b.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
+	h.contact = &contactView{Heading: pf.Contact.Heading, Body: contactBody}
+	h.home = &homeView{Tagline: pf.Profile.Tagline, Focus: pf.Profile.Focus, Links: pf.Profile.Links,
 		Body: body, Skills: pf.Skills.Groups}
-	b.projects = map[string]*projectView{}
+	h.projects = map[string]*projectView{}
 	for _, p := range pf.Projects {
 		// On the home page the case study sits in an article under an h3;
 		// on its own page, under the h1.
 		inHome, err := markdownHTML(p.Body, 2)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Source, err)
+			return fmt.Errorf("%s: %w", p.Source, err)
 		}
 		own, err := markdownHTML(p.Body, 0)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Source, err)
+			return fmt.Errorf("%s: %w", p.Source, err)
 		}
 		v := &projectView{Slug: p.Slug, Title: p.Title, Summary: p.Summary, Stack: p.Stack, Body: own}
-		v.Page = h.render(b.site, "project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
+		v.Page = h.render("project", &page{Title: p.Title + " · " + pf.Profile.Name, Description: p.Summary,
 			OGType: "article", Project: v})
 		v.PageGz = gzipBytes(v.Page)
 		home := *v
 		home.Body = inHome
-		b.home.Projects = append(b.home.Projects, &home)
-		b.home.Highlights = append(b.home.Highlights, p.Highlights...)
-		b.projects[p.Slug] = v
+		h.home.Projects = append(h.home.Projects, &home)
+		h.home.Highlights = append(h.home.Highlights, p.Highlights...)
+		h.projects[p.Slug] = v
 	}
-	b.homePage = h.render(b.site, "home", b.homePage0())
-	b.homeGz = gzipBytes(b.homePage)
+	h.homePage = h.render("home", h.homePage0())
+	h.homeGz = gzipBytes(h.homePage)
 	if o.Terminal != nil {
 		a := h.assets
-		b.termPage = h.render(b.site, "terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
+		h.termPage = h.render("terminal", &page{Title: pf.Profile.Name + " · in your browser's terminal",
 			Description: pf.Profile.Tagline, OGType: "website", Terminal: &terminalAssets{
 				CSS: a.url("terminal.css"), JS: a.url("terminal.js"), Xterm: a.url("xterm.js"),
 				XtermCSS: a.url("xterm.css"), Fit: a.url("addon-fit.js"), Links: a.url("addon-web-links.js"),
 			}})
-		b.termGz = gzipBytes(b.termPage)
+		h.termGz = gzipBytes(h.termPage)
 	}
-	return b, nil
+	return nil
 }
 
 // homePage0 is the home page's data with an empty form.
-func (b *built) homePage0() *page {
-	pf := b.pf
+func (h *handler) homePage0() *page {
+	pf := h.o.Portfolio
 	return &page{Title: pf.Profile.Name + " · " + pf.Profile.Title, Description: pf.Profile.Tagline,
-		OGType: "profile", Home: b.home, Contact: b.contact}
+		OGType: "profile", Home: h.home, Contact: h.contact}
 }
 
 // render executes a page's template. The templates are part of the
 // binary and tested, so a failure is a bug: it panics.
-func (h *handler) render(s *site, name string, p *page) []byte {
-	p.Site = s
+func (h *handler) render(name string, p *page) []byte {
+	p.Site = h.site
 	var buf bytes.Buffer
 	if err := h.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		panic(fmt.Sprintf("web: template %s: %v", name, err))
@@ -346,7 +298,7 @@ func (h *handler) writeStatic(w http.ResponseWriter, r *http.Request, body, gz [
 
 // writePage renders a page for this request only, with its status.
 func (h *handler) writePage(w http.ResponseWriter, status int, name string, p *page) {
-	body := h.render(h.pages().site, name, p)
+	body := h.render(name, p)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
@@ -359,7 +311,6 @@ func (h *handler) notFound(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (h *handler) writeProblem(w http.ResponseWriter, p *problem) {
-	b := h.pages()
-	h.writePage(w, p.Code, "problem", &page{Title: p.Heading + " · " + b.site.Name,
-		Description: b.pf.Profile.Tagline, OGType: "website", Problem: p})
+	h.writePage(w, p.Code, "problem", &page{Title: p.Heading + " · " + h.site.Name,
+		Description: h.o.Portfolio.Profile.Tagline, OGType: "website", Problem: p})
 }

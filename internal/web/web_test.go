@@ -40,7 +40,7 @@ func testPortfolio(t testing.TB) *content.Portfolio {
 
 func testOptions(t testing.TB, pf *content.Portfolio) Options {
 	return Options{
-		Content:     content.NewLive(pf),
+		Portfolio:   pf,
 		SSHCommand:  "ssh portfolio.example.com",
 		Fingerprint: "SHA256:abc+def/ghi",
 		KnownHosts:  "portfolio.example.com ssh-ed25519 AAAAC3Nza<x>",
@@ -343,7 +343,7 @@ func TestMarkdownIsSafe(t *testing.T) {
 	pf.Profile.Body = "Hi <script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
 	pf.Projects = append([]content.Project(nil), pf.Projects...)
 	pf.Projects[0].Body = "## <i>Goal</i>\n\n<iframe src=//evil.example></iframe>\n"
-	e := newEnv(t, 5, func(o *Options) { o.Content = content.NewLive(&pf) })
+	e := newEnv(t, 5, func(o *Options) { o.Portfolio = &pf })
 	for _, path := range []string{"/", "/projects/" + pf.Projects[0].Slug} {
 		body := e.get(t, path).Body.String()
 		for _, bad := range []string{"<script>", "javascript:", "<img", "onerror", "<iframe", "<b>", "<i>"} {
