@@ -18,6 +18,7 @@ import (
 	"charm.land/log/v2"
 	"github.com/spf13/cobra"
 
+	"github.com/pragyamugale/portfolio/content"
 	"github.com/pragyamugale/portfolio/internal/app"
 	"github.com/pragyamugale/portfolio/internal/config"
 	"github.com/pragyamugale/portfolio/internal/pgstore"
@@ -57,12 +58,14 @@ func newRootCmd() *cobra.Command {
 			return run(cmd.Context(), cfg, cmd.ErrOrStderr())
 		},
 	}
+	cmd.AddCommand(newReloadCmd())
+
 	// Every setting's flag, declared with the setting (internal/config);
 	// those the owner's commands read too are persistent.
 	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
 	cmd.Flags().SortFlags = false
 
-	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)), newReloadCmd())
+	cmd.AddCommand(newInboxCmd(storeOf(&cfg)), newHostKeyCmd(&cfg), newStatsCmd(storeOf(&cfg)))
 	cmd.SetFlagErrorFunc(flagError) // inherited by every command
 	return cmd
 }
@@ -74,6 +77,16 @@ func platformDefaults(cfg *config.Config, getenv func(string) string) {
 	if app := getenv("FLY_APP_NAME"); cfg.PublicAddr == "" && app != "" {
 		cfg.PublicAddr = app + ".fly.dev"
 	}
+}
+
+// logWhere says, among the first lines, where to point ssh and a
+// browser.
+func logWhere(logger *log.Logger, srv *app.App) {
+	sshCmd, web := srv.Where()
+	if web == "" {
+		web = "off (--http-addr is empty)"
+	}
+	logger.Info("visit the portfolio", "ssh", sshCmd, "browser", web)
 }
 
 // run loads the content, starts the server and blocks until SIGINT or
@@ -90,7 +103,7 @@ func run(ctx context.Context, cfg config.Config, logs io.Writer) error {
 	lvl, _ := log.ParseLevel(cfg.LogLevel)
 	logger.SetLevel(lvl)
 
-	pf, err := app.LoadContent(cfg.ContentDir)
+	pf, err := loadContent(cfg.ContentDir)
 	if err != nil {
 		return err
 	}
@@ -146,12 +159,9 @@ wait:
 	return nil
 }
 
-// logWhere says, among the first lines, where to point ssh and a
-// browser.
-func logWhere(logger *log.Logger, srv *app.App) {
-	sshCmd, web := srv.Where()
-	if web == "" {
-		web = "off (--http-addr is empty)"
+func loadContent(dir string) (*content.Portfolio, error) {
+	if dir == "" {
+		return content.Default()
 	}
-	logger.Info("visit the portfolio", "ssh", sshCmd, "browser", web)
+	return content.LoadDir(dir)
 }

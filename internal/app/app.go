@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 
 	"charm.land/log/v2"
 
@@ -28,11 +29,15 @@ type Config = config.Config
 
 // App is the portfolio: its core and its doors.
 type App struct {
+	watch struct { // --watch, started by Serve, ended by Shutdown or Close
+		sync.Mutex
+		stop  context.CancelFunc
+		ended bool
+	}
+
 	core *core.Core
 	ssh  *server.Server
 	http *webdoor.Server // nil when --http-addr is empty
-
-	stopWatch context.CancelFunc // ends --watch; nil without it
 }
 
 // New builds the app for a valid config and a loaded portfolio: it loads
@@ -78,15 +83,6 @@ func (a *App) Listen() error {
 		return err
 	}
 	a.http = h
-	if a.core.Config.Watch {
-		ctx, cancel := context.WithCancel(context.Background())
-		if err := a.core.Watch(ctx); err != nil {
-			cancel()
-			_ = a.Close()
-			return err
-		}
-		a.stopWatch = cancel
-	}
 	return nil
 }
 
@@ -165,6 +161,9 @@ func (a *App) HTTPAddr() net.Addr {
 // Serve runs the doors until Shutdown or Close: it returns nil after a
 // shutdown and the SSH door's error otherwise.
 func (a *App) Serve() error {
+	if err := a.startWatch(); err != nil {
+		return err
+	}
 	if a.http != nil {
 		go a.http.Serve()
 	}
@@ -193,10 +192,30 @@ func (a *App) Close() error {
 	return a.core.Close(a.doors()...)
 }
 
+// startWatch starts --watch: the content folder read again as it
+// changes, until unwatch.
+func (a *App) startWatch() error {
+	a.watch.Lock()
+	defer a.watch.Unlock()
+	if !a.core.Config.Watch || a.watch.ended || a.watch.stop != nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.core.Watch(ctx); err != nil {
+		cancel()
+		return err
+	}
+	a.watch.stop = cancel
+	return nil
+}
+
 // unwatch ends --watch.
 func (a *App) unwatch() {
-	if a.stopWatch != nil {
-		a.stopWatch()
+	a.watch.Lock()
+	defer a.watch.Unlock()
+	a.watch.ended = true
+	if a.watch.stop != nil {
+		a.watch.stop()
 	}
 }
 
@@ -233,7 +252,3 @@ func flatten(err error) []error {
 	}
 	return out
 }
-
-// LoadContent reads the portfolio to serve: --content, or the embedded
-// copy (see core.LoadContent).
-func LoadContent(dir string) (*content.Portfolio, error) { return core.LoadContent(dir) }
