@@ -62,8 +62,8 @@ type testServer struct {
 func startServerWith(t *testing.T, edit func(*Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
-	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
 	cfg.HTTPAddr = "" // off unless withHTTP
+	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
 	if edit != nil {
 		edit(&cfg)
 	}

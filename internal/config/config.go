@@ -22,12 +22,12 @@ import (
 // the settings.
 type Config struct {
 	Addr            string        `env:"PORTFOLIO_ADDR" flag:"addr" help:"SSH listen address"`
-	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy; SIGHUP (or {portfolio reload}) reads it again: see \"Updating the content later\" in [self-hosting.md](self-hosting.md#updating-the-content-later)"`
-	Watch           bool          `env:"PORTFOLIO_WATCH" flag:"watch" help:"read the content folder again whenever a file in it changes" doc:"read {--content} again whenever a file in it changes (saved, copied, renamed over); a file with a mistake keeps the running content and logs each problem, file:line"`
+	ContentDir      string        `env:"PORTFOLIO_CONTENT" flag:"content" docdefault:"embedded" help:"serve portfolio files from this directory instead of the embedded ones" doc:"serve the portfolio files from this folder instead of the embedded copy"`
 	ShutdownTimeout time.Duration `env:"PORTFOLIO_SHUTDOWN_TIMEOUT" flag:"shutdown-timeout" help:"how long to wait for visitors' sessions to end on SIGINT/SIGTERM" doc:"on SIGINT/SIGTERM, how long visitors' sessions get to end"`
 	LogLevel        string        `env:"PORTFOLIO_LOG_LEVEL" flag:"log-level" help:"debug, info, warn or error" doc:"{debug}, {info}, {warn} or {error}"`
 	MessagesPerHour int           `env:"PORTFOLIO_MESSAGES_PER_HOUR" flag:"messages-per-hour" help:"contact messages allowed per source IP and per key each hour, 0 = no limit" doc:"contact messages allowed per source IP and per SSH key each hour (an IPv6 /48 together: 4× that); {0} = no limit"`
 	StatsDays       int           `env:"PORTFOLIO_STATS_DAYS" flag:"stats-days" help:"days of visitor statistics kept in the data directory" doc:"days of visitor statistics kept in {<data-dir>/stats} (see \"Visitor statistics\" in the README)"`
+	Watch           bool          `env:"PORTFOLIO_WATCH" flag:"watch" help:"read the content folder again whenever a file in it changes" doc:"read {--content} again whenever a file in it changes (saved, copied, renamed over), as SIGHUP (or {portfolio reload}) does; a file with a mistake keeps the running content and logs each problem, file:line. See \"Updating the content later\" in [self-hosting.md](self-hosting.md#updating-the-content-later)"`
 
 	MessagesPerHourTotal int    `env:"PORTFOLIO_MESSAGES_PER_HOUR_TOTAL" flag:"messages-per-hour-total" help:"contact messages stored each hour from everyone together, 0 = no limit" doc:"contact messages stored each hour from everyone together; beyond it visitors are told the inbox is busy; {0} = no limit"`
 	OwnerKeys            string `env:"PORTFOLIO_OWNER_KEYS" flag:"owner-keys" docdefault:"none" help:"authorized_keys file of the owner's keys; they get the Inbox section" doc:"an {authorized_keys} file; sessions authenticated with one of its keys get the Inbox section"`
@@ -102,9 +102,6 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("--http-addr %q: want host:port, e.g. :8080", c.HTTPAddr))
 		}
 	}
-	if c.Watch && c.ContentDir == "" {
-		errs = append(errs, errors.New("--watch: needs --content (the embedded content can't change)"))
-	}
 	if c.HostKeyDir == "" && c.HostKeyPEM == "" {
 		errs = append(errs, errors.New("--host-key-dir: must not be empty"))
 	}
@@ -149,6 +146,10 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+
+	if c.Watch && c.ContentDir == "" {
+		errs = append(errs, errors.New("--watch: needs --content (the embedded content can't change)"))
 	}
 	return errors.Join(errs...)
 }

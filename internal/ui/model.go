@@ -151,15 +151,19 @@ func New(pf *content.Portfolio, opts Options) *Model {
 		hyperlinks: opts.Hyperlinks,
 		section:    opts.Section,
 		onView:     opts.OnView,
-		content:    opts.Content,
 		// No page reported yet: the first is, below.
 		onScreen: pageKey{section: sectionCount},
 	}
 	c := &m.c
 	c.browser = opts.Browser
+	m.projects = newProjectsPage(pf, c)
 	m.contact = newContactPage(pf, c, opts.Submit)
-	m.setContent(pf)
-	m.pages[SectionContact] = m.contact
+	m.pages = [sectionCount]page{
+		SectionAbout:    newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w) }),
+		SectionSkills:   newSkillsPage(pf, c),
+		SectionProjects: m.projects,
+		SectionContact:  m.contact,
+	}
 	if opts.Inbox != nil {
 		m.inbox = newInboxPage(opts.Inbox, c)
 		m.pages[SectionInbox] = m.inbox
@@ -184,6 +188,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 			}
 		}
 	}
+	m.content = opts.Content // see refresh
 	m.pageChanged()
 	return m
 }
