@@ -46,6 +46,11 @@ const (
 
 // Options are the per-visitor facts and choices a session starts with.
 type Options struct {
+	// Content, if set, is the portfolio being served now (a reload swaps
+	// it): the visitor keeps what is on screen and sees the newer text
+	// when they next change section.
+	Content func() *content.Portfolio
+
 	// Section is the page shown first.
 	Section Section
 	// Project, if set, is the slug of a case study to open at start.
@@ -74,10 +79,6 @@ type Options struct {
 	// pageName), from the model's goroutine: the server counts views and
 	// the time spent on each case study from it.
 	OnView func(page string)
-	// Content, if set, is the portfolio being served now (a reload swaps
-	// it): the visitor keeps what is on screen and sees the newer text
-	// when they next change section.
-	Content func() *content.Portfolio
 }
 
 // Model is the root model: it owns the window size, the theme and its

@@ -38,6 +38,9 @@ type DoorOptions struct {
 	Portfolio *content.Portfolio
 	Logger    *log.Logger
 	HostKey   *hostkeys.Key
+	// Content, if set, is the portfolio served, read per request: the
+	// page follows its reloads (Portfolio is then the first version).
+	Content *content.Live
 	// PublicHost and PublicPort are where visitors reach the SSH door;
 	// SSHCommand is what they type.
 	PublicHost string
@@ -51,10 +54,6 @@ type DoorOptions struct {
 	Registry *prometheus.Registry
 	// Healthy reports whether SSH is accepting sessions.
 	Healthy func() bool
-
-	// Content, if set, is the portfolio served, read per request: the
-	// page follows its reloads (Portfolio is then the first version).
-	Content *content.Live
 }
 
 // Door is the web door: health for the platform, metrics, the portfolio
