@@ -240,11 +240,3 @@ func TestEndToEndUISizes(t *testing.T) {
 		}
 	})
 }
-
-// TestWarnsWithoutLinks: with no links in profile.md, the server says at
-// start that visitors can reach the owner only through the form.
-func TestWarnsWithoutLinks(t *testing.T) {
-	t.Parallel()
-	ts := startServer(t, t.TempDir())
-	ts.waitLog(t, "profile.md sets no links: visitors have no way to reach you but the contact form")
-}

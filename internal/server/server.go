@@ -228,9 +228,6 @@ func (s *Server) Serve() error {
 		return nil
 	}
 	s.log.Info("serving portfolio", "addr", ln.Addr().String(), "fingerprint", s.hostKey.Fingerprint)
-	if len(s.content.Load().Profile.Links) == 0 {
-		s.log.Warn("profile.md sets no links: visitors have no way to reach you but the contact form")
-	}
 	err := s.ssh.Serve(ln)
 	if errors.Is(err, ssh.ErrServerClosed) || s.stopping() {
 		return nil
