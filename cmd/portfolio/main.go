@@ -93,6 +93,13 @@ func logWhere(logger *log.Logger, srv *app.App) {
 // SIGTERM, then shuts down gracefully; SIGHUP reads --content again. The
 // log goes to logs.
 func run(ctx context.Context, cfg config.Config, logs io.Writer) error {
+	// SIGHUP reads --content again. Handled, not ignored, so it works as
+	// PID 1 in a container too (the kernel drops only signals PID 1 has no
+	// handler for); caught from the start, so one sent while the server
+	// starts waits for it rather than killing it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -124,12 +131,6 @@ func run(ctx context.Context, cfg config.Config, logs io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// SIGHUP reads --content again. Handled, not ignored, so it works as
-	// PID 1 in a container too (the kernel drops only signals PID 1 has no
-	// handler for).
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
