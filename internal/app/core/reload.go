@@ -15,10 +15,9 @@ import (
 	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
-// LoadContent reads the portfolio the server serves: the folder dir
-// (--content), or the embedded copy when dir is empty. It is the one place
-// the server reads its content, at start and at every reload; its errors
-// each name a file and line.
+// LoadContent reads the portfolio a reload serves: the folder dir
+// (--content), or the embedded copy when dir is empty, as the server
+// read it at start; its errors each name a file and line.
 func LoadContent(dir string) (*content.Portfolio, error) {
 	if dir == "" {
 		return content.Default()
