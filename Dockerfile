@@ -2,7 +2,11 @@
 #
 # The portfolio as a minimal, static image. Build and run locally with
 #   docker build -t portfolio . && docker run -p 2222:2222 -v portfolio:/data portfolio
-# or deploy to Fly.io with fly.toml (see README, "Deploy to Fly.io").
+# or deploy to Fly.io with fly.toml (see docs/self-hosting.md, from the top).
+# The content is the one built in (content/), or a folder on the volume
+# (PORTFOLIO_CONTENT=/data/content), read again on SIGHUP (`portfolio reload`
+# on the machine: the image has no shell and no kill) or by itself with
+# PORTFOLIO_WATCH=true.
 
 # --- build -------------------------------------------------------------------
 FROM golang:1.27.3-bookworm AS build

@@ -1377,3 +1377,48 @@ func TestDockerBuiltBinary(t *testing.T) {
 		}
 	})
 }
+
+// TestFlyTomlContentOnTheVolume: the commented settings that move the
+// content onto the volume work once uncommented: real settings, a folder
+// on the mounted volume (inside the data directory the image hands to its
+// user), and --watch with the --content it needs.
+func TestFlyTomlContentOnTheVolume(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(repoRoot(t), "fly.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	found := 0
+	for _, l := range strings.Split(string(raw), "\n") {
+		if s := strings.TrimSpace(l); strings.HasPrefix(s, "# PORTFOLIO_CONTENT =") || strings.HasPrefix(s, "# PORTFOLIO_WATCH =") {
+			l, found = "  "+strings.TrimPrefix(s, "# "), found+1
+		}
+		lines = append(lines, l)
+	}
+	if found != 2 {
+		t.Fatalf("fly.toml: %d of the commented PORTFOLIO_CONTENT and PORTFOLIO_WATCH lines, want both", found)
+	}
+	var fly flyConfig
+	if _, err := toml.Decode(strings.Join(lines, "\n"), &fly); err != nil {
+		t.Fatalf("fly.toml with the content on the volume: %v", err)
+	}
+	checkEnvIsReal(t, "fly.toml [env], content on the volume", fly.Env)
+	dir := fly.Env["PORTFOLIO_CONTENT"]
+	mount := tables(t, "mounts", fly.Mounts)
+	if len(mount) != 1 {
+		t.Fatalf("fly.toml [mounts]: %d, want 1", len(mount))
+	}
+	dest, _ := mount[0]["destination"].(string)
+	data := fly.Env["PORTFOLIO_DATA_DIR"]
+	if dest == "" || !strings.HasPrefix(dir, dest+"/") || !strings.HasPrefix(dir, data+"/") {
+		t.Errorf("PORTFOLIO_CONTENT %q is not on the volume (%q) inside the data directory (%q)", dir, dest, data)
+	}
+	cfg := config.Default()
+	cfg.ContentDir, cfg.Watch = dir, fly.Env["PORTFOLIO_WATCH"] == "true"
+	if !cfg.Watch {
+		t.Error("PORTFOLIO_WATCH isn't \"true\"")
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("the content settings don't validate: %v", err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -56,9 +57,11 @@ func newRootCmd() *cobra.Command {
 			}
 			cfg.Version = version
 			platformDefaults(&cfg, os.Getenv)
-			return run(cmd.Context(), cfg)
+			return run(cmd.Context(), cfg, cmd.ErrOrStderr())
 		},
 	}
+	cmd.AddCommand(newReloadCmd())
+
 	// Every setting's flag, declared with the setting (internal/config);
 	// those the owner's commands read too are persistent.
 	config.BindFlags(&cfg, cmd.Flags(), cmd.PersistentFlags(), pgstore.RedactURL)
@@ -81,16 +84,34 @@ func platformDefaults(cfg *config.Config, getenv func(string) string) {
 	}
 }
 
-// run loads the content, starts the server and blocks until a signal, then
-// shuts down gracefully.
-func run(ctx context.Context, cfg config.Config) error {
+// logWhere says, among the first lines, where to point ssh and a
+// browser.
+func logWhere(logger *log.Logger, srv *app.App) {
+	sshCmd, web := srv.Where()
+	if web == "" {
+		web = "off (--http-addr is empty)"
+	}
+	logger.Info("visit the portfolio", "ssh", sshCmd, "browser", web)
+}
+
+// run loads the content, starts the server and blocks until SIGINT or
+// SIGTERM, then shuts down gracefully; SIGHUP reads --content again. The
+// log goes to logs.
+func run(ctx context.Context, cfg config.Config, logs io.Writer) error {
+	// SIGHUP reads --content again. Handled, not ignored, so it works as
+	// PID 1 in a container too (the kernel drops only signals PID 1 has no
+	// handler for); caught from the start, so one sent while the server
+	// starts waits for it rather than killing it.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
 	if err := dropPrivileges(cfg); err != nil {
 		return err
 	}
-	logger := log.NewWithOptions(os.Stderr, log.Options{ReportTimestamp: true})
+	logger := log.NewWithOptions(logs, log.Options{ReportTimestamp: true})
 	lvl, _ := log.ParseLevel(cfg.LogLevel)
 	logger.SetLevel(lvl)
 
@@ -108,6 +129,7 @@ func run(ctx context.Context, cfg config.Config) error {
 	if err := srv.Listen(); err != nil {
 		return err
 	}
+	logWhere(logger, srv)
 
 	if ctx == nil {
 		ctx = context.Background()
@@ -118,10 +140,16 @@ func run(ctx context.Context, cfg config.Config) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve() }()
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+wait:
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-hup:
+			_, _ = srv.Reload("SIGHUP") // logged either way
+		case <-ctx.Done():
+			break wait
+		}
 	}
 	stop() // a second signal now kills the process the default way
 	logger.Info("shutting down", "timeout", cfg.ShutdownTimeout)

@@ -25,6 +25,7 @@ var flagEnv = map[string]string{
 	"addr":              "PORTFOLIO_ADDR",
 	"host-key-dir":      "PORTFOLIO_HOST_KEY_DIR",
 	"content":           "PORTFOLIO_CONTENT",
+	"watch":             "PORTFOLIO_WATCH",
 	"shutdown-timeout":  "PORTFOLIO_SHUTDOWN_TIMEOUT",
 	"log-level":         "PORTFOLIO_LOG_LEVEL",
 	"data-dir":          "PORTFOLIO_DATA_DIR",
@@ -183,7 +184,8 @@ func runServing(t *testing.T, addr string, args ...string) (gossh.PublicKey, err
 	t.Helper()
 	cmd := newRootCmd()
 	// Messages go to a scratch directory, never into the source tree.
-	cmd.SetArgs(append(args, "--data-dir", t.TempDir()))
+	// The web side off unless args turn it on: its default port is one.
+	cmd.SetArgs(append(append([]string{"--http-addr="}, args...), "--data-dir", t.TempDir()))
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)

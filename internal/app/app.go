@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 
 	"charm.land/log/v2"
 
@@ -29,6 +30,12 @@ type Config = config.Config
 
 // App is the portfolio: its core and its doors.
 type App struct {
+	watch struct { // --watch, started by Serve, ended by Shutdown or Close
+		sync.Mutex
+		stop  context.CancelFunc
+		ended bool
+	}
+
 	core *core.Core
 	ssh  *server.Server
 	http *webdoor.Server // nil when --http-addr is empty
@@ -55,7 +62,7 @@ func New(cfg Config, pf *content.Portfolio, logger *log.Logger) (*App, error) {
 // Deps is what the SSH door takes from the core.
 func Deps(c *core.Core) server.Deps {
 	return server.Deps{
-		Portfolio: c.Portfolio,
+		Content:   c.Content,
 		Logger:    c.Logger,
 		HostKey:   c.HostKey,
 		Runner:    c.Runner,
@@ -92,6 +99,32 @@ func (a *App) Listen() error {
 	return nil
 }
 
+// Reload reads --content again and serves it if it loads, else keeps
+// what runs and logs why (see core.Reload): SIGHUP's work.
+func (a *App) Reload(why string) (uint64, error) { return a.core.Reload(why) }
+
+// Where says where to point ssh and a browser: the SSH command, and the
+// web page's address ("" when the web side is off). Call after Listen.
+func (a *App) Where() (sshCommand, webURL string) {
+	_, _, sshCommand = a.ssh.Public()
+	if a.http == nil {
+		return sshCommand, ""
+	}
+	return sshCommand, WebURL(a.core.Config.HTTPAddr, a.http.ListenAddr())
+}
+
+// WebURL is the address to open in a browser for a web door configured
+// as addr and listening on ln: its host as configured (localhost stays
+// localhost), "localhost" for every interface, and the real port.
+func WebURL(addr string, ln net.Addr) string {
+	host, _, _ := net.SplitHostPort(addr)
+	_, port, _ := net.SplitHostPort(ln.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
 // WebServer opens the web door's socket, after the SSH door's (the page
 // shows the SSH door's real address), or returns nil without
 // --http-addr.
@@ -106,7 +139,8 @@ func WebServer(c *core.Core, ssh *server.Server) (*webdoor.Server, error) {
 	host, port, cmd := ssh.Public()
 	handler, err := webdoor.Door(webdoor.DoorOptions{
 		Config:     c.Config,
-		Portfolio:  c.Portfolio,
+		Portfolio:  c.Content.Load(),
+		Content:    c.Content,
 		Logger:     c.Logger,
 		HostKey:    c.HostKey,
 		PublicHost: host,
@@ -157,6 +191,9 @@ func (a *App) MetricsAddr() net.Addr {
 // Serve runs the doors until Shutdown or Close: it returns nil after a
 // shutdown and the SSH door's error otherwise.
 func (a *App) Serve() error {
+	if err := a.startWatch(); err != nil {
+		return err
+	}
 	if a.http != nil {
 		go a.http.Serve()
 	}
@@ -182,10 +219,43 @@ func (a *App) doors() []core.Door {
 // Shutdown stops the doors, says goodbye to every visitor and waits for
 // their sessions, and the messages being stored, until ctx is done; see
 // core.Shutdown. Safe to call more than once, and at any point.
-func (a *App) Shutdown(ctx context.Context) error { return a.core.Shutdown(ctx, a.doors()...) }
+func (a *App) Shutdown(ctx context.Context) error {
+	a.unwatch()
+	return a.core.Shutdown(ctx, a.doors()...)
+}
 
 // Close stops the app at once, dropping every connection.
-func (a *App) Close() error { return a.core.Close(a.doors()...) }
+func (a *App) Close() error {
+	a.unwatch()
+	return a.core.Close(a.doors()...)
+}
+
+// startWatch starts --watch: the content folder read again as it
+// changes, until unwatch.
+func (a *App) startWatch() error {
+	a.watch.Lock()
+	defer a.watch.Unlock()
+	if !a.core.Config.Watch || a.watch.ended || a.watch.stop != nil {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := a.core.Watch(ctx); err != nil {
+		cancel()
+		return err
+	}
+	a.watch.stop = cancel
+	return nil
+}
+
+// unwatch ends --watch.
+func (a *App) unwatch() {
+	a.watch.Lock()
+	defer a.watch.Unlock()
+	a.watch.ended = true
+	if a.watch.stop != nil {
+		a.watch.stop()
+	}
+}
 
 // LogShutdown logs what Shutdown's error says went wrong, one line per
 // part, each naming its part: sessions cut at the deadline, statistics

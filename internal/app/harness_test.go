@@ -62,6 +62,7 @@ type testServer struct {
 func startServerWith(t testing.TB, edit func(*Config)) *testServer {
 	t.Helper()
 	cfg := config.Default()
+	cfg.HTTPAddr = "" // off unless withHTTP
 	cfg.Addr, cfg.HostKeyDir, cfg.DataDir = "127.0.0.1:0", t.TempDir(), t.TempDir()
 	cfg.MetricsAddr = "127.0.0.1:0"
 	if edit != nil {

@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel        string        `env:"PORTFOLIO_LOG_LEVEL" flag:"log-level" help:"debug, info, warn or error" doc:"{debug}, {info}, {warn} or {error}"`
 	MessagesPerHour int           `env:"PORTFOLIO_MESSAGES_PER_HOUR" flag:"messages-per-hour" help:"contact messages allowed per source IP and per key each hour, 0 = no limit" doc:"contact messages allowed per source IP and per SSH key each hour (an IPv6 /48 together: 4× that); {0} = no limit"`
 	StatsDays       int           `env:"PORTFOLIO_STATS_DAYS" flag:"stats-days" help:"days of visitor statistics kept in the data directory" doc:"days of visitor statistics kept in {<data-dir>/stats} (see \"Visitor statistics\" in the README)"`
+	Watch           bool          `env:"PORTFOLIO_WATCH" flag:"watch" help:"read the content folder again whenever a file in it changes" doc:"read {--content} again whenever a file in it changes (saved, copied, renamed over), as SIGHUP (or {portfolio reload}) does; a file with a mistake keeps the running content and logs each problem, file:line. See \"Updating the content later\" in [self-hosting.md](self-hosting.md#updating-the-content-later)"`
 
 	MessagesPerHourTotal int    `env:"PORTFOLIO_MESSAGES_PER_HOUR_TOTAL" flag:"messages-per-hour-total" help:"contact messages stored each hour from everyone together, 0 = no limit" doc:"contact messages stored each hour from everyone together; beyond it visitors are told the inbox is busy; {0} = no limit"`
 	OwnerKeys            string `env:"PORTFOLIO_OWNER_KEYS" flag:"owner-keys" docdefault:"none" help:"authorized_keys file of the owner's keys; they get the Inbox section" doc:"an {authorized_keys} file; sessions authenticated with one of its keys get the Inbox section"`
@@ -46,7 +47,7 @@ type Config struct {
 	NoSessionTimeout  time.Duration `env:"PORTFOLIO_NO_SESSION_TIMEOUT" flag:"no-session-timeout" help:"close a connection that has no session running for this long (ssh -N, one kept open after its session), 0 = never" doc:"close a logged-in connection that has no session running for this long: {ssh -N}, a terminal requested and never used, a connection kept open after its session (OpenSSH {ControlMaster}); {0} = never"`
 	ProxyProtocol     bool          `env:"PORTFOLIO_PROXY_PROTOCOL" flag:"proxy-protocol" help:"expect a PROXY protocol v1/v2 header on each connection, from a TCP proxy" doc:"expect a PROXY protocol v1/v2 header from a TCP proxy, so limits, logs and messages see the visitor's real IP"`
 	Keepalive         time.Duration `env:"PORTFOLIO_KEEPALIVE" flag:"keepalive" help:"send an SSH keepalive this often and drop clients that stop answering, 0 = off"`
-	HTTPAddr          string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" docdefault:"off" help:"serve the web page and /healthz on this address, e.g. :8080; off when empty" doc:"serve the web page and the live terminal (see \"On the web\" in the README) and {/healthz} on this address, e.g. {:8080}"`
+	HTTPAddr          string        `env:"PORTFOLIO_HTTP_ADDR" flag:"http-addr" help:"serve the web page, the live terminal and /healthz on this address, e.g. :8080 for every interface; off when empty" doc:"serve the web page and the live terminal (see [visitors.md](visitors.md#on-the-web)) and {/healthz} on this address: {:8080} for every interface (the container's default); empty turns the web side off"`
 	MetricsAddr       string        `env:"PORTFOLIO_METRICS_ADDR" flag:"metrics-addr" help:"serve /metrics (Prometheus) on this address, apart from the web page; off when empty" doc:"serve {/metrics} (Prometheus) on this address, never on the public web port; loopback by default (on Fly.io, {:9091} for Fly's scraper on the private network); off when empty"`
 	TrustFlyClientIP  bool          `env:"PORTFOLIO_TRUST_FLY_CLIENT_IP" flag:"trust-fly-client-ip" help:"take web visitors' addresses from the Fly-Client-IP header; only behind Fly's HTTP proxy" doc:"take a web visitor's address (for the form's limits and records) from the {Fly-Client-IP} header instead of the TCP peer; only behind Fly's HTTP proxy"`
 
@@ -70,6 +71,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Addr:            "localhost:23234",
+		HTTPAddr:        "localhost:8080",
 		HostKeyDir:      "hostkeys",
 		ShutdownTimeout: 10 * time.Second,
 		LogLevel:        "info",
@@ -155,6 +157,10 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel))
+	}
+
+	if c.Watch && c.ContentDir == "" {
+		errs = append(errs, errors.New("--watch: needs --content (the embedded content can't change)"))
 	}
 	return errors.Join(errs...)
 }

@@ -176,3 +176,17 @@ func TestValidateNamesRealFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchNeedsContent: --watch without --content is refused, naming
+// both (the embedded content can't change).
+func TestWatchNeedsContent(t *testing.T) {
+	c := Default()
+	c.Watch = true
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--watch") || !strings.Contains(err.Error(), "--content") {
+		t.Errorf("--watch without --content: %v", err)
+	}
+	c.ContentDir = "my-portfolio"
+	if err := c.Validate(); err != nil {
+		t.Errorf("--watch with --content: %v", err)
+	}
+}

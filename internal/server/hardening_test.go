@@ -1206,6 +1206,6 @@ func TestIPv6LimitsBySlash64(t *testing.T) {
 // breakSubmit takes the message store away from s's visits: sending the
 // contact form then panics in a Bubble Tea command.
 func breakSubmit(s *Server) {
-	s.runner = visit.New(visit.Config{Host: s.runner.Host(), Portfolio: s.pf, Logger: s.log,
+	s.runner = visit.New(visit.Config{Host: s.runner.Host(), Content: s.content, Logger: s.log,
 		Submit: visit.NewSubmitter(nil, s.stats, prometheus.NewRegistry(), nil)})
 }

@@ -25,6 +25,6 @@ func (s *Server) inviteCommand(sess ssh.Session, args []string, stdout, stderr i
 		Links:  invite.Links{Host: a.host, Port: a.port, WebBase: "https://" + a.host, Fingerprint: s.hostKey.Fingerprint},
 		Stdout: stdout,
 		Stderr: stderr,
-		Title:  func(page string) string { return ui.PageTitle(s.pf, page) },
+		Title:  func(page string) string { return ui.PageTitle(s.content.Load(), page) },
 	}, args)
 }

@@ -32,7 +32,7 @@ import (
 // Server is the portfolio's SSH door.
 type Server struct {
 	cfg     config.Config
-	pf      *content.Portfolio
+	content *content.Live // read per session: a reload reaches the next
 	log     *log.Logger
 	hostKey *hostkeys.Key
 	ssh     *ssh.Server
@@ -58,7 +58,8 @@ type Server struct {
 // Deps is what the SSH door shares with the other doors (see
 // internal/app/core).
 type Deps struct {
-	Portfolio *content.Portfolio
+	// Content is the portfolio served, read per session.
+	Content   *content.Live
 	Logger    *log.Logger
 	HostKey   *hostkeys.Key
 	Runner    *visit.Runner
@@ -84,7 +85,7 @@ func New(cfg config.Config, d Deps) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
-		pf:      d.Portfolio,
+		content: d.Content,
 		log:     d.Logger,
 		hostKey: d.HostKey,
 		closing: make(chan struct{}),

@@ -147,10 +147,11 @@ func newTestServerWith(t *testing.T, pf *content.Portfolio, edit func(*Config), 
 }
 
 // testConfig is DefaultConfig listening on 127.0.0.1:0 with scratch
-// directories for the host key and messages.
+// directories for the host key and messages, the web door off (withHTTP
+// turns it on, on a free port).
 func testConfig(t *testing.T) Config {
 	cfg := config.Default()
-	cfg.Addr = "127.0.0.1:0"
+	cfg.Addr, cfg.HTTPAddr = "127.0.0.1:0", ""
 	cfg.HostKeyDir = t.TempDir()
 	cfg.DataDir = t.TempDir()
 	return cfg

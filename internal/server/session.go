@@ -112,7 +112,7 @@ func (s *Server) commandMiddleware(next ssh.Handler) ssh.Handler {
 		iv := s.runner.Invite(sess.Context(), sess.User(), invite.ChannelSSH, s.isOwner(sess))
 		defer iv.End()
 		code := commands.Run(commands.Env{
-			Portfolio: s.pf,
+			Portfolio: s.content.Load(),
 			Submit:    s.submit.ForInvite(remoteIP(sess.RemoteAddr()), visitorOf(sess).Fingerprint, "", iv),
 			Version:   s.cfg.Version,
 			Host:      s.sshCommand(),

@@ -31,7 +31,7 @@ func newStack(cfg Config, pf *content.Portfolio, logger *log.Logger) (*stack, er
 		return nil, err
 	}
 	srv, err := New(cfg, Deps{
-		Portfolio: c.Portfolio,
+		Content:   c.Content,
 		Logger:    c.Logger,
 		HostKey:   c.HostKey,
 		Runner:    c.Runner,
@@ -78,7 +78,7 @@ func (s *stack) webHandler() (http.Handler, error) {
 	c := s.core
 	host, port, cmd := s.Public()
 	return webdoor.Door(webdoor.DoorOptions{
-		Config: c.Config, Portfolio: c.Portfolio, Logger: c.Logger, HostKey: c.HostKey,
+		Config: c.Config, Content: c.Content, Logger: c.Logger, HostKey: c.HostKey,
 		PublicHost: host, PublicPort: port, SSHCommand: cmd,
 		Runner: c.Runner, Submit: c.Submit, Admission: c.Admission, Stats: c.Stats, Registry: c.Registry,
 		Invites: c.Invites,

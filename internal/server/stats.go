@@ -36,7 +36,7 @@ func (s *Server) countVisit(sess ssh.Session) *stats.Session {
 	vs := s.stats.Visit(v)
 	sess.Context().SetValue(visitStatsKey, vs)
 	if v.Channel == stats.ChannelText {
-		s.stats.CountView(textPage(s.pf, sess))
+		s.stats.CountView(textPage(s.content.Load(), sess))
 	}
 	return vs
 }

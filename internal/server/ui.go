@@ -28,7 +28,7 @@ func (s *Server) uiHandler(sess ssh.Session) {
 	if res.Quit {
 		// The visitor left (the screen is restored): two lines in their
 		// scrollback say how to come back and how to get in touch.
-		fmt.Fprint(sess, strings.ReplaceAll(ui.Farewell(s.pf, s.sshCommand()), "\n", "\r\n")+"\r\n")
+		fmt.Fprint(sess, strings.ReplaceAll(ui.Farewell(s.content.Load(), s.sshCommand()), "\n", "\r\n")+"\r\n")
 	}
 	if res.Panic {
 		// Bubble Tea has restored the terminal and written the stack to

@@ -94,6 +94,15 @@ var contactKeys = struct {
 	QuitAlways: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 }
 
+// setPortfolio shows pf's text from now on; the form keeps what the
+// visitor typed.
+func (p *contactPage) setPortfolio(pf *content.Portfolio) {
+	if p.pf != pf {
+		p.pf = pf
+		p.Invalidate()
+	}
+}
+
 func newContactPage(pf *content.Portfolio, c *common, submit SubmitFunc) *contactPage {
 	p := &contactPage{pf: pf, submit: submit, focus: noField}
 

@@ -46,6 +46,11 @@ const (
 
 // Options are the per-visitor facts and choices a session starts with.
 type Options struct {
+	// Content, if set, is the portfolio being served now (a reload swaps
+	// it): the visitor keeps what is on screen and sees the newer text
+	// when they next change section.
+	Content func() *content.Portfolio
+
 	// Section is the page shown first.
 	Section Section
 	// Project, if set, is the slug of a case study to open at start.
@@ -96,10 +101,11 @@ func PersonalNotice(pf *content.Portfolio) string {
 // own keys (sections, theme, help, quit), routes messages to the pages and
 // frames the page on screen with the tabs, the footer and the Keys panel.
 type Model struct {
-	pf   *content.Portfolio
-	keys appKeys
-	help help.Model
-	c    common // shared with the pages
+	pf      *content.Portfolio
+	content func() *content.Portfolio // see Options.Content
+	keys    appKeys
+	help    help.Model
+	c       common // shared with the pages
 
 	width, height int
 	profile       colorprofile.Profile
@@ -205,6 +211,7 @@ func New(pf *content.Portfolio, opts Options) *Model {
 			}
 		}
 	}
+	m.content = opts.Content // see refresh
 	m.pageChanged()
 	return m
 }
@@ -377,12 +384,51 @@ func (m *Model) sections() Section {
 	return SectionInbox
 }
 
+// setContent builds the portfolio's pages for pf: About, Skills and
+// Projects anew (the same case study selected, by slug), the Contact
+// page's text while its form keeps what the visitor typed.
+func (m *Model) setContent(pf *content.Portfolio) {
+	c := &m.c
+	slug := ""
+	if m.projects != nil && m.projects.selected < len(m.pf.Projects) {
+		slug = m.pf.Projects[m.projects.selected].Slug
+	}
+	m.pf = pf
+	m.projects = newProjectsPage(pf, c)
+	for i, pr := range pf.Projects {
+		if pr.Slug == slug {
+			m.projects.selected = i
+		}
+	}
+	m.contact.setPortfolio(pf)
+	cv, greeting := m.cv, m.greeting
+	m.pages[SectionAbout] = newTextPage(c, func(w int) string { return renderAbout(pf, c.st(), w, cv, greeting) })
+	m.pages[SectionSkills] = newSkillsPage(pf, c)
+	m.pages[SectionProjects] = m.projects
+}
+
+// refresh takes the content a reload stored since the visit began or
+// last changed section, if any: called as the visitor changes section,
+// so the page being read never changes under them.
+func (m *Model) refresh() {
+	if m.content == nil {
+		return
+	}
+	if pf := m.content(); pf != nil && pf != m.pf {
+		m.setContent(pf)
+		m.layout()
+	}
+}
+
 // setSection brings section s on screen and tells its page so.
 func (m *Model) setSection(s Section) tea.Cmd {
 	if s >= m.sections() {
 		return nil
 	}
 	again := s == m.section
+	if !again {
+		m.refresh()
+	}
 	m.section = s
 	// The Keys panel lists the keys of the page it was opened on.
 	if m.showHelp {

@@ -43,11 +43,11 @@ func testRunner(t *testing.T) (*Runner, string) {
 	logger := log.New(io.Discard)
 	service := inbox.NewService(store, inbox.ServiceOptions{Logger: logger})
 	return New(Config{
-		Portfolio: pf,
-		Logger:    logger,
-		Submit:    NewSubmitter(service, st, prometheus.NewRegistry(), logger),
-		Stats:     st,
-		Owner:     filestore.NewMailbox(store, state),
+		Content: content.NewLive(pf),
+		Logger:  logger,
+		Submit:  NewSubmitter(service, st, prometheus.NewRegistry(), logger),
+		Stats:   st,
+		Owner:   filestore.NewMailbox(store, state),
 	}), dir
 }
 
@@ -101,7 +101,7 @@ func TestOneRunnerForBothDoors(t *testing.T) {
 		t.Errorf("web message stored as %+v", m)
 	}
 
-	key := func(req Request) any { return firstScreen(r.cfg.Portfolio, r.Options(req)) }
+	key := func(req Request) any { return firstScreen(r.cfg.Content.Load(), r.Options(req)) }
 	if key(ssh) == nil || key(ssh) != key(web) {
 		t.Error("two visitors on the About page with the same terminal don't share a first frame")
 	}

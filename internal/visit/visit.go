@@ -29,9 +29,11 @@ import (
 
 // Config is what every visit shares.
 type Config struct {
-	Host      *host.Host
-	Portfolio *content.Portfolio
-	Logger    *log.Logger
+	Host *host.Host
+	// Content is the portfolio served, read at each visit's start; an
+	// open visit sees a newer one when its visitor next changes page.
+	Content *content.Live
+	Logger  *log.Logger
 	// Submit stores the contact form's messages; nil hides the form.
 	Submit *Submitter
 	// Owner and Stats are the owner's Inbox and Stats pages, for visits
@@ -70,7 +72,7 @@ func (r *Runner) PageOf(args []string) (Page, bool) {
 	if len(args) == 0 {
 		return Page{Section: ui.SectionAbout}, true
 	}
-	page, project, ok := commands.DeepLink(r.cfg.Portfolio, args)
+	page, project, ok := commands.DeepLink(r.cfg.Content.Load(), args)
 	return Page{Section: pageSections[page], Project: project}, ok
 }
 
@@ -186,9 +188,11 @@ func (r *Runner) Run(ctx context.Context, req Request) Result {
 	addr := inbox.LimitKey(req.Remote)
 	events := r.budgets.acquire(addr)
 	defer r.budgets.release(addr)
-	model := ui.New(r.cfg.Portfolio, opts)
+	pf := r.cfg.Content.Load()
+	opts.Content = r.cfg.Content.Load
+	model := ui.New(pf, opts)
 	v := r.cfg.Host.NewVisit(req.Term, model, host.Options{
-		FirstFrame: firstScreen(r.cfg.Portfolio, opts),
+		FirstFrame: firstScreen(pf, opts),
 		Profile:    opts.Profile,
 		Events:     events,
 	})

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"charm.land/log/v2"
@@ -38,6 +40,9 @@ type DoorOptions struct {
 	Portfolio *content.Portfolio
 	Logger    *log.Logger
 	HostKey   *hostkeys.Key
+	// Content, if set, is the portfolio served, read per request: the
+	// page follows its reloads (Portfolio is then the first version).
+	Content *content.Live
 	// PublicHost and PublicPort are where visitors reach the SSH door;
 	// SSHCommand is what they type.
 	PublicHost string
@@ -60,12 +65,11 @@ type DoorOptions struct {
 // Door is the web door: health for the platform, the portfolio
 // as a web page with its contact form, and the live terminal at
 // /terminal, whose visits run as SSH's do (package visit).
-func Door(o DoorOptions) (http.Handler, error) {
+func (d *door) page(o DoorOptions, term http.Handler) (http.Handler, error) {
 	var sshfp []string
 	if net.ParseIP(o.PublicHost) == nil { // DNS records are for names only
 		sshfp = []string{o.HostKey.SSHFP(o.PublicHost)}
 	}
-	d := &door{o: o}
 	var invitation func(*http.Request, string) *web.Invitation
 	if o.Invites != nil {
 		invitation = d.invitation
@@ -79,11 +83,76 @@ func Door(o DoorOptions) (http.Handler, error) {
 		KnownHosts:       o.HostKey.KnownHostsLine(o.PublicHost, o.PublicPort),
 		SSHFP:            sshfp,
 		Submit:           o.Submit.Submit,
-		Terminal:         d.terminal(),
+		Terminal:         term,
 		TrustFlyClientIP: o.Config.TrustFlyClientIP,
 		Logger:           o.Logger,
 		OnPage:           d.countPage,
 	})
+}
+
+// Door is the web door (see page). With o.Content it follows the
+// content's reloads: a new version's page is rendered once, by the first
+// request that sees it, and one that fails to render (a bug: the loader
+// checked it) is logged while the previous page serves on.
+func Door(o DoorOptions) (http.Handler, error) {
+	d := &door{o: o}
+	term := d.terminal() // once: its sessions and metrics outlive a reload
+	if o.Content == nil {
+		return d.page(o, term)
+	}
+	l := &livePage{build: func(pf *content.Portfolio) (http.Handler, error) {
+		o := o
+		o.Portfolio = pf
+		return d.page(o, term)
+	}, log: o.Logger, content: o.Content}
+	first := o.Content.Load()
+	h, err := l.build(first)
+	if err != nil {
+		return nil, err
+	}
+	l.cur.Store(&livePageVersion{pf: first, h: h})
+	return l, nil
+}
+
+// livePage serves the page of the content's current version.
+type livePage struct {
+	build    func(*content.Portfolio) (http.Handler, error)
+	log      *log.Logger
+	content  *content.Live
+	cur      atomic.Pointer[livePageVersion]
+	mu       sync.Mutex         // held while a version is rendered
+	rejected *content.Portfolio // the last version that failed to render
+}
+
+type livePageVersion struct {
+	pf *content.Portfolio
+	h  http.Handler
+}
+
+func (l *livePage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.current().ServeHTTP(w, r)
+}
+
+// current is the page of the version being served, rendered now if a
+// reload stored a new one since the last request.
+func (l *livePage) current() http.Handler {
+	v, pf := l.cur.Load(), l.content.Load()
+	if v.pf == pf {
+		return v.h
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if v = l.cur.Load(); v.pf == pf || l.rejected == pf {
+		return v.h
+	}
+	h, err := l.build(pf)
+	if err != nil {
+		l.rejected = pf
+		l.log.Error("web page: the new content not rendered; the previous page stays", "err", err)
+		return v.h
+	}
+	l.cur.Store(&livePageVersion{pf: pf, h: h})
+	return h
 }
 
 // door is the web door's state.

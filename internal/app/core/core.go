@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -34,10 +35,12 @@ import (
 
 // Core is what the doors share.
 type Core struct {
-	Config    config.Config
-	Portfolio *content.Portfolio
-	Logger    *log.Logger
-	HostKey   *hostkeys.Key
+	Config config.Config
+	// Content is the portfolio served: the one value every door and the
+	// visit runner read per visit or request; Reload swaps it.
+	Content *content.Live
+	Logger  *log.Logger
+	HostKey *hostkeys.Key
 	// Registry holds every metric, served at /metrics.
 	Registry  *prometheus.Registry
 	Stats     *stats.Stats
@@ -53,7 +56,8 @@ type Core struct {
 	// Invites resolves invitation codes and records visits through them.
 	Invites *invite.Tracker
 
-	store store.Store
+	store     store.Store
+	reloading sync.Mutex // one Reload at a time (a signal and the watcher)
 }
 
 // New builds the core for a valid config: it loads or creates the host
@@ -73,7 +77,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	budget := planFiles(cfg, logger)
 	c := &Core{
 		Config:    cfg,
-		Portfolio: pf,
+		Content:   content.NewLive(pf),
 		Logger:    logger,
 		HostKey:   key,
 		Registry:  prometheus.NewRegistry(),
@@ -115,7 +119,7 @@ func New(cfg config.Config, pf *content.Portfolio, logger *log.Logger) (*Core, e
 	})
 	c.Runner = visit.New(visit.Config{
 		Host:      c.Host,
-		Portfolio: pf,
+		Content:   c.Content,
 		Logger:    logger,
 		Submit:    c.Submit,
 		Owner:     st,
@@ -150,7 +154,7 @@ func (n messageNotes) Send(m inbox.Message) {
 		n.c.Notifier.Send(m)
 		return
 	}
-	n.c.Invites.Annotate(m.Invitation, func(page string) string { return ui.PageTitle(n.c.Portfolio, page) },
+	n.c.Invites.Annotate(m.Invitation, func(page string) string { return ui.PageTitle(n.c.Content.Load(), page) },
 		func(summary string) { n.c.Notifier.SendWith(m, summary) })
 }
 
