@@ -23,3 +23,13 @@ func TestElsewhere(t *testing.T) {
 		t.Errorf("no links: %q", e)
 	}
 }
+
+// TestPrintable: a content finding keeps its words and quotes for the log
+// and loses what could act on a terminal.
+func TestPrintable(t *testing.T) {
+	in := "profile.md:3: field \"name\": \x1b[31mred\x1b[0m \u202eevil\u202c ok"
+	want := "profile.md:3: field \"name\": \uFFFD[31mred\uFFFD[0m \uFFFDevil\uFFFD ok"
+	if got := printable(in); got != want {
+		t.Errorf("printable(%q) = %q, want %q", in, got, want)
+	}
+}

@@ -7,13 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/log/v2"
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/pragyamugale/portfolio/content"
-	"github.com/pragyamugale/portfolio/internal/visit"
 )
 
 // LoadContent checks and loads the content in dir (the embedded content
@@ -30,7 +31,7 @@ func LoadContent(dir string, logger *log.Logger) (*content.Portfolio, error) {
 	for _, w := range r.Warnings {
 		if s := w.String(); !seen[s] {
 			seen[s] = true
-			logger.Warn("content", "warning", visit.Quote(s))
+			logger.Warn("content", "warning", printable(s))
 		}
 	}
 	return r.Portfolio, nil
@@ -65,12 +66,12 @@ func (c *Core) Reload(why string) (uint64, error) {
 		c.Logger.Error("content not reloaded: the running content stays; fix these and save again",
 			"why", why, "dir", c.Config.ContentDir, "version", cur.N)
 		for _, f := range r.Errors {
-			c.Logger.Error("content problem", "err", visit.Quote(f.String()))
+			c.Logger.Error("content problem", "err", printable(f.String()))
 		}
 		return cur.N, r.Err()
 	}
 	for _, w := range r.Warnings {
-		c.Logger.Warn("content", "warning", visit.Quote(w.String()))
+		c.Logger.Warn("content", "warning", printable(w.String()))
 	}
 	pf := r.Portfolio
 	n := c.Content.Store(pf)
@@ -152,4 +153,18 @@ func watchTree(w *fsnotify.Watcher, dir string) error {
 		}
 		return nil
 	})
+}
+
+// printable is a content finding as the log shows it: its words and
+// quotes as written (they name the owner's own files), with any control
+// or bidi control character (which the loader refuses, and which a finding
+// may quote) replaced, so nothing in it can act on the terminal reading
+// the log.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
